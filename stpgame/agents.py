@@ -1,0 +1,64 @@
+"""Organisations as Mesa agents: the readable face of the model.
+
+The numbers live in arrays on the model (economy.py does a whole round over
+all organisations at once); each agent reads its own row, so code, notebooks
+and the app can still ask an organisation about itself.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from stpgame.params import ORG_TYPES
+
+
+class Organisation(mesa.Agent):
+    """An acute trust, community/mental-health trust, CCG or council in an STP footprint."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def org_type(self) -> str:
+        return ORG_TYPES[self.model.structure.org_type[self.index]]
+
+    @property
+    def footprint(self) -> str:
+        return self.model.structure.footprint_names[self.model.structure.footprint[self.index]]
+
+    @property
+    def strategy(self) -> str:
+        return self.model.strategy_names[self.index]
+
+    @property
+    def budget(self) -> float:
+        return float(self.model.economy.budget[self.index])
+
+    def _last(self, name: str) -> float:
+        last = self.model.last_round
+        return float("nan") if last is None else float(getattr(last, name)[self.index])
+
+    @property
+    def contribution(self) -> float:
+        return self._last("contribution")
+
+    @property
+    def balance(self) -> float:
+        return self._last("balance")
+
+    @property
+    def pooled(self) -> bool:
+        return bool(self.model.memory.own_last[self.index]) and self.model.round > 0
+
+    @property
+    def score(self) -> float:
+        return float(self.model.scores[self.index])
+
+    @property
+    def trust(self) -> float:
+        return float(self.model.memory.trust[self.index])
+
+    def choose(self, level: float) -> None:
+        """A human player sets this body's pooling level (0-1) for the next round."""
+        self.model.choose(self.index, level)

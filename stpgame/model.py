@@ -1,0 +1,364 @@
+"""STPModel: organisations in STP footprints play a repeated public-goods game.
+
+Each call to ``step()`` is one financial year, in phases:
+
+1. **decide**: every organisation's strategy says pool or withhold (strategies/);
+   bodies in deficit may "firefight" and withhold [001]; mistakes flip a move
+   with probability ``noise``; a human player's choice overrides its body.
+2. **play**: economy.py runs the year's money for these choices, and again for
+   a shadow copy in which everyone pools, to measure the price of fortress
+   behaviour (the collective outcome given up against full cooperation).
+3. **relate**: trust on each link grows or erodes (network.py).
+4. **judge**: regulatory scores and payoffs (regulation.py); strategies
+   remember the year and learners learn.
+5. **turnover**: some leaders change, resetting relationships and memory [004].
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from stpgame import regulation, scenarios, strategies
+from stpgame.agents import Organisation
+from stpgame.economy import Economy, Round
+from stpgame.network import Relationships
+from stpgame.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
+from stpgame.structure import MEAN_BUDGET, build
+
+BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
+
+MODEL_OUTPUTS = (
+    "round",
+    "cooperation_rate",
+    "pooled_share",
+    "system_balance",
+    "collective_welfare",
+    "full_cooperation_welfare",
+    "price_of_fortress",
+    "cumulative_price_of_fortress",
+    "mean_individual_score",
+    "emergency_admissions",
+    "delayed_bed_days",
+    "patient_outcome_index",
+    "mean_trust",
+    "sucker_share",
+    "councils_cutting",
+    "council_cuts",
+    "nhs_deficit",
+    "penalties",
+    "bailouts",
+    "incentives",
+    "transformation_money",
+)
+
+
+class STPModel(mesa.Model):
+    """Organisations in STP footprints playing a repeated N-player prisoner's dilemma.
+
+    ``STPModel(seed=1, system_weight=0.5)`` uses the defaults in params.py;
+    ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset.
+    """
+
+    def __init__(self, seed: int | None = None, scenario: str | None = None, **params):
+        base = scenarios.get(scenario).params if scenario else None
+        self.params = validate(params, base=validate(base) if base else None)
+        self.seed = check_seed(seed)
+        self.scenario = scenario
+        super().__init__(seed=self.seed)
+        p = self.params
+        self.structure = s = build(p["structure"], p["n_footprints"])
+        means = np.array([MEAN_BUDGET[t] for t in ORG_TYPES])[s.org_type]
+        budget = means * self.rng.lognormal(0.0, BUDGET_SPREAD, s.n)
+        self.relationships = Relationships(s, self.rng, p["initial_trust_shift"])
+        self.economy = Economy(s, budget, p)
+        self.ledger = self.economy.new_ledger(self.relationships.trust)
+        self.shadow = self.economy.new_ledger(self.relationships.trust)
+        self.memory = strategies.Memory(s.n)
+        self.memory.trust = self.relationships.mean_trust()
+        self.config = strategies.StrategyConfig.from_params(p)
+        self.strategy_names = self._assign_strategies()
+        self.round = 0
+        self.last_round: Round | None = None
+        self.scores = np.zeros(s.n)
+        self.latest: dict[str, float] = {}
+        self._pending: dict[int, float] = {}
+        self._org_rows: list[dict[str, np.ndarray]] = []
+        self._peers = _PeerSampler(s.footprint, s.org_type)
+        self._fp_edges = s.footprint[self.relationships.i]
+        self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
+        self._cum_price = 0.0
+        self.organisations = [Organisation(self, k) for k in range(s.n)]
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: _reporter(k) for k in MODEL_OUTPUTS}
+        )
+
+    @classmethod
+    def from_scenario(cls, name: str, seed: int | None = None, **overrides) -> STPModel:
+        """A model from a named preset (see ``stpgame scenarios``), with overrides."""
+        return cls(seed=seed, scenario=name, **overrides)
+
+    # -- the year --------------------------------------------------------------
+    def step(self) -> None:
+        self.round += 1
+        mem, rel, p = self.memory, self.relationships, self.params
+        n = self.structure.n
+        mem.trust = rel.mean_trust(self.ledger.trust)
+        peer = self._peers.sample(self.rng)
+        mem.peer_move, mem.peer_payoff = mem.own_last[peer], mem.payoff_last[peer]
+
+        moves = np.zeros(n, bool)
+        for name, idx in self._groups:
+            moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, self.config)
+        stressed = self.rng.random(n) < p["firefighting"] * self._deficit_depth()
+        moves &= ~stressed
+        moves ^= self.rng.random(n) < p["noise"]
+        levels = moves.astype(float)
+        for k, level in self._pending.items():
+            levels[k] = level
+        self._pending.clear()
+
+        shock = self.rng.lognormal(0.0, p["savings_uncertainty"], self.structure.n_footprints)
+        actual = self.economy.play(
+            self.ledger, levels, self.round, shock, self._footprint_trust(self.ledger.trust)
+        )
+        ideal = self.economy.play(
+            self.shadow, np.ones(n), self.round, shock, self._footprint_trust(self.shadow.trust)
+        )
+        pooled = self._pooled(actual)
+        self.ledger.trust = rel.update(
+            pooled, p["trust_gain"], p["trust_loss"], p["cultural_barrier"], self.ledger.trust
+        )
+        self.shadow.trust = rel.update(
+            np.ones(n, bool),
+            p["trust_gain"],
+            p["trust_loss"],
+            p["cultural_barrier"],
+            self.shadow.trust,
+        )
+
+        payoff, self.scores = self._judge(actual)
+        partner_share = self._partner_share(pooled)
+        mem.record(pooled, partner_share, payoff)
+        gain = self.economy.marginal_payoff(self._footprint_trust(self.ledger.trust), self.round)
+        mem.foregone = payoff - np.where(pooled, gain, -gain)
+        for name, idx in self._groups:
+            self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.config)
+
+        new_leader = self.rng.random(n) < p["leadership_turnover"]
+        mem.forget(new_leader)
+        rel.reset(new_leader, self.ledger.trust)
+        rel.reset(new_leader, self.shadow.trust)
+        rel.trust = self.ledger.trust
+
+        self.last_round = actual
+        self._record(actual, ideal, pooled, partner_share, payoff, levels)
+        self.datacollector.collect(self)
+
+    def run(self, rounds: int) -> STPModel:
+        """Play ``rounds`` more years and return the model."""
+        if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
+            raise ParameterError("rounds", "a whole number >= 0", rounds)
+        for _ in range(int(rounds)):
+            self.step()
+        return self
+
+    def choose(self, index: int, level: float) -> None:
+        """A human player's pooling level (0 = keep everything, 1 = pool all) for next year."""
+        if not 0 <= int(index) < self.structure.n:
+            raise ParameterError("org_id", f"0 to {self.structure.n - 1}", index)
+        level = float(level)
+        if not 0.0 <= level <= 1.0:
+            raise ParameterError("level", "a number in [0, 1]", level)
+        self._pending[int(index)] = level
+
+    # -- outputs -----------------------------------------------------------------
+    def model_dataframe(self) -> pd.DataFrame:
+        """One row per year: the collective outcomes (see MODEL_OUTPUTS)."""
+        df = self.datacollector.get_model_vars_dataframe()
+        return df.reset_index(drop=True) if len(df) else pd.DataFrame(columns=MODEL_OUTPUTS)
+
+    def org_dataframe(self) -> pd.DataFrame:
+        """One row per organisation per year: the individual outcomes."""
+        if not self._org_rows:
+            return pd.DataFrame(
+                columns=[
+                    "round",
+                    "org_id",
+                    "org_type",
+                    "footprint",
+                    "strategy",
+                    "contribution",
+                    "balance",
+                    "score",
+                ]
+            )
+        s = self.structure
+        n = s.n
+        cols = {k: np.concatenate([r[k] for r in self._org_rows]) for k in self._org_rows[0]}
+        reps = len(self._org_rows)
+        df = pd.DataFrame(
+            {
+                "round": np.repeat(np.arange(1, reps + 1), n),
+                "org_id": np.tile(np.arange(n), reps),
+                "org_type": pd.Categorical.from_codes(np.tile(s.org_type, reps), ORG_TYPES),
+                "footprint": pd.Categorical.from_codes(
+                    np.tile(s.footprint, reps), s.footprint_names
+                ),
+                "strategy": pd.Categorical(np.tile(self.strategy_names, reps)),
+                **cols,
+            }
+        )
+        df["rating"] = pd.Categorical.from_codes(
+            regulation.rating(df["score"].to_numpy()), regulation.RATINGS
+        )
+        return df
+
+    def network(self):
+        """The relationship network (networkx) with current trust on each edge."""
+        return self.relationships.graph_with_trust()
+
+    # -- internals -------------------------------------------------------------------
+    def _assign_strategies(self) -> np.ndarray:
+        """Give each organisation a strategy from its type's mix, in exact proportions."""
+        s, names = self.structure, np.empty(self.structure.n, dtype=object)
+        for t, key in zip(range(len(ORG_TYPES)), STRATEGY_PARAMS, strict=True):
+            members = np.flatnonzero(s.org_type == t)
+            items = strategies.mix_items(self.params[key])
+            quota = np.array([w for _, w in items]) * len(members)
+            counts = np.floor(quota).astype(int)
+            order = np.argsort(-(quota - counts), kind="stable")
+            counts[order[: len(members) - counts.sum()]] += 1
+            labels = np.repeat([nm for nm, _ in items], counts)
+            names[members] = self.rng.permutation(labels)
+        self._strategy_objects = {nm: strategies.get(nm) for nm in sorted(set(names))}
+        self._groups = [(nm, np.flatnonzero(names == nm)) for nm in self._strategy_objects]
+        return names.astype(str)
+
+    def _deficit_depth(self) -> np.ndarray:
+        """Last year's deficit as a share of budget, relative to the 2015/16 provider
+        deficit of 3.2% (£2.45bn on £76bn, calibration §2), capped at 1."""
+        deficit = np.maximum(0.0, -self.ledger.last_balance) / self.economy.budget
+        return np.minimum(1.0, deficit / 0.032)
+
+    def _footprint_trust(self, trust: np.ndarray) -> np.ndarray:
+        n_fp = self.structure.n_footprints
+        total = np.bincount(self._fp_edges, trust, n_fp)
+        count = np.bincount(self._fp_edges, minlength=n_fp)
+        return np.divide(total, count, out=np.full(n_fp, 0.5), where=count > 0)
+
+    def _pooled(self, r: Round) -> np.ndarray:
+        """Did each body pool at least half of what it was free to pool?"""
+        e = self.economy
+        room = np.maximum(e.cap - e.floor, 0.0) * e.discretionary
+        level = np.divide(
+            r.contribution - e.floor * e.discretionary,
+            room,
+            out=np.zeros_like(room),
+            where=room > 0,
+        )
+        return level >= 0.5 - 1e-9
+
+    def _partner_share(self, pooled: np.ndarray) -> np.ndarray:
+        fp = self.structure.footprint
+        count = np.bincount(fp, pooled.astype(float), self.structure.n_footprints)
+        partners = self._fp_size[fp] - 1
+        return np.divide(count[fp] - pooled, partners, out=np.zeros(len(fp)), where=partners > 0)
+
+    def _judge(self, r: Round) -> tuple[np.ndarray, np.ndarray]:
+        """Payoffs (what strategies learn from) and regulatory scores."""
+        e, p, fp = self.economy, self.params, self.structure.footprint
+
+        def blend(values):
+            total = regulation.per_footprint(values, fp, e.n_fp)[fp]
+            judged = regulation.judged(values, total, e.budget, e.fp_budget[fp], p["system_weight"])
+            return regulation.score(judged, r.outcome_index[fp], p["outcome_weight"])
+
+        return blend(r.appraisal), blend(r.balance - r.bailout)
+
+    def _record(self, r: Round, ideal: Round, pooled, partner_share, payoff, levels) -> None:
+        e = self.economy
+        price = ideal.welfare - r.welfare
+        self._cum_price += price
+        council = e.is_council
+        self.latest = {
+            "round": self.round,
+            "cooperation_rate": float(pooled.mean()),
+            "pooled_share": float(r.contribution.sum() / max(e.discretionary.sum(), 1e-12)),
+            "system_balance": float(r.balance.sum()),
+            "collective_welfare": r.welfare,
+            "full_cooperation_welfare": ideal.welfare,
+            "price_of_fortress": price,
+            "cumulative_price_of_fortress": self._cum_price,
+            "mean_individual_score": float(self.scores.mean()),
+            "emergency_admissions": float(r.admissions.sum()),
+            "delayed_bed_days": float(r.delayed_days.sum()),
+            "patient_outcome_index": float(
+                np.average(r.outcome_index, weights=self.structure.population)
+            ),
+            "mean_trust": float(self.ledger.trust.mean()) if len(self.ledger.trust) else 0.0,
+            "sucker_share": float((pooled & (partner_share < 0.5)).mean()),
+            "councils_cutting": float((r.cut[council] > 0).mean()) if council.any() else 0.0,
+            "council_cuts": float(r.cut.sum()),
+            "nhs_deficit": float(np.maximum(0.0, -r.balance[e.is_nhs]).sum()),
+            "penalties": float(r.penalty.sum()),
+            "bailouts": float(r.bailout.sum()),
+            "incentives": float(r.incentive.sum()),
+            "transformation_money": float(r.transformation.sum()),
+        }
+        self._org_rows.append(
+            {
+                "pooled": pooled.copy(),
+                "level": levels.copy(),
+                "contribution": r.contribution.copy(),
+                "savings": r.savings.copy(),
+                "cut": r.cut.copy(),
+                "penalty": r.penalty.copy(),
+                "bailout": r.bailout.copy(),
+                "balance": r.balance.copy(),
+                "cumulative_balance": self.ledger.cumulative.copy(),
+                "score": self.scores.copy(),
+                "payoff": payoff.copy(),
+                "sucker": pooled & (partner_share < 0.5),
+                "forced_cut": r.forced.copy(),
+                "trust": self.relationships.mean_trust(self.ledger.trust),
+            }
+        )
+
+
+def _reporter(key: str):
+    """A Mesa model reporter reading one value of the latest round."""
+
+    def report(model: STPModel) -> float:
+        return model.latest[key]
+
+    report.__name__ = key
+    return report
+
+
+class _PeerSampler:
+    """Draws, for every organisation, one peer: a footprint partner or a same-type body anywhere."""
+
+    def __init__(self, footprint: np.ndarray, org_type: np.ndarray):
+        self.n = len(footprint)
+        self.fp = self._index(footprint)
+        self.type = self._index(org_type)
+
+    @staticmethod
+    def _index(group: np.ndarray):
+        order = np.argsort(group, kind="stable")
+        size = np.bincount(group)
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])
+        return order, start[group], size[group]
+
+    def _draw(self, index, rng) -> np.ndarray:
+        order, start, size = index
+        pick = (rng.random(self.n) * np.maximum(size - 1, 1)).astype(int)
+        cand = order[start + pick]
+        # skip self: if we drew ourselves, take the last member of the group instead
+        return np.where(cand == np.arange(self.n), order[start + size - 1], cand)
+
+    def sample(self, rng: np.random.Generator) -> np.ndarray:
+        local, anywhere = self._draw(self.fp, rng), self._draw(self.type, rng)
+        return np.where(rng.random(self.n) < 0.5, local, anywhere)

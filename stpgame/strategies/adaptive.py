@@ -1,0 +1,73 @@
+"""Strategies that use trust or experience rather than a fixed reply rule."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stpgame.strategies.base import Strategy
+
+
+class TrustedPartners(Strategy):
+    """Conditional cooperation: pools while it trusts its partners and they pooled last round.
+
+    Brief mechanism 7/11: cooperation conditional on relationship quality; the
+    conditional-cooperator type of Fischbacher, Gächter & Fehr (2001), Econ Lett 71:397.
+    """
+
+    name, label = "trusted_partners", "Cooperate with trusted partners"
+    source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
+    classifier = {"memory_depth": 1, "stochastic": False}
+
+    def decide(self, mem, idx, rng, cfg):
+        trusted = mem.trust[idx] >= cfg.trust_threshold
+        return trusted & self.opening(mem, idx, mem.partners_cooperated(idx), True)
+
+
+class Reinforcement(Strategy):
+    """Learns the value of pooling and withholding from its results.
+
+    Each year both values move towards the payoff the move earned, or would
+    have earned (the "foregone" payoff the game reports), at ``learning_rate``;
+    the body takes the better-valued move, a random one with probability
+    ``exploration``, and at first pools with probability ``initial_cooperation``.
+    Experience-weighted attraction learning with full weight on foregone
+    payoffs: Camerer & Ho (1999) Econometrica 67(4); Sutton & Barto (2018) ch. 2.
+    """
+
+    name, label = "reinforcement", "Learns from results"
+    source = "Camerer & Ho (1999) Econometrica 67(4):827-874; Sutton & Barto (2018) ch. 2"
+    classifier = {"memory_depth": float("inf"), "stochastic": True}
+
+    def decide(self, mem, idx, rng, cfg):
+        q = mem.q[idx]
+        coin = rng.random(len(idx)) < cfg.initial_cooperation
+        greedy = np.where(q[:, 1] == q[:, 0], coin, q[:, 1] > q[:, 0])
+        explore = rng.random(len(idx)) < cfg.exploration
+        move = np.where(explore, rng.random(len(idx)) < 0.5, greedy)
+        return np.where(mem.fresh[idx], coin, move)
+
+    def learn(self, mem, idx, moves, payoffs, cfg):
+        took = moves[idx].astype(int)
+        rows = np.asarray(idx)
+        lr = cfg.learning_rate
+        mem.q[rows, took] += lr * (payoffs[idx] - mem.q[rows, took])
+        mem.q[rows, 1 - took] += lr * (mem.foregone[idx] - mem.q[rows, 1 - took])
+
+
+class Imitation(Strategy):
+    """Copies the last move of a better-performing peer; otherwise repeats its own.
+
+    Peers are its footprint partners and bodies of the same type elsewhere
+    ("peer support" [004]). Imitate-if-better, Nowak & May (1992) Nature 359:826.
+    """
+
+    name, label = "imitation", "Copies better-performing peers"
+    source = "Nowak & May (1992) Nature 359:826-829; [004] peer support"
+    classifier = {"memory_depth": 1, "stochastic": True}
+
+    def decide(self, mem, idx, rng, cfg):
+        better = mem.peer_payoff[idx] > mem.payoff_last[idx]
+        copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
+        move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])
+        first = rng.random(len(idx)) < cfg.initial_cooperation
+        return np.where(mem.fresh[idx], first, move)

@@ -1,0 +1,42 @@
+"""Strategies that ignore what partners do."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stpgame.strategies.base import Strategy
+
+
+class AlwaysCooperate(Strategy):
+    """Always pools: the unconditional partner. Axelrod (1984), *The Evolution of Cooperation*."""
+
+    name, label = "always_cooperate", "Always cooperate"
+    source = "Axelrod (1984) The Evolution of Cooperation"
+    classifier = {"memory_depth": 0, "stochastic": False}
+
+    def decide(self, mem, idx, rng, cfg):
+        return np.ones(len(idx), bool)
+
+
+class AlwaysDefect(Strategy):
+    """Never pools beyond what rules force: the 'fortress' body [003]. Axelrod (1984)."""
+
+    name, label = "always_defect", "Always defect (fortress)"
+    source = "Axelrod (1984) The Evolution of Cooperation; [003] fortress mentality"
+    classifier = {"memory_depth": 0, "stochastic": False}
+
+    def decide(self, mem, idx, rng, cfg):
+        return np.zeros(len(idx), bool)
+
+
+class Alternator(Strategy):
+    """Cooperates, then defects, then cooperates ... Axelrod (1980) first tournament reference."""
+
+    name, label = "alternator", "Alternator"
+    source = (
+        "Axelrod (1980) Effective choice in the prisoner's dilemma, J Conflict Resolution 24(1)"
+    )
+    classifier = {"memory_depth": 1, "stochastic": False}
+
+    def decide(self, mem, idx, rng, cfg):
+        return self.opening(mem, idx, ~mem.own_last[idx], True)

@@ -1,0 +1,77 @@
+"""What each player remembers, held as arrays over all players.
+
+Strategies read this memory and return moves for many players at once, so a
+round of 600 organisations is a handful of numpy operations rather than 600
+Python calls (see ``benchmarks/``). A two-player match uses the same memory
+with ``n = 2``, so the strategies played in matches and tournaments are exactly
+the ones the organisations use.
+
+"Partners cooperated" means at least half of a player's partners pooled in the
+round; with a single partner this is just the opponent's move, as in Axelrod.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class StrategyConfig:
+    """Knobs shared by the learning and conditional strategies (see params.py for sources)."""
+
+    learning_rate: float = 0.2
+    exploration: float = 0.05
+    imitation_rate: float = 0.5
+    trust_threshold: float = 0.45
+    initial_cooperation: float = 0.6
+    generosity: float = 1 / 3
+
+    @classmethod
+    def from_params(cls, p: dict) -> StrategyConfig:
+        return cls(
+            p["learning_rate"],
+            p["exploration"],
+            p["imitation_rate"],
+            p["trust_threshold"],
+            p["initial_cooperation"],
+        )
+
+
+class Memory:
+    """Per-player history: own and partners' last moves, payoffs, and learning state."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.round = 0
+        self.fresh = np.ones(n, bool)  # no history yet (first round, or a new leader)
+        self.own_last = np.zeros(n, bool)
+        self.partner_last = np.ones(n)  # share of partners who pooled last round
+        self.partner_prev = np.ones(n)  # ... and the round before
+        self.payoff_last = np.zeros(n)
+        self.foregone = np.zeros(n)  # payoff the other move would have earned (set by the game)
+        self.triggered = np.zeros(n, bool)  # grim trigger has fired
+        self.q = np.zeros((n, 2))  # learned value of [withhold, pool]
+        self.trust = np.full(n, 0.5)  # mean trust in partners (set by the model)
+        self.peer_move = np.zeros(n, bool)  # a sampled peer's last move (set by the model)
+        self.peer_payoff = np.full(n, -np.inf)
+
+    def partners_cooperated(self, idx: np.ndarray) -> np.ndarray:
+        return self.partner_last[idx] >= 0.5
+
+    def record(self, moves: np.ndarray, partner_share: np.ndarray, payoffs: np.ndarray) -> None:
+        """Store one round: each player's move, its partners' pooled share, its payoff."""
+        fresh = self.fresh
+        self.partner_prev = np.where(fresh, 1.0, self.partner_last)
+        self.partner_last = np.asarray(partner_share, float).copy()
+        self.own_last = np.asarray(moves, bool).copy()
+        self.payoff_last = np.asarray(payoffs, float).copy()
+        self.fresh = np.zeros(self.n, bool)
+        self.round += 1
+
+    def forget(self, mask: np.ndarray) -> None:
+        """A new leader: history, grudges and learned values are reset [004]."""
+        self.fresh |= mask
+        self.triggered &= ~mask
+        self.q[mask] = 0.0
