@@ -215,6 +215,14 @@ class STPModel(mesa.Model):
         )
         return df
 
+    def footprint_trust(self) -> np.ndarray:
+        """Mean trust on the links inside each footprint, now."""
+        return self._footprint_trust(self.ledger.trust)
+
+    def pooling_returns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per organisation: return per pound pooled to itself and to its footprint (now)."""
+        return self.economy.pooling_returns(self.footprint_trust(), self.round + 1)
+
     def network(self):
         """The relationship network (networkx) with current trust on each edge."""
         return self.relationships.graph_with_trust()
