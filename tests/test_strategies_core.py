@@ -1,0 +1,58 @@
+"""Every strategy is registered with its source and answers for many players at once."""
+
+import numpy as np
+import pytest
+
+from stpgame.strategies import REGISTRY, Memory, StrategyConfig, get, mix_items, parse_mix
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_each_strategy_cites_its_source_and_decides_for_a_population(name):
+    cls = REGISTRY[name]
+    assert cls.name == name and cls.source and cls.__doc__ and cls.label
+    assert {"memory_depth", "stochastic"} <= set(cls.classifier)
+    mem = Memory(50)
+    moves = get(name).decide(mem, np.arange(50), np.random.default_rng(0), StrategyConfig())
+    assert moves.dtype == bool and moves.shape == (50,)
+
+
+def play(name, partner_moves, cfg=StrategyConfig()):
+    """One player against a scripted partner; returns its moves."""
+    s, mem, rng, out = get(name), Memory(1), np.random.default_rng(0), []
+    idx = np.arange(1)
+    for theirs in partner_moves:
+        mine = bool(s.decide(mem, idx, rng, cfg)[0])
+        out.append(mine)
+        mem.record(np.array([mine]), np.array([float(theirs)]), np.zeros(1))
+    return out
+
+
+C, D = True, False
+
+
+def test_reciprocal_rules_against_a_script():
+    script = [C, D, C, D, D, C, C]
+    assert play("tit_for_tat", script) == [C, C, D, C, D, D, C]
+    assert play("suspicious_tit_for_tat", script) == [D, C, D, C, D, D, C]
+    assert play("tit_for_two_tats", script) == [C, C, C, C, C, D, C]
+    assert play("grim_trigger", script) == [C, C, D, D, D, D, D]
+    assert play("win_stay_lose_shift", script) == [C, C, D, D, C, D, D]
+    assert play("alternator", script) == [C, D, C, D, C, D, C]
+
+
+def test_forgetting_resets_grudges():
+    s, mem = get("grim_trigger"), Memory(1)
+    idx, rng, cfg = np.arange(1), np.random.default_rng(0), StrategyConfig()
+    s.decide(mem, idx, rng, cfg)
+    mem.record(np.array([C]), np.array([0.0]), np.zeros(1))
+    assert not s.decide(mem, idx, rng, cfg)[0]
+    mem.forget(np.array([True]))  # a new leader [004]
+    assert s.decide(mem, idx, rng, cfg)[0]
+
+
+def test_mixes_are_checked_and_normalised():
+    assert mix_items("tit_for_tat") == [("tit_for_tat", 1.0)]
+    assert parse_mix("imitation:1, always_defect:1") == "imitation:0.5,always_defect:0.5"
+    for bad in ("", "nice:1", "tit_for_tat:x", "tit_for_tat:0"):
+        with pytest.raises(ValueError):
+            parse_mix(bad)
