@@ -16,8 +16,9 @@ def test_each_strategy_cites_its_source_and_decides_for_a_population(name):
     assert moves.dtype == bool and moves.shape == (50,)
 
 
-def play(name, partner_moves, cfg=StrategyConfig()):
+def play(name, partner_moves, cfg=None):
     """One player against a scripted partner; returns its moves."""
+    cfg = cfg or StrategyConfig()
     s, mem, rng, out = get(name), Memory(1), np.random.default_rng(0), []
     idx = np.arange(1)
     for theirs in partner_moves:
