@@ -111,6 +111,16 @@ class Economy:
         self.base_delays = DELAYED_DAYS_PER_MILLION * structure.population
         self.discount = (1.0 + p["discount_rate"]) ** -p["savings_lag"]
         self.hospital_side = np.isin(self.type, (ACUTE, CCG))
+        # constants of every round, computed once
+        self.cost = budget * (1.0 + self.pressure)
+        self.minimum = self.floor * self.discretionary
+        self.room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
+        self.discretionary_fp = regulation.per_footprint(self.discretionary, self.fp, self.n_fp)
+        nhs_budget = regulation.per_footprint(budget * self.is_nhs, self.fp, self.n_fp)
+        self.nhs_share = np.where(
+            self.is_nhs, budget / np.maximum(nhs_budget[self.fp], 1e-300), 0.0
+        )
+        self.budget_share = budget / self.fp_budget[self.fp]
 
     def _landing_weights(self, s: Structure) -> np.ndarray:
         """Share of its footprint's savings each organisation receives (sums to 1 per footprint)."""
@@ -161,24 +171,31 @@ class Economy:
         """Change in each body's judged payoff from pooling rather than withholding."""
         p = self.p
         own, system = self.pooling_returns(fp_trust, year)
-        room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
         w = p["system_weight"]
         judged = (1.0 - w) * own / self.budget + w * system / self.fp_budget[self.fp]
-        return (1.0 - p["outcome_weight"]) * room * judged
+        return (1.0 - p["outcome_weight"]) * self.room * judged
 
     def play(
-        self, ledger: Ledger, levels: np.ndarray, year: int, shock: np.ndarray, fp_trust: np.ndarray
-    ) -> Round:
-        """Run one year for intended pooling ``levels`` in [0, 1]; updates ``ledger``."""
+        self,
+        ledger: Ledger,
+        levels: np.ndarray,
+        year: int,
+        shock: np.ndarray,
+        fp_trust: np.ndarray,
+        detail: bool = True,
+    ) -> Round | float:
+        """Run one year for intended pooling ``levels`` in [0, 1]; updates ``ledger``.
+
+        With ``detail=False`` (the full-cooperation shadow) only the collective
+        welfare is needed, so penalties, outcomes and appraisals are skipped.
+        """
         p, B, fp, n_fp = self.p, self.budget, self.fp, self.n_fp
-        income = B.copy()
-        cost = B * (1.0 + self.pressure)
+        income, cost = B, self.cost
         landed_fp = ledger.pipeline[0].copy() if p["savings_lag"] > 0 else np.zeros(n_fp)
         tf = self.transformation_rate(year)
 
-        share = self.floor + np.clip(levels, 0.0, 1.0) * np.maximum(self.cap - self.floor, 0.0)
-        wanted = share * self.discretionary
-        minimum = self.floor * self.discretionary
+        minimum = self.minimum
+        wanted = minimum + np.clip(levels, 0.0, 1.0) * self.room
         contribution = wanted
         if p["council_balanced_budget"]:
             headroom = income - cost + landed_fp[fp] * self.landing - minimum
@@ -198,7 +215,7 @@ class Economy:
         ledger.landed_total += float(landed_fp.sum())
         savings = landed_fp[fp] * self.landing
 
-        disc_fp = regulation.per_footprint(self.discretionary, fp, n_fp)
+        disc_fp = self.discretionary_fp
         pooled_share = np.divide(pool, disc_fp, out=np.zeros(n_fp), where=disc_fp > 0)
         earns = pooled_share >= p["incentive_threshold"]
         fund = np.where(earns, p["incentive_fund"] * self.fp_budget, 0.0)
@@ -208,21 +225,22 @@ class Economy:
 
         net = income - cost - contribution + savings + transformation + incentive
         fp_net = regulation.per_footprint(net, fp, n_fp)
-        transfer = p["risk_share"] * (B / self.fp_budget[fp] * fp_net[fp] - net)
+        transfer = p["risk_share"] * (self.budget_share * fp_net[fp] - net)
         net = net + transfer
 
         cut = np.zeros_like(B)
         if p["council_balanced_budget"]:
             cut = np.where(self.is_council, np.maximum(0.0, -net), 0.0)
-        shifted_fp = p["cost_shift_rate"] * regulation.per_footprint(cut, fp, n_fp)
-        nhs_budget = regulation.per_footprint(B * self.is_nhs, fp, n_fp)
-        shifted = np.where(
-            self.is_nhs, shifted_fp[fp] * B / np.maximum(nhs_budget[fp], 1e-300), 0.0
-        )
+        cuts_fp = regulation.per_footprint(cut, fp, n_fp)
+        shifted_fp = p["cost_shift_rate"] * cuts_fp
+        shifted = shifted_fp[fp] * self.nhs_share
         net = net + cut - shifted
+        welfare = float((income - cost - contribution + savings).sum() - shifted.sum())
+        if not detail:
+            return welfare
 
         penalty = regulation.penalties(
-            net, self.is_nhs, fp, n_fp, B, p["system_weight"], p["breach_penalty"]
+            net, self.is_nhs, self.nhs_share, fp, n_fp, p["system_weight"], p["breach_penalty"]
         )
         bailout = regulation.bailouts(net - penalty, self.is_nhs, p["bailout_share"])
         balance = net - penalty + bailout
@@ -233,7 +251,6 @@ class Economy:
         # (community and council side); council cuts add delays, shifted cost adds admissions.
         hosp = regulation.per_footprint(savings * self.hospital_side, fp, n_fp)
         care = regulation.per_footprint(savings * ~self.hospital_side, fp, n_fp)
-        cuts_fp = regulation.per_footprint(cut, fp, n_fp)
         admissions = np.maximum(
             0.0,
             self.base_admissions
@@ -252,7 +269,6 @@ class Economy:
         # A body appraises the year by its own result with this year's pooling
         # valued at the (discounted) savings it will bring, not last years'.
         appraisal = balance - savings + self.discount * generated[fp] * self.landing
-        welfare = float((income - cost - contribution + savings).sum() - shifted.sum())
         return Round(
             contribution,
             forced,

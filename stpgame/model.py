@@ -89,6 +89,9 @@ class STPModel(mesa.Model):
         self._fp_edges = s.footprint[self.relationships.i]
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
         self._cum_price = 0.0
+        self._all_pool = np.ones(s.n)
+        self._population_weight = s.population / s.population.sum()
+        self._all_pool_bool = np.ones(s.n, bool)
         self.organisations = [Organisation(self, k) for k in range(s.n)]
         self.datacollector = mesa.DataCollector(
             model_reporters={k: _reporter(k) for k in MODEL_OUTPUTS}
@@ -105,6 +108,7 @@ class STPModel(mesa.Model):
         mem, rel, p = self.memory, self.relationships, self.params
         n = self.structure.n
         mem.trust = rel.mean_trust(self.ledger.trust)
+        fp_trust = self._footprint_trust(self.ledger.trust)
         peer = self._peers.sample(self.rng)
         mem.peer_move, mem.peer_payoff = mem.own_last[peer], mem.payoff_last[peer]
 
@@ -120,18 +124,21 @@ class STPModel(mesa.Model):
         self._pending.clear()
 
         shock = self.rng.lognormal(0.0, p["savings_uncertainty"], self.structure.n_footprints)
-        actual = self.economy.play(
-            self.ledger, levels, self.round, shock, self._footprint_trust(self.ledger.trust)
-        )
+        actual = self.economy.play(self.ledger, levels, self.round, shock, fp_trust)
         ideal = self.economy.play(
-            self.shadow, np.ones(n), self.round, shock, self._footprint_trust(self.shadow.trust)
+            self.shadow,
+            self._all_pool,
+            self.round,
+            shock,
+            self._footprint_trust(self.shadow.trust),
+            detail=False,
         )
         pooled = self._pooled(actual)
         self.ledger.trust = rel.update(
             pooled, p["trust_gain"], p["trust_loss"], p["cultural_barrier"], self.ledger.trust
         )
         self.shadow.trust = rel.update(
-            np.ones(n, bool),
+            self._all_pool_bool,
             p["trust_gain"],
             p["trust_loss"],
             p["cultural_barrier"],
@@ -141,7 +148,7 @@ class STPModel(mesa.Model):
         payoff, self.scores = self._judge(actual)
         partner_share = self._partner_share(pooled)
         mem.record(pooled, partner_share, payoff)
-        gain = self.economy.marginal_payoff(self._footprint_trust(self.ledger.trust), self.round)
+        gain = self.economy.marginal_payoff(fp_trust, self.round)
         mem.foregone = payoff - np.where(pooled, gain, -gain)
         for name, idx in self._groups:
             self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.config)
@@ -198,6 +205,7 @@ class STPModel(mesa.Model):
         n = s.n
         cols = {k: np.concatenate([r[k] for r in self._org_rows]) for k in self._org_rows[0]}
         reps = len(self._org_rows)
+        kinds, codes = np.unique(self.strategy_names, return_inverse=True)
         df = pd.DataFrame(
             {
                 "round": np.repeat(np.arange(1, reps + 1), n),
@@ -206,7 +214,7 @@ class STPModel(mesa.Model):
                 "footprint": pd.Categorical.from_codes(
                     np.tile(s.footprint, reps), s.footprint_names
                 ),
-                "strategy": pd.Categorical(np.tile(self.strategy_names, reps)),
+                "strategy": pd.Categorical.from_codes(np.tile(codes, reps), kinds),
                 **cols,
             }
         )
@@ -223,9 +231,22 @@ class STPModel(mesa.Model):
         """Per organisation: return per pound pooled to itself and to its footprint (now)."""
         return self.economy.pooling_returns(self.footprint_trust(), self.round + 1)
 
-    def network(self):
-        """The relationship network (networkx) with current trust on each edge."""
-        return self.relationships.graph_with_trust()
+    def network(self, footprint: int | str | None = None):
+        """The relationship network (networkx) with current ``trust`` on each edge.
+
+        ``footprint`` (index or name) keeps only that footprint's organisations.
+        """
+        if footprint is None:
+            return self.relationships.graph_with_trust()
+        names = self.structure.footprint_names
+        if isinstance(footprint, str):
+            if footprint not in names:
+                raise ParameterError("footprint", "one of " + ", ".join(names), footprint)
+            footprint = names.index(footprint)
+        if not 0 <= int(footprint) < len(names):
+            raise ParameterError("footprint", f"0 to {len(names) - 1}", footprint)
+        members = np.flatnonzero(self.structure.footprint == int(footprint))
+        return self.relationships.graph_with_trust(members)
 
     # -- internals -------------------------------------------------------------------
     def _assign_strategies(self) -> np.ndarray:
@@ -285,28 +306,32 @@ class STPModel(mesa.Model):
 
         return blend(r.appraisal), blend(r.balance - r.bailout)
 
-    def _record(self, r: Round, ideal: Round, pooled, partner_share, payoff, levels) -> None:
+    def _record(self, r: Round, ideal: float, pooled, partner_share, payoff, levels) -> None:
+        """Model-level outputs into ``latest`` (for the DataCollector) and org rows.
+
+        The arrays of ``r`` are new every round, so they are kept without copying.
+        """
         e = self.economy
-        price = ideal.welfare - r.welfare
+        n = len(pooled)
+        sucker = pooled & (partner_share < 0.5)
+        price = ideal - r.welfare
         self._cum_price += price
         council = e.is_council
         self.latest = {
             "round": self.round,
-            "cooperation_rate": float(pooled.mean()),
+            "cooperation_rate": pooled.sum() / n,
             "pooled_share": float(r.contribution.sum() / max(e.discretionary.sum(), 1e-12)),
             "system_balance": float(r.balance.sum()),
             "collective_welfare": r.welfare,
-            "full_cooperation_welfare": ideal.welfare,
+            "full_cooperation_welfare": ideal,
             "price_of_fortress": price,
             "cumulative_price_of_fortress": self._cum_price,
-            "mean_individual_score": float(self.scores.mean()),
+            "mean_individual_score": float(self.scores.sum() / n),
             "emergency_admissions": float(r.admissions.sum()),
             "delayed_bed_days": float(r.delayed_days.sum()),
-            "patient_outcome_index": float(
-                np.average(r.outcome_index, weights=self.structure.population)
-            ),
+            "patient_outcome_index": float(r.outcome_index @ self._population_weight),
             "mean_trust": float(self.ledger.trust.mean()) if len(self.ledger.trust) else 0.0,
-            "sucker_share": float((pooled & (partner_share < 0.5)).mean()),
+            "sucker_share": sucker.sum() / n,
             "councils_cutting": float((r.cut[council] > 0).mean()) if council.any() else 0.0,
             "council_cuts": float(r.cut.sum()),
             "nhs_deficit": float(np.maximum(0.0, -r.balance[e.is_nhs]).sum()),
@@ -317,19 +342,19 @@ class STPModel(mesa.Model):
         }
         self._org_rows.append(
             {
-                "pooled": pooled.copy(),
-                "level": levels.copy(),
-                "contribution": r.contribution.copy(),
-                "savings": r.savings.copy(),
-                "cut": r.cut.copy(),
-                "penalty": r.penalty.copy(),
-                "bailout": r.bailout.copy(),
-                "balance": r.balance.copy(),
+                "pooled": pooled,
+                "level": levels,
+                "contribution": r.contribution,
+                "savings": r.savings,
+                "cut": r.cut,
+                "penalty": r.penalty,
+                "bailout": r.bailout,
+                "balance": r.balance,
                 "cumulative_balance": self.ledger.cumulative.copy(),
-                "score": self.scores.copy(),
-                "payoff": payoff.copy(),
-                "sucker": pooled & (partner_share < 0.5),
-                "forced_cut": r.forced.copy(),
+                "score": self.scores,
+                "payoff": payoff,
+                "sucker": sucker,
+                "forced_cut": r.forced,
                 "trust": self.relationships.mean_trust(self.ledger.trust),
             }
         )

@@ -16,6 +16,8 @@ professional and cultural boundaries [001].
 
 from __future__ import annotations
 
+from functools import cache
+
 import networkx as nx
 import numpy as np
 
@@ -29,20 +31,23 @@ COUNCIL = ORG_TYPES.index("council")
 CCG = ORG_TYPES.index("ccg")
 
 
+@cache
+def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (a < b) of a complete graph on ``k`` nodes."""
+    return np.triu_indices(k, k=1)
+
+
 class Relationships:
     """Links within footprints, their trust, and the per-organisation mean trust."""
 
     def __init__(self, structure: Structure, rng: np.random.Generator, shift: float = 0.0):
         self.n = structure.n
-        graph = nx.Graph()
-        graph.add_nodes_from(range(structure.n))
+        pairs = []
         for f in range(structure.n_footprints):
             members = np.flatnonzero(structure.footprint == f)
-            graph.add_edges_from(
-                (int(a), int(b)) for i, a in enumerate(members) for b in members[i + 1 :]
-            )
-        self.graph = graph
-        edges = np.array(graph.edges(), int).reshape(-1, 2)
+            a, b = _pairs(len(members))
+            pairs.append(np.stack([members[a], members[b]], axis=1))
+        edges = np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
         self.i, self.j = edges[:, 0], edges[:, 1]
         ti, tj = structure.org_type[self.i], structure.org_type[self.j]
         self.cross_sector = (ti == COUNCIL) != (tj == COUNCIL)
@@ -52,6 +57,7 @@ class Relationships:
         gp = rng.choice(levels, size=len(self.i), p=GP_COUNCIL_MIX)
         self.initial = np.clip(np.where(gp_council, gp, nhs) + shift, 0.0, 1.0)
         self.trust = self.initial.copy()
+        self._gain_key, self._gain = None, None
         self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
 
     def mean_trust(self, trust: np.ndarray | None = None) -> np.ndarray:
@@ -71,8 +77,10 @@ class Relationships:
         """New trust after a round: grows if both pooled, erodes if either withheld."""
         t = self.trust if trust is None else trust
         both = pooled[self.i] & pooled[self.j]
-        g = gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
-        new = np.where(both, t + g * (1.0 - t), t - loss * t)
+        key = (gain, barrier)
+        if self._gain_key != key:
+            self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
+        new = np.where(both, t + self._gain * (1.0 - t), t - loss * t)
         if trust is None:
             self.trust = new
         return new
@@ -83,15 +91,26 @@ class Relationships:
         hit = orgs[self.i] | orgs[self.j]
         t[hit] = self.initial[hit]
 
-    def graph_with_trust(self) -> nx.Graph:
-        """The networkx graph with each edge's current ``trust`` attribute."""
-        g = self.graph.copy()
-        nx.set_edge_attributes(
-            g,
-            {
-                (int(a), int(b)): float(t)
-                for a, b, t in zip(self.i, self.j, self.trust, strict=True)
-            },
-            "trust",
+    @property
+    def graph(self) -> nx.Graph:
+        """The relationship network as a networkx graph (nodes are organisation indices)."""
+        g = nx.Graph()
+        g.add_nodes_from(range(self.n))
+        g.add_edges_from(zip(self.i.tolist(), self.j.tolist(), strict=True))
+        return g
+
+    def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
+        """The network with each edge's current ``trust``; only ``orgs`` if given."""
+        if orgs is None:
+            keep, nodes = np.ones(len(self.i), bool), range(self.n)
+        else:
+            keep, nodes = np.isin(self.i, orgs) & np.isin(self.j, orgs), np.asarray(orgs).tolist()
+        g = nx.Graph()
+        g.add_nodes_from(nodes)
+        g.add_weighted_edges_from(
+            zip(
+                self.i[keep].tolist(), self.j[keep].tolist(), self.trust[keep].tolist(), strict=True
+            ),
+            weight="trust",
         )
         return g

@@ -38,24 +38,19 @@ def judged(
 def penalties(
     net: np.ndarray,
     is_nhs: np.ndarray,
+    nhs_share: np.ndarray,
     footprint: np.ndarray,
     n_fp: int,
-    budget: np.ndarray,
     w: float,
     rate: float,
 ) -> np.ndarray:
     """Money withheld from NHS bodies for the deficits they are judged on.
 
-    Own deficit counts with weight 1 - w; the NHS share of the footprint's
-    deficit counts with weight w, split by budget.
+    Own deficit counts with weight 1 - w; the footprint's deficit counts with
+    weight w, split between its NHS bodies by ``nhs_share`` (share of NHS budget).
     """
     own_deficit = np.maximum(0.0, -net)
-    fp_net = per_footprint(net, footprint, n_fp)
-    nhs_budget = per_footprint(budget * is_nhs, footprint, n_fp)
-    share = np.divide(
-        budget, nhs_budget[footprint], out=np.zeros_like(budget), where=nhs_budget[footprint] > 0
-    )
-    system_deficit = np.maximum(0.0, -fp_net)[footprint] * share
+    system_deficit = np.maximum(0.0, -per_footprint(net, footprint, n_fp))[footprint] * nhs_share
     return np.where(is_nhs, rate * ((1.0 - w) * own_deficit + w * system_deficit), 0.0)
 
 

@@ -102,3 +102,12 @@ def test_strategy_mix_is_assigned_in_exact_proportions():
     m = STPModel(seed=1, structure="england", strategy_ccg="tit_for_tat:0.5,always_defect:0.5")
     names = np.array(m.strategy_names)[m.structure.org_type == 2]
     assert abs((names == "tit_for_tat").sum() - (names == "always_defect").sum()) <= 1
+
+
+def test_network_of_one_footprint():
+    m = STPModel(seed=1).run(1)
+    g = m.network("Simple 1")
+    assert g.number_of_nodes() == 4 and g.number_of_edges() == 6
+    assert m.network(0).nodes == g.nodes
+    with pytest.raises(ParameterError, match="footprint"):
+        m.network("Atlantis")
