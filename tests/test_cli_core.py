@@ -131,3 +131,12 @@ def test_python_dash_m_works_like_the_command(tmp_path):
     assert done.returncode == 2
     assert "parameter 'noise': allowed float in [0, 0.5]; got '2'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_parameter_docs_are_up_to_date(capsys):
+    from pathlib import Path
+
+    assert main(["params", "--markdown"]) == 0
+    generated = capsys.readouterr().out
+    doc = Path(__file__).parents[1] / "docs" / "parameters.md"
+    assert doc.read_text() == generated, "run: stpgame params --markdown > docs/parameters.md"
