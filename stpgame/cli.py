@@ -16,6 +16,14 @@ COMMANDS = {
     "params": "core",
     "strategies": "core",
     "run": "core",
+    "analyse": "game",
+    "match": "game",
+    "tournament": "game",
+    "evolve": "game",
+    "sweep": "experiments",
+    "summarise": "experiments",
+    "plot": "experiments",
+    "sensitivity": "experiments",
 }
 
 

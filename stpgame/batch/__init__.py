@@ -1,0 +1,35 @@
+"""Batch experiments for researchers: sweeps, replications, sensitivity analysis, figures.
+
+Python API (the command line calls the same functions)::
+
+    from stpgame.batch import load_experiment, run_sweep, summarise
+    exp = load_experiment("experiments/tiny.toml")
+    run_sweep(exp, "results/tiny", workers=2)
+    table = summarise("results/tiny")
+
+Submodules load on first use, so ``import stpgame`` and ``import stpgame.batch``
+stay fast; Dask, SALib, matplotlib and tqdm load only inside the functions that
+need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "load_experiment": "experiment",
+    "Experiment": "experiment",
+    "ExperimentError": "experiment",
+    "run_seed": "seeds",
+    "run_sweep": "sweep",
+    "summarise": "summary",
+    "plot": "figures",
+    "analyse": "sensitivity",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"stpgame.batch.{_EXPORTS[name]}"), name)
+    raise AttributeError(name)

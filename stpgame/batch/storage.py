@@ -1,0 +1,255 @@
+"""A sweep's results folder: part files while running, tidy Parquet and a manifest at the end.
+
+Safety rules, so a sweep killed at any moment (even SIGKILL) loses no finished
+run and never leaves a corrupt file:
+
+- every file is written to a hidden temporary name, flushed to disk and moved
+  into place with ``os.replace`` (atomic on POSIX and Windows);
+- each finished chunk of runs is its own part file ``parts/part-FIRST-LAST.parquet``,
+  so the part files present say exactly which runs are done;
+- the consolidated ``rounds.parquet`` and ``runs.parquet`` come next and
+  ``manifest.json`` last: a folder with a manifest is complete;
+- a copy of the experiment file is kept; a different file (by sha256) is refused;
+- an exclusive lock stops two sweeps writing into one folder at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from stpgame.cli import UsageError
+
+EXPERIMENT_COPY = "experiment.toml"
+MANIFEST = "manifest.json"
+ROUNDS = "rounds.parquet"
+RUNS = "runs.parquet"
+PARTS = "parts"
+LOCK = ".lock"
+KNOWN = {
+    EXPERIMENT_COPY,
+    MANIFEST,
+    ROUNDS,
+    RUNS,
+    PARTS,
+    LOCK,
+    "summary.csv",
+    "figures",
+    "sensitivity.csv",
+    "sensitivity.parquet",
+}
+PART_NAME = re.compile(r"^part-(\d{7,})-(\d{7,})\.parquet$")
+TMP_MARK = ".tmp-"
+
+
+# --- atomic writes ----------------------------------------------------------------------------
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a hidden temporary file beside ``path``, then move it into place."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_dir(path.parent)
+    return path
+
+
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders; os.replace is still atomic there
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_parquet(path, df) -> Path:
+    return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_csv(path, df) -> Path:
+    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+
+
+def write_text(path, text: str) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes(path, data: bytes) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+# --- the folder -------------------------------------------------------------------------------
+def check_folder(out: str | os.PathLike, sha256: str) -> None:
+    """Refuse, without writing anything, a folder that is not ours or holds another experiment."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    if not out.is_dir():
+        return
+    strangers = sorted(
+        p.name for p in out.iterdir() if p.name not in KNOWN and TMP_MARK not in p.name
+    )
+    if strangers:
+        raise UsageError(
+            f"--out {out}: folder holds files that are not a sweep's ({', '.join(strangers[:3])}); "
+            "choose a new or empty folder"
+        )
+    copy = out / EXPERIMENT_COPY
+    if copy.is_file():
+        import hashlib
+
+        stored = hashlib.sha256(copy.read_bytes()).hexdigest()
+        if stored != sha256:
+            raise UsageError(
+                f"--out {out}: holds results of a different experiment file "
+                f"(sha256 {stored[:12]}… there, {sha256[:12]}… given); "
+                "use a new folder, or delete this one to start again"
+            )
+    elif any(p.name != LOCK and TMP_MARK not in p.name for p in out.iterdir()):
+        raise UsageError(
+            f"--out {out}: not empty and has no {EXPERIMENT_COPY}; choose a new folder"
+        )
+
+
+class SweepFolder:
+    """The results folder of one experiment, held under an exclusive lock while open."""
+
+    def __init__(self, out: str | os.PathLike, experiment):
+        self.out = Path(out)
+        self.experiment = experiment
+        self._lock = None
+
+    # -- opening -----------------------------------------------------------------------------
+    def open(self) -> SweepFolder:
+        check_folder(self.out, self.experiment.sha256)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._acquire()
+        check_folder(self.out, self.experiment.sha256)  # again, now that we hold the lock
+        self._clean_temporaries()
+        if not (self.out / EXPERIMENT_COPY).is_file():
+            write_bytes(self.out / EXPERIMENT_COPY, self.experiment.text.encode("utf-8"))
+        if not self.complete():
+            (self.out / PARTS).mkdir(exist_ok=True)
+        return self
+
+    def _acquire(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; a second sweep is not detected
+            return
+        fh = open(self.out / LOCK, "a")  # noqa: SIM115 - held open until close()
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise UsageError(
+                f"--out {self.out}: another sweep is writing into this folder"
+            ) from None
+        self._lock = fh
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> SweepFolder:
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _clean_temporaries(self) -> None:
+        """Half-written files of a killed sweep: never read, safe to delete under our lock."""
+        for folder in (self.out, self.out / PARTS, self.out / "figures"):
+            if folder.is_dir():
+                for p in folder.iterdir():
+                    if TMP_MARK in p.name and p.is_file():
+                        p.unlink(missing_ok=True)
+
+    # -- progress ----------------------------------------------------------------------------
+    def complete(self) -> bool:
+        return all((self.out / f).is_file() for f in (MANIFEST, ROUNDS, RUNS))
+
+    def part_files(self) -> list[tuple[int, int, Path]]:
+        folder = self.out / PARTS
+        if not folder.is_dir():
+            return []
+        found = []
+        for p in folder.iterdir():
+            m = PART_NAME.match(p.name)
+            if m:
+                found.append((int(m.group(1)), int(m.group(2)), p))
+        return sorted(found)
+
+    def done(self) -> set[int]:
+        """Run indices already finished (all of them once the folder is complete)."""
+        if self.complete():
+            return set(range(self.experiment.n_runs))
+        out: set[int] = set()
+        for first, last, _ in self.part_files():
+            out.update(range(first, last + 1))
+        return out
+
+    def write_part(self, first: int, last: int, table) -> Path:
+        return write_parquet(self.out / PARTS / f"part-{first:07d}-{last:07d}.parquet", table)
+
+    # -- the end -------------------------------------------------------------------------------
+    def consolidate(self, manifest: dict) -> None:
+        """Join the parts into rounds.parquet and runs.parquet, then write the manifest."""
+        import pandas as pd
+
+        exp = self.experiment
+        parts = self.part_files()
+        rounds = pd.concat([pd.read_parquet(p) for _, _, p in parts], ignore_index=True)
+        rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
+        expected = exp.n_runs * exp.rounds
+        if len(rounds) != expected or rounds["run"].nunique() != exp.n_runs:
+            raise UsageError(
+                f"--out {self.out}: parts hold {len(rounds)} rows for "
+                f"{rounds['run'].nunique()} runs, expected {expected} rows for {exp.n_runs} runs; "
+                f"delete {self.out / PARTS} and run again"
+            )
+        table = exp.run_table()
+        rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
+        write_parquet(self.out / ROUNDS, rounds)
+        write_parquet(self.out / RUNS, summarise_runs(rounds, table, exp.output_columns()))
+        write_text(self.out / MANIFEST, json.dumps(manifest, indent=2, default=str))
+        shutil.rmtree(self.out / PARTS, ignore_errors=True)
+
+
+def summarise_runs(rounds, table, outputs):
+    """One row per run: each output's value in the final round and its mean over rounds."""
+    import pandas as pd
+
+    outputs = list(outputs)
+    # rounds is sorted by run then round, so each run's last row is its final round
+    final = rounds.drop_duplicates("run", keep="last").set_index("run")[outputs]
+    mean = rounds.groupby("run", sort=True)[outputs].mean()
+    final, mean = final.add_suffix("_final"), mean.add_suffix("_mean")
+    merged = pd.concat([final, mean], axis=1)
+    ordered = [f"{c}_{s}" for c in outputs for s in ("final", "mean")]
+    return table.merge(merged[ordered], left_on="run", right_index=True, how="inner")
+
+
+def read_manifest(out: str | os.PathLike) -> dict:
+    """The manifest of a finished sweep; UsageError if the folder holds none."""
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        raise UsageError(
+            f"{out}: no finished sweep here (no {MANIFEST}); run `stpgame sweep FILE --out {out}`"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,139 @@
+"""Means with 95% confidence intervals per condition, over a sweep's replications.
+
+The interval is Student's t: mean ± t(0.975, n-1) · sd / √n over the n
+replications of a condition (each replication an independent seed), the usual
+choice for the small numbers of replications in agent-based studies (Lee et al.
+2015, "The complexities of agent-based modeling output analysis", JASSS 18(4)).
+With one replication there is no interval (NaN).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from stpgame.batch import storage
+
+SUMMARY_FILE = "summary.csv"
+KEY_OUTPUTS = (
+    "cooperation_rate",
+    "collective_welfare",
+    "mean_individual_score",
+    "price_of_fortress",
+)
+"""Printed by default: collective and individual outcomes and the gap between them."""
+
+
+def t_interval(mean, sd, n):
+    """Lower and upper 95% bounds (arrays); NaN where n < 2."""
+    from scipy.stats import t
+
+    n = np.asarray(n, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(
+            n > 1, t.ppf(0.975, np.maximum(n - 1, 1)) * np.asarray(sd) / np.sqrt(n), np.nan
+        )
+    return np.asarray(mean) - half, np.asarray(mean) + half
+
+
+def load(out: str | Path):
+    """(manifest, runs table) of a finished sweep."""
+    import pandas as pd
+
+    manifest = storage.read_manifest(out)
+    return manifest, pd.read_parquet(Path(out) / storage.RUNS)
+
+
+def kept_outputs(manifest: dict) -> list[str]:
+    from stpgame.params import ORG_TYPES
+
+    exp = manifest["experiment"]
+    return list(exp["model_outputs"]) + [f"{c}_{t}" for c in exp["by_type"] for t in ORG_TYPES]
+
+
+def summarise(
+    out: str | Path,
+    statistic: str = "final",
+    outputs: list[str] | None = None,
+    write: bool = True,
+):
+    """Tidy table: one row per condition and output with n, mean, sd and the 95% CI.
+
+    ``statistic``: each run's ``final``-round value or its ``mean`` over rounds.
+    Writes ``summary.csv`` into ``out`` (atomically) when ``write``.
+    """
+    import pandas as pd
+
+    from stpgame.cli import UsageError
+
+    if statistic not in ("final", "mean"):
+        raise UsageError(f"--stat: allowed final or mean; got {statistic!r}")
+    manifest, runs = load(out)
+    kept = kept_outputs(manifest)
+    outputs = list(outputs) if outputs else kept
+    unknown = [o for o in outputs if o not in kept]
+    if unknown:
+        raise UsageError(
+            f"--outputs: allowed outputs kept by this sweep ({', '.join(kept)}); got {unknown[0]!r}"
+        )
+    varied = list(manifest["experiment"]["varied"])
+    columns = [f"{o}_{statistic}" for o in outputs]
+    grouped = runs.groupby("condition", sort=True)
+    first = grouped[varied].first() if varied else pd.DataFrame(index=grouped.size().index)
+    frames = []
+    for output, col in zip(outputs, columns, strict=True):
+        stats = grouped[col].agg(["count", "mean", "std"])
+        low, high = t_interval(stats["mean"], stats["std"], stats["count"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    **{name: first[name] for name in varied},
+                    "condition": stats.index,
+                    "output": output,
+                    "statistic": statistic,
+                    "n": stats["count"].astype(int),
+                    "mean": stats["mean"],
+                    "sd": stats["std"],
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    path = Path(out) / SUMMARY_FILE
+    if write:
+        storage.write_csv(path, table)
+    return table, path
+
+
+def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> str:
+    """A readable text table: one row per condition, 'mean [low, high]' per output."""
+    present = list(dict.fromkeys(table["output"]))
+    chosen = outputs or [o for o in KEY_OUTPUTS if o in present] or present
+    chosen = chosen[:limit] if outputs is None and len(present) > limit else chosen
+    varied = [c for c in table.columns[: list(table.columns).index("condition")]]
+    index = [*varied, "condition"] if varied else ["condition"]
+    rows = table[table["output"].isin(chosen)].copy()
+    rows["cell"] = [
+        _cell(m, lo, hi)
+        for m, lo, hi in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)
+    ]
+    wide = rows.pivot_table(index=index, columns="output", values="cell", aggfunc="first")
+    wide = wide[chosen].reset_index()
+    if varied:
+        wide = wide.drop(columns="condition")
+    n = int(table["n"].min())
+    note = (
+        f"mean [95% CI] of each run's {table['statistic'].iloc[0]} value over n = {n} replications"
+    )
+    hidden = len(present) - len(chosen)
+    if hidden > 0:
+        note += f"; {hidden} more outputs in summary.csv (choose with --outputs)"
+    return wide.to_string(index=False) + "\n" + note
+
+
+def _cell(mean: float, low: float, high: float) -> str:
+    if np.isnan(low):
+        return f"{mean:.4g}"
+    return f"{mean:.4g} [{low:.4g}, {high:.4g}]"

@@ -1,0 +1,165 @@
+"""Experiment commands for researchers: sweep, summarise, plot, sensitivity.
+
+Each handler checks its arguments, then calls the public API in stpgame.batch;
+heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from stpgame.params import ParameterError
+
+MAX_WORKERS = 1024
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="run an experiment file (grid/Latin hypercube/Sobol sweep with replications)",
+        description="Run every run of an experiment file into --out; rerun to resume.",
+    )
+    _run_options(p)
+    p.set_defaults(handler=cmd_sweep)
+
+    p = sub.add_parser(
+        "sensitivity",
+        help="Morris or Sobol sensitivity analysis (SALib) from an experiment file",
+        description="Run the SALib sample of an experiment's [sensitivity] table, then analyse it.",
+    )
+    _run_options(p)
+    p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "summarise",
+        help="means and 95%% confidence intervals per condition of a finished sweep",
+    )
+    p.add_argument("dir", metavar="DIR", help="a sweep's --out folder")
+    p.add_argument(
+        "--stat",
+        choices=("final", "mean"),
+        default="final",
+        help="each run's final-round value (default) or its mean over rounds",
+    )
+    p.add_argument("--outputs", metavar="A,B", help="only these outputs (comma-separated)")
+    p.set_defaults(handler=cmd_summarise)
+
+    p = sub.add_parser("plot", help="publication figures (PNG and SVG) of a finished sweep")
+    p.add_argument("dir", metavar="DIR", help="a sweep's --out folder")
+    p.add_argument(
+        "--stat",
+        choices=("final", "mean"),
+        default="final",
+        help="each run's final-round value (default) or its mean over rounds",
+    )
+    p.set_defaults(handler=cmd_plot)
+
+
+def _run_options(p) -> None:
+    p.add_argument(
+        "file", metavar="FILE", help="experiment file (.toml), e.g. experiments/tiny.toml"
+    )
+    p.add_argument("--out", required=True, help="results folder (created; rerun to resume)")
+    p.add_argument(
+        "--workers",
+        default=None,
+        help="local worker processes (default: cores available; 1 = in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster instead, e.g. tcp://127.0.0.1:8786",
+    )
+    p.add_argument("--chunk", default=None, help="runs per task (default: automatic, at most 25)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise ParameterError(name, f"a whole number in [{low}, {high}]", value) from None
+    if not low <= number <= high:
+        raise ParameterError(name, f"a whole number in [{low}, {high}]", value)
+    return number
+
+
+def _sweep(args, expect_sensitivity: bool):
+    from stpgame.batch.experiment import load_experiment
+    from stpgame.batch.sweep import run_sweep
+    from stpgame.cli import UsageError
+
+    workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
+    chunk = _whole("--chunk", args.chunk, 1, 100_000)
+    if args.scheduler and args.workers is not None:
+        raise UsageError(
+            "--workers and --scheduler: choose one (Dask workers are set on the cluster)"
+        )
+    exp = load_experiment(args.file)
+    if expect_sensitivity and exp.sensitivity is None:
+        raise UsageError(f"{args.file}: has no [sensitivity] table; run it with `stpgame sweep`")
+    if not expect_sensitivity and exp.sensitivity is not None:
+        raise UsageError(
+            f"{args.file}: has a [sensitivity] table; run it with `stpgame sensitivity`"
+        )
+    report = run_sweep(
+        exp,
+        args.out,
+        workers=workers,
+        scheduler=args.scheduler,
+        quiet=args.quiet,
+        chunk=chunk,
+        command=" ".join(["stpgame", *sys.argv[1:]]) if sys.argv else "stpgame",
+    )
+    where = (
+        f"Dask at {report.engine['scheduler']}"
+        if report.engine["engine"] == "dask"
+        else f"{report.engine['workers']} local worker(s)"
+    )
+    if report.ran == 0:
+        print(
+            f"{exp.name}: all {report.runs} runs already finished in {report.out}; nothing to run"
+        )
+    else:
+        print(
+            f"{exp.name}: {report.ran} runs in {report.seconds:.1f} s with {where}"
+            f" ({report.resumed} already finished); {len(exp.conditions)} conditions x "
+            f"{exp.replications} replications x {exp.rounds} rounds"
+        )
+    return exp, report
+
+
+def cmd_sweep(args) -> int:
+    _exp, report = _sweep(args, expect_sensitivity=False)
+    print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from stpgame.batch.sensitivity import analyse, format_table
+
+    exp, report = _sweep(args, expect_sensitivity=True)
+    table, files = analyse(report.out)
+    print(format_table(table, exp.sensitivity.method))
+    print("wrote " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def cmd_summarise(args) -> int:
+    from stpgame.batch.summary import format_summary, summarise
+
+    outputs = [o.strip() for o in args.outputs.split(",")] if args.outputs else None
+    table, path = summarise(args.dir, statistic=args.stat, outputs=outputs, write=True)
+    print(format_summary(table, outputs))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from stpgame.batch.figures import plot
+
+    files = plot(args.dir, statistic=args.stat)
+    print("wrote " + ", ".join(str(f) for f in files))
+    return 0
