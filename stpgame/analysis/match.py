@@ -1,0 +1,246 @@
+"""Iterated two-player matches played by the model's own strategies.
+
+The strategies are the ones organisations use (``stpgame.strategies``),
+driven exactly as the model drives them: a ``Memory`` holds both players, each
+turn the game asks ``decide``, applies mistakes (``noise``), pays out the stage
+game, then ``record``s the turn, sets the foregone payoff and lets learners
+``learn``. With one partner, "partners cooperated" is the opponent's last move.
+
+Many matches are played side by side in one memory (players 2k and 2k + 1
+meet in match k), so a whole tournament is a few hundred vectorised turns.
+Per match:
+
+- ``trusted_partners``: one relationship whose trust starts at
+  ``initial_trust`` (0.5, the "reasonable" level most organisations reported,
+  [002]) and moves by the model's own rule (``network.Relationships.update``:
+  + trust_gain (1 - t) when both pool, - trust_loss t otherwise; defaults from
+  params.py). The cultural barrier does not apply (same sector).
+- ``imitation``: the peer is the opponent (its last move and payoff).
+- ``generous_tit_for_tat``: forgives with Nowak & Sigmund's (1992) best
+  generosity for the payoffs (1/3 for Axelrod's), see ``gtft_generosity``.
+- Match length: ``turns``, or with ``continuation`` W a geometric number of
+  turns (another turn follows with probability W; Axelrod 1984 used w = 0.99654
+  in the second tournament), capped at ``turns``. Lengths are drawn first,
+  then turns are played, all from one seeded generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stpgame import strategies
+from stpgame.analysis.inputs import check_count, check_probability, check_strategy
+from stpgame.analysis.stage_game import AXELROD_PAYOFFS, StageGame, gtft_generosity
+from stpgame.network import TRUST_LEVELS, Relationships
+from stpgame.params import ParameterError, check_seed, validate
+from stpgame.structure import Structure
+
+MAX_TURNS = 100_000
+INITIAL_TRUST = TRUST_LEVELS["reasonable"]
+
+
+@dataclass
+class Batch:
+    """Moves and payoffs of many matches: arrays of shape (matches, 2, turns)."""
+
+    pairs: list[tuple[str, str]]
+    moves: np.ndarray
+    payoffs: np.ndarray
+    lengths: np.ndarray
+
+    def played(self) -> np.ndarray:
+        """Mask (matches, 1, turns) of turns inside each match's length."""
+        t = np.arange(self.moves.shape[2])
+        return (t[None, :] < self.lengths[:, None])[:, None, :]
+
+    def scores(self) -> np.ndarray:
+        """Total payoff of each player, shape (matches, 2)."""
+        return np.where(self.played(), self.payoffs, 0.0).sum(axis=2)
+
+    def cooperations(self) -> np.ndarray:
+        """Turns each player cooperated, shape (matches, 2)."""
+        return (self.moves & self.played()).sum(axis=2)
+
+
+@dataclass
+class MatchResult:
+    """One match: the players, the stage game, and every move and payoff."""
+
+    players: tuple[str, str]
+    game: StageGame
+    moves: np.ndarray  # (2, turns) bool, True = cooperate
+    payoffs: np.ndarray  # (2, turns)
+    seed: int | None
+    noise: float
+    continuation: float | None
+
+    @property
+    def turns(self) -> int:
+        return self.moves.shape[1]
+
+    @property
+    def scores(self) -> tuple[float, float]:
+        return tuple(float(x) for x in self.payoffs.sum(axis=1))
+
+    @property
+    def cooperations(self) -> tuple[int, int]:
+        return tuple(int(x) for x in self.moves.sum(axis=1))
+
+    def history(self, player: int = 0) -> str:
+        """A player's moves as text: "C" cooperate, "D" defect."""
+        return "".join("C" if m else "D" for m in self.moves[player])
+
+    def to_dict(self, moves: bool = True) -> dict:
+        out = {
+            "players": list(self.players),
+            "payoffs": dict(zip("RSTP", self.game.as_tuple(), strict=True)),
+            "turns": self.turns,
+            "seed": self.seed,
+            "noise": self.noise,
+            "continuation": self.continuation,
+            "scores": list(self.scores),
+            "score_per_turn": [s / self.turns for s in self.scores],
+            "cooperations": list(self.cooperations),
+        }
+        if moves:
+            out["moves"] = [self.history(0), self.history(1)]
+        return out
+
+
+def _pair_relationships(n_matches: int) -> Relationships:
+    """One relationship per match (players 2k, 2k+1), built with the model's network class."""
+    structure = Structure(
+        org_type=np.tile([0, 1], n_matches),  # acute and community: same sector
+        footprint=np.repeat(np.arange(n_matches), 2),
+        footprint_names=tuple(f"match {k}" for k in range(n_matches)),
+        population=np.ones(n_matches),
+        coterminous=np.ones(n_matches, bool),
+    )
+    return Relationships(structure, np.random.default_rng(0))
+
+
+def play_matches(
+    pairs: list[tuple[str, str]],
+    turns: int,
+    game: StageGame,
+    rng: np.random.Generator,
+    noise: float = 0.0,
+    continuation: float | None = None,
+    params: dict | None = None,
+    initial_trust: float = INITIAL_TRUST,
+) -> Batch:
+    """Play every pair's match side by side; inputs are assumed checked (see ``play_match``)."""
+    m = len(pairs)
+    p = validate(params or {})
+    if continuation is None or continuation >= 1.0:
+        lengths = np.full(m, turns)
+    else:
+        lengths = np.minimum(rng.geometric(1.0 - continuation, m), turns)
+    horizon = int(lengths.max()) if m else 0
+
+    names = np.array([name for pair in pairs for name in pair], dtype=object)
+    groups = [(nm, np.flatnonzero(names == nm)) for nm in sorted(set(names))]
+    players = {nm: strategies.get(nm) for nm, _ in groups}
+    cfg = strategies.StrategyConfig.from_params(p)
+    generosity = gtft_generosity(game)
+    if generosity is not None:
+        cfg.generosity = generosity
+
+    n = 2 * m
+    opp = np.arange(n) ^ 1
+    mem = strategies.Memory(n)
+    rel = _pair_relationships(m)
+    trust = np.full(m, float(initial_trust))
+    # table[own move, other's move] with True = cooperate
+    table = np.array([[game.P, game.T], [game.S, game.R]])
+    moves_out = np.zeros((horizon, n), bool)
+    pay_out = np.zeros((horizon, n))
+    for t in range(horizon):
+        mem.trust = rel.mean_trust(trust)
+        mem.peer_move = mem.own_last[opp]
+        mem.peer_payoff = mem.payoff_last[opp]
+        moves = np.zeros(n, bool)
+        for nm, idx in groups:
+            moves[idx] = players[nm].decide(mem, idx, rng, cfg)
+        if noise > 0:
+            moves ^= rng.random(n) < noise
+        other = moves[opp]
+        payoffs = table[moves.astype(int), other.astype(int)]
+        mem.record(moves, other.astype(float), payoffs)
+        mem.foregone = table[(~moves).astype(int), other.astype(int)]
+        for nm, idx in groups:
+            players[nm].learn(mem, idx, moves, payoffs, cfg)
+        trust = rel.update(moves, p["trust_gain"], p["trust_loss"], 0.0, trust)
+        moves_out[t], pay_out[t] = moves, payoffs
+    shape = (horizon, m, 2)
+    return Batch(
+        list(pairs),
+        moves_out.reshape(shape).transpose(1, 2, 0),
+        pay_out.reshape(shape).transpose(1, 2, 0),
+        lengths,
+    )
+
+
+def check_game(payoffs: object) -> StageGame:
+    """A StageGame from a StageGame, four numbers (R, S, T, P) or "R,S,T,P" text."""
+    if isinstance(payoffs, StageGame):
+        return payoffs
+    if isinstance(payoffs, str):
+        return StageGame.parse(payoffs)
+    if isinstance(payoffs, tuple | list) and len(payoffs) == 4:
+        return StageGame(*payoffs)
+    raise ParameterError("payoffs", "four numbers R,S,T,P, e.g. 3,0,5,1", payoffs)
+
+
+def play_match(
+    a: str,
+    b: str,
+    turns: int = 200,
+    *,
+    continuation: float | None = None,
+    noise: float = 0.0,
+    payoffs: StageGame | tuple | str = AXELROD_PAYOFFS,
+    seed: int | None = None,
+    params: dict | None = None,
+    initial_trust: float = INITIAL_TRUST,
+) -> MatchResult:
+    """Play one iterated match between strategies ``a`` and ``b``.
+
+    ``turns`` (default 200, as in Axelrod's first tournament) is the length,
+    or the cap when ``continuation`` is given; ``noise`` is the chance each
+    move comes out the opposite of what was meant; ``payoffs`` (R, S, T, P)
+    default to Axelrod's (3, 0, 5, 1); ``params`` overrides model parameters
+    the strategies use (trust_gain, trust_loss, trust_threshold, learning_rate,
+    exploration, imitation_rate, initial_cooperation).
+    """
+    check_strategy(a, "player A")
+    check_strategy(b, "player B")
+    turns = check_count(turns, "turns", MAX_TURNS)
+    noise = check_probability(noise, "noise")
+    if continuation is not None:
+        continuation = check_probability(continuation, "continuation")
+    initial_trust = check_probability(initial_trust, "initial_trust")
+    game = check_game(payoffs)
+    seed = check_seed(seed)
+    batch = play_matches(
+        [(a, b)],
+        turns,
+        game,
+        np.random.default_rng(seed),
+        noise,
+        continuation,
+        params,
+        initial_trust,
+    )
+    length = int(batch.lengths[0])
+    return MatchResult(
+        (a, b),
+        game,
+        batch.moves[0, :, :length].copy(),
+        batch.payoffs[0, :, :length].copy(),
+        seed,
+        noise,
+        continuation,
+    )
