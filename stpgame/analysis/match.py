@@ -151,14 +151,16 @@ def play_matches(
     n = 2 * m
     opp = np.arange(n) ^ 1
     mem = strategies.Memory(n)
-    rel = _pair_relationships(m)
+    # Trust is only read by trusted_partners: build the relationships when one plays.
+    rel = _pair_relationships(m) if "trusted_partners" in players else None
     trust = np.full(m, float(initial_trust))
     # table[own move, other's move] with True = cooperate
     table = np.array([[game.P, game.T], [game.S, game.R]])
     moves_out = np.zeros((horizon, n), bool)
     pay_out = np.zeros((horizon, n))
     for t in range(horizon):
-        mem.trust = rel.mean_trust(trust)
+        if rel is not None:
+            mem.trust = rel.mean_trust(trust)
         mem.peer_move = mem.own_last[opp]
         mem.peer_payoff = mem.payoff_last[opp]
         moves = np.zeros(n, bool)
@@ -172,7 +174,8 @@ def play_matches(
         mem.foregone = table[(~moves).astype(int), other.astype(int)]
         for nm, idx in groups:
             players[nm].learn(mem, idx, moves, payoffs, cfg)
-        trust = rel.update(moves, p["trust_gain"], p["trust_loss"], 0.0, trust)
+        if rel is not None:
+            trust = rel.update(moves, p["trust_gain"], p["trust_loss"], 0.0, trust)
         moves_out[t], pay_out[t] = moves, payoffs
     shape = (horizon, m, 2)
     return Batch(
