@@ -29,8 +29,14 @@ def best_of(fn, repeats: int) -> float:
 
 def import_time(statement: str, repeats: int) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(repeats)]
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
     return min(runs)
 
 
@@ -70,14 +76,20 @@ def main() -> None:
     imp_model = import_time("from stpgame import STPModel", args.repeats)
 
     print(f"England preset: {n_orgs} organisations x {rounds} rounds, data collection on")
-    print(f"  wall time per run (build + run + tables): best {eng_best:.3f} s, median {eng_med:.3f} s")
+    print(
+        f"  wall time per run (build + run + tables): best {eng_best:.3f} s, median {eng_med:.3f} s"
+    )
     print(f"  per round (stepping only): {per_round_ms:.2f} ms")
     print(f"  organisation-rounds per second: {eng_rate:,.0f}")
-    print(f"pd_grid 50x50 (Mesa {__import__('mesa').__version__}), {rounds} steps: "
-          f"best {pd_best:.3f} s, median {pd_med:.3f} s")
+    print(
+        f"pd_grid 50x50 (Mesa {__import__('mesa').__version__}), {rounds} steps: "
+        f"best {pd_best:.3f} s, median {pd_med:.3f} s"
+    )
     print(f"  agent-steps per second: {pd_rate:,.0f}")
     print(f"ratio stpgame / pd_grid: {eng_rate / pd_rate:.1f}x (target >= 5x)")
-    print(f"import stpgame: {imp:.3f} s; from stpgame import STPModel (loads Mesa): {imp_model:.3f} s")
+    print(
+        f"import stpgame: {imp:.3f} s; from stpgame import STPModel (loads Mesa): {imp_model:.3f} s"
+    )
 
 
 if __name__ == "__main__":
