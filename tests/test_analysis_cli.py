@@ -1,0 +1,174 @@
+"""The analyse, match, tournament and evolve commands: output, files and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from stpgame import cli
+from stpgame.strategies import REGISTRY
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_analyse_payoffs_text_and_json(capsys):
+    code, out, _ = run(capsys, "analyse", "--payoffs", "3,0,5,1")
+    assert code == 0
+    assert "Type: prisoner's dilemma" in out
+    assert "grim trigger 0.5" in out and "tit for tat 0.667" in out
+    code, out, _ = run(capsys, "analyse", "--payoffs", "4,0,3,1", "--json")
+    data = json.loads(out)
+    assert data["analysis"]["kind"] == "stag hunt"
+    assert len(data["analysis"]["equilibria"]) == 3
+
+
+def test_analyse_scenarios(capsys):
+    code, out, _ = run(capsys, "analyse", "--scenario", "fortress", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["analysis"]["kind"] == "prisoner's dilemma"
+    assert [r["org_type"] for r in data["n_player"]] == ["acute", "community", "ccg", "council"]
+    assert all(r["withholding_dominant"] for r in data["n_player"])
+    code, out, _ = run(capsys, "analyse", "--scenario", "fortress", "--set", "system_weight=1")
+    assert "Type: harmony" in out and "N-player view" in out
+    code, out, _ = run(capsys, "analyse", "--scenario", "system_control_total", "--rounds", "2")
+    assert code == 0 and "year 3" in out
+
+
+def test_match_text_and_json(capsys):
+    code, out, _ = run(capsys, "match", "tit_for_tat", "always_defect", "--turns", "10")
+    assert code == 0
+    assert "CDDDDDDDDD" in out and "DDDDDDDDDD" in out
+    code, out, _ = run(capsys, "match", "tit_for_tat", "always_defect", "--turns", "10", "--json")
+    data = json.loads(out)
+    assert data["scores"] == [9.0, 14.0]  # 9P + S and T + 9P
+    assert data["cooperations"] == [1, 0]
+    assert data["moves"] == ["CDDDDDDDDD", "DDDDDDDDDD"]
+    code, out, _ = run(
+        capsys, "match", "win_stay_lose_shift", "win_stay_lose_shift", "--turns", "500",
+        "--continuation", "0.9", "--noise", "0.05", "--payoffs", "4,0,6,1", "--seed", "3", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert 1 <= data["turns"] <= 500 and data["payoffs"] == {"R": 4, "S": 0, "T": 6, "P": 1}
+
+
+def test_tournament_prints_a_ranking_and_writes_csv(capsys, tmp_path):
+    target = tmp_path / "ranking.csv"
+    code, out, _ = run(
+        capsys, "tournament", "tit_for_tat", "always_defect", "always_cooperate",
+        "--turns", "20", "--repetitions", "2", "--csv", str(target),
+    )  # fmt: skip
+    assert code == 0 and "rank" in out and "tit_for_tat" in out
+    df = pd.read_csv(target)
+    assert list(df["rank"]) == [1, 2, 3]
+    assert list(df.columns) == ["rank", "strategy", "score_per_turn", "se", "cooperation_rate"]
+    assert [p.name for p in tmp_path.iterdir()] == ["ranking.csv"]  # no temporary files left
+    code, out, _ = run(
+        capsys, "tournament", "--all", "--turns", "5", "--repetitions", "1", "--json"
+    )
+    assert {r["strategy"] for r in json.loads(out)["ranking"]} == set(REGISTRY)
+
+
+def test_tournament_in_the_stp_game(capsys):
+    code, out, _ = run(
+        capsys, "tournament", "always_defect", "always_cooperate", "--game", "stp",
+        "--scenario", "fortress", "--set", "structure=simple", "--set", "n_footprints=2",
+        "--turns", "3", "--repetitions", "1", "--org-types", "council,ccg", "--noise", "0",
+    )  # fmt: skip
+    assert code == 0
+    assert "STP tournament in 'fortress'" in out and "ccg/council" not in out
+    assert "council/ccg" in out
+
+
+def test_failed_csv_write_leaves_the_old_file(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "ranking.csv"
+    target.write_text("old\n")
+
+    def broken(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    with pytest.raises(OSError):
+        cli.main(["tournament", "tit_for_tat", "--turns", "3", "--csv", str(target)])
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["ranking.csv"]
+
+
+def test_evolve_methods(capsys, tmp_path):
+    players = ["tit_for_tat", "always_defect", "win_stay_lose_shift"]
+    code, out, _ = run(capsys, "evolve", *players, "--generations", "20", "--turns", "50", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 21
+    assert all(abs(sum(r[p] for p in players) - 1) < 1e-9 for r in rows)
+    target = tmp_path / "moran.csv"
+    code, out, _ = run(
+        capsys, "evolve", *players, "--method", "moran", "--generations", "5",
+        "--population", "20", "--turns", "20", "--csv", str(target),
+    )  # fmt: skip
+    df = pd.read_csv(target)
+    assert list(df.columns) == ["generation", *players] and len(df) == 6
+    code, out, _ = run(
+        capsys, "evolve", "always_defect", "always_cooperate", "--method", "stp",
+        "--generations", "2", "--turns", "3", "--set", "structure=simple",
+    )  # fmt: skip
+    assert code == 0 and "imitation in 'fortress'" in out and "Largest share" in out
+
+
+BAD = [
+    (["match", "tit_for_tatt", "always_defect"], "unknown strategy"),
+    (["match", "tit_for_tat", "always_defect", "--turns", "0"], "turns"),
+    (["match", "tit_for_tat", "always_defect", "--turns", "1.5"], "turns"),
+    (["match", "tit_for_tat", "always_defect", "--noise", "1.2"], "noise"),
+    (["match", "tit_for_tat", "always_defect", "--continuation", "-1"], "continuation"),
+    (["match", "tit_for_tat", "always_defect", "--payoffs", "3,0,x,1"], "--payoffs"),
+    (["analyse", "--payoffs", "3,0,5"], "--payoffs"),
+    (["analyse", "--scenario", "nowhere"], "scenario"),
+    (["analyse", "--scenario", "fortress", "--set", "system_weight=9"], "system_weight"),
+    (["analyse", "--payoffs", "3,0,5,1", "--set", "noise=0"], "--set"),
+    (["tournament"], "--all"),
+    (["tournament", "tit_for_tat", "--all"], "--all"),
+    (["tournament", "tit_for_tat", "bogus"], "bogus"),
+    (["tournament", "--all", "--repetitions", "0"], "repetitions"),
+    (["tournament", "--all", "--noise", "2"], "noise"),
+    (["tournament", "--all", "--game", "chess"], "--game"),
+    (["tournament", "--all", "--scenario", "fortress"], "--game stp"),
+    (["tournament", "--all", "--game", "stp", "--payoffs", "1,0,2,0"], "--game pd"),
+    (["tournament", "--all", "--game", "stp", "--org-types", "gp"], "--org-types"),
+    (["tournament", "--all", "--csv", "/no/such/folder/x.csv"], "--csv"),
+    (["evolve", "--all", "--method", "magic"], "--method"),
+    (["evolve", "--all", "--method", "moran", "--population", "1"], "population"),
+    (["evolve", "--all", "--method", "moran", "--selection", "-1"], "selection"),
+    (["evolve", "--all", "--generations", "0"], "generations"),
+    (["evolve", "--all", "--game", "stp"], "--method stp"),
+]
+
+
+@pytest.mark.parametrize(("argv", "named"), BAD)
+def test_bad_input_exits_2_with_one_clear_line(capsys, argv, named):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert named in err
+
+
+def test_unknown_strategy_lists_every_choice(capsys):
+    code, _, err = run(capsys, "tournament", "tit_for_tat", "nope")
+    assert code == 2
+    assert all(name in err for name in REGISTRY)
+
+
+def test_real_process_exit_status():
+    proc = subprocess.run(
+        [sys.executable, "-m", "stpgame", "match", "tit_for_tat", "x", "--turns", "5"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "unknown strategy" in proc.stderr and "Traceback" not in proc.stderr
