@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from stpgame import STPModel
 from stpgame.analysis.effective_game import (
+    body_critical_weights,
+    critical_system_weight,
     effective_game,
     effective_parameters,
     n_player_view,
@@ -145,3 +147,27 @@ def test_n_player_view_under_a_shared_control_total():
     view = n_player_view(STPModel.from_scenario("system_control_total", seed=1))
     assert (view["withholding_dominant_share"] == 0).all()
     assert not view["withholding_dominant"].any()
+
+
+def test_critical_system_weight_flips_the_2x2_game(fortress):
+    w = critical_system_weight(fortress)
+    e = effective_parameters(fortress)
+    assert 0 < w < 1
+    assert classify(stage_game_from(e["g"], e["s"], e["cost"], w - 1e-6)) == "prisoner's dilemma"
+    assert classify(stage_game_from(e["g"], e["s"], e["cost"], w + 1e-6)) == "harmony"
+    # pooling that costs the system money is never worth it, however bodies are judged
+    assert critical_system_weight(STPModel(seed=1, savings_multiplier=0.5)) is None
+    # a pound fully paid by transformation money pays even a body judged alone
+    assert critical_system_weight(STPModel(seed=1, transformation_fund=1.0)) == 0.0
+
+
+@pytest.mark.parametrize("w", [0.9, 0.985, 0.995])
+def test_body_critical_weights_agree_with_the_models_marginal_payoff(w):
+    """Bodies whose critical weight is above w are exactly those for which the model's
+    own ``economy.marginal_payoff`` says pooling lowers the judged payoff."""
+    model = STPModel.from_scenario("fortress", seed=4, system_weight=w)
+    critical = body_critical_weights(model)
+    marginal = model.economy.marginal_payoff(model.footprint_trust(), model.round + 1)
+    assert ((critical > w) == (marginal < 0)).all()
+    # in England's big footprints the N-player threshold is above the 2x2 one
+    assert np.median(critical) > critical_system_weight(model)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stpgame import regulation
 from stpgame.analysis.stage_game import StageGame
 from stpgame.params import ORG_TYPES, ParameterError
 
@@ -86,6 +87,43 @@ def effective_game(model, orgs=None) -> StageGame:
     return stage_game_from(e["g"], e["s"], e["cost"], e["w"])
 
 
+def critical_system_weight(model, orgs=None) -> float | None:
+    """The lowest ``system_weight`` at which pooling becomes each body's best move.
+
+    Pooling is dominant when S >= P = 0, i.e. (1 - w)(g s - c) + w (g - c)/2 >= 0,
+    so w* = (c - g s) / ((c - g s) + (g - c)/2). 0 when a body gains from pooling
+    even judged alone (g s >= c); None when pooling loses the system money
+    (g <= c), so no way of judging makes it worthwhile.
+    """
+    e = effective_parameters(model, orgs)
+    own_loss = e["cost"] - e["g"] * e["s"]
+    system_half = (e["g"] - e["cost"]) / 2
+    if own_loss <= 0:
+        return 0.0
+    if system_half <= 0:
+        return None
+    return own_loss / (own_loss + system_half)
+
+
+def body_critical_weights(model) -> np.ndarray:
+    """Per body, the lowest ``system_weight`` at which pooling raises its judged payoff.
+
+    The regulator's blend (``regulation.judged``) of the body's own return per £
+    of its budget and the footprint's return per £ of the footprint's budget is
+    linear in w: a at w = 0, b at w = 1, so it turns positive at a / (a - b).
+    0 if pooling already pays the body alone; inf if it never pays (b <= 0).
+    A body carries only its budget share of the footprint's result, so in big
+    footprints this is higher than the 2x2 game's ``critical_system_weight``.
+    """
+    own, system = model.pooling_returns()
+    e = model.economy
+    fp_budget = e.fp_budget[model.structure.footprint]
+    alone = regulation.judged(own, system, e.budget, fp_budget, 0.0)
+    shared = regulation.judged(own, system, e.budget, fp_budget, 1.0)
+    crossing = np.divide(alone, alone - shared, out=np.full_like(alone, np.inf), where=shared > 0)
+    return np.where(alone >= 0, 0.0, np.where(shared > 0, crossing, np.inf))
+
+
 def n_player_view(model) -> pd.DataFrame:
     """Per organisation type: returns per pound pooled and whether withholding is dominant.
 
@@ -96,11 +134,15 @@ def n_player_view(model) -> pd.DataFrame:
     ``withholding_dominant_share``, the share of bodies whose judged payoff
     (the model's own ``economy.marginal_payoff``, which blends own and system
     results by ``system_weight``) falls when they pool whatever others do; and
-    ``withholding_dominant``, True when that is more than half of them.
+    ``withholding_dominant``, True when that is more than half of them;
+    ``critical_system_weight``, the median over the type's bodies of the
+    system weight at which pooling starts to pay them (``body_critical_weights``;
+    inf when it never does).
     """
     own, system = model.pooling_returns()
     cost = 1.0 - model.economy.transformation_rate(model.round + 1)
     marginal = model.economy.marginal_payoff(model.footprint_trust(), model.round + 1)
+    critical = body_critical_weights(model)
     org_type = np.asarray(model.structure.org_type)
     rows = []
     for t, name in enumerate(ORG_TYPES):
@@ -117,6 +159,7 @@ def n_player_view(model) -> pd.DataFrame:
                 "mpcr": float((own[mask] + cost).mean()),
                 "withholding_dominant_share": share,
                 "withholding_dominant": share > 0.5,
+                "critical_system_weight": float(np.median(critical[mask])),
             }
         )
     return pd.DataFrame(rows)

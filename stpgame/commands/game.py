@@ -7,6 +7,7 @@ and bad input exits with status 2 and one line.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import textwrap
@@ -185,7 +186,12 @@ def cmd_analyse(args) -> int:
             print(_analysis_text(analysis))
         return 0
 
-    from stpgame.analysis.effective_game import effective_parameters, n_player_view, stage_game_from
+    from stpgame.analysis.effective_game import (
+        critical_system_weight,
+        effective_parameters,
+        n_player_view,
+        stage_game_from,
+    )
     from stpgame.analysis.inputs import check_count
     from stpgame.model import STPModel
     from stpgame.params import check_seed
@@ -196,6 +202,7 @@ def cmd_analyse(args) -> int:
     e = effective_parameters(model)
     analysis = analyse_game(stage_game_from(e["g"], e["s"], e["cost"], e["w"]))
     view = n_player_view(model)
+    critical = critical_system_weight(model)
     if args.json:
         report = {
             "source": "scenario",
@@ -203,8 +210,12 @@ def cmd_analyse(args) -> int:
             "seed": seed,
             "rounds_played": rounds,
             "effective": e,
+            "critical_system_weight": critical,
             "analysis": analysis.to_dict(),
-            "n_player": view.to_dict(orient="records"),
+            "n_player": [
+                {k: _finite_or_none(v) for k, v in row.items()}
+                for row in view.to_dict(orient="records")
+            ],
         }
         print(json.dumps(report, indent=2))
         return 0
@@ -219,17 +230,33 @@ def cmd_analyse(args) -> int:
     print(_analysis_text(analysis))
     c = e["continuation"]
     g = analysis.grim_threshold
-    verdict = (
-        "enough" if g is not None and c >= g else "not enough"
-    ) + " for grim trigger to sustain pooling"
-    print(
-        f"Model's continuation (1 - leadership_turnover)/(1 + discount_rate) = {c:.3f}: {verdict}."
-    )
+    enough = "enough" if g is not None and c >= g else "not enough"
+    notes = [
+        f"The model's continuation probability, (1 - leadership_turnover)/(1 + discount_rate) "
+        f"= {c:.3f}, is {enough} for grim trigger to sustain pooling."
+    ]
+    if critical is None:
+        notes.append("Pooling loses the system money here: no system weight makes it pay.")
+    else:
+        notes.append(
+            f"In the 2x2 game pooling becomes each body's best move from system_weight "
+            f">= {critical:.3f}; in the N-player view below each body carries only its "
+            f"budget share of its footprint's result, so it needs more."
+        )
+    for note in notes:
+        print(textwrap.fill(note, 88))
     print(
         "\nN-player view, per £ pooled (withholding dominant = judged payoff falls when it pools):"
     )
     print(_table(view))
     return 0
+
+
+def _finite_or_none(value):
+    """JSON has no infinity: "never" is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _settings(pairs):
