@@ -122,19 +122,39 @@ def make_jobs(experiment, groups: list[list[int]]) -> list[Job]:
 
 # --- engines ------------------------------------------------------------------------------
 def _quiet_worker() -> None:
-    """Pool worker start-up: leave Ctrl-C to the parent, and import the model once."""
+    """Pool worker start-up: leave Ctrl-C to the parent, exit if the parent dies, import the model.
+
+    A parent killed outright (SIGKILL, out of memory) cannot shut its pool down;
+    without the watch its idle workers would wait for work forever.
+    """
+    import multiprocessing
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
     import stpgame.model  # noqa: F401
 
 
-class LocalEngine:
-    """``workers`` = 1 plays in this process; more use a reused pool of spawned processes.
+def _exit_with(sentinel) -> None:
+    from multiprocessing.connection import wait
 
-    "spawn" is what Mesa sets for the whole program anyway (mesa.batchrunner) and
-    is the only start method that is safe on every platform.
+    wait([sentinel])
+    os._exit(1)
+
+
+class LocalEngine:
+    """``workers`` processes play the runs: this one plus ``workers - 1`` pool processes.
+
+    This process works too, so no core idles while the pool processes start
+    (spawning one and importing Mesa takes a second or more); the pool is kept
+    for the whole sweep and fed a few chunks ahead. "spawn" is what Mesa sets
+    for the whole program anyway (mesa.batchrunner) and is safe on every platform.
     """
+
+    AHEAD = 2  # chunks queued per pool process, so none waits while this process works
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -147,7 +167,7 @@ class LocalEngine:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
+                max_workers=self.workers - 1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_quiet_worker,
             )
@@ -160,16 +180,38 @@ class LocalEngine:
             for job in jobs:
                 yield run_job(job)
             return
-        from concurrent.futures import as_completed
+        from collections import deque
+        from concurrent.futures import FIRST_COMPLETED, wait
 
         self.start()
-        futures = [self._pool.submit(run_job, job) for job in jobs]
+        queue, running = deque(jobs), set()
+        limit = self.AHEAD * (self.workers - 1)
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            while queue or running:
+                while queue and len(running) < limit:
+                    running.add(self._pool.submit(run_job, queue.popleft()))
+                finished = {f for f in running if f.done()}
+                if not finished and not queue:
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.discard(future)
+                    yield future.result()
+                if queue:
+                    yield run_job(queue.popleft())
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
+        self._stop_in_background()
+
+    def _stop_in_background(self) -> None:
+        """Idle pool processes take a fraction of a second to exit (unloading Mesa and
+        pandas); let that overlap the caller's consolidation instead of delaying it.
+        The interpreter joins the pool's threads at exit (concurrent.futures)."""
+        import threading
+
+        pool, self._pool = self._pool, None
+        self._stopping = threading.Thread(target=pool.shutdown, daemon=True)
+        self._stopping.start()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -210,7 +252,7 @@ class DaskEngine:
 
         futures = self.client.map(run_job, jobs, pure=False)
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 yield future.result()
         finally:
             self.client.cancel(futures)

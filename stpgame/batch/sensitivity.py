@@ -1,0 +1,170 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+
+Morris elementary effects (Morris 1991; mu* from Campolongo, Cariboni &
+Saltelli 2007) rank many parameters cheaply: mu* is the mean absolute effect
+of moving one parameter a step, sigma shows non-linearity or interaction.
+Sobol indices (Sobol' 2001; Saltelli et al. 2010 estimators) split the output
+variance: S1 is a parameter's own share, ST its share including interactions.
+Both use SALib (Herman & Usher 2017, JOSS 2(9):97). The sample is drawn from
+the experiment's base seed, run through the ordinary sweep runner (so runs are
+resumable and parallel), and each sample point's output is the mean over its
+replications.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from stpgame.batch import storage
+
+INDEX_FILE = "sensitivity"
+COLUMNS = {
+    "morris": ("mu", "mu_star", "sigma", "mu_star_conf"),
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+}
+
+
+def problem(sens) -> dict:
+    """SALib's problem definition from an experiment's [sensitivity] table."""
+    return {
+        "num_vars": len(sens.parameters),
+        "names": [v.name for v in sens.parameters],
+        "bounds": [[float(v.low), float(v.high)] for v in sens.parameters],
+    }
+
+
+def _seed(base_seed: int) -> int:
+    return int(base_seed) % 2**32  # SALib seeds NumPy's legacy generator (32-bit)
+
+
+def sample(sens, base_seed: int) -> np.ndarray:
+    """The SALib sample matrix (one row per sample point)."""
+    if sens.method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem(sens), sens.n, num_levels=sens.levels, seed=_seed(base_seed))
+    from SALib.sample import sobol
+
+    return sobol.sample(problem(sens), sens.n, calc_second_order=False, seed=_seed(base_seed))
+
+
+def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarray]):
+    """Tidy table of indices: one row per output and parameter."""
+    import pandas as pd
+
+    prob = problem(sens)
+    rows = []
+    for output, y in y_by_output.items():
+        if sens.method == "morris":
+            from SALib.analyze import morris
+
+            res = morris.analyze(
+                prob, x, y, num_levels=sens.levels, conf_level=0.95, seed=_seed(base_seed)
+            )
+        else:
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(
+                prob, y, calc_second_order=False, conf_level=0.95, seed=_seed(base_seed)
+            )
+        for k, name in enumerate(prob["names"]):
+            row = {"output": output, "parameter": name, "method": sens.method}
+            row.update({c: float(np.asarray(res[c])[k]) for c in COLUMNS[sens.method]})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def analyse(out: str | Path):
+    """Indices for the finished sensitivity sweep in ``out``; writes CSV, Parquet and a figure.
+
+    Returns (table, files written).
+    """
+    import pandas as pd
+
+    from stpgame.batch.experiment import load_experiment
+    from stpgame.cli import UsageError
+
+    out = Path(out)
+    storage.read_manifest(out)
+    exp = load_experiment(out / storage.EXPERIMENT_COPY)
+    if exp.sensitivity is None:
+        raise UsageError(f"{out}: this sweep has no [sensitivity] table")
+    sens = exp.sensitivity
+    runs = pd.read_parquet(out / storage.RUNS)
+    per_point = runs.groupby("condition", sort=True)
+    names = [v.name for v in sens.parameters]
+    x = per_point[names].first().to_numpy(float)
+    y = {o: per_point[f"{o}_{sens.statistic}"].mean().to_numpy(float) for o in sens.outputs}
+    table = indices(sens, exp.base_seed, x, y)
+    files = [
+        storage.write_csv(out / f"{INDEX_FILE}.csv", table),
+        storage.write_parquet(out / f"{INDEX_FILE}.parquet", table),
+    ]
+    files += figure(table, sens, out / "figures")
+    return table, files
+
+
+def format_table(table, method: str) -> str:
+    cols = ["output", "parameter", *COLUMNS[method]]
+    return table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}")
+
+
+def figure(table, sens, folder: Path) -> list[Path]:
+    """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals."""
+    from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, panel_labels, save, style
+
+    outputs = list(dict.fromkeys(table["output"]))
+    with style():
+        fig = new_figure(4.8 * len(outputs) + 1.8, 4.4)
+        axes = np.atleast_1d(fig.subplots(1, len(outputs))).ravel()
+        for ax, output in zip(axes, outputs, strict=True):
+            sub = table[table["output"] == output].reset_index(drop=True)
+            title, unit = panel_labels(output, sens.statistic)
+            if sens.method == "morris":
+                for k, row in sub.iterrows():
+                    ax.errorbar(
+                        row["mu_star"],
+                        row["sigma"],
+                        xerr=row["mu_star_conf"],
+                        fmt=MARKERS[k % len(MARKERS)],
+                        color=OKABE_ITO[k % len(OKABE_ITO)],
+                        capsize=3,
+                        label=row["parameter"],
+                    )
+                ax.set_xlabel(f"μ*: mean |elementary effect|\n({unit})")
+                ax.set_ylabel(f"σ: spread of effects\n({unit})")
+                ax.set_xlim(left=0)
+                ax.set_ylim(bottom=0)
+            else:
+                pos = np.arange(len(sub))
+                ax.bar(
+                    pos - 0.2,
+                    sub["S1"],
+                    0.4,
+                    yerr=sub["S1_conf"],
+                    color=OKABE_ITO[0],
+                    label="S1 (first order)",
+                    capsize=3,
+                )
+                ax.bar(
+                    pos + 0.2,
+                    sub["ST"],
+                    0.4,
+                    yerr=sub["ST_conf"],
+                    color=OKABE_ITO[1],
+                    label="ST (total)",
+                    capsize=3,
+                    hatch="//",
+                )
+                ax.set_xticks(pos, sub["parameter"], rotation=30, ha="right")
+                ax.set_ylabel("Sobol index (share of output variance)")
+            ax.set_title(title)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right center")
+        what = (
+            "Morris screening, 95% CI of μ*" if sens.method == "morris" else "Sobol indices, 95% CI"
+        )
+        fig.suptitle(f"Sensitivity: {what}", fontsize=12)
+        return save(fig, folder, "sensitivity")

@@ -1,0 +1,105 @@
+"""A sweep killed with SIGKILL mid-run loses no finished run, leaves no corrupt file, and resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from stpgame.batch.storage import PART_NAME
+from stpgame.cli import main
+
+EXPERIMENT = """
+[experiment]
+scenario = "fortress"
+rounds = 25
+replications = 40
+base_seed = 11
+
+[fixed]
+structure = "mixed"
+
+[outputs]
+model = ["cooperation_rate", "collective_welfare", "mean_individual_score"]
+by_type = ["balance"]
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_run(tmp_path, capsys, workers):
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stpgame", "sweep", str(path), "--out", str(out)]
+        + ["--workers", workers, "--chunk", "1", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    parts = out / "parts"
+    while not (parts.is_dir() and any(PART_NAME.match(p.name) for p in parts.iterdir())):
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "no part file appeared"
+        time.sleep(0.01)
+    children = _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+
+    # Nothing final, nothing corrupt: every visible part file is complete Parquet.
+    assert not (out / "manifest.json").exists() and not (out / "rounds.parquet").exists()
+    finished = [p for p in parts.iterdir() if PART_NAME.match(p.name)]
+    assert finished and len(finished) < 40
+    for part in finished:
+        table = pq.read_table(part).to_pandas()
+        first, last = (int(g) for g in PART_NAME.match(part.name).groups())
+        assert sorted(table["run"].unique()) == list(range(first, last + 1))
+        assert len(table) == 25 * (last - first + 1)
+    # Pool workers notice their parent died and exit on their own.
+    stop = time.monotonic() + 20
+    while any(_alive(pid) for pid in children) and time.monotonic() < stop:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+
+    # The same command again skips the finished runs and completes the sweep.
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert f"({len(finished)} already finished)" in printed
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+    reference = tmp_path / "uninterrupted"
+    assert main(["sweep", str(path), "--out", str(reference), "--workers", "1", "--quiet"]) == 0
+    for name in ("rounds.parquet", "runs.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / name), pd.read_parquet(reference / name)
+        )
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

@@ -1,0 +1,221 @@
+"""End-to-end sweeps through the command line: files, reproducibility, resume, summaries, figures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stpgame import STPModel
+from stpgame.batch.experiment import load_experiment
+from stpgame.batch.seeds import run_seed
+from stpgame.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "experiments" / "tiny.toml"
+
+
+@pytest.fixture(scope="module")
+def tiny_sweep(tmp_path_factory):
+    """The tiny experiment swept once in this process (1 worker)."""
+    out = tmp_path_factory.mktemp("sweep") / "tiny"
+    assert main(["sweep", str(TINY), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    return out
+
+
+def test_sweep_writes_tidy_parquet_and_a_manifest(tiny_sweep):
+    exp = load_experiment(TINY)
+    rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
+    runs = pd.read_parquet(tiny_sweep / "runs.parquet")
+    manifest = json.loads((tiny_sweep / "manifest.json").read_text())
+    assert len(rounds) == exp.n_runs * exp.rounds and len(runs) == exp.n_runs
+    head = ["run", "condition", "system_weight", "funding_growth", "replication", "seed", "round"]
+    assert list(rounds.columns[:7]) == head
+    assert {"cooperation_rate", "balance_council", "score_acute"} <= set(rounds.columns)
+    assert {"cooperation_rate_final", "cooperation_rate_mean", "balance_ccg_final"} <= set(
+        runs.columns
+    )
+    last = rounds[rounds["round"] == exp.rounds].set_index("run")
+    assert np.allclose(
+        last["collective_welfare"], runs.set_index("run")["collective_welfare_final"]
+    )
+    means = rounds.groupby("run")["pooled_share"].mean()
+    assert np.allclose(means, runs.set_index("run")["pooled_share_mean"])
+    assert manifest["experiment"]["sha256"] == exp.sha256
+    assert manifest["experiment"]["content"] == TINY.read_text()
+    assert manifest["seeds"]["runs"] == [run_seed(exp.base_seed, i) for i in range(exp.n_runs)]
+    assert manifest["versions"]["stpgame"] and manifest["versions"]["platform"]
+    assert "git" in manifest and manifest["timings"]["runs_this_invocation"] == exp.n_runs
+    assert not (tiny_sweep / "parts").exists()
+    assert not [p for p in tiny_sweep.iterdir() if ".tmp-" in p.name]
+
+
+def test_each_run_equals_the_model_run_directly(tiny_sweep):
+    exp = load_experiment(TINY)
+    rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
+    for run in (0, 7, exp.n_runs - 1):
+        model = STPModel.from_scenario(exp.scenario, seed=exp.seed(run), **exp.overrides(run))
+        expected = model.run(exp.rounds).model_dataframe()
+        got = rounds[rounds["run"] == run]
+        assert (got["seed"] == exp.seed(run)).all()
+        for column in exp.model_outputs:
+            assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy()), column
+        org = model.org_dataframe()
+        council = org[org["org_type"] == "council"].groupby("round")["balance"].mean()
+        assert np.allclose(got["balance_council"].to_numpy(), council.to_numpy())
+
+
+def test_one_and_two_workers_give_identical_results(tiny_sweep, tmp_path):
+    out = tmp_path / "two"
+    assert (
+        main(["sweep", str(TINY), "--out", str(out), "--workers", "2", "--chunk", "2", "--quiet"])
+        == 0
+    )
+    for name in ("rounds.parquet", "runs.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tiny_sweep / name), pd.read_parquet(out / name)
+        )
+    assert json.loads((out / "manifest.json").read_text())["engine"] == {
+        "engine": "local",
+        "workers": 2,
+    }
+
+
+def test_rerun_skips_finished_runs(tiny_sweep, tmp_path, capsys):
+    out = tmp_path / "again"
+    shutil.copytree(tiny_sweep, out)
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    assert main(["sweep", str(TINY), "--out", str(out), "--quiet"]) == 0
+    assert "nothing to run" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_resume_runs_only_missing_runs(tiny_sweep, tmp_path, capsys):
+    """A folder holding some finished parts (as a killed sweep leaves it) is completed."""
+    exp = load_experiment(TINY)
+    out = tmp_path / "partial"
+    (out / "parts").mkdir(parents=True)
+    shutil.copy(TINY, out / "experiment.toml")
+    rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
+    part = rounds[rounds["run"].between(0, 4)][["run", "round", *exp.output_columns()]]
+    part.to_parquet(out / "parts" / "part-0000000-0000004.parquet", index=False)
+    (out / "parts" / ".part-0000005-0000006.parquet.tmp-999").write_bytes(b"half-written")
+    assert main(["sweep", str(TINY), "--out", str(out), "--quiet"]) == 0
+    assert f"{exp.n_runs - 5} runs" in capsys.readouterr().out
+    for name in ("rounds.parquet", "runs.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tiny_sweep / name), pd.read_parquet(out / name)
+        )
+    assert not (out / "parts").exists()
+
+
+def test_a_different_experiment_into_the_same_folder_is_refused(tiny_sweep, tmp_path, capsys):
+    out = tmp_path / "taken"
+    shutil.copytree(tiny_sweep, out)
+    other = tmp_path / "other.toml"
+    other.write_text(TINY.read_text().replace("replications = 3", "replications = 2"))
+    before = sorted(p.name for p in out.iterdir())
+    assert main(["sweep", str(other), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "different experiment file" in err and "sha256" in err
+    assert sorted(p.name for p in out.iterdir()) == before
+    stranger = tmp_path / "stranger"
+    stranger.mkdir()
+    (stranger / "thesis.docx").write_text("mine")
+    assert main(["sweep", str(TINY), "--out", str(stranger), "--quiet"]) == 2
+    assert "thesis.docx" in capsys.readouterr().err
+    assert sorted(p.name for p in stranger.iterdir()) == ["thesis.docx"]
+
+
+def test_summarise_gives_t_intervals_per_condition(tiny_sweep, tmp_path, capsys):
+    from scipy import stats
+
+    out = tmp_path / "summ"
+    shutil.copytree(tiny_sweep, out)
+    assert main(["summarise", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "system_weight" in printed and "95% CI" in printed
+    table = pd.read_csv(out / "summary.csv")
+    runs = pd.read_parquet(out / "runs.parquet")
+    exp = load_experiment(TINY)
+    assert len(table) == len(exp.conditions) * len(exp.output_columns())
+    row = table[(table["condition"] == 2) & (table["output"] == "collective_welfare")].iloc[0]
+    values = runs.loc[runs["condition"] == 2, "collective_welfare_final"]
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
+    assert row["n"] == exp.replications
+    assert row["mean"] == pytest.approx(values.mean())
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+    assert row["system_weight"] == 1.0 and row["funding_growth"] == -0.01
+    assert main(["summarise", str(out), "--outputs", "score_council", "--stat", "mean"]) == 0
+    assert set(pd.read_csv(out / "summary.csv")["output"]) == {"score_council"}
+    assert main(["summarise", str(out), "--outputs", "nonsense"]) == 2
+    assert main(["summarise", str(tmp_path / "nowhere")]) == 2
+
+
+def test_plot_writes_png_and_svg_with_labelled_axes(tiny_sweep, tmp_path):
+    out = tmp_path / "plots"
+    shutil.copytree(tiny_sweep, out)
+    assert main(["plot", str(out)]) == 0
+    names = {p.name for p in (out / "figures").iterdir()}
+    for stem in ("outcomes", "collective_vs_individual", "over_rounds"):
+        assert {f"{stem}.png", f"{stem}.svg"} <= names
+        assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (out / "figures" / "outcomes.svg").read_text()
+    ET.fromstring(svg)  # well-formed
+    for text in ("Collective welfare", "£m per year", "system_weight", "Mean regulatory score"):
+        assert text in svg
+    assert "Year (round)" in (out / "figures" / "over_rounds.svg").read_text()
+
+
+SENSITIVITY = """
+[experiment]
+scenario = "fortress"
+rounds = 4
+replications = 1
+base_seed = 3
+
+[fixed]
+structure = "simple"
+n_footprints = 1
+
+[outputs]
+model = ["cooperation_rate", "collective_welfare"]
+
+[sensitivity]
+method = "{method}"
+N = {n}
+outputs = ["collective_welfare", "cooperation_rate"]
+
+[sensitivity.parameters]
+savings_multiplier = [0.1, 3.0]
+savings_lag = [0, 3]
+"""
+
+
+@pytest.mark.parametrize("method,n,points", [("morris", 4, 12), ("sobol", 8, 32)])
+def test_sensitivity_writes_indices_and_a_figure(tmp_path, capsys, method, n, points):
+    path = tmp_path / f"{method}.toml"
+    path.write_text(SENSITIVITY.format(method=method, n=n))
+    out = tmp_path / method
+    assert main(["sensitivity", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert "savings_multiplier" in capsys.readouterr().out
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == points
+    assert set(runs["savings_lag"]) <= {0, 1, 2, 3}
+    table = pd.read_parquet(out / "sensitivity.parquet")
+    pd.testing.assert_frame_equal(table, pd.read_csv(out / "sensitivity.csv"), check_dtype=False)
+    assert len(table) == 4 and set(table["method"]) == {method}
+    if method == "morris":
+        assert (table["mu_star"] >= table["mu"].abs() - 1e-9).all()
+        welfare = table[table["output"] == "collective_welfare"].set_index("parameter")
+        # more savings per pound pooled moves welfare: its elementary effects are not all zero
+        assert welfare.loc["savings_multiplier", "mu_star"] > 0
+    else:
+        assert np.isfinite(table[["S1", "ST"]].to_numpy()).all()
+    assert (out / "figures" / "sensitivity.png").is_file()
+    assert (out / "figures" / "sensitivity.svg").is_file()
