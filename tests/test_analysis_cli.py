@@ -146,6 +146,7 @@ BAD = [
     (["tournament", "--all", "--noise", "2"], "noise"),
     (["tournament", "--all", "--game", "chess"], "--game"),
     (["tournament", "--all", "--scenario", "fortress"], "--game stp"),
+    (["evolve", "--all", "--org-types", "council"], "--method stp"),
     (["tournament", "--all", "--game", "stp", "--payoffs", "1,0,2,0"], "--game pd"),
     (["tournament", "--all", "--game", "stp", "--org-types", "gp"], "--org-types"),
     (["tournament", "--all", "--csv", "/no/such/folder/x.csv"], "--csv"),

@@ -109,7 +109,9 @@ def _game_choice(args) -> str:
         for flag in ("scenario", "set", "org_types"):
             if getattr(args, flag):
                 name = "--" + flag.replace("_", "-")
-                raise UsageError(f"{name} applies only with --game stp")
+                raise UsageError(
+                    f"{name} applies only to the STP game (--game stp, or evolve --method stp)"
+                )
     elif args.continuation is not None or args.payoffs != "3,0,5,1":
         raise UsageError("--continuation and --payoffs apply only with --game pd")
     return args.game
