@@ -1,0 +1,110 @@
+"""An ECharts widget that marks each chart once it is drawn.
+
+Solara's ``FigureEcharts`` works offline (echarts@5.4.0 is in solara-assets)
+but throws in the browser when an option arrives before ECharts has loaded,
+and gives no sign of when a redraw is done. This one waits for ECharts, then
+sets ``data-drawn`` on the chart's element to ``drawn_key`` (here: the last
+year the chart shows) when the redraw has finished, which the browser tests
+and the benchmark wait for. The template is inline so no data file has to be
+packaged.
+"""
+
+from __future__ import annotations
+
+import ipyvuetify
+import solara
+import traitlets
+
+ECHARTS_VERSION = "5.4.0"  # the version solara-assets ships
+
+TEMPLATE = """
+<template>
+  <div ref="echarts" v-bind="attributes"></div>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.import([`${this.getCdn()}/echarts@__VERSION__/dist/echarts.min.js`]).then(([echarts]) => {
+      if (this.destroyed) return;
+      this.chart = echarts.init(this.$refs.echarts);
+      this.chart.on("finished", () => {
+        if (this.$refs.echarts) this.$refs.echarts.dataset.drawn = this.pending;
+      });
+      this.draw();
+      this.resizeObserver = new ResizeObserver(() => this.chart && this.chart.resize());
+      this.resizeObserver.observe(this.$refs.echarts);
+    });
+  },
+  beforeDestroy() {
+    this.destroyed = true;
+    if (this.resizeObserver) this.resizeObserver.disconnect();
+    if (this.chart) this.chart.dispose();
+  },
+  watch: {
+    option() { this.draw(); },
+  },
+  methods: {
+    draw() {
+      if (!this.chart) return;  // not loaded yet: mounted() draws the latest option
+      this.pending = this.drawn_key;
+      this.chart.setOption(this.option, true);
+    },
+    import(deps) {
+      return this.loadRequire().then(() => {
+        if (window.jupyterVue) {
+          define("vue", [], () => window.jupyterVue.Vue);
+        } else {
+          define("vue", ["jupyter-vue"], (jupyterVue) => jupyterVue.Vue);
+        }
+        return new Promise((resolve, reject) => { requirejs(deps, (...m) => resolve(m), reject); });
+      });
+    },
+    loadRequire() {
+      if (window.requirejs) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = `${this.getCdn()}/requirejs@2.3.6/require.js`;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    },
+    getCdn() {
+      if (this.cdn) return this.cdn;
+      if (window.solara) return window.solara.cdn;
+      let base = document.body.dataset.baseUrl || document.baseURI;
+      if (!base.endsWith("/")) base += "/";
+      return `${base}_solara/cdn`;
+    },
+  },
+};
+</script>
+""".replace("__VERSION__", ECHARTS_VERSION)
+
+
+class ChartWidget(ipyvuetify.VuetifyTemplate):
+    template = traitlets.Unicode(TEMPLATE).tag(sync=True)
+    option = traitlets.Any({}).tag(sync=True)
+    attributes = traitlets.Dict({}).tag(sync=True)
+    drawn_key = traitlets.Unicode("").tag(sync=True)
+    cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+
+    @traitlets.default("cdn")
+    def _cdn(self):
+        import solara.settings
+
+        # Same rule as solara's own echarts widget: the server's /_solara/cdn/ route unless
+        # the assets proxy is switched off.
+        if not solara.settings.assets.proxy:
+            return solara.settings.assets.cdn
+        return None
+
+
+@solara.component
+def EChart(option: dict, key: str, css_class: str, height: int):
+    """A chart filling its column, ``height`` pixels tall."""
+    return ChartWidget.element(
+        option=option,
+        drawn_key=key,
+        attributes={"style": f"height: {height}px; width: 100%;", "class": css_class},
+    )

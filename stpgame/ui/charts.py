@@ -1,0 +1,193 @@
+"""Chart contents, independent of how they are drawn.
+
+Each builder turns a run's ``History`` into ``Chart`` objects (title, unit,
+lines); ``echarts.py`` draws them live in the browser and ``figures.py`` draws
+the same objects with Matplotlib for the PNG download, so a chart is defined
+once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stpgame.params import ORG_TYPES
+from stpgame.ui import texts
+from stpgame.ui.history import History
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    values: tuple[float, ...]
+    colour: str
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    unit: str
+    rounds: tuple[int, ...]
+    lines: tuple[Line, ...]
+    band: tuple[int, int] | None = None  # shade between these two lines (indices)
+    band_name: str = ""
+    percent: bool = False  # values are shares in [0, 1], shown as %
+
+    @property
+    def empty(self) -> bool:
+        return not self.rounds
+
+
+def _t(values) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
+def collective(h: History) -> list[Chart]:
+    """The whole system: money, welfare against everyone pooling, hospitals, patients."""
+    r = tuple(h.rounds)
+    thousand = 1e-3
+    return [
+        Chart(
+            "welfare",
+            "Welfare: these rules vs all pooling",
+            "£m a year",
+            r,
+            (
+                Line(
+                    "Everyone pooling",
+                    _t(h.series("full_cooperation_welfare")),
+                    texts.POOLED_COLOUR,
+                ),
+                Line("Under these rules", _t(h.series("collective_welfare")), texts.SYSTEM_COLOUR),
+            ),
+            band=(1, 0),
+            band_name="Price of fortress behaviour",
+        ),
+        Chart(
+            "system_balance",
+            "System balance",
+            "£m a year",
+            r,
+            (Line("System balance", _t(h.series("system_balance")), texts.SYSTEM_COLOUR),),
+        ),
+        Chart(
+            "hospital",
+            "Hospital pressure",
+            "thousands a year",
+            r,
+            (
+                Line(
+                    "Delayed transfer bed days",
+                    _t(v * thousand for v in h.series("delayed_bed_days")),
+                    texts.WITHHELD_COLOUR,
+                ),
+                Line(
+                    "Emergency admissions",
+                    _t(v * thousand for v in h.series("emergency_admissions")),
+                    texts.SYSTEM_COLOUR,
+                ),
+            ),
+        ),
+        Chart(
+            "outcomes",
+            "Patient outcomes",
+            "index (start = 100)",
+            r,
+            (
+                Line(
+                    "Patient-outcome index",
+                    _t(h.series("patient_outcome_index")),
+                    texts.POOLED_COLOUR,
+                ),
+            ),
+        ),
+    ]
+
+
+def individual(h: History) -> list[Chart]:
+    """Each organisation type on its own: its books, its rating score, whether it pools."""
+    r = tuple(h.rounds)
+    present = [t for t in ORG_TYPES if h.type_count[ORG_TYPES.index(t)] > 0]
+
+    def per_type(which: str, scale: float = 1.0) -> tuple[Line, ...]:
+        return tuple(
+            Line(
+                texts.ORG_SHORT_PLURAL[t],
+                _t(v * scale for v in h.by_type(which, t)),
+                texts.ORG_COLOURS[t],
+            )
+            for t in present
+        )
+
+    return [
+        Chart("own_balance", "Own balance, average body", "£m a year", r, per_type("balance")),
+        Chart(
+            "own_score",
+            "Regulatory score",
+            "% of budget",
+            r,
+            per_type("score", 100.0),
+        ),
+        Chart("pooling", "Share of bodies pooling", "%", r, per_type("pooled"), percent=True),
+    ]
+
+
+def compare(a: History, b: History) -> list[Chart]:
+    """Rules A against rules B, the same places and the same luck."""
+    r = tuple(a.rounds)
+
+    def pair(key: str, scale: float = 1.0) -> tuple[Line, ...]:
+        return (
+            Line("Rules A", _t(v * scale for v in a.series(key)), texts.A_COLOUR),
+            Line("Rules B", _t(v * scale for v in b.series(key)), texts.B_COLOUR, dashed=True),
+        )
+
+    return [
+        Chart(
+            "ab_pooling", "Share of bodies pooling", "%", r, pair("cooperation_rate"), percent=True
+        ),
+        Chart("ab_welfare", "Collective welfare", "£m a year", r, pair("collective_welfare")),
+        Chart(
+            "ab_price",
+            "Price of fortress, added up",
+            "£m so far",
+            r,
+            pair("cumulative_price_of_fortress"),
+        ),
+        Chart(
+            "ab_delays",
+            "Delayed transfer bed days",
+            "thousands a year",
+            r,
+            pair("delayed_bed_days", 1e-3),
+        ),
+    ]
+
+
+def player(log: list[dict[str, float]]) -> list[Chart]:
+    """The participant's body and the system, against the same run with that body on autopilot."""
+    r = tuple(int(row["round"]) for row in log)
+
+    def pair(key: str, auto: str) -> tuple[Line, ...]:
+        return (
+            Line("Your choices", _t(row[key] for row in log), texts.INDIVIDUAL_COLOUR),
+            Line("On autopilot", _t(row[auto] for row in log), "#777777", dashed=True),
+        )
+
+    return [
+        Chart(
+            "player_own",
+            "Your own balance, added up",
+            "£m",
+            r,
+            pair("cumulative", "auto_cumulative"),
+        ),
+        Chart(
+            "player_system",
+            "The whole system's welfare",
+            "£m a year",
+            r,
+            pair("welfare", "auto_welfare"),
+        ),
+    ]

@@ -1,0 +1,179 @@
+"""The relationship network of one footprint: who pooled this year, and how much they trust each other.
+
+Built from the model's public ``network()`` (a networkx graph whose edges carry
+``trust``), filtered to one footprint. Organisations sit on a circle grouped by
+type, so the picture does not jump between years; colour is this year's
+action, edge colour and width are trust, in the survey's three bands
+("limited", "reasonable", "very strong": CIPFA 2017 [002]).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from stpgame.params import ORG_TYPES
+from stpgame.ui import texts
+
+SYMBOLS = {"acute": "circle", "community": "roundRect", "ccg": "triangle", "council": "diamond"}
+# Trust bands: below 0.35 'limited', below 0.65 'reasonable', else 'strong' (cut points halfway
+# between the survey levels 0.2 / 0.5 / 0.8 used in network.py).
+TRUST_BANDS = (
+    (0.35, "limited", "#D55E00"),
+    (0.65, "reasonable", "#8c8c8c"),
+    (1.01, "strong", "#0072B2"),
+)
+
+
+@dataclass(frozen=True)
+class Node:
+    org: int  # index in the model
+    short: str  # e.g. "CCG 2"
+    name: str  # e.g. "CCG 2 in STP 05"
+    org_type: str
+    x: float
+    y: float
+    size: float
+    symbol: str
+    colour: str
+    state: str  # "pooled" | "withheld" | "not yet"
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: int  # positions in FootprintView.nodes
+    b: int
+    trust: float
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class FootprintView:
+    title: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    pooled: int
+    mean_trust: float
+
+    @property
+    def legend(self) -> str:
+        return (
+            "Colour: green pooled this year, red kept it in-house, grey not played yet.  "
+            "Shape: ● acute trust  ■ community trust  ▲ CCG  ◆ council.  "
+            "Lines: blue strong trust, grey reasonable, red limited; thicker = more trust."
+        )
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.pooled} of {len(self.nodes)} organisations pooled this year; "
+            f"average trust between them {self.mean_trust:.2f} (0 none, 1 complete)."
+        )
+
+
+def trust_band(trust: float) -> tuple[str, str]:
+    for cut, name, colour in TRUST_BANDS:
+        if trust < cut:
+            return name, colour
+    return TRUST_BANDS[-1][1], TRUST_BANDS[-1][2]
+
+
+def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray) -> FootprintView:
+    """The view of ``footprint`` (index) in ``model``; ``pooled`` is this year's action per org."""
+    s = model.structure
+    if not 0 <= footprint < s.n_footprints:
+        from stpgame.params import ParameterError
+
+        raise ParameterError("footprint", f"0 to {s.n_footprints - 1}", footprint)
+    members = np.flatnonzero(s.footprint == footprint)
+    members = members[np.lexsort((members, s.org_type[members]))]  # grouped by type
+    budget = np.asarray(model.economy.budget)
+    big = float(budget[members].max()) if len(members) else 1.0
+    played = model.round > 0
+    nodes = []
+    for k, org in enumerate(members):
+        angle = math.pi / 2 - 2 * math.pi * k / max(len(members), 1)
+        t = ORG_TYPES[s.org_type[org]]
+        state = ("pooled" if pooled[org] else "withheld") if played else "not yet"
+        colour = {
+            "pooled": texts.POOLED_COLOUR,
+            "withheld": texts.WITHHELD_COLOUR,
+            "not yet": texts.NOT_YET_COLOUR,
+        }[state]
+        name = labels[org]
+        nodes.append(
+            Node(
+                int(org),
+                name.split(" in ")[0].replace("Community / mental-health trust", "Community"),
+                name,
+                t,
+                math.cos(angle),
+                math.sin(angle),
+                28 + 30 * math.sqrt(budget[org] / big),
+                SYMBOLS[t],
+                colour,
+                state,
+            )
+        )
+    position = {node.org: k for k, node in enumerate(nodes)}
+    graph = model.network()
+    edges = []
+    for a, b, data in graph.subgraph(members.tolist()).edges(data=True):
+        trust = float(data.get("trust", 0.0))
+        edges.append(Edge(position[a], position[b], trust, trust_band(trust)[1], 1 + 6 * trust))
+    mean_trust = float(np.mean([e.trust for e in edges])) if edges else 0.0
+    return FootprintView(
+        f"Relationships in {s.footprint_names[footprint]} (year {model.round})",
+        tuple(nodes),
+        tuple(edges),
+        sum(n.state == "pooled" for n in nodes),
+        mean_trust,
+    )
+
+
+def echarts_option(view: FootprintView) -> dict:
+    """An ECharts graph with fixed positions (layout 'none')."""
+    nodes = [
+        {
+            "name": n.name,
+            "x": round(n.x * 300, 1),
+            "y": round(-n.y * 300, 1),
+            "symbol": n.symbol,
+            "symbolSize": round(n.size, 1),
+            "itemStyle": {"color": n.colour, "borderColor": "#222", "borderWidth": 2},
+            "label": {"show": True, "position": "bottom", "formatter": n.short, "fontSize": 15},
+            "value": n.state,
+        }
+        for n in view.nodes
+    ]
+    links = [
+        {
+            "source": view.nodes[e.a].name,
+            "target": view.nodes[e.b].name,
+            "value": round(e.trust, 2),
+            "lineStyle": {"color": e.colour, "width": round(e.width, 1), "opacity": 0.75},
+        }
+        for e in view.edges
+    ]
+    return {
+        "animation": False,
+        "title": {"text": view.title, "left": "center", "textStyle": {"fontSize": 20}},
+        "tooltip": {"textStyle": {"fontSize": 16}},
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": False,
+                "top": 70,
+                "left": "center",
+                "width": 500,
+                "height": 470,
+                "data": nodes,
+                "links": links,
+                "emphasis": {"focus": "adjacency", "lineStyle": {"width": 8}},
+            }
+        ],
+    }

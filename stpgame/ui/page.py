@@ -1,0 +1,45 @@
+"""The page: tabs in the app bar, controls in the sidebar, one Session per browser tab."""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from stpgame.ui import texts
+from stpgame.ui.compare import Compare
+from stpgame.ui.controls import RunButtons, Sidebar
+from stpgame.ui.downloads import Downloads
+from stpgame.ui.explain import Explain
+from stpgame.ui.game_panel import GamePanel
+from stpgame.ui.network_panel import NetworkPanel
+from stpgame.ui.overview import Overview
+from stpgame.ui.play_as import PlayAs
+from stpgame.ui.state import TabState, use_tab_state
+from stpgame.ui.style import Style
+
+VIEWS = (Overview, NetworkPanel, Compare, PlayAs, GamePanel, Explain, Downloads)
+
+
+@solara.component
+def OpenView(state: TabState):
+    """Only the open tab is drawn, so Play redraws just what is on screen."""
+    VIEWS[state.tab.value](state)
+
+
+@solara.component
+def Page():
+    state = use_tab_state()
+    with solara.Column(gap="0px"):  # no gaps for the invisible parts (style, title, bars)
+        Style()
+        solara.Title(texts.APP_TITLE)
+        with solara.AppBarTitle():
+            solara.Text(texts.APP_TITLE)
+        with solara.AppBar():
+            RunButtons(state)
+            with solara.lab.Tabs(value=state.tab, background_color="#1565c0", dark=True):
+                for label in texts.TABS:
+                    solara.lab.Tab(label)
+        with solara.Sidebar():
+            Sidebar(state)
+        with solara.Column():
+            OpenView(state)

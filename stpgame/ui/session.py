@@ -1,0 +1,295 @@
+"""One browser tab's game: the settings, the two runs (rules A and B) and the human player.
+
+Plain Python with no Solara in it, so the logic is tested directly and each tab
+creates its own ``Session`` (nothing is shared between tabs or users). Every
+change goes through a method that validates its input at the boundary
+(``ParameterError`` names the setting, what is allowed and the value given) and
+resets or advances both runs together, so A and B always show the same year.
+A lock makes the Play thread and button clicks take turns.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stpgame import regulation, scenarios
+from stpgame.model import STPModel
+from stpgame.params import ORG_TYPES, ParameterError, check_seed, validate
+from stpgame.strategies import REGISTRY
+from stpgame.ui import texts
+from stpgame.ui.history import History
+from stpgame.ui.rules import STRATEGY_PARAM, compose_mix, rule
+
+SIDES = ("A", "B")
+DEFAULT_SEED = 1
+MAX_ROUNDS = 500  # a tab never holds more years than this (memory and chart length)
+
+
+@dataclass
+class Rules:
+    """One side's changes to the preset: rule values, and a strategy choice per org type."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    strategy: dict[str, tuple[str | None, float]] = field(default_factory=dict)
+
+
+class Run:
+    """One model and the history its charts draw."""
+
+    def __init__(self, scenario: str, seed: int, overrides: dict[str, object]):
+        self.model = STPModel(seed=seed, scenario=scenario, **overrides)
+        self.history = History(self.model)
+
+    def step(self, choices: dict[int, float]) -> None:
+        for index, level in choices.items():
+            self.model.choose(index, level)
+        self.model.step()
+        self.history.record()
+
+
+@dataclass
+class Player:
+    """A participant playing one organisation; ``twin`` is the same run with that body on autopilot."""
+
+    index: int
+    level: float
+    twin: Run
+    log: list[dict[str, float]] = field(default_factory=list)
+
+
+class Session:
+    """Settings and runs of one browser tab."""
+
+    def __init__(self, scenario: str | None = None, seed: int = DEFAULT_SEED):
+        self.lock = threading.RLock()
+        self.version = 0
+        self.scenario = scenarios.get(scenario).name if scenario else scenarios.names()[0]
+        self.seed = check_seed(seed)
+        if self.seed is None:
+            raise ParameterError("seed", "a whole number >= 0", seed, "the page needs a fixed seed")
+        self.rules = self._preset_rules()
+        self.player: Player | None = None
+        self.choices: list[dict[int, float]] = []
+        self.runs: dict[str, Run] = {}
+        self.reset()
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def a(self) -> Run:
+        return self.runs["A"]
+
+    @property
+    def b(self) -> Run:
+        return self.runs["B"]
+
+    @property
+    def round(self) -> int:
+        return int(self.a.model.round)
+
+    @property
+    def preset(self) -> scenarios.Scenario:
+        return scenarios.get(self.scenario)
+
+    def base_params(self) -> dict[str, object]:
+        """The preset's full, validated parameters."""
+        return validate(self.preset.params)
+
+    def overrides(self, side: str) -> dict[str, object]:
+        """What ``side`` changes relative to the preset, as model keyword arguments."""
+        rules = self.rules[_check_side(side)]
+        base = self.base_params()
+        out = dict(rules.values)
+        for org_type, (name, share) in rules.strategy.items():
+            param = STRATEGY_PARAM[org_type]
+            out[param] = compose_mix(str(base[param]), name, share)
+        return out
+
+    def params(self, side: str) -> dict[str, object]:
+        """The full parameters ``side`` runs with."""
+        return validate(self.overrides(side), base=self.base_params())
+
+    def value(self, side: str, name: str) -> object:
+        return self.params(side)[rule(name).name]
+
+    def strategy_choice(self, side: str, org_type: str) -> tuple[str | None, float]:
+        return self.rules[_check_side(side)].strategy.get(org_type, (None, 1.0))
+
+    # -- changing the settings (each one starts the run again) ----------------------
+    def choose_scenario(self, name: str) -> None:
+        """Pick a preset: its rules for A, the opposite way of judging for B, year 0."""
+        with self.lock:
+            self.scenario = scenarios.get(name).name
+            self.rules = self._preset_rules()
+            self.player = None
+            self.reset()
+
+    def set_seed(self, seed: object) -> None:
+        value = check_seed(seed)
+        if value is None:
+            raise ParameterError("seed", "a whole number >= 0", seed)
+        with self.lock:
+            self.seed = value
+            self.reset()
+
+    def set_rule(self, side: str, name: str, value: object) -> None:
+        """Change one rule on one side; rejects values the model would reject."""
+        r = rule(name)
+        value = r.param.coerce(value)
+        with self.lock:
+            rules = self.rules[_check_side(side)]
+            candidate = {**self.overrides(side), r.name: value}
+            validate(candidate, base=self.base_params())  # cross-checks (e.g. BCF vs targets)
+            rules.values[r.name] = value
+            self.reset()
+
+    def set_strategy(self, side: str, org_type: str, name: str | None, share: float = 1.0) -> None:
+        """``share`` of ``org_type`` follows strategy ``name``; ``None`` restores the preset mix."""
+        if org_type not in ORG_TYPES:
+            raise ParameterError("organisation type", "one of " + ", ".join(ORG_TYPES), org_type)
+        if name is not None and name not in REGISTRY:
+            raise ParameterError("strategy", "one of " + ", ".join(REGISTRY), name)
+        base = self.base_params()
+        compose_mix(str(base[STRATEGY_PARAM[org_type]]), name, share)  # validates share
+        with self.lock:
+            strategy = self.rules[_check_side(side)].strategy
+            if name is None:
+                strategy.pop(org_type, None)
+            else:
+                strategy[org_type] = (name, float(share))
+            self.reset()
+
+    def reset(self) -> None:
+        """Back to year 0 with the current settings (same seed: the same run again)."""
+        with self.lock:
+            self.runs = {side: self._new_run(side) for side in SIDES}
+            self.choices = []
+            if self.player is not None:
+                self.player = Player(self.player.index, self.player.level, self._new_run("A"))
+            self.version += 1
+
+    # -- playing ----------------------------------------------------------------------
+    def step(self, rounds: int = 1) -> None:
+        """Play ``rounds`` years in both runs (and the player's autopilot twin)."""
+        if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+            raise ParameterError("rounds", "a whole number >= 1", rounds)
+        with self.lock:
+            for _ in range(min(rounds, MAX_ROUNDS - self.round)):
+                p = self.player
+                choice = {p.index: p.level} if p else {}
+                for run in self.runs.values():
+                    run.step(choice)
+                self.choices.append(choice)
+                if p is not None:
+                    p.twin.step({})
+                    p.log.append(self._player_row(p))
+            self.version += 1
+
+    @property
+    def finished(self) -> bool:
+        return self.round >= MAX_ROUNDS
+
+    def set_player(self, index: int | None) -> None:
+        """Take over organisation ``index`` in run A (and B); ``None`` hands it back."""
+        with self.lock:
+            if index is None:
+                self.player = None
+            else:
+                n = self.a.model.structure.n
+                if isinstance(index, bool) or not isinstance(index, int | np.integer):
+                    raise ParameterError("organisation", f"a whole number 0 to {n - 1}", index)
+                if not 0 <= int(index) < n:
+                    raise ParameterError("organisation", f"0 to {n - 1}", index)
+                if self.player is not None and self.player.index == int(index):
+                    return
+                level = self.player.level if self.player else 1.0
+                twin = self._new_run("A")
+                for choice in self.choices:  # replay the years so far: the twin is A now
+                    twin.step(choice)
+                self.player = Player(int(index), level, twin)
+            self.version += 1
+
+    def set_level(self, level: object) -> None:
+        """The player's pooling level for the coming years: 0 keeps everything, 1 pools all."""
+        try:
+            value = float(level)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ParameterError("level", "a number in [0, 1]", level) from None
+        if isinstance(level, bool) or not 0.0 <= value <= 1.0:
+            raise ParameterError("level", "a number in [0, 1]", level)
+        with self.lock:
+            if self.player is None:
+                raise ParameterError("player", "an organisation chosen first", None)
+            self.player.level = value
+            self.version += 1
+
+    def player_returns(self) -> tuple[float, float] | None:
+        """For the player's body, the return per £ pooled to itself and to its footprint."""
+        if self.player is None:
+            return None
+        own, system = self.a.model.pooling_returns()
+        return float(own[self.player.index]), float(system[self.player.index])
+
+    # -- names --------------------------------------------------------------------------
+    def org_labels(self) -> list[str]:
+        """'Council in Simple 1', 'Acute trust 2 in STP 05', ... one per organisation."""
+        return org_labels(self.a.model.structure)
+
+    # -- internals ----------------------------------------------------------------------
+    def _preset_rules(self) -> dict[str, Rules]:
+        """A: the preset; B: the same places judged the other way (own books <-> system)."""
+        weight = float(self.base_params()["system_weight"])
+        return {"A": Rules(), "B": Rules(values={"system_weight": 0.0 if weight >= 0.5 else 1.0})}
+
+    def _new_run(self, side: str) -> Run:
+        return Run(self.scenario, self.seed, self.overrides(side))
+
+    def _player_row(self, p: Player) -> dict[str, float]:
+        mine, auto = self.a, p.twin
+        me, twin_me = mine.model.organisations[p.index], auto.model.organisations[p.index]
+        fp = mine.model.structure.footprint
+        partners = (fp == fp[p.index]) & (np.arange(len(fp)) != p.index)
+        prev = p.log[-1] if p.log else {"cumulative": 0.0, "auto_cumulative": 0.0}
+        return {
+            "round": float(self.round),
+            "level": p.level,
+            "pooled": float(me.pooled),
+            "balance": me.balance,
+            "cumulative": prev["cumulative"] + me.balance,
+            "score": me.score,
+            "rating": float(regulation.rating(np.array([me.score]))[0]),
+            "partners_pooled": float(mine.history.pooled[partners].mean())
+            if partners.any()
+            else 0.0,
+            "system_balance": mine.model.latest["system_balance"],
+            "welfare": mine.model.latest["collective_welfare"],
+            "auto_pooled": float(twin_me.pooled),
+            "auto_balance": twin_me.balance,
+            "auto_cumulative": prev["auto_cumulative"] + twin_me.balance,
+            "auto_score": twin_me.score,
+            "auto_system_balance": auto.model.latest["system_balance"],
+            "auto_welfare": auto.model.latest["collective_welfare"],
+        }
+
+
+def org_labels(structure) -> list[str]:
+    """Readable names: the type, a number when a footprint has several, and the footprint."""
+    labels = []
+    seen: dict[tuple[int, int], int] = {}
+    counts = structure.counts()
+    for k in range(structure.n):
+        f, t = int(structure.footprint[k]), int(structure.org_type[k])
+        seen[(f, t)] = seen.get((f, t), 0) + 1
+        name = texts.org_label(ORG_TYPES[t])
+        if counts[f, t] > 1:
+            name += f" {seen[(f, t)]}"
+        labels.append(f"{name} in {structure.footprint_names[f]}")
+    return labels
+
+
+def _check_side(side: str) -> str:
+    if side not in SIDES:
+        raise ParameterError("side", "one of " + ", ".join(SIDES), side)
+    return side

@@ -1,0 +1,64 @@
+"""Page styling for a projector: large type, strong contrast, blue = system, orange = individual."""
+
+from __future__ import annotations
+
+import solara
+
+from stpgame.ui import texts
+
+CSS = f"""
+.v-application {{ font-size: 18px; }}
+.v-application .solara-markdown {{ font-size: 18px; }}
+.v-application .solara-markdown p {{ margin-bottom: 8px; }}
+.v-application .v-label, .v-application .v-select__selection {{ font-size: 17px; }}
+.view-title h2 {{ font-size: 28px; margin: 2px 0 4px 0; }}
+.year-counter {{ font-size: 30px; font-weight: 700; margin-right: 8px; white-space: nowrap; }}
+.run-buttons .v-btn {{ font-size: 17px; }}
+.scenario-summary {{ display: block; font-size: 16px; margin-bottom: 8px; color: #333; }}
+.rule {{ margin: 6px 0 2px 0; }}
+.rule-label {{ font-size: 16px; }}
+.rule-value {{ font-size: 16px; font-weight: 700; white-space: nowrap; }}
+.system-card {{ border-top: 8px solid {texts.SYSTEM_COLOUR} !important; }}
+.ab-b .system-card {{ border-top-color: {texts.B_COLOUR} !important; }}
+.ab-b .system-card .v-card__title {{ color: {texts.B_COLOUR} !important; }}
+.individual-card, .player-card {{ border-top: 8px solid {texts.INDIVIDUAL_COLOUR} !important; }}
+.system-card .v-card__title, .individual-card .v-card__title, .player-card .v-card__title
+    {{ font-size: 24px; font-weight: 700; word-break: normal; }}
+.system-card .v-card__title {{ color: {texts.SYSTEM_COLOUR}; }}
+.individual-card .v-card__title, .player-card .v-card__title {{ color: {texts.INDIVIDUAL_COLOUR}; }}
+.big-grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
+    gap: 10px 14px; }}
+.big-number {{ margin: 2px 0; }}
+.big-value {{ display: block; font-size: 30px; white-space: nowrap; font-weight: 800; line-height: 1.15; }}
+.big-label {{ display: block; font-size: 16px; color: #333; }}
+.big-note {{ display: block; font-size: 14px; color: #555; }}
+.card-note {{ display: block; font-size: 16px; color: #333; margin-top: 6px; }}
+.type-table table {{ font-size: 18px; border-collapse: collapse; width: 100%; }}
+.type-table td, .type-table th {{ padding: 5px 6px; line-height: 1.3; text-align: right;
+    border-bottom: 1px solid #e0e0e0; }}
+.type-table td:first-child, .type-table th:first-child {{ text-align: left; }}
+.type-table td:not(:first-child) {{ white-space: nowrap; }}
+.type-table th {{ font-size: 15px; font-weight: 600; color: #444; vertical-align: bottom; }}
+.individual-table .count {{ font-size: 14px; color: #555; }}
+.payoff-table table {{ font-size: 22px; width: auto; margin: 8px 0; }}
+.payoff-table td, .payoff-table th {{ text-align: center !important; padding: 10px 22px;
+    border: 1px solid #bbb; }}
+.payoff-table .them {{ font-size: 16px; color: #555; }}
+.payoff-table .equilibrium {{ background: #fde8d8; }}
+.chart {{ margin-top: 12px; }}
+.network-summary {{ display: block; font-size: 20px; margin: 6px 0; }}
+.v-tab {{ font-size: 17px !important; text-transform: none !important; letter-spacing: 0 !important; }}
+.glossary li {{ margin-bottom: 6px; }}
+"""
+
+
+@solara.component
+def Style():
+    solara.Style(CSS)
+
+
+@solara.component
+def Md(text: str, classes: list[str] = []):  # noqa: B006 (Solara props are never mutated)
+    """Markdown inside a div carrying CSS classes (solara.Markdown takes none)."""
+    with solara.Div(classes=classes):
+        solara.Markdown(text)
