@@ -171,6 +171,8 @@ class Economy:
         """Change in each body's judged payoff from pooling rather than withholding."""
         p = self.p
         own, system = self.pooling_returns(fp_trust, year)
+        # risk sharing hands part of a body's own result to the footprint and back by budget
+        own = (1.0 - p["risk_share"]) * own + p["risk_share"] * self.budget_share * system
         w = p["system_weight"]
         judged = (1.0 - w) * own / self.budget + w * system / self.fp_budget[self.fp]
         return (1.0 - p["outcome_weight"]) * self.room * judged
