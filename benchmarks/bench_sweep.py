@@ -14,6 +14,7 @@ separately. Results must be identical in every configuration (checked).
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -54,55 +55,71 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="timings per configuration")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
     args = parser.parse_args()
+
+    import shutil
+    import statistics
+    from contextlib import nullcontext
 
     import pandas as pd
 
     import stpgame.model  # noqa: F401  (the 1-worker case then pays no import inside the clock)
 
+    load = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="bench_sweep."))
     path = tmp / "bench.toml"
     path.write_text(EXPERIMENT.format(rounds=args.rounds, runs=args.runs))
-    rows = []
-    for workers in (1, 2):
-        seconds = timed_sweep(path, tmp / f"local{workers}", workers=workers)
-        rows.append(("local pool", workers, seconds))
-    dask_start = None
+    configs = [("local pool", 1, {"workers": 1}), ("local pool", 2, {"workers": 2})]
+    dask_start, cluster = None, nullcontext()
     if not args.no_dask:
         from distributed import LocalCluster
 
         started = time.perf_counter()
-        with LocalCluster(
+        cluster = LocalCluster(
             n_workers=2,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-        ) as cluster:
-            dask_start = time.perf_counter() - started
-            seconds = timed_sweep(path, tmp / "dask", scheduler=cluster.scheduler_address)
-        rows.append(("Dask LocalCluster", 2, seconds))
+        )
+        dask_start = time.perf_counter() - started
+        configs.append(("Dask LocalCluster", 2, {"scheduler": cluster.scheduler_address}))
+    times: dict[int, list[float]] = {k: [] for k in range(len(configs))}
+    reference = None
+    with cluster:
+        for rep in range(args.repeat):  # interleaved, so a burst of other load hits every row
+            for k, (_, _, engine) in enumerate(configs):
+                out = tmp / f"run{k}-{rep}"
+                times[k].append(timed_sweep(path, out, **engine))
+                result = pd.read_parquet(out / "runs.parquet")
+                if reference is None:
+                    reference = result
+                pd.testing.assert_frame_equal(reference, result)
+                shutil.rmtree(out)
 
-    reference = pd.read_parquet(tmp / "local1" / "runs.parquet")
-    for name in ["local2"] + ([] if args.no_dask else ["dask"]):
-        pd.testing.assert_frame_equal(reference, pd.read_parquet(tmp / name / "runs.parquet"))
-
-    base = rows[0][2]
+    best1 = min(times[0])
     print(
-        f"{args.runs} runs x {args.rounds} rounds, England (594 organisations); results identical"
+        f"{args.runs} runs x {args.rounds} rounds, England (594 organisations); "
+        f"results identical in every row; best and median of {args.repeat}"
     )
-    print(f"{'engine':<18} {'workers':>7} {'seconds':>8} {'runs/s':>8} {'speed-up':>9}")
-    for engine, workers, seconds in rows:
+    print(
+        f"machine: {os.cpu_count()} cores; load average {load[0]:.2f} at start, "
+        f"{os.getloadavg()[0]:.2f} at end (other work on the machine slows the parallel rows most)"
+    )
+    print(
+        f"{'engine':<18} {'workers':>7} {'best s':>7} {'median s':>9} {'runs/s':>7} {'speed-up':>9}"
+    )
+    for k, (name, workers, _) in enumerate(configs):
+        best, median = min(times[k]), statistics.median(times[k])
         print(
-            f"{engine:<18} {workers:>7} {seconds:>8.2f} {args.runs / seconds:>8.1f} "
-            f"{base / seconds:>8.2f}x"
+            f"{name:<18} {workers:>7} {best:>7.2f} {median:>9.2f} {args.runs / best:>7.1f} "
+            f"{best1 / best:>8.2f}x"
         )
     print(f"2-worker pool start-up (spawn + import model): {pool_startup(2):.2f} s")
     if dask_start is not None:
         print(f"Dask LocalCluster start-up (not timed above): {dask_start:.2f} s")
-    import shutil
-
     shutil.rmtree(tmp, ignore_errors=True)
 
 

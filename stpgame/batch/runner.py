@@ -154,7 +154,7 @@ class LocalEngine:
     for the whole program anyway (mesa.batchrunner) and is safe on every platform.
     """
 
-    AHEAD = 2  # chunks queued per pool process, so none waits while this process works
+    AHEAD = 4  # chunks queued per pool process, so none waits while this process works
 
     def __init__(self, workers: int):
         self.workers = workers
