@@ -312,6 +312,8 @@ def collective_vs_individual(runs, varied, statistic, folder: Path) -> list[Path
 
 def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
     """Cooperation and collective welfare year by year: mean and 95% CI band per group."""
+    from matplotlib.ticker import MaxNLocator
+
     wanted = [o for o in ("cooperation_rate", "collective_welfare") if o in kept] or kept[:1]
     labels, note = _groups(runs, varied)
     group_of_run = dict(zip(runs["run"], labels, strict=True))
@@ -335,6 +337,7 @@ def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
             )
             ax.fill_between(s["round"], low, high, color=colour, alpha=0.18, linewidth=0)
         ax.set_xlabel("Year (round)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         title, ylabel = panel_labels(output)
         ax.set_title(title + " over time")
         ax.set_ylabel(ylabel)

@@ -104,15 +104,22 @@ def _sweep(args, expect_sensitivity: bool):
         raise UsageError(
             f"{args.file}: has a [sensitivity] table; run it with `stpgame sensitivity`"
         )
-    report = run_sweep(
-        exp,
-        args.out,
-        workers=workers,
-        scheduler=args.scheduler,
-        quiet=args.quiet,
-        chunk=chunk,
-        command=" ".join(["stpgame", *sys.argv[1:]]) if sys.argv else "stpgame",
-    )
+    try:
+        report = run_sweep(
+            exp,
+            args.out,
+            workers=workers,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+            chunk=chunk,
+            command=" ".join(["stpgame", *sys.argv[1:]]) if sys.argv else "stpgame",
+        )
+    except KeyboardInterrupt:
+        print(
+            f"finished runs are kept in {args.out}; run the same command again to resume",
+            file=sys.stderr,
+        )
+        raise
     where = (
         f"Dask at {report.engine['scheduler']}"
         if report.engine["engine"] == "dask"
@@ -133,7 +140,8 @@ def _sweep(args, expect_sensitivity: bool):
 
 def cmd_sweep(args) -> int:
     _exp, report = _sweep(args, expect_sensitivity=False)
-    print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
+    if report.ran:
+        print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
     return 0
 
 
