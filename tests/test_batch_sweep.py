@@ -219,3 +219,35 @@ def test_sensitivity_writes_indices_and_a_figure(tmp_path, capsys, method, n, po
         assert np.isfinite(table[["S1", "ST"]].to_numpy()).all()
     assert (out / "figures" / "sensitivity.png").is_file()
     assert (out / "figures" / "sensitivity.svg").is_file()
+
+
+class _Terminal:
+    """A stand-in for a terminal's stderr: records what the progress bar writes."""
+
+    def __init__(self):
+        self.text = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        self.text.append(s)
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch):
+    assert main(["sweep", str(TINY), "--out", str(tmp_path / "a"), "--workers", "1"]) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here: no bar
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["sweep", str(TINY), "--out", str(tmp_path / "b"), "--workers", "1"]) == 0
+    shown = "".join(terminal.text)
+    assert "12/12" in shown and "run/s" in shown and "tiny" in shown
+    terminal.text.clear()
+    assert (
+        main(["sweep", str(TINY), "--out", str(tmp_path / "c"), "--workers", "1", "--quiet"]) == 0
+    )
+    assert "".join(terminal.text) == ""
