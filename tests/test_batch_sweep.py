@@ -211,6 +211,8 @@ def test_sensitivity_writes_indices_and_a_figure(tmp_path, capsys, method, n, po
     pd.testing.assert_frame_equal(table, pd.read_csv(out / "sensitivity.csv"), check_dtype=False)
     assert len(table) == 4 and set(table["method"]) == {method}
     if method == "morris":
+        assert main(["plot", str(out)]) == 0  # a sampled design plots one point per sample point
+        assert "one point per sample point" in (out / "figures" / "outcomes.svg").read_text()
         assert (table["mu_star"] >= table["mu"].abs() - 1e-9).all()
         welfare = table[table["output"] == "collective_welfare"].set_index("parameter")
         # more savings per pound pooled moves welfare: its elementary effects are not all zero

@@ -226,8 +226,8 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
             )
             ax.set_xticks([0], ["all runs"])
         elif sampled:
-            per = runs.groupby("condition").agg(xv=(x, "first"), y=(column, "mean"))
-            ax.scatter(per["xv"], per["y"], s=14, color=OKABE_ITO[0], alpha=0.7, edgecolor="none")
+            colour_by = varied[1] if len(varied) > 1 else None
+            points = _sample_points(ax, runs, x, colour_by, column)
             ax.set_xlabel(param_label(x))
         else:
             _lines(ax, runs, x, series, column)
@@ -238,11 +238,26 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
         ax.set_visible(False)
     title = "Collective and individual outcomes across conditions"
     detail = "mean and 95% CI over replications" + (f"; {note}" if note else "")
+    if sampled and x is not None:
+        detail = "one point per sample point: mean over its replications"
+        if len(varied) > 1:
+            fig.colorbar(points, ax=list(axes[: len(panels)]), label=param_label(varied[1]))
     fig.suptitle(f"{title}\n{detail}", fontsize=12)
-    if series is not None:
+    if series is not None and not sampled:
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, title=param_label(series), loc="outside right center")
     return save(fig, folder, "outcomes")
+
+
+def _sample_points(ax, runs, x: str, colour_by: str | None, column: str):
+    """Scatter of each sample point's mean, coloured (cividis, colour-blind safe) by a second parameter."""
+    agg = {"xv": (x, "first"), "y": (column, "mean")}
+    if colour_by:
+        agg["c"] = (colour_by, "first")
+    per = runs.groupby("condition").agg(**agg)
+    if colour_by:
+        return ax.scatter(per["xv"], per["y"], c=per["c"], cmap="cividis", s=18, edgecolor="none")
+    return ax.scatter(per["xv"], per["y"], s=18, color=OKABE_ITO[0], edgecolor="none")
 
 
 def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
@@ -252,7 +267,7 @@ def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
     groups = [(None, runs)] if series is None else list(runs.groupby(series, sort=True))
     # dodge the series sideways a little so overlapping error bars stay readable
     width = (float(max(levels)) - float(min(levels)) or 1.0) if numeric else 1.0
-    spread = 0.0 if len(groups) == 1 else 0.012 * width
+    spread = 0.0 if len(groups) == 1 else (0.012 if numeric else 0.08) * width
     for k, (value, sub) in enumerate(groups):
         stats = [(_stats(sub.loc[sub[x] == level, column]), level) for level in levels]
         stats = [(s, lv) for s, lv in stats if not np.isnan(s[0])]
@@ -266,12 +281,13 @@ def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
             yerr=err,
             color=OKABE_ITO[k % len(OKABE_ITO)],
             marker=MARKERS[k % len(MARKERS)],
-            linestyle=LINESTYLES[k % len(LINESTYLES)],
+            linestyle=LINESTYLES[k % len(LINESTYLES)] if numeric else "none",  # no order
             capsize=3,
             label="all" if value is None else str(value),
         )
     if not numeric:
         ax.set_xticks(range(len(levels)), [str(v) for v in levels], rotation=20, ha="right")
+        ax.set_xlim(-0.5, len(levels) - 0.5)
     ax.set_xlabel(param_label(x))
 
 

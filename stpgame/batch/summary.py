@@ -110,8 +110,11 @@ def summarise(
 def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> str:
     """A readable text table: one row per condition, 'mean [low, high]' per output."""
     present = list(dict.fromkeys(table["output"]))
-    chosen = outputs or [o for o in KEY_OUTPUTS if o in present] or present
-    chosen = chosen[:limit] if outputs is None and len(present) > limit else chosen
+    if outputs:
+        chosen = list(outputs)
+    else:  # the key outputs first, then the others, up to ``limit`` columns
+        chosen = [o for o in KEY_OUTPUTS if o in present]
+        chosen = (chosen + [o for o in present if o not in chosen])[:limit]
     varied = [c for c in table.columns[: list(table.columns).index("condition")]]
     index = [*varied, "condition"] if varied else ["condition"]
     rows = table[table["output"].isin(chosen)].copy()
