@@ -108,3 +108,41 @@ def EChart(option: dict, key: str, css_class: str, height: int):
         drawn_key=key,
         attributes={"style": f"height: {height}px; width: 100%;", "class": css_class},
     )
+
+
+ACK_TEMPLATE = """
+<template>
+  <span class="frame-ack" :data-frame="frame" style="display: none"></span>
+</template>
+<script>
+module.exports = {
+  watch: {
+    frame() {
+      const frame = this.frame;
+      // two animation frames: the browser has handled every message before this one
+      // (they arrive in order) and painted the result
+      requestAnimationFrame(() => requestAnimationFrame(() => { this.acked = frame; }));
+    },
+  },
+};
+</script>
+"""
+
+
+class FrameAckWidget(ipyvuetify.VuetifyTemplate):
+    """Echoes ``frame`` back as ``acked`` once the browser has drawn everything sent before it."""
+
+    template = traitlets.Unicode(ACK_TEMPLATE).tag(sync=True)
+    frame = traitlets.Int(0).tag(sync=True)
+    acked = traitlets.Int(0).tag(sync=True)
+    on_acked = traitlets.Callable(None, allow_none=True)
+
+    @traitlets.observe("acked")
+    def _acked(self, change) -> None:
+        if self.on_acked is not None:
+            self.on_acked(change["new"])
+
+
+@solara.component
+def FrameAck(frame: int, on_acked):
+    return FrameAckWidget.element(frame=frame, on_acked=on_acked)

@@ -19,8 +19,10 @@ from stpgame import scenarios
 from stpgame.params import ORG_TYPES
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
+from stpgame.ui.chart_widget import FrameAck
 from stpgame.ui.rules import MAIN_RULES, MORE_RULES, Rule, format_value
 from stpgame.ui.state import TabState
+from stpgame.ui.style import Expander
 
 SPEEDS = {
     "1 year a second": 1.0,
@@ -72,6 +74,7 @@ def RunButtons(state: TabState):
                 return
             s.step(1)
             state.changed()
+            state.pacer.wait(s.version)  # the browser has drawn this year
             cancel.wait(max(wait - (time.perf_counter() - started), 0.001))
 
     solara.use_thread(loop, dependencies=[playing, speed, stop_at], intrusive_cancel=False)
@@ -88,6 +91,7 @@ def RunButtons(state: TabState):
         classes=["run-buttons"],
         style={"align-items": "center", "background": "transparent"},
     ):
+        FrameAck(s.version, state.pacer.acked)
         solara.Text(f"Year {s.round}", classes=["year-counter"])
         solara.Button(
             "Pause" if playing else "Play",
@@ -213,12 +217,17 @@ def RulesPanel(state: TabState, side: str):
     """All rule controls for one side (A in the sidebar, B on the comparison tab)."""
     for r in MAIN_RULES:
         RuleControl(state, side, r)
-    with solara.Details("More rules"):
+
+    def more() -> None:
         for r in MORE_RULES:
             RuleControl(state, side, r)
-    with solara.Details("What each kind of organisation does (strategies)"):
+
+    def strategies() -> None:
         for t in ORG_TYPES:
             StrategyControl(state, side, t)
+
+    Expander("More rules", more)
+    Expander("What each kind of organisation does (strategies)", strategies)
 
 
 @solara.component

@@ -93,6 +93,7 @@ def option(chart: Chart) -> dict:
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT}},
         "grid": {"left": 12, "right": 36, "top": top, "bottom": 8, "containLabel": True},
         "xAxis": {
+            "show": not chart.empty,
             "type": "category",
             "data": list(chart.rounds),
             "name": "year",
@@ -107,6 +108,7 @@ def option(chart: Chart) -> dict:
             "boundaryGap": False,
         },
         "yAxis": {
+            "show": not chart.empty,
             "type": "value",
             "scale": True,
             "axisLabel": {

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import solara
 
 from stpgame.params import ParameterError
+from stpgame.ui.pacer import Pacer
 from stpgame.ui.rules import RULES
 from stpgame.ui.session import Session
 
@@ -33,6 +34,7 @@ class TabState:
     tab: solara.Reactive[int]  # the open tab
     speed: solara.Reactive[float]  # years a second during Play (0: as fast as it draws)
     stop_at: solara.Reactive[int]  # Play stops at this year
+    pacer: Pacer  # Play waits for the browser to draw each year
 
     def changed(self, settings: bool = False) -> None:
         self.tick.set(self.session.version)
@@ -48,7 +50,8 @@ class TabState:
             self.error.set(f"{label}{exc}")
             self.changed(settings)  # controls go back to the value actually in use
             return False
-        self.error.set("")
+        if self.error.value:
+            self.error.set("")
         self.changed(settings)
         return True
 
@@ -65,7 +68,9 @@ def use_tab_state(scenario: str | None = None) -> TabState:
     speed = solara.use_reactive(DEFAULT_SPEED)
     stop_at = solara.use_reactive(DEFAULT_STOP)
     return solara.use_memo(
-        lambda: TabState(session, tick, settings, playing, error, footprint, tab, speed, stop_at),
+        lambda: TabState(
+            session, tick, settings, playing, error, footprint, tab, speed, stop_at, Pacer()
+        ),
         [],
     )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import solara
+from solara import v
 
 from stpgame.ui import texts
 
@@ -62,3 +65,21 @@ def Md(text: str, classes: list[str] = []):  # noqa: B006 (Solara props are neve
     """Markdown inside a div carrying CSS classes (solara.Markdown takes none)."""
     with solara.Div(classes=classes):
         solara.Markdown(text)
+
+
+@solara.component
+def Expander(summary: str, content: Callable[[], None], expand: bool = False):
+    """A collapsible section whose content is only built while it is open.
+
+    (``solara.Details`` builds hidden content too; every element on the page adds to the
+    cost of each redraw during Play.)
+    """
+    is_open, set_open = solara.use_state(expand)
+    panels = v.ExpansionPanels(
+        v_model=0 if is_open else None, on_v_model=lambda m: set_open(m == 0)
+    )
+    with panels, v.ExpansionPanel():
+        v.ExpansionPanelHeader(children=[summary])
+        with v.ExpansionPanelContent():
+            if is_open:
+                content()
