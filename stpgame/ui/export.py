@@ -13,7 +13,7 @@ import json
 import pandas as pd
 
 from stpgame.output import environment
-from stpgame.ui import charts, figures
+from stpgame.ui import charts, figures, texts
 from stpgame.ui.network_view import footprint_view
 from stpgame.ui.session import SIDES, Session
 
@@ -64,9 +64,12 @@ def charts_png(session: Session) -> bytes:
     """The 'Together vs alone' charts of rules A."""
     with session.lock:
         history = session.a.history
-        items = charts.collective(history) + charts.individual(history)
+        columns = [
+            (texts.SYSTEM_HEADING, charts.collective(history)),
+            (texts.INDIVIDUAL_HEADING, charts.individual(history)),
+        ]
         title = f"{session.preset.title}: year {session.round} (seed {session.seed})"
-    return figures.charts_png(items, title)
+    return figures.charts_png(columns, title)
 
 
 def compare_png(session: Session) -> bytes:
@@ -74,7 +77,7 @@ def compare_png(session: Session) -> bytes:
     with session.lock:
         items = charts.compare(session.a.history, session.b.history)
         title = f"{session.preset.title}: rules A vs rules B, year {session.round}"
-    return figures.charts_png(items, title)
+    return figures.charts_png([("", items[::2]), ("", items[1::2])], title)
 
 
 def network_png(session: Session, footprint: int) -> bytes:

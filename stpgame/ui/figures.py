@@ -8,17 +8,16 @@ Matplotlib is imported on the first download only, to keep the app's start fast.
 from __future__ import annotations
 
 import io
-import math
 
 from stpgame.ui import texts
 from stpgame.ui.charts import Chart
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float, layout: str | None = "constrained"):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -29,22 +28,28 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def charts_png(charts: list[Chart], title: str, ncols: int = 2) -> bytes:
-    """A grid of charts as one PNG, large type (readable when projected or printed)."""
-    if not charts:
+def charts_png(columns: list[tuple[str, list[Chart]]], title: str) -> bytes:
+    """Columns of charts as one PNG (e.g. the whole system | each organisation), large type."""
+    if not any(items for _, items in columns):
         raise ValueError("no charts to draw")
-    nrows = math.ceil(len(charts) / ncols)
-    fig = _figure(7.0 * ncols, 4.6 * nrows)
+    nrows = max(len(items) for _, items in columns)
+    ncols = len(columns)
+    fig = _figure(7.0 * ncols, 4.4 * nrows + 0.6)
     fig.suptitle(title, fontsize=18, fontweight="bold")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax, chart in zip(axes, charts, strict=False):
-        _draw(ax, chart)
-    for ax in axes[len(charts) :]:
-        ax.set_visible(False)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for col, (header, items) in enumerate(columns):
+        for row in range(nrows):
+            ax = axes[row, col]
+            if row < len(items):
+                _draw(ax, items[row], header if row == 0 else "")
+            else:
+                ax.set_visible(False)
     return _png(fig)
 
 
-def _draw(ax, chart: Chart) -> None:
+def _draw(ax, chart: Chart, header: str = "") -> None:
+    from matplotlib.ticker import MaxNLocator
+
     scale = 100.0 if chart.percent else 1.0
     x = list(chart.rounds)
     for line in chart.lines:
@@ -67,7 +72,8 @@ def _draw(ax, chart: Chart) -> None:
             alpha=0.25,
             label=chart.band_name,
         )
-    ax.set_title(chart.title, fontsize=15)
+    ax.set_title(f"{header}\n{chart.title}" if header else chart.title, fontsize=15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year", fontsize=13)
     ax.set_ylabel(chart.unit + (" (%)" if chart.percent and chart.unit != "%" else ""), fontsize=13)
     ax.tick_params(labelsize=12)
@@ -82,8 +88,8 @@ def _draw(ax, chart: Chart) -> None:
 
 def network_png(view) -> bytes:
     """The relationship network of one footprint (a ``network_view.FootprintView``)."""
-    fig = _figure(9.0, 8.0)
-    ax = fig.subplots()
+    fig = _figure(9.0, 8.6, layout=None)
+    ax = fig.add_axes((0.02, 0.1, 0.96, 0.84))
     ax.set_title(view.title, fontsize=16)
     for e in view.edges:
         a, b = view.nodes[e.a], view.nodes[e.b]
@@ -110,15 +116,15 @@ def network_png(view) -> bytes:
         ax.annotate(
             node.short,
             (node.x, node.y),
-            xytext=(0, -node.size * 0.55 - 6),
+            xytext=(node.x * (node.size * 0.6 + 6), node.y * (node.size * 0.6 + 6)),
             textcoords="offset points",
-            ha="center",
-            va="top",
+            ha="left" if node.x > 0.3 else "right" if node.x < -0.3 else "center",
+            va="bottom" if node.y > 0.3 else "top" if node.y < -0.3 else "center",
             fontsize=11,
         )
-    ax.set_xlim(-1.35, 1.35)
-    ax.set_ylim(-1.35, 1.35)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.4, 1.4)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.text(0.0, -0.02, view.legend, transform=ax.transAxes, fontsize=11, va="top")
+    fig.text(0.03, 0.02, view.summary + "\n" + view.legend, fontsize=11, wrap=True)
     return _png(fig)

@@ -134,6 +134,15 @@ def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray)
     )
 
 
+def label_side(node: Node) -> str:
+    """Put a label outside the circle, on the side the node sits."""
+    if node.x > 0.3:
+        return "right"
+    if node.x < -0.3:
+        return "left"
+    return "top" if node.y > 0 else "bottom"
+
+
 def echarts_option(view: FootprintView) -> dict:
     """An ECharts graph with fixed positions (layout 'none')."""
     nodes = [
@@ -144,7 +153,12 @@ def echarts_option(view: FootprintView) -> dict:
             "symbol": n.symbol,
             "symbolSize": round(n.size, 1),
             "itemStyle": {"color": n.colour, "borderColor": "#222", "borderWidth": 2},
-            "label": {"show": True, "position": "bottom", "formatter": n.short, "fontSize": 15},
+            "label": {
+                "show": True,
+                "position": label_side(n),
+                "formatter": n.short,
+                "fontSize": 15,
+            },
             "value": n.state,
         }
         for n in view.nodes
@@ -169,8 +183,8 @@ def echarts_option(view: FootprintView) -> dict:
                 "roam": False,
                 "top": 70,
                 "left": "center",
-                "width": 500,
-                "height": 470,
+                "width": 460,
+                "height": 440,
                 "data": nodes,
                 "links": links,
                 "emphasis": {"focus": "adjacency", "lineStyle": {"width": 8}},

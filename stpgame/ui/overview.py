@@ -31,7 +31,7 @@ def ChartView(chart: Chart, height: int = 300):
 @solara.component
 def BigNumber(label: str, value: str, note: str = "", key: str = ""):
     with solara.Column(gap="0px", classes=["big-number", f"big-{key}" if key else "big"]):
-        solara.Text(value, classes=["big-value"])
+        solara.Text(value, classes=["big-value", f"value-{key}" if key else "value"])
         solara.Text(label, classes=["big-label"])
         if note:
             solara.Text(note, classes=["big-note"])

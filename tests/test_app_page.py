@@ -1,0 +1,237 @@
+"""The page's components, rendered without a browser (``solara.render``).
+
+The page sits in an ``AppLayout`` as ``solara run`` puts it; IPython's display hook
+is patched as the Solara server does, so the app bar's buttons render too.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ipyvuetify as v
+import pandas as pd
+import pytest
+import solara
+from reacton import patch_display
+from reacton.find import finder
+
+from stpgame import scenarios
+from stpgame.ui import controls, export, texts
+from stpgame.ui.page import Page
+
+patch_display.patch()
+
+
+@pytest.fixture
+def app():
+    box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def widgets(rc, cls, kind=v.Html):
+    """Every widget of ``kind`` carrying CSS class ``cls`` (charts: in their attributes)."""
+    found: list = []
+
+    def visit(w) -> bool:
+        classes = getattr(w, "class_", None) or getattr(w, "attributes", {}).get("class", "")
+        if isinstance(w, kind) and (cls is None or cls in (classes or "").split()):
+            found.append(w)
+        return False  # keep walking into every child
+
+    finder(rc)._walk(visit)
+    return found
+
+
+def one(rc, cls, kind=v.Html):
+    found = widgets(rc, cls, kind)
+    assert len(found) == 1, f"{len(found)} widgets with class {cls!r}"
+    return found[0]
+
+
+def text(rc, cls) -> str:
+    return one(rc, cls).children[0]
+
+
+def year(rc) -> int:
+    return int(text(rc, "year-counter").split()[-1])
+
+
+def click(rc, cls) -> None:
+    one(rc, cls, v.Btn).click()
+
+
+def open_tab(rc, label: str) -> None:
+    (tabs,) = widgets(rc, None, v.Tabs)  # the page's one tab bar, in the app bar
+    tabs.v_model = texts.TABS.index(label)
+
+
+def test_page_starts_at_year_zero_on_the_first_preset(app):
+    assert year(app) == 0
+    select = one(app, "scenario-select", v.Select)
+    assert select.v_model == scenarios.all_scenarios()[0].title
+    assert text(app, "value-system-balance") == "–"
+
+
+def test_step_advances_the_year_and_the_numbers(app):
+    click(app, "step-button")
+    assert year(app) == 1
+    first = text(app, "value-system-balance")
+    assert first.startswith(("−£", "£"))
+    click(app, "step-button")
+    assert year(app) == 2
+    assert text(app, "value-system-balance") != first
+    welfare = [w for w in widgets(app, "chart-welfare", v.VuetifyTemplate)][0]
+    assert welfare.drawn_key == "2"
+    assert len(welfare.option["xAxis"]["data"]) == 2
+
+
+def test_choosing_a_preset_resets_the_run(app):
+    click(app, "step-button")
+    click(app, "step-button")
+    canterbury = scenarios.get("canterbury")
+    one(app, "scenario-select", v.Select).v_model = canterbury.title
+    assert year(app) == 0
+    assert text(app, "scenario-summary") == canterbury.summary
+    assert text(app, "value-system-balance") == "–"
+
+
+def test_rule_slider_changes_the_rule_and_restarts(app):
+    click(app, "step-button")
+    slider = one(app, "rule-savings_lag-A", v.Slider)
+    slider.v_model = 5
+    assert year(app) == 0
+    assert one(app, "rule-savings_lag-A", v.Slider).v_model == 5
+    labels = [w.children[0] for w in widgets(app, "rule-value")]
+    assert "5 years" in labels
+
+
+def test_a_refused_rule_shows_a_message_naming_it(app):
+    one(app, "rule-bcf_minimum_share-A", v.Slider).v_model = 1.0
+    message = " ".join(str(c) for w in widgets(app, "input-error", v.Alert) for c in w.children)
+    assert "Better Care Fund" in message and "bcf_minimum_share" in message and "1.0" in message
+    assert one(app, "rule-bcf_minimum_share-A", v.Slider).v_model == pytest.approx(0.2)
+
+
+def test_slider_snapping_is_not_a_change(app):
+    click(app, "step-button")
+    slider = one(app, "rule-funding_growth-A", v.Slider)
+    slider.v_model = slider.v_model + 0.0004  # less than half a step: the slider's rounding
+    assert year(app) == 1
+
+
+def test_ab_with_different_judging_shows_two_outcomes(app):
+    open_tab(app, "Different rules (A/B)")
+    for _ in range(3):
+        click(app, "step-button")
+    # B starts as the other way of judging (whole system) in the fortress preset
+    a, b = (w.children[0] for w in widgets(app, "value-pooling"))
+    assert a != b
+    differences = [w for w in widgets(app, "ab-diff", v.Html)]
+    assert differences
+
+
+def test_ab_same_rules_shows_the_same_outcome(app):
+    open_tab(app, "Different rules (A/B)")
+    one(app, "rule-system_weight-B", v.Slider).v_model = 0.0
+    for _ in range(3):
+        click(app, "step-button")
+    a, b = (w.children[0] for w in widgets(app, "value-price"))
+    assert a == b
+
+
+def test_play_as_decision_changes_the_players_result(app):
+    open_tab(app, "Play an organisation")
+    click(app, "player-take")
+    balances = {}
+    for level in (0.0, 1.0):
+        click(app, "reset-button")
+        one(app, "player-level", v.Slider).v_model = level
+        click(app, "player-step")
+        assert year(app) == 1
+        balances[level] = text(app, "value-player-balance")
+    assert balances[0.0] != balances[1.0]
+
+
+def test_play_runs_in_a_thread_until_the_stop_year(app):
+    one(app, "speed-select", v.Select).v_model = "As fast as it can draw"
+    one(app, "stop-select", v.Select).v_model = 10
+    click(app, "play-button")
+    deadline = 30.0
+    import time
+
+    started = time.monotonic()
+    while year(app) < 10 and time.monotonic() - started < deadline:
+        time.sleep(0.05)
+    assert year(app) == 10
+    time.sleep(0.3)
+    assert year(app) == 10  # stopped at the chosen year
+    assert "Play" in one(app, "play-button", v.Btn).children
+
+
+def test_game_panel_explains_the_stage_game(app):
+    open_tab(app, "The game")
+    kind = text(app, "value-game-kind")
+    assert kind.lower() in {
+        "prisoner's dilemma",
+        "stag hunt",
+        "chicken",
+        "harmony",
+        "deadlock",
+        "other",
+    }
+    html = " ".join(w.unsafe_innerHTML for w in widgets(app, "payoff-table", solara.widgets.HTML))
+    assert "A pools" in html and "equilibrium" in html
+
+
+def test_network_tab_draws_the_chosen_footprint(app):
+    open_tab(app, "Relationships")
+    chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
+    names = {n["name"] for n in chart.option["series"][0]["data"]}
+    assert all(name.endswith("STP 01") for name in names)
+    one(app, "footprint-select", v.Select).v_model = one(app, "footprint-select", v.Select).items[4]
+    chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
+    assert all(n["name"].endswith("STP 05") for n in chart.option["series"][0]["data"])
+
+
+def test_downloads_give_files_that_parse(app):
+    click(app, "step-button")
+    click(app, "step-button")
+    open_tab(app, "Download")
+    assert widgets(app, "download-model-A", v.Btn)
+    # the buttons call the export functions with this tab's session
+    session = _session_of(app)
+    df = pd.read_csv(io.BytesIO(export.model_csv(session, "A")))
+    assert list(df["round"]) == [1, 2]
+
+
+def test_each_render_has_its_own_session():
+    _, rc1 = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    _, rc2 = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    try:
+        click(rc1, "step-button")
+        click(rc1, "step-button")
+        assert year(rc1) == 2 and year(rc2) == 0
+        assert _session_of(rc1) is not _session_of(rc2)
+    finally:
+        rc1.close()
+        rc2.close()
+
+
+def _session_of(rc):
+    """The Session behind a rendered page (through the run buttons' Play loop closure)."""
+    from stpgame.ui.state import TabState
+
+    for ctx in _contexts(rc.context_root):
+        el = ctx.invoke_element
+        if el is not None and el.component == controls.RunButtons:
+            state = el.args[0]
+            assert isinstance(state, TabState)
+            return state.session
+    raise AssertionError("no RunButtons on the page")
+
+
+def _contexts(ctx):
+    yield ctx
+    for child in list(ctx.children.values()):
+        yield from _contexts(child)

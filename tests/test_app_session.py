@@ -1,0 +1,279 @@
+"""The app's logic without Solara: one tab's Session, rule controls, charts, exports."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stpgame import STPModel, scenarios
+from stpgame.params import BY_NAME, ParameterError
+from stpgame.ui import charts, echarts, export, network_view, rules, texts
+from stpgame.ui.session import MAX_ROUNDS, Session, org_labels
+
+
+@pytest.fixture
+def simple():
+    """A small, fast session: the Canterbury preset (simple footprints)."""
+    return Session("canterbury", seed=3)
+
+
+def test_default_session_is_the_first_preset_at_year_zero():
+    s = Session()
+    assert s.scenario == scenarios.names()[0]
+    assert s.round == 0 and len(s.a.history) == 0
+    assert s.a.model.structure.n == s.b.model.structure.n
+
+
+def test_step_advances_both_runs_and_records_history(simple):
+    simple.step(3)
+    assert simple.round == 3
+    assert simple.b.model.round == 3
+    assert simple.a.history.rounds == [1, 2, 3]
+    # the history holds what the model reported, year by year
+    expected = simple.a.model.model_dataframe()["system_balance"].tolist()
+    assert simple.a.history.series("system_balance") == pytest.approx(expected)
+
+
+def test_history_by_type_matches_the_org_table(simple):
+    simple.step(2)
+    df = simple.a.model.org_dataframe()
+    for t in ("acute", "council"):
+        means = df[df["org_type"] == t].groupby("round", observed=True)["balance"].mean()
+        assert simple.a.history.by_type("balance", t) == pytest.approx(means.tolist())
+
+
+def test_choosing_a_preset_resets_to_year_zero_with_its_rules(simple):
+    simple.step(4)
+    simple.set_player(0)
+    simple.choose_scenario("fortress")
+    assert simple.round == 0
+    assert simple.player is None
+    assert simple.a.model.params["structure"] == "england"
+    assert simple.params("A")["system_weight"] == scenarios.get("fortress").params["system_weight"]
+
+
+def test_rules_b_start_as_the_other_way_of_judging():
+    for name in ("fortress", "system_control_total"):
+        s = Session(name)
+        a, b = s.params("A")["system_weight"], s.params("B")["system_weight"]
+        assert (a < 0.5) == (b == 1.0)
+
+
+def test_same_seed_and_rules_replay_exactly(simple):
+    simple.step(5)
+    first = simple.a.history.series("collective_welfare")
+    simple.reset()
+    simple.step(5)
+    assert simple.a.history.series("collective_welfare") == first
+
+
+def test_set_rule_validates_and_restarts(simple):
+    simple.step(2)
+    simple.set_rule("A", "savings_lag", 4)
+    assert simple.round == 0
+    assert simple.a.model.params["savings_lag"] == 4
+    assert simple.b.model.params["savings_lag"] != 4 or simple.base_params()["savings_lag"] == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words", "given"),
+    [
+        ("noise", 0.9, "'noise': allowed float in [0, 0.5]", "0.9"),  # above the range
+        (
+            "structure",
+            "simple",
+            "'rule': allowed one of system_weight",
+            "'structure'",
+        ),  # not offered
+        ("savings_lag", 1.5, "'savings_lag': allowed int in [0, 10]", "1.5"),  # not whole
+    ],
+)
+def test_bad_rule_values_are_refused_with_the_parameter_named(simple, name, value, words, given):
+    before = simple.params("A")
+    with pytest.raises(ParameterError) as err:
+        simple.set_rule("A", name, value)
+    assert words in str(err.value) and f"got {given}" in str(err.value)
+    assert simple.params("A") == before
+
+
+def test_cross_checks_apply_to_rules(simple):
+    simple.set_rule("A", "target_pressure", 0.5)
+    with pytest.raises(ParameterError, match="bcf_minimum_share.*at most 1 - target_pressure"):
+        simple.set_rule("A", "bcf_minimum_share", 0.6)
+    assert simple.params("A")["bcf_minimum_share"] == simple.base_params()["bcf_minimum_share"]
+
+
+def test_bad_side_seed_level_and_player_are_refused(simple):
+    with pytest.raises(ParameterError, match="side"):
+        simple.set_rule("C", "noise", 0.1)
+    with pytest.raises(ParameterError, match="seed"):
+        simple.set_seed(-1)
+    with pytest.raises(ParameterError, match="player"):
+        simple.set_level(0.5)
+    n = simple.a.model.structure.n
+    with pytest.raises(ParameterError, match="organisation"):
+        simple.set_player(n)
+    simple.set_player(0)
+    with pytest.raises(ParameterError, match="level"):
+        simple.set_level(1.5)
+    with pytest.raises(ParameterError, match="rounds"):
+        simple.step(0)
+
+
+def test_play_stops_at_the_tab_limit():
+    s = Session("canterbury", seed=1)
+    s.step(MAX_ROUNDS + 5)
+    assert s.round == MAX_ROUNDS and s.finished
+
+
+def test_strategy_choice_changes_the_mix_of_one_type(simple):
+    simple.set_strategy("A", "council", "always_defect", 1.0)
+    assert simple.params("A")["strategy_council"] == "always_defect:1"
+    assert simple.params("A")["strategy_acute"] == simple.base_params()["strategy_acute"]
+    council = simple.a.model.structure.org_type == 3
+    assert set(np.asarray(simple.a.model.strategy_names)[council]) == {"always_defect"}
+    simple.set_strategy("A", "council", None)
+    assert simple.params("A")["strategy_council"] == simple.base_params()["strategy_council"]
+
+
+def test_compose_mix_keeps_the_rest_of_the_preset_in_proportion():
+    mix = rules.compose_mix("tit_for_tat:0.5,imitation:0.5", "tit_for_tat", 0.5)
+    assert dict(p.split(":") for p in mix.split(",")) == {
+        "tit_for_tat": "0.75",
+        "imitation": "0.25",
+    }
+    with pytest.raises(ParameterError, match="share"):
+        rules.compose_mix("tit_for_tat:1", "imitation", 1.2)
+    with pytest.raises(ParameterError, match="strategy"):
+        rules.compose_mix("tit_for_tat:1", "nonsense", 0.5)
+
+
+def test_rule_ranges_and_help_come_from_params():
+    for r in rules.MAIN_RULES + rules.MORE_RULES:
+        p = BY_NAME[r.name]
+        assert (r.low, r.high) == (p.low, p.high)
+        assert p.help in r.tooltip and p.source in r.tooltip
+        if p.kind == "float":
+            assert 0 < r.slider_step <= (p.high - p.low) / 10
+
+
+def test_format_value_in_the_rooms_words():
+    assert rules.format_value("funding_growth", 0.011) == "1.1%"
+    assert rules.format_value("savings_multiplier", 1.5) == "£1.50"
+    assert rules.format_value("savings_lag", 1) == "1 year"
+    assert rules.format_value("system_weight", 0.0) == "own books only"
+    assert rules.format_value("system_weight", 0.25) == "75% own books, 25% whole system"
+    assert rules.format_value("council_balanced_budget", True) == "yes"
+
+
+def test_player_choice_changes_own_result_against_autopilot():
+    results = {}
+    for level in (0.0, 1.0):
+        s = Session("canterbury", seed=3)
+        s.set_player(0)
+        s.set_level(level)
+        s.step(1)
+        results[level] = s.player.log[-1]
+    keep, pool = results[0.0], results[1.0]
+    assert keep["balance"] != pytest.approx(pool["balance"])
+    assert keep["welfare"] != pytest.approx(pool["welfare"])
+    # the autopilot twin ignores the player's level: the same in both sessions
+    assert keep["auto_balance"] == pytest.approx(pool["auto_balance"])
+
+
+def test_player_twin_replays_the_years_before_take_over(simple):
+    simple.step(3)
+    simple.set_player(2)
+    twin, mine = simple.player.twin.model, simple.a.model
+    assert twin.round == mine.round == 3
+    assert twin.latest == mine.latest
+    simple.set_level(simple.player.level)
+    simple.step(1)
+    assert simple.player.log[-1]["round"] == 4
+
+
+def test_org_labels_name_type_number_and_footprint():
+    s = Session("simple_vs_complex", seed=1)
+    labels = org_labels(s.a.model.structure)
+    assert len(labels) == s.a.model.structure.n == len(set(labels))
+    assert "Council in Simple 1" in labels
+    assert any(label.startswith("CCG 2 in Complex") for label in labels)
+
+
+def test_charts_carry_the_history(simple):
+    simple.step(4)
+    h = simple.a.history
+    coll = {c.key: c for c in charts.collective(h)}
+    assert coll["welfare"].rounds == (1, 2, 3, 4)
+    assert coll["welfare"].lines[1].values == pytest.approx(h.series("collective_welfare"))
+    ind = charts.individual(h)
+    assert [line.name for line in ind[0].lines] == [
+        texts.ORG_SHORT_PLURAL[t] for t in ("acute", "community", "ccg", "council")
+    ]
+    option = echarts.option(coll["welfare"])
+    band = [s for s in option["series"] if s.get("stack") == "band"]
+    assert len(band) == 2  # the price of fortress is shaded between the two welfare lines
+    pooled_all, actual = (line.values for line in coll["welfare"].lines)
+    gap = [hi - lo for lo, hi in zip(actual, pooled_all, strict=True)]
+    assert band[1]["data"] == pytest.approx([round(g, 2) for g in gap])
+
+
+def test_empty_charts_say_how_to_start():
+    s = Session("canterbury", seed=1)
+    option = echarts.option(charts.collective(s.a.history)[0])
+    assert option["title"]["subtext"] == texts.EMPTY_CHART
+
+
+def test_network_view_of_one_footprint(simple):
+    simple.step(2)
+    model = simple.a.model
+    view = network_view.footprint_view(model, 1, simple.org_labels(), simple.a.history.pooled)
+    members = np.flatnonzero(model.structure.footprint == 1)
+    assert sorted(n.org for n in view.nodes) == members.tolist()
+    k = len(members)
+    assert len(view.edges) == k * (k - 1) // 2  # every pair in a footprint is linked
+    graph = model.network()
+    e = view.edges[0]
+    a, b = view.nodes[e.a].org, view.nodes[e.b].org
+    assert e.trust == pytest.approx(graph.edges[a, b]["trust"])
+    pooled = {n.org: n.state for n in view.nodes}
+    for org in members:
+        assert pooled[org] == ("pooled" if simple.a.history.pooled[org] else "withheld")
+    with pytest.raises(ParameterError, match="footprint"):
+        network_view.footprint_view(model, 99, simple.org_labels(), simple.a.history.pooled)
+
+
+def test_csv_exports_parse_back(simple):
+    simple.step(3)
+    model = pd.read_csv(io.BytesIO(export.model_csv(simple, "A")))
+    assert len(model) == 3 and list(model["round"]) == [1, 2, 3]
+    assert set(model["scenario"]) == {"canterbury"} and set(model["rules"]) == {"A"}
+    assert model["system_balance"].tolist() == pytest.approx(
+        simple.a.history.series("system_balance")
+    )
+    orgs = pd.read_csv(io.BytesIO(export.org_csv(simple, "B")))
+    assert len(orgs) == 3 * simple.b.model.structure.n
+    assert {"org_id", "balance", "score", "rating"} <= set(orgs.columns)
+
+
+def test_settings_json_reruns_the_same_game(simple):
+    simple.set_rule("A", "noise", 0.1)
+    simple.step(4)
+    doc = json.loads(export.settings_json(simple))
+    assert doc["scenario"] == "canterbury" and doc["seed"] == 3 and doc["years"] == 4
+    rerun = STPModel(seed=doc["seed"], **doc["rules"]["A"]).run(doc["years"])
+    assert rerun.latest == simple.a.model.latest
+
+
+def test_png_exports_are_pictures(simple):
+    simple.step(2)
+    for data in (
+        export.charts_png(simple),
+        export.compare_png(simple),
+        export.network_png(simple, 0),
+    ):
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
