@@ -24,34 +24,11 @@ from stpgame import regulation, scenarios, strategies
 from stpgame.agents import Organisation
 from stpgame.economy import Economy, Round
 from stpgame.network import Relationships
+from stpgame.outputs import MODEL_OUTPUTS
 from stpgame.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
 from stpgame.structure import MEAN_BUDGET, build
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
-
-MODEL_OUTPUTS = (
-    "round",
-    "cooperation_rate",
-    "pooled_share",
-    "system_balance",
-    "collective_welfare",
-    "full_cooperation_welfare",
-    "price_of_fortress",
-    "cumulative_price_of_fortress",
-    "mean_individual_score",
-    "emergency_admissions",
-    "delayed_bed_days",
-    "patient_outcome_index",
-    "mean_trust",
-    "sucker_share",
-    "councils_cutting",
-    "council_cuts",
-    "nhs_deficit",
-    "penalties",
-    "bailouts",
-    "incentives",
-    "transformation_money",
-)
 
 
 class STPModel(mesa.Model):

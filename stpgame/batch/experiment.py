@@ -19,35 +19,14 @@ from pathlib import Path
 
 from stpgame.batch import sampling
 from stpgame.batch.seeds import run_seed
+from stpgame.outputs import MODEL_VALUES
 from stpgame.params import BY_NAME, ParameterError, validate
 
 MAX_ROUNDS = 10_000
 MAX_REPLICATIONS = 100_000
 MAX_RUNS = 10_000_000
 MAX_SAMPLES = 1_000_000
-MODEL_COLUMNS = (
-    "cooperation_rate",
-    "pooled_share",
-    "system_balance",
-    "collective_welfare",
-    "full_cooperation_welfare",
-    "price_of_fortress",
-    "cumulative_price_of_fortress",
-    "mean_individual_score",
-    "emergency_admissions",
-    "delayed_bed_days",
-    "patient_outcome_index",
-    "mean_trust",
-    "sucker_share",
-    "councils_cutting",
-    "council_cuts",
-    "nhs_deficit",
-    "penalties",
-    "bailouts",
-    "incentives",
-    "transformation_money",
-)
-"""Model-level outputs an experiment can keep (stpgame.model.MODEL_OUTPUTS without 'round')."""
+MODEL_COLUMNS = MODEL_VALUES
 
 ORG_COLUMNS = (
     "pooled",
