@@ -119,7 +119,7 @@ def step_latency(page, steps: int) -> list[float]:
 def choose(page, select_class: str, option: str) -> None:
     page.locator(f".{select_class}").click()
     page.get_by_role("option", name=option, exact=True).click()
-    expect(page.locator(".menuable__content__active")).to_have_count(0)
+    expect(page.locator(".v-menu__content.menuable__content__active")).to_have_count(0)
 
 
 def play_rate(page, seconds: float) -> tuple[float, float, int]:
