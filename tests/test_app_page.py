@@ -224,11 +224,11 @@ def _session_of(rc):
 
     for ctx in _contexts(rc.context_root):
         el = ctx.invoke_element
-        if el is not None and el.component == controls.RunButtons:
+        if el is not None and el.component == controls.RunBar:
             state = el.args[0]
             assert isinstance(state, TabState)
             return state.session
-    raise AssertionError("no RunButtons on the page")
+    raise AssertionError("no RunBar on the page")
 
 
 def _contexts(ctx):

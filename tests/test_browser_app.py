@@ -97,7 +97,7 @@ def test_picking_a_preset_resets_the_run(offline_page, app_server):
     choose(page, "scenario-select", canterbury.title)
     expect(page.locator(".year-counter")).to_have_text("Year 0")
     expect(page.get_by_text(canterbury.summary)).to_be_visible()
-    expect(page.locator(".view-title h2")).to_contain_text(canterbury.title)
+    expect(page.locator(".run-bar-title")).to_have_text(canterbury.title)
 
 
 def test_ab_shows_two_different_outcomes(offline_page, app_server):

@@ -43,8 +43,15 @@ def Differences(state: TabState):
 
 
 @solara.component
-def Compare(state: TabState):
-    _ = state.tick.value
+def RulesB(state: TabState):
+    settings = state.settings.value
+    with solara.Details("Change rules B", expand=True):
+        RulesPanel(state, "B", settings)
+
+
+@solara.component
+def Compare(state: TabState, version: int):
+    """(``version``: the tab's tick, passed down so only the page listens to it.)"""
     s = state.session
     with s.lock:
         ha, hb, version = s.a.history, s.b.history, s.version
@@ -64,5 +71,4 @@ def Compare(state: TabState):
     with solara.GridFixed(columns=2, justify_items="stretch", align_items="stretch"):
         for chart in items:
             ChartView(chart, height=300)
-    with solara.Details("Change rules B", expand=True):
-        RulesPanel(state, "B")
+    RulesB(state)

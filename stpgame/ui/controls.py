@@ -35,8 +35,7 @@ STOP_AT = (10, 20, 30, 50, 100, 200, 500)
 
 
 @solara.component
-def ScenarioPicker(state: TabState):
-    _ = state.settings.value
+def ScenarioPicker(state: TabState, settings: int):
     s = state.session
     by_title = {sc.title: sc.name for sc in scenarios.all_scenarios()}
 
@@ -56,9 +55,12 @@ def ScenarioPicker(state: TabState):
 
 
 @solara.component
-def RunButtons(state: TabState):
-    """Year counter and Play/Pause, Step, Reset (in the app bar: always in view)."""
-    _ = state.tick.value
+def RunBar(state: TabState, version: int):
+    """Year, Play/Pause, Step, Reset and the scenario's name, stuck to the top of the page.
+
+    (Not in the app bar: Solara draws the app bar's content in a second pass, and
+    each pass walks the whole page; here a played year costs one.)
+    """
     s = state.session
     playing = state.playing.value
     speed, stop_at = state.speed.value, state.stop_at.value
@@ -86,17 +88,13 @@ def RunButtons(state: TabState):
         state.playing.set(False)
         state.attempt(s.reset, settings=False)
 
-    with solara.Row(
-        gap="10px",
-        classes=["run-buttons"],
-        style={"align-items": "center", "background": "transparent"},
-    ):
+    with solara.Row(gap="10px", classes=["run-bar"], style={"align-items": "center"}):
         FrameAck(s.version, state.pacer.acked)
         solara.Text(f"Year {s.round}", classes=["year-counter"])
         solara.Button(
             "Pause" if playing else "Play",
             icon_name="mdi-pause" if playing else "mdi-play",
-            color="amber",
+            color="primary",
             on_click=lambda: state.playing.set(not playing),
             disabled=s.round >= stop_at and not playing,
             classes=["play-button"],
@@ -104,7 +102,7 @@ def RunButtons(state: TabState):
         solara.Button(
             "Step",
             icon_name="mdi-skip-next",
-            color="white",
+            color="primary",
             outlined=True,
             on_click=step,
             disabled=playing or s.finished,
@@ -113,11 +111,12 @@ def RunButtons(state: TabState):
         solara.Button(
             "Reset",
             icon_name="mdi-restart",
-            color="white",
+            color="primary",
             outlined=True,
             on_click=reset,
             classes=["reset-button"],
         )
+        solara.Text(s.preset.title, classes=["run-bar-title"])
 
 
 @solara.component
@@ -142,9 +141,11 @@ def PlaySettings(state: TabState):
 
 
 @solara.component
-def RuleControl(state: TabState, side: str, r: Rule):
-    """One rule: its room label (help and source on hover), its value in words, a slider."""
-    _ = state.settings.value
+def RuleControl(state: TabState, side: str, r: Rule, settings: int):
+    """One rule: its room label (help and source on hover), its value in words, a slider.
+
+    (``settings`` changes with every setting: passed down so only one component listens.)
+    """
     s = state.session
     value = s.value(side, r.name)
 
@@ -176,9 +177,8 @@ def RuleControl(state: TabState, side: str, r: Rule):
 
 
 @solara.component
-def StrategyControl(state: TabState, side: str, org_type: str):
+def StrategyControl(state: TabState, side: str, org_type: str, settings: int):
     """What one organisation type does: the scenario's mix, or a share following one rule."""
-    _ = state.settings.value
     s = state.session
     name, share = s.strategy_choice(side, org_type)
     words = {texts.PRESET_MIX: None} | {texts.strategy_label(k): k for k in REGISTRY}
@@ -213,26 +213,25 @@ def StrategyControl(state: TabState, side: str, org_type: str):
 
 
 @solara.component
-def RulesPanel(state: TabState, side: str):
+def RulesPanel(state: TabState, side: str, settings: int):
     """All rule controls for one side (A in the sidebar, B on the comparison tab)."""
     for r in MAIN_RULES:
-        RuleControl(state, side, r)
+        RuleControl(state, side, r, settings)
 
     def more() -> None:
         for r in MORE_RULES:
-            RuleControl(state, side, r)
+            RuleControl(state, side, r, settings)
 
     def strategies() -> None:
         for t in ORG_TYPES:
-            StrategyControl(state, side, t)
+            StrategyControl(state, side, t, settings)
 
     Expander("More rules", more)
     Expander("What each kind of organisation does (strategies)", strategies)
 
 
 @solara.component
-def SeedControl(state: TabState):
-    _ = state.settings.value
+def SeedControl(state: TabState, settings: int):
     s = state.session
     with solara.Tooltip(
         "The same seed and rules give exactly the same run; change it to see other luck."
@@ -254,9 +253,10 @@ def ErrorMessage(state: TabState):
 
 @solara.component
 def Sidebar(state: TabState):
-    ScenarioPicker(state)
+    settings = state.settings.value  # the sidebar's one listener: a pass per change, not one each
+    ScenarioPicker(state, settings)
     PlaySettings(state)
     ErrorMessage(state)
     solara.Markdown("### The rules (A)")
-    RulesPanel(state, "A")
-    SeedControl(state)
+    RulesPanel(state, "A", settings)
+    SeedControl(state, settings)

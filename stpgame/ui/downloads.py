@@ -29,8 +29,8 @@ def Download(label: str, make, filename: str, mime: str, key: str):
 
 
 @solara.component
-def Downloads(state: TabState):
-    _ = state.tick.value
+def Downloads(state: TabState, version: int):
+    """(``version``: the tab's tick, passed down so only the page listens to it.)"""
     s = state.session
     fp = state.footprint.value
 

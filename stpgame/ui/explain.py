@@ -16,8 +16,7 @@ def _sources(items) -> str:
 
 
 @solara.component
-def Explain(state: TabState):
-    _ = state.settings.value
+def Explain(state: TabState, version: int):
     preset = state.session.preset
     Md(
         f"## {preset.title}\n*{preset.summary}*\n\n{preset.description}\n\n"

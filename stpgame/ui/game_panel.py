@@ -83,8 +83,8 @@ def returns_table(model) -> str:
 
 
 @solara.component
-def GamePanel(state: TabState):
-    _ = state.tick.value
+def GamePanel(state: TabState, version: int):
+    """(``version``: the tab's tick, passed down so only the page listens to it.)"""
     s = state.session
     with s.lock:
         a_model, b_model = s.a.model, s.b.model

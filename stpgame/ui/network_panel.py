@@ -10,8 +10,8 @@ from stpgame.ui.state import TabState
 
 
 @solara.component
-def NetworkPanel(state: TabState):
-    _ = state.tick.value
+def NetworkPanel(state: TabState, version: int):
+    """(``version``: the tab's tick, passed down so only the page listens to it.)"""
     s = state.session
     with s.lock:
         model = s.a.model

@@ -17,7 +17,6 @@ from stpgame.ui import charts, echarts, texts
 from stpgame.ui.chart_widget import EChart
 from stpgame.ui.charts import Chart
 from stpgame.ui.state import TabState, count, money, percent
-from stpgame.ui.style import Md
 
 
 @solara.component
@@ -110,15 +109,14 @@ def IndividualCard(history, version: int):
 
 
 @solara.component
-def Overview(state: TabState):
-    _ = state.tick.value
+def Overview(state: TabState, version: int):
+    """(``version``: the tab's tick, passed down so only the page listens to it.)"""
     s = state.session
     with s.lock:
         h = s.a.history
         collective = charts.collective(h)
         individual = charts.individual(h)
-        title, year, version = s.preset.title, s.round, s.version
-    Md(f"## {title} — year {year}", classes=["view-title"])
+        version = s.version
     with solara.Columns([1, 1], classes=["together-alone"]):
         with solara.Column(classes=["collective-column"]):
             SystemCard(h, version)

@@ -7,7 +7,7 @@ import solara.lab
 
 from stpgame.ui import texts
 from stpgame.ui.compare import Compare
-from stpgame.ui.controls import RunButtons, Sidebar
+from stpgame.ui.controls import RunBar, Sidebar
 from stpgame.ui.downloads import Downloads
 from stpgame.ui.explain import Explain
 from stpgame.ui.game_panel import GamePanel
@@ -21,9 +21,16 @@ VIEWS = (Overview, NetworkPanel, Compare, PlayAs, GamePanel, Explain, Downloads)
 
 
 @solara.component
-def OpenView(state: TabState):
-    """Only the open tab is drawn, so Play redraws just what is on screen."""
-    VIEWS[state.tab.value](state)
+def Live(state: TabState):
+    """The only listener of the tab's tick: a played year is one render pass.
+
+    (Solara renders once per listening component; the views get the tick as a
+    prop instead. Only the open tab is drawn, so Play redraws just what is seen.)
+    """
+    version = state.tick.value
+    RunBar(state, version)
+    with solara.Column():
+        VIEWS[state.tab.value](state, version)
 
 
 @solara.component
@@ -34,12 +41,12 @@ def Page():
         solara.Title(texts.APP_TITLE)
         with solara.AppBarTitle():
             solara.Text(texts.APP_TITLE)
-        with solara.AppBar():
-            RunButtons(state)
-            with solara.lab.Tabs(value=state.tab, background_color="#1565c0", dark=True):
-                for label in texts.TABS:
-                    solara.lab.Tab(label)
+        with (
+            solara.AppBar(),
+            solara.lab.Tabs(value=state.tab, background_color="#1565c0", dark=True),
+        ):
+            for label in texts.TABS:
+                solara.lab.Tab(label)
         with solara.Sidebar():
             Sidebar(state)
-        with solara.Column():
-            OpenView(state)
+        Live(state)

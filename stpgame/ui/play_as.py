@@ -70,9 +70,8 @@ def Chooser(state: TabState):
 
 
 @solara.component
-def Decision(state: TabState):
+def Decision(state: TabState, version: int):
     """The participant's pooling level for next year, and the button that plays it."""
-    _ = state.tick.value
     s = state.session
     p = s.player
     if p is None:
@@ -124,9 +123,8 @@ def Decision(state: TabState):
 
 
 @solara.component
-def Results(state: TabState):
+def Results(state: TabState, version: int):
     """What the participant's choices did, against the same game on autopilot."""
-    _ = state.tick.value
     s = state.session
     with s.lock:
         p = s.player
@@ -183,7 +181,7 @@ def Results(state: TabState):
 
 
 @solara.component
-def PlayAs(state: TabState):
+def PlayAs(state: TabState, version: int):
     Md(
         "## Play an organisation\n"
         "Take the part of one organisation. Everyone else follows their strategies. "
@@ -193,5 +191,5 @@ def PlayAs(state: TabState):
         classes=["view-title"],
     )
     Chooser(state)
-    Decision(state)
-    Results(state)
+    Decision(state, version)
+    Results(state, version)

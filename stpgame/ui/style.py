@@ -15,7 +15,10 @@ CSS = f"""
 .v-application .solara-markdown p {{ margin-bottom: 8px; }}
 .v-application .v-label, .v-application .v-select__selection {{ font-size: 17px; }}
 .view-title h2 {{ font-size: 28px; margin: 2px 0 4px 0; }}
-.year-counter {{ font-size: 30px; font-weight: 700; margin-right: 8px; white-space: nowrap; }}
+.run-bar {{ position: sticky; top: -12px; z-index: 5; background: white !important;
+    padding: 6px 0 8px 0; border-bottom: 2px solid #dde3ee; margin-bottom: 8px; }}
+.year-counter {{ font-size: 32px; font-weight: 800; margin-right: 8px; white-space: nowrap; }}
+.run-bar-title {{ font-size: 24px; font-weight: 600; margin-left: 12px; color: #333; }}
 .run-buttons .v-btn {{ font-size: 17px; }}
 .scenario-summary {{ display: block; font-size: 16px; margin-bottom: 8px; color: #333; }}
 .rule {{ margin: 6px 0 2px 0; }}
