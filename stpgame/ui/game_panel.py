@@ -94,7 +94,7 @@ def GamePanel(state: TabState, version: int):
         returns = returns_table(a_model)
         year = s.round + 1
     Md(
-        f"## The game underneath — year {year}\n"
+        f"## The game underneath: the incentives for next year (year {year})\n"
         "Two typical organisations, A and B, each with £1 it could pool. The numbers are what "
         "each is judged on (its own books and, as far as the rules say, the system's), after the "
         "savings lag and allowing for the wait.",

@@ -72,7 +72,7 @@ def SystemCard(history, version: int, title: str = texts.SYSTEM_HEADING):
 def type_table(rows: list[dict]) -> str:
     """HTML table of this year's individual outcomes per organisation type."""
     head = "".join(
-        f"<th>{h}</th>" for h in ("", "pooling", "own balance", "in deficit", "typical rating")
+        f"<th>{h}</th>" for h in ("", "pooling", "own balance", "in deficit", "rating")
     )
     body = ""
     for row in rows:

@@ -49,6 +49,7 @@ CSS = f"""
 .payoff-table table {{ font-size: 22px; width: auto; margin: 8px 0; }}
 .payoff-table td, .payoff-table th {{ text-align: center !important; padding: 10px 22px;
     border: 1px solid #bbb; }}
+.payoff-table th {{ vertical-align: middle !important; }}
 .payoff-table .them {{ font-size: 16px; color: #555; }}
 .payoff-table .equilibrium {{ background: #fde8d8; }}
 .chart {{ margin-top: 12px; }}
