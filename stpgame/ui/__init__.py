@@ -1,8 +1,10 @@
-"""The browser front end (Solara): see ``page.Page`` and docs/app.md.
+"""The browser front end (Solara): ``page.Page`` is the app; see docs/app.md.
 
-Modules: ``session`` (one tab's game, plain Python), ``state`` (its Solara
-reactives), ``rules`` and ``texts`` (what the room reads), ``history``,
-``charts``, ``echarts`` and ``figures`` (what is drawn, and how), and one
-module per part of the page: ``controls``, ``overview``, ``network_panel``,
-``compare``, ``play_as``, ``game_panel``, ``explain``, ``downloads``, ``page``.
+``session`` holds one tab's game in plain Python (tested without Solara);
+``state`` wraps it in the tab's reactives; ``rules`` and ``texts`` say what the
+room reads; ``history``, ``charts``, ``echarts``, ``figures`` and
+``chart_widget`` decide what is drawn and how; ``pacer`` keeps Play at the
+browser's drawing speed; the rest are the parts of the page (``controls``,
+``overview``, ``network_panel``/``network_view``, ``compare``, ``play_as``,
+``game_panel``, ``explain``, ``downloads``/``export``, ``style``, ``page``).
 """

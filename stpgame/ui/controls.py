@@ -52,6 +52,13 @@ def ScenarioPicker(state: TabState, settings: int):
         classes=["scenario-select"],
     )
     solara.Text(s.preset.summary, classes=["scenario-summary"])
+    preset = s.preset
+    Expander(
+        "What this scenario shows, and its sources",
+        lambda: solara.Markdown(
+            preset.description + "\n\n" + "\n".join(f"- {src}" for src in preset.sources)
+        ),
+    )
 
 
 @solara.component

@@ -71,9 +71,7 @@ def SystemCard(history, version: int, title: str = texts.SYSTEM_HEADING):
 
 def type_table(rows: list[dict]) -> str:
     """HTML table of this year's individual outcomes per organisation type."""
-    head = "".join(
-        f"<th>{h}</th>" for h in ("", "pooling", "own balance", "in deficit", "rating")
-    )
+    head = "".join(f"<th>{h}</th>" for h in ("", "pooling", "own balance", "in deficit", "rating"))
     body = ""
     for row in rows:
         name = (
