@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from stpgame import regulation
-from stpgame.model import MODEL_OUTPUTS
+from stpgame.outputs import MODEL_OUTPUTS
 from stpgame.params import ORG_TYPES
 
 
