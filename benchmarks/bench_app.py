@@ -46,7 +46,7 @@ def _conftest():
 
 
 def start_server(conf) -> tuple[subprocess.Popen, str, float]:
-    port = conf._free_port()
+    port = conf.free_port()
     url = f"http://127.0.0.1:{port}"
     solara = Path(sys.executable).parent / "solara"
     cmd = [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]

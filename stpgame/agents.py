@@ -48,6 +48,11 @@ class Organisation(mesa.Agent):
         return self._last("balance")
 
     @property
+    def cut(self) -> float:
+        """Services a council cut last year to balance its budget (£m)."""
+        return self._last("cut")
+
+    @property
     def pooled(self) -> bool:
         return bool(self.model.memory.own_last[self.index]) and self.model.round > 0
 

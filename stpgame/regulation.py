@@ -65,5 +65,5 @@ def score(financial: np.ndarray, outcome_index: np.ndarray, outcome_weight: floa
 
 
 def rating(scores: np.ndarray) -> np.ndarray:
-    """Segment index 0-3 (see ``RATINGS``) for each score."""
-    return np.searchsorted(-np.asarray(RATING_CUTS), -np.asarray(scores), side="right")
+    """Segment index 0-3 (see ``RATINGS``): a score at a cut belongs to the better segment."""
+    return np.searchsorted(-np.asarray(RATING_CUTS), -np.asarray(scores), side="left")

@@ -87,7 +87,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -114,7 +114,7 @@ def app_server(tmp_path_factory):
     """Start ``solara run app.py`` on a free port; yield its base URL (no trailing slash)."""
     if not APP.is_file():
         pytest.fail(f"app not found: {APP}")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("app_server")
     out_path, err_path = logs / "stdout.log", logs / "stderr.log"

@@ -111,3 +111,17 @@ def test_network_of_one_footprint():
     assert m.network(0).nodes == g.nodes
     with pytest.raises(ParameterError, match="footprint"):
         m.network("Atlantis")
+
+
+def test_ratings_follow_the_segments():
+    from stpgame.regulation import RATINGS, rating
+
+    scores = np.array([0.02, 0.0, -0.005, -0.01, -0.02, -0.2])
+    assert [RATINGS[k][0] for k in rating(scores)] == ["1", "1", "2", "2", "3", "4"]
+
+
+def test_a_council_reports_its_cuts():
+    m = STPModel.from_scenario("deepening_cuts", seed=1).run(3)
+    council = next(o for o in m.organisations if o.org_type == "council")
+    row = m.org_dataframe().query("round == 3 and org_id == @council.index").iloc[0]
+    assert council.cut == pytest.approx(row["cut"])
