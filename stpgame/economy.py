@@ -27,7 +27,7 @@ sum(balance) = sum(income - cost - contribution + savings + transformation
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -82,8 +82,20 @@ class Round:
     admissions: np.ndarray
     delayed_days: np.ndarray
     outcome_index: np.ndarray
-    welfare: float = 0.0
-    extra: dict = field(default_factory=dict)
+    welfare_share: np.ndarray  # each body's part of collective welfare
+
+    @property
+    def welfare(self) -> float:
+        """Collective welfare: income - costs - pooled + savings - shifted cost (£m)."""
+        return float(self.welfare_share.sum())
+
+    def first(self, n: int, n_fp: int) -> Round:
+        """The first copy of a doubled round: organisations ``:n``, footprints ``:n_fp``."""
+        size = len(self.contribution)
+        cut = {size: n, len(self.pool): n_fp}
+        return Round(
+            *(getattr(self, f.name)[: cut[len(getattr(self, f.name))]] for f in fields(self))
+        )
 
 
 class Economy:
@@ -178,19 +190,9 @@ class Economy:
         return (1.0 - p["outcome_weight"]) * self.room * judged
 
     def play(
-        self,
-        ledger: Ledger,
-        levels: np.ndarray,
-        year: int,
-        shock: np.ndarray,
-        fp_trust: np.ndarray,
-        detail: bool = True,
-    ) -> Round | float:
-        """Run one year for intended pooling ``levels`` in [0, 1]; updates ``ledger``.
-
-        With ``detail=False`` (the full-cooperation shadow) only the collective
-        welfare is needed, so penalties, outcomes and appraisals are skipped.
-        """
+        self, ledger: Ledger, levels: np.ndarray, year: int, shock: np.ndarray, fp_trust: np.ndarray
+    ) -> Round:
+        """Run one year for intended pooling ``levels`` in [0, 1]; updates ``ledger``."""
         p, B, fp, n_fp = self.p, self.budget, self.fp, self.n_fp
         income, cost = B, self.cost
         landed_fp = ledger.pipeline[0].copy() if p["savings_lag"] > 0 else np.zeros(n_fp)
@@ -237,9 +239,7 @@ class Economy:
         shifted_fp = p["cost_shift_rate"] * cuts_fp
         shifted = shifted_fp[fp] * self.nhs_share
         net = net + cut - shifted
-        welfare = float((income - cost - contribution + savings).sum() - shifted.sum())
-        if not detail:
-            return welfare
+        welfare_share = income - cost - contribution + savings - shifted
 
         penalty = regulation.penalties(
             net, self.is_nhs, self.nhs_share, fp, n_fp, p["system_weight"], p["breach_penalty"]
@@ -291,5 +291,5 @@ class Economy:
             admissions,
             delays,
             index,
-            welfare,
+            welfare_share,
         )

@@ -58,7 +58,21 @@ class Relationships:
         self.initial = np.clip(np.where(gp_council, gp, nhs) + shift, 0.0, 1.0)
         self.trust = self.initial.copy()
         self._gain_key, self._gain = None, None
+        self._links_of = None
         self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
+
+    def doubled(self) -> Relationships:
+        """The same links twice over twice the organisations, both copies at today's trust."""
+        twin = object.__new__(Relationships)
+        twin.n = 2 * self.n
+        twin.i = np.concatenate([self.i, self.i + self.n])
+        twin.j = np.concatenate([self.j, self.j + self.n])
+        twin.cross_sector = np.concatenate([self.cross_sector, self.cross_sector])
+        twin.initial = np.concatenate([self.initial, self.initial])
+        twin.trust = np.concatenate([self.trust, self.trust])
+        twin.degree = np.concatenate([self.degree, self.degree])
+        twin._gain_key, twin._gain, twin._links_of = None, None, None
+        return twin
 
     def mean_trust(self, trust: np.ndarray | None = None) -> np.ndarray:
         """Each organisation's mean trust in its partners."""
@@ -88,8 +102,23 @@ class Relationships:
     def reset(self, orgs: np.ndarray, trust: np.ndarray | None = None) -> None:
         """New leaders: their links go back to the surveyed starting trust [004]."""
         t = self.trust if trust is None else trust
-        hit = orgs[self.i] | orgs[self.j]
+        who = np.flatnonzero(orgs)
+        if len(who) == 0:
+            return
+        edges, ptr = self._incidence()
+        start, count = ptr[who], ptr[who + 1] - ptr[who]
+        hit = edges[np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())]
         t[hit] = self.initial[hit]
+
+    def _incidence(self) -> tuple[np.ndarray, np.ndarray]:
+        """Links of each organisation as (link ids, offsets), built on first use."""
+        if self._links_of is None:
+            ends = np.concatenate([self.i, self.j])
+            ids = np.tile(np.arange(len(self.i)), 2)
+            order = np.argsort(ends, kind="stable")
+            ptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=self.n))])
+            self._links_of = (ids[order], ptr)
+        return self._links_of
 
     @property
     def graph(self) -> nx.Graph:

@@ -51,6 +51,19 @@ class Structure:
     def n_footprints(self) -> int:
         return len(self.footprint_names)
 
+    def doubled(self, suffix: str = " (twin)") -> Structure:
+        """Two copies side by side (footprints of the second are numbered after the first).
+
+        The model plays the actual year and its everyone-pools twin in one pass.
+        """
+        return Structure(
+            np.concatenate([self.org_type, self.org_type]),
+            np.concatenate([self.footprint, self.footprint + self.n_footprints]),
+            self.footprint_names + tuple(name + suffix for name in self.footprint_names),
+            np.concatenate([self.population, self.population]),
+            np.concatenate([self.coterminous, self.coterminous]),
+        )
+
     def counts(self) -> np.ndarray:
         """Organisations per footprint and type, shape (footprints, 4)."""
         out = np.zeros((self.n_footprints, len(ORG_TYPES)), int)

@@ -91,7 +91,7 @@ def test_money_is_conserved_and_outputs_stay_finite(p, seed):
     )
     orgs = m.org_dataframe()
     per_org = orgs.groupby("org_id")["balance"].sum().to_numpy()
-    np.testing.assert_allclose(per_org, ledger.cumulative, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(per_org, ledger.cumulative[: m.structure.n], rtol=1e-9, atol=1e-6)
     assert np.isfinite(m.model_dataframe().drop(columns="round").to_numpy(float)).all()
 
 
