@@ -80,7 +80,10 @@ def main() -> None:
         f"  wall time per run (build + run + tables): best {eng_best:.3f} s, median {eng_med:.3f} s"
     )
     print(f"  per round (stepping only): {per_round_ms:.2f} ms")
-    print(f"  organisation-rounds per second: {eng_rate:,.0f}")
+    print(
+        f"  organisation-rounds per second: {eng_rate:,.0f} (whole run); "
+        f"{n_orgs / (per_round_ms / 1000):,.0f} (stepping only)"
+    )
     print(
         f"pd_grid 50x50 (Mesa {__import__('mesa').__version__}), {rounds} steps: "
         f"best {pd_best:.3f} s, median {pd_med:.3f} s"

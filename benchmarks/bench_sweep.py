@@ -51,6 +51,29 @@ def pool_startup(workers: int) -> float:
     return took
 
 
+def _spin(_: int = 0) -> float:
+    """A pure-CPU loop (no memory traffic), timed."""
+    started = time.perf_counter()
+    x = 0
+    for i in range(5_000_000):
+        x += i
+    return time.perf_counter() - started
+
+
+def machine_ceiling() -> float:
+    """How much faster two processes finish two CPU loops than one process: the
+    best 2-worker speed-up this machine allows (2.0 on two real, idle cores)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    alone = min(_spin() for _ in range(2))
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, range(2)))  # warm the workers
+        started = time.perf_counter()
+        list(pool.map(_spin, range(2)))
+        together = time.perf_counter() - started
+    return 2 * alone / together
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000)
@@ -118,6 +141,10 @@ def main() -> None:
             f"{best1 / best:>8.2f}x"
         )
     print(f"2-worker pool start-up (spawn + import model): {pool_startup(2):.2f} s")
+    print(
+        f"this machine's ceiling for 2 processes (pure-CPU loop, 2 in parallel vs 1): "
+        f"{machine_ceiling():.2f}x"
+    )
     if dask_start is not None:
         print(f"Dask LocalCluster start-up (not timed above): {dask_start:.2f} s")
     shutil.rmtree(tmp, ignore_errors=True)
