@@ -1,7 +1,8 @@
 """The command line: thin, calling the same public API as notebooks and the app.
 
-Each command lives in ``stpgame/commands/<name>.py`` with ``add_parser`` and
-``run``; bad input exits with status 2 and a one-line message, no traceback.
+Each command lives in ``stpgame/commands/<name>.py`` with ``add_parsers`` and its
+handlers; bad input, and a file that cannot be read or written, exits with status 2
+and a one-line message, no traceback. A closed output pipe stops quietly.
 """
 
 from __future__ import annotations
@@ -51,13 +52,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
-    except (ParameterError, UsageError, FileExistsError) as exc:
-        print(f"stpgame {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except (ParameterError, UsageError) as exc:
+        return _fail(args.command, str(exc))
+    except BrokenPipeError:
+        return _closed_pipe()
+    except OSError as exc:
+        return _fail(args.command, os_message(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def os_message(exc: OSError) -> str:
+    """One line for a file-system error: the path (when known) and the reason."""
+    if exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return exc.strerror or str(exc)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"stpgame {command}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``stpgame params | head -1``): stop quietly, as Unix tools do.
+
+    Python's own advice: point stdout at devnull so the flush at exit cannot fail again.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, the status a shell shows for a closed pipe
 
 
 if __name__ == "__main__":

@@ -168,25 +168,29 @@ class Economy:
         """Return per pound pooled, to the body itself and to its whole footprint.
 
         Expected, discounted savings minus the net cost of the pound (part of a
-        voluntary pound is repaid by transformation money). The N-player view of
-        the dilemma: withholding is dominant for a body judged alone when its
-        own return is below 0, and the system gains when the system return is
-        above 0 (brief mechanism 2).
+        voluntary pound is repaid by transformation money); the body's own
+        return counts risk sharing, which hands part of its result to the
+        footprint and back by budget share. The N-player view of the dilemma:
+        withholding is dominant for a body judged alone when its own return is
+        below 0, and the system gains when the system return is above 0 (brief
+        mechanism 2). Savings shocks have mean 1, so uncertainty spreads savings
+        without changing their expectation.
         """
         p = self.p
-        m = p["savings_multiplier"] * np.exp(p["savings_uncertainty"] ** 2 / 2)  # lognormal mean
-        gain = self.discount * m * self.savings_efficiency(fp_trust)[self.fp]
+        gain = self.discount * p["savings_multiplier"] * self.savings_efficiency(fp_trust)[self.fp]
         cost = 1.0 - self.transformation_rate(year)
-        return gain * self.landing - cost, gain - cost
+        system = gain - cost
+        own = gain * self.landing - cost
+        own = (1.0 - p["risk_share"]) * own + p["risk_share"] * self.budget_share * system
+        return own, system
 
     def marginal_payoff(self, fp_trust: np.ndarray, year: int) -> np.ndarray:
         """Change in each body's judged payoff from pooling rather than withholding."""
         p = self.p
         own, system = self.pooling_returns(fp_trust, year)
-        # risk sharing hands part of a body's own result to the footprint and back by budget
-        own = (1.0 - p["risk_share"]) * own + p["risk_share"] * self.budget_share * system
-        w = p["system_weight"]
-        judged = (1.0 - w) * own / self.budget + w * system / self.fp_budget[self.fp]
+        judged = regulation.judged(
+            own, system, self.budget, self.fp_budget[self.fp], p["system_weight"]
+        )
         return (1.0 - p["outcome_weight"]) * self.room * judged
 
     def play(

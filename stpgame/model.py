@@ -16,6 +16,8 @@ Each call to ``step()`` is one financial year, in phases:
 
 from __future__ import annotations
 
+import numbers
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ from stpgame import regulation, scenarios, strategies
 from stpgame.agents import Organisation
 from stpgame.economy import Economy, Round
 from stpgame.network import Relationships
-from stpgame.outputs import MODEL_OUTPUTS
+from stpgame.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
 from stpgame.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
 from stpgame.structure import MEAN_BUDGET, build
 
@@ -74,6 +76,7 @@ class STPModel(mesa.Model):
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
         self._cum_price = 0.0
         self._all_pool = np.ones(s.n)
+        self._new_leader = np.zeros(s.n, bool)
         self._discretionary_total = max(float(self.economy.discretionary.sum()), 1e-12)
         self._n_councils = int(self.economy.is_council.sum())
         self._population_weight = s.population / s.population.sum()
@@ -103,14 +106,15 @@ class STPModel(mesa.Model):
         for name, idx in self._groups:
             moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, self.config)
         stressed = self.rng.random(n) < p["firefighting"] * self._deficit_depth()
-        moves &= ~stressed
+        moves &= ~(stressed | self._new_leader)  # new leaders find their feet first [004]
         moves ^= self.rng.random(n) < p["noise"]
         levels = moves.astype(float)
         for k, level in self._pending.items():
             levels[k] = level
         self._pending.clear()
 
-        shock = self.rng.lognormal(0.0, p["savings_uncertainty"], n_fp)
+        sigma = p["savings_uncertainty"]
+        shock = self.rng.lognormal(-(sigma**2) / 2, sigma, n_fp)  # mean 1
         both = self._twin.play(
             self.ledger,
             np.concatenate([levels, self._all_pool]),
@@ -120,7 +124,7 @@ class STPModel(mesa.Model):
         )
         actual = both.first(n, n_fp)
         ideal = float(both.welfare_share[n:].sum())
-        pooled = self._pooled(actual)
+        pooled = self._pooled(actual, levels)
         self.ledger.trust = self._twin_rel.update(
             np.concatenate([pooled, self._all_pool_bool]),
             p["trust_gain"],
@@ -138,6 +142,7 @@ class STPModel(mesa.Model):
             self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.config)
 
         new_leader = self.rng.random(n) < p["leadership_turnover"]
+        self._new_leader = new_leader
         mem.forget(new_leader)
         if new_leader.any():
             self._twin_rel.reset(np.concatenate([new_leader, new_leader]), self.ledger.trust)
@@ -158,9 +163,18 @@ class STPModel(mesa.Model):
 
     def choose(self, index: int, level: float) -> None:
         """A human player's pooling level (0 = keep everything, 1 = pool all) for next year."""
-        if not 0 <= int(index) < self.structure.n:
-            raise ParameterError("org_id", f"0 to {self.structure.n - 1}", index)
-        level = float(level)
+        if (
+            isinstance(index, bool)
+            or not isinstance(index, numbers.Integral)
+            or not 0 <= index < self.structure.n
+        ):
+            raise ParameterError(
+                "org_id", f"a whole number from 0 to {self.structure.n - 1}", index
+            )
+        try:
+            level = float(level)
+        except (TypeError, ValueError):
+            raise ParameterError("level", "a number in [0, 1]", level) from None
         if not 0.0 <= level <= 1.0:
             raise ParameterError("level", "a number in [0, 1]", level)
         self._pending[int(index)] = level
@@ -174,18 +188,7 @@ class STPModel(mesa.Model):
     def org_dataframe(self) -> pd.DataFrame:
         """One row per organisation per year: the individual outcomes."""
         if not self._org_rows:
-            return pd.DataFrame(
-                columns=[
-                    "round",
-                    "org_id",
-                    "org_type",
-                    "footprint",
-                    "strategy",
-                    "contribution",
-                    "balance",
-                    "score",
-                ]
-            )
+            return pd.DataFrame(columns=ORG_OUTPUTS)
         s = self.structure
         n = s.n
         cols = {k: np.concatenate([r[k] for r in self._org_rows]) for k in self._org_rows[0]}
@@ -228,8 +231,14 @@ class STPModel(mesa.Model):
             if footprint not in names:
                 raise ParameterError("footprint", "one of " + ", ".join(names), footprint)
             footprint = names.index(footprint)
-        if not 0 <= int(footprint) < len(names):
-            raise ParameterError("footprint", f"0 to {len(names) - 1}", footprint)
+        if (
+            isinstance(footprint, bool)
+            or not isinstance(footprint, numbers.Integral)
+            or not 0 <= footprint < len(names)
+        ):
+            raise ParameterError(
+                "footprint", f"a name or a whole number from 0 to {len(names) - 1}", footprint
+            )
         members = np.flatnonzero(self.structure.footprint == int(footprint))
         return self.relationships.graph_with_trust(members)
 
@@ -263,23 +272,21 @@ class STPModel(mesa.Model):
         Every link lies inside one footprint and touches two of its bodies, so a
         footprint's link-trust total is half the sum of its bodies' totals.
         """
-        rel, trust = self._twin_rel, self.ledger.trust
-        total = np.bincount(rel.i, trust, rel.n) + np.bincount(rel.j, trust, rel.n)
+        rel = self._twin_rel
+        total = rel.totals(self.ledger.trust)
         self._mean_trust2 = np.divide(total, rel.degree, out=np.zeros(rel.n), where=rel.degree > 0)
         count = self._fp_edge_count
         fp_total = np.bincount(self._twin.fp, total, len(count)) / 2.0
         self._fp_trust2 = np.divide(fp_total, count, out=np.full(len(count), 0.5), where=count > 0)
 
-    def _pooled(self, r: Round) -> np.ndarray:
-        """Did each body pool at least half of what it was free to pool?"""
+    def _pooled(self, r: Round, levels: np.ndarray) -> np.ndarray:
+        """Did each body pool at least half of what it was free to pool?
+
+        A body with nothing left to choose (the BCF minimum takes all its free
+        money) counts by what it meant to do.
+        """
         e = self.economy
-        room = np.maximum(e.cap - e.floor, 0.0) * e.discretionary
-        level = np.divide(
-            r.contribution - e.floor * e.discretionary,
-            room,
-            out=np.zeros_like(room),
-            where=room > 0,
-        )
+        level = np.divide(r.contribution - e.minimum, e.room, out=levels.copy(), where=e.room > 0)
         return level >= 0.5 - 1e-9
 
     def _partner_share(self, pooled: np.ndarray) -> np.ndarray:

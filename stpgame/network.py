@@ -9,8 +9,8 @@ Starting trust follows the surveys: of 56 organisations, 25% called NHS-council
 relationships "limited", 54% "reasonable", 21% "very strong" (CIPFA/iMPOWER
 2017, [002], calibration §4); 56% of GPs rated relationships with adult social
 services poor [000], used for CCG-council links (CCGs are GP-led). Trust
-grows when both partners pool and erodes when either withholds, faster down
-than up (Slovic 1993); growth between health and council staff is slowed by
+grows when both partners pool and erodes when one withholds while the other
+pools, faster down than up (Slovic 1993); growth between health and council staff is slowed by
 professional and cultural boundaries [001].
 """
 
@@ -74,11 +74,16 @@ class Relationships:
         twin._gain_key, twin._gain, twin._links_of = None, None, None
         return twin
 
+    def totals(self, trust: np.ndarray | None = None) -> np.ndarray:
+        """Each organisation's summed trust over its links."""
+        t = self.trust if trust is None else trust
+        return np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
+
     def mean_trust(self, trust: np.ndarray | None = None) -> np.ndarray:
         """Each organisation's mean trust in its partners."""
-        t = self.trust if trust is None else trust
-        total = np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
-        return np.divide(total, self.degree, out=np.zeros(self.n), where=self.degree > 0)
+        return np.divide(
+            self.totals(trust), self.degree, out=np.zeros(self.n), where=self.degree > 0
+        )
 
     def update(
         self,
@@ -88,19 +93,25 @@ class Relationships:
         barrier: float,
         trust: np.ndarray | None = None,
     ) -> np.ndarray:
-        """New trust after a round: grows if both pooled, erodes if either withheld."""
+        """New trust after a round: grows if both pooled, erodes if one withheld on the
+        other, and stays put if both kept their money (nothing passed between them)."""
         t = self.trust if trust is None else trust
-        both = pooled[self.i] & pooled[self.j]
+        a, b = pooled[self.i], pooled[self.j]
+        both, one = a & b, a ^ b
         key = (gain, barrier)
         if self._gain_key != key:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
-        new = np.where(both, t + self._gain * (1.0 - t), t - loss * t)
+        new = np.where(both, t + self._gain * (1.0 - t), np.where(one, t - loss * t, t))
         if trust is None:
             self.trust = new
         return new
 
     def reset(self, orgs: np.ndarray, trust: np.ndarray | None = None) -> None:
-        """New leaders: their links go back to the surveyed starting trust [004]."""
+        """New leaders lose the trust their predecessors built [004].
+
+        Each of their links falls back to its surveyed starting level, or stays
+        where it is if it is already lower: a new leader never inherits more.
+        """
         t = self.trust if trust is None else trust
         who = np.flatnonzero(orgs)
         if len(who) == 0:
@@ -108,7 +119,7 @@ class Relationships:
         edges, ptr = self._incidence()
         start, count = ptr[who], ptr[who + 1] - ptr[who]
         hit = edges[np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())]
-        t[hit] = self.initial[hit]
+        t[hit] = np.minimum(t[hit], self.initial[hit])
 
     def _incidence(self) -> tuple[np.ndarray, np.ndarray]:
         """Links of each organisation as (link ids, offsets), built on first use."""
@@ -119,14 +130,6 @@ class Relationships:
             ptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=self.n))])
             self._links_of = (ids[order], ptr)
         return self._links_of
-
-    @property
-    def graph(self) -> nx.Graph:
-        """The relationship network as a networkx graph (nodes are organisation indices)."""
-        g = nx.Graph()
-        g.add_nodes_from(range(self.n))
-        g.add_edges_from(zip(self.i.tolist(), self.j.tolist(), strict=True))
-        return g
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
         """The network with each edge's current ``trust``; only ``orgs`` if given."""

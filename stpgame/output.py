@@ -16,30 +16,74 @@ from pathlib import Path
 
 import pandas as pd
 
+MANIFEST = "manifest.json"
 
-def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
-    """Write ``<name>.parquet`` for each table plus ``manifest.json`` into ``out_dir``.
 
-    An existing ``out_dir`` must be empty or hold only a previous run's files
-    (which are replaced); anything else is refused so nothing is overwritten by accident.
+def run_files(table_names) -> list[str]:
+    """The files a run with these tables writes: ``<name>.parquet`` each, then the manifest."""
+    return [f"{name}.parquet" for name in table_names] + [MANIFEST]
+
+
+def check_target(out_dir: str | os.PathLike, file_names) -> Path:
+    """Refuse, writing nothing that stays, an output folder the run may not use.
+
+    ``out_dir`` must be new, or a folder holding only ``file_names`` (a previous
+    run's files, which are replaced); and it must be writable (:func:`check_writable`).
+    Call it before the work so a bad ``--out`` is refused at once.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"--out {out}: exists and is not a folder")
-    known = {f"{name}.parquet" for name in tables} | {"manifest.json"}
     if out.is_dir():
+        known = set(file_names)
         strangers = sorted(p.name for p in out.iterdir() if p.name not in known)
         if strangers:
             raise FileExistsError(
                 f"--out {out}: folder holds other files ({', '.join(strangers[:3])}); "
                 "choose an empty or new folder"
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    check_writable(out)
+    return out
+
+
+def check_writable(path: str | os.PathLike, option: str = "--out") -> None:
+    """Refuse ``path`` if its nearest existing folder will not take a new entry.
+
+    Tried for real, by creating and removing an empty hidden folder there, since
+    permission bits do not tell (root, read-only mounts, /proc).
+    """
+    path = Path(path)
+    base = path.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise FileExistsError(f"{option} {path}: {base} is not a folder")
     try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.probe.", dir=base))
+    except OSError as exc:
+        raise cannot_write(path, exc, option) from exc
+
+
+def cannot_write(path: str | os.PathLike, exc: OSError, option: str = "--out") -> OSError:
+    """A one-line error for a failed write, naming the option and the path given."""
+    return OSError(f"{option} {path}: cannot write there ({exc.strerror or exc})")
+
+
+def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+    """Write ``<name>.parquet`` for each table plus ``manifest.json`` into ``out_dir``.
+
+    The folder is checked by :func:`check_target` first: an existing ``out_dir``
+    must be empty or hold only a previous run's files (which are replaced);
+    anything else is refused so nothing is overwritten by accident.
+    """
+    out = check_target(out_dir, run_files(tables))
+    tmp = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         if out.is_dir():
             backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, backup / "old")
@@ -47,8 +91,11 @@ def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manif
             shutil.rmtree(backup, ignore_errors=True)
         else:
             os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(out, exc) from exc
         raise
     return out
 

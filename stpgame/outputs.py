@@ -30,3 +30,26 @@ MODEL_OUTPUTS = (  # one row per year (STPModel.model_dataframe)
 
 MODEL_VALUES = MODEL_OUTPUTS[1:]
 """The model outputs without ``round``: the values an experiment can keep."""
+
+ORG_OUTPUTS = (  # one row per organisation per year (STPModel.org_dataframe)
+    "round",
+    "org_id",
+    "org_type",
+    "footprint",
+    "strategy",
+    "pooled",
+    "level",
+    "contribution",
+    "savings",
+    "cut",
+    "penalty",
+    "bailout",
+    "balance",
+    "cumulative_balance",
+    "score",
+    "payoff",
+    "sucker",
+    "forced_cut",
+    "trust",
+    "rating",
+)

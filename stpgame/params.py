@@ -11,6 +11,7 @@ marked "calibration" come from ``shared/calibration.md`` (section in brackets).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 ORG_TYPES = ("acute", "community", "ccg", "council")
@@ -444,7 +445,7 @@ PARAMS: tuple[Param, ...] = (
         "int",
         5,
         "rounds",
-        "calibration §5: vanguard gains faded when support stopped (Wattal et al. 2024)",
+        "[004]; calibration §2: transformation fund £1.5-2.1bn/yr needed to 2020/21 (5 years)",
         "Years the transformation money lasts.",
         0,
         100,
@@ -468,7 +469,7 @@ PARAMS: tuple[Param, ...] = (
         0.3,
         "per round",
         "Slovic (1993) asymmetry principle: trust is lost faster than it is built",
-        "How fast trust erodes when a partner withholds.",
+        "How fast trust erodes when one partner withholds while the other pools.",
         0.0,
         1.0,
         group="behaviour",
@@ -537,6 +538,19 @@ PARAMS: tuple[Param, ...] = (
         "-",
         "Sutton & Barto (2018) stateless Q-learning",
         "How fast learning bodies update their value of pooling and withholding.",
+        0.0,
+        1.0,
+        group="strategy",
+    ),
+    Param(
+        "foregone_weight",
+        "float",
+        1.0,
+        "-",
+        "Camerer & Ho (1999) Econometrica 67(4): delta, the weight of foregone payoffs "
+        "(0 = pure reinforcement, 1 = belief learning, which finds a dominant move "
+        "despite year-to-year noise)",
+        "How much learning bodies learn from what the other move would have earned.",
         0.0,
         1.0,
         group="strategy",
@@ -662,9 +676,9 @@ def check_seed(seed: object) -> int | None:
         value = int(seed) if isinstance(seed, str) else seed
     except ValueError:
         raise ParameterError("seed", "a whole number >= 0", seed) from None
-    if not isinstance(value, int) or value < 0:
+    if not isinstance(value, numbers.Integral) or value < 0:
         raise ParameterError("seed", "a whole number >= 0", seed)
-    return value
+    return int(value)
 
 
 def validate(values: dict[str, object], base: dict[str, object] | None = None) -> dict[str, object]:

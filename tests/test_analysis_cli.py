@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -102,10 +103,27 @@ def test_failed_csv_write_leaves_the_old_file(capsys, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
-    with pytest.raises(OSError):
-        cli.main(["tournament", "tit_for_tat", "--turns", "3", "--csv", str(target)])
+    code, _, err = run(capsys, "tournament", "tit_for_tat", "--turns", "3", "--csv", str(target))
+    assert code == 2
+    assert err == f"stpgame tournament: error: --csv {target}: cannot write there (disk full)\n"
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["ranking.csv"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_unwritable_csv_folder_is_refused_before_the_tournament(capsys, monkeypatch):
+    from stpgame.analysis import tournament
+
+    def never(*a, **k):
+        raise AssertionError("the tournament ran before --csv was checked")
+
+    monkeypatch.setattr(tournament, "round_robin", never)
+    code, _, err = run(capsys, "tournament", "--all", "--csv", "/proc/ranking.csv")
+    assert code == 2
+    assert err.startswith(
+        "stpgame tournament: error: --csv /proc/ranking.csv: cannot write there ("
+    )
+    assert err.count("\n") == 1
 
 
 def test_evolve_methods(capsys, tmp_path):

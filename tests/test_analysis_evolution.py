@@ -145,7 +145,7 @@ def test_stp_imitation_spreads_pooling_under_a_shared_control_total():
     df = stp_imitation(
         ["always_defect", "always_cooperate"],
         "system_control_total",
-        4,
+        8,
         rounds=5,
         org_types=["council"],
         seed=1,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -132,6 +134,18 @@ def test_a_different_experiment_into_the_same_folder_is_refused(tiny_sweep, tmp_
     assert sorted(p.name for p in stranger.iterdir()) == ["thesis.docx"]
 
 
+def test_an_out_that_cannot_be_written_is_refused_before_any_run(tmp_path, capsys):
+    (tmp_path / "results").write_text("a file, not a folder")
+    out = tmp_path / "results" / "tiny"
+    assert main(["sweep", str(TINY), "--out", str(out), "--quiet"]) == 2
+    assert f"--out {out}: {tmp_path / 'results'} is not a folder" in capsys.readouterr().err
+    if Path("/proc/self").is_dir():
+        assert main(["sweep", str(TINY), "--out", "/proc/stpgame-sweep", "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("stpgame sweep: error: --out /proc/stpgame-sweep: cannot write there")
+        assert err.count("\n") == 1
+
+
 def test_summarise_gives_t_intervals_per_condition(tiny_sweep, tmp_path, capsys):
     from scipy import stats
 
@@ -170,6 +184,77 @@ def test_plot_writes_png_and_svg_with_labelled_axes(tiny_sweep, tmp_path):
     for text in ("Collective welfare", "£m per year", "system_weight", "Mean regulatory score"):
         assert text in svg
     assert "Year (round)" in (out / "figures" / "over_rounds.svg").read_text()
+
+
+def _not_a_sweep(kind: str, tiny_sweep: Path, tmp_path: Path) -> Path:
+    """A folder that summarise/plot must refuse: see the parametrisation below."""
+    folder = tmp_path / kind
+    if kind == "run_output":
+        assert main(["run", "--scenario", "fortress", "--rounds", "2", "--out", str(folder)]) == 0
+    elif kind == "empty":
+        folder.mkdir()
+    elif kind == "a_file":
+        folder.write_text("not a folder")
+    elif kind != "missing":
+        shutil.copytree(tiny_sweep, folder)
+        if kind == "corrupt_manifest":
+            (folder / "manifest.json").write_text('{"experiment": {"name": "tin')
+        elif kind == "damaged_runs":
+            (folder / "runs.parquet").write_bytes(b"not parquet")
+        elif kind == "unfinished":  # killed before consolidating
+            (folder / "manifest.json").unlink()
+            (folder / "runs.parquet").unlink()
+            (folder / "parts").mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("command", ["summarise", "plot"])
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("run_output", "not a sweep result folder (no runs.parquet); run `stpgame sweep FILE"),
+        ("empty", "not a sweep result folder (no runs.parquet)"),
+        ("missing", "not a sweep result folder (no such folder)"),
+        ("a_file", "not a sweep result folder (not a folder)"),
+        ("corrupt_manifest", "manifest.json: damaged, not valid JSON"),
+        ("damaged_runs", "runs.parquet: damaged, not a readable Parquet table"),
+        ("unfinished", "sweep not finished (no manifest.json yet); run the same `stpgame sweep`"),
+    ],
+)
+def test_summarise_and_plot_refuse_what_is_not_a_sweep_result(
+    tiny_sweep, tmp_path, capsys, command, kind, message
+):
+    folder = _not_a_sweep(kind, tiny_sweep, tmp_path)
+    before = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None
+    capsys.readouterr()
+    assert main([command, str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"stpgame {command}: error: {folder}")
+    assert message in err and err.count("\n") == 1
+    after = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None
+    assert after == before  # no summary.csv or figures/ left behind
+
+
+def test_plot_names_a_missing_rounds_table(tiny_sweep, tmp_path, capsys):
+    out = tmp_path / "no_rounds"
+    shutil.copytree(tiny_sweep, out)
+    (out / "rounds.parquet").unlink()
+    assert main(["plot", str(out)]) == 2
+    assert "not a sweep result folder (no rounds.parquet)" in capsys.readouterr().err
+    assert not (out / "figures").exists()
+
+
+def test_summarise_of_a_run_folder_from_a_real_process(tmp_path):
+    folder = _not_a_sweep("run_output", Path(), tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "stpgame", "summarise", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "not a sweep result folder (no runs.parquet)" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
 
 
 SENSITIVITY = """

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stpgame import STPModel
+from stpgame.params import ORG_TYPES
 
 SEEDS = range(6)
 
@@ -103,3 +104,46 @@ def test_simple_footprints_cooperate_more_than_complex_ones():
         simple.append(late.loc[kind == "Simple", "pooled"].mean())
         complex_.append(late.loc[kind == "Complex", "pooled"].mean())
     assert np.mean(simple) > np.mean(complex_)
+
+
+def test_leadership_turnover_is_a_barrier():
+    """[004] changing leadership is a barrier: more turnover, less pooling and trust."""
+    low = runs("system_control_total", rounds=25, leadership_turnover=0.0)
+    high = runs("system_control_total", rounds=25, leadership_turnover=0.5)
+    assert np.mean([final(df, "cooperation_rate") for df in high]) < np.mean(
+        [final(df, "cooperation_rate") for df in low]
+    )
+
+
+def test_savings_uncertainty_spreads_savings_without_raising_them():
+    """Mechanism 10: uncertain payoffs are a spread around the same expected multiplier."""
+    totals = {}
+    for sigma in (0.0, 0.8):
+        generated = []
+        for s in range(4):
+            m = STPModel(
+                seed=s,
+                structure="england",
+                savings_uncertainty=sigma,
+                **{f"strategy_{t}": "always_cooperate" for t in ORG_TYPES},
+            )
+            for _ in range(6):
+                m.step()
+                generated.append(m.last_round.generated.sum())
+        totals[sigma] = np.mean(generated)
+    assert totals[0.8] == pytest.approx(totals[0.0], rel=0.1)
+
+
+def test_a_body_with_no_free_choice_counts_by_what_it_meant():
+    """With the BCF minimum taking all a CCG's free money, pooling it all is not withholding."""
+    m = STPModel(
+        seed=1,
+        bcf_minimum_share=0.8,
+        target_pressure=0.2,
+        strategy_ccg="always_cooperate",
+        noise=0.0,
+        firefighting=0.0,
+        leadership_turnover=0.0,
+    ).run(3)
+    orgs = m.org_dataframe()
+    assert orgs.loc[orgs["org_type"] == "ccg", "pooled"].all()

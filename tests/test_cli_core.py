@@ -1,8 +1,10 @@
 """The command line: lists, a run's three files, and bad input (exit 2, nothing written)."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -90,6 +92,14 @@ def test_run_writes_model_agents_and_manifest(tmp_path, capsys):
         (["--scenario", "fortress", "--set", "noise=nan"], "must be finite"),
         (["--scenario", "fortress", "--set", "colour=red"], "unknown parameter"),
         (["--scenario", "fortress", "--rounds", "0"], "parameter '--rounds'"),
+        (
+            ["--scenario", "fortress", "--rounds", "many"],
+            "parameter '--rounds': allowed a whole number in [1, 10000]; got 'many'",
+        ),
+        (
+            ["--scenario", "fortress", "--rounds", "10001"],
+            "parameter '--rounds': allowed a whole number in [1, 10000]; got '10001'",
+        ),
         (["--scenario", "fortress", "--seed", "-4"], "parameter 'seed'"),
         (["--scenario", "fortress", "--set", "n_footprints=3"], "England has 44"),
     ],
@@ -102,11 +112,89 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path, capsys, a
     assert not out.exists()
 
 
-def test_run_refuses_a_folder_holding_other_files(tmp_path, capsys):
+@pytest.fixture
+def model_must_not_run(monkeypatch):
+    """Fail the test if the model is built: a refused --out must be refused before the work."""
+    import stpgame.model
+
+    def never(*args, **kwargs):
+        raise AssertionError("the model was built before --out was checked")
+
+    monkeypatch.setattr(stpgame.model.STPModel, "from_scenario", never)
+    monkeypatch.setattr(stpgame.model.STPModel, "__init__", never)
+
+
+def _refused_out(kind: str, tmp_path: Path) -> tuple[str, str]:
+    """(--out value, expected message) for each kind of folder ``run`` must refuse."""
+    if kind == "other_files":
+        (tmp_path / "notes.txt").write_text("mine")
+        return str(tmp_path), f"--out {tmp_path}: folder holds other files (notes.txt)"
+    if kind == "a_file":
+        (tmp_path / "results").write_text("mine")
+        return str(tmp_path / "results"), "exists and is not a folder"
+    if kind == "under_a_file":
+        (tmp_path / "results").write_text("mine")
+        out = tmp_path / "results" / "run"
+        return str(out), f"--out {out}: {tmp_path / 'results'} is not a folder"
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs Linux /proc")
+    return "/proc/stpgame-run", "--out /proc/stpgame-run: cannot write there ("
+
+
+@pytest.mark.parametrize("kind", ["other_files", "a_file", "under_a_file", "unwritable"])
+def test_run_refuses_a_bad_out_before_running(tmp_path, capsys, model_must_not_run, kind):
+    out, message = _refused_out(kind, tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    args = ["run", "--scenario", "fortress", "--rounds", "3000", "--out", out]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stpgame run: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_run_failing_to_write_exits_2_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
+    out = tmp_path / "run"
+    assert main(["run", "--scenario", "canterbury", "--rounds", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"stpgame run: error: --out {out}: cannot write there (No space left on device)\n"
+    assert list(tmp_path.iterdir()) == []  # no temporary folder left behind
+
+
+def test_write_run_checks_its_target_too(tmp_path):
+    from stpgame.output import write_run
+
     (tmp_path / "notes.txt").write_text("mine")
-    assert main(["run", "--scenario", "canterbury", "--rounds", "2", "--out", str(tmp_path)]) == 2
-    assert "holds other files" in capsys.readouterr().err
+    with pytest.raises(FileExistsError, match="holds other files"):
+        write_run(tmp_path, {"model": pd.DataFrame({"a": [1]})}, {})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("command", [["params"], ["scenarios"], ["strategies", "--json"]])
+def test_a_closed_output_pipe_stops_quietly(command):
+    """`stpgame params | head -1`: the reader has gone; no traceback, the shell's status 141.
+
+    The read end is closed before the command starts, so every run meets the closed
+    pipe (with `| head -1` it depends on timing, the output being under a pipe's buffer).
+    """
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "stpgame", *command],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141
 
 
 def test_python_dash_m_works_like_the_command(tmp_path):

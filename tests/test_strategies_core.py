@@ -41,14 +41,17 @@ def test_reciprocal_rules_against_a_script():
     assert play("alternator", script) == [C, D, C, D, C, D, C]
 
 
-def test_forgetting_resets_grudges():
-    s, mem = get("grim_trigger"), Memory(1)
-    idx, rng, cfg = np.arange(1), np.random.default_rng(0), StrategyConfig()
-    s.decide(mem, idx, rng, cfg)
-    mem.record(np.array([C]), np.array([0.0]), np.zeros(1))
-    assert not s.decide(mem, idx, rng, cfg)[0]
-    mem.forget(np.array([True]))  # a new leader [004]
-    assert s.decide(mem, idx, rng, cfg)[0]
+def test_a_new_leader_forgets_learned_values_but_not_history():
+    """[004]: a new leader does not inherit what its predecessor learned."""
+    s, mem = get("reinforcement"), Memory(1)
+    idx, cfg = np.arange(1), StrategyConfig()
+    mem.record(np.array([C]), np.array([1.0]), np.array([0.5]))
+    mem.foregone = np.array([0.2])
+    s.learn(mem, idx, np.array([C]), np.array([0.5]), cfg)
+    assert mem.q_ready[0] and mem.q[0].tolist() == [0.2, 0.5]
+    mem.forget(np.array([True]))
+    assert not mem.q_ready[0] and mem.q[0].tolist() == [0.0, 0.0]
+    assert mem.own_last[0] and not mem.fresh[0]  # the organisation's history stays
 
 
 def test_mixes_are_checked_and_normalised():

@@ -181,16 +181,15 @@ def _stats(values):
 # --- figures ------------------------------------------------------------------------------------
 def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     """Write every figure for the sweep in ``out`` into ``out/figures``; return the files."""
-    import pandas as pd
 
     from stpgame.cli import UsageError
 
     if statistic not in ("final", "mean"):
         raise UsageError(f"--stat: allowed final or mean; got {statistic!r}")
     out = Path(out)
-    manifest = storage.read_manifest(out)
-    runs = pd.read_parquet(out / storage.RUNS)
-    rounds = pd.read_parquet(out / storage.ROUNDS)
+    manifest = storage.read_manifest(out, need=(storage.RUNS, storage.ROUNDS))
+    runs = storage.read_table(out, storage.RUNS)
+    rounds = storage.read_table(out, storage.ROUNDS)
     varied = list(manifest["experiment"]["varied"])
     kept = kept_outputs(manifest)
     folder = out / "figures"

@@ -81,18 +81,17 @@ def analyse(out: str | Path):
 
     Returns (table, files written).
     """
-    import pandas as pd
 
     from stpgame.batch.experiment import load_experiment
     from stpgame.cli import UsageError
 
     out = Path(out)
-    storage.read_manifest(out)
+    storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
     exp = load_experiment(out / storage.EXPERIMENT_COPY)
     if exp.sensitivity is None:
         raise UsageError(f"{out}: this sweep has no [sensitivity] table")
     sens = exp.sensitivity
-    runs = pd.read_parquet(out / storage.RUNS)
+    runs = storage.read_table(out, storage.RUNS)
     per_point = runs.groupby("condition", sort=True)
     names = [v.name for v in sens.parameters]
     x = per_point[names].first().to_numpy(float)

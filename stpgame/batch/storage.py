@@ -99,6 +99,9 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
     if not out.is_dir():
+        from stpgame.output import check_writable
+
+        check_writable(out)
         return
     strangers = sorted(
         p.name for p in out.iterdir() if p.name not in KNOWN and TMP_MARK not in p.name
@@ -245,11 +248,48 @@ def summarise_runs(rounds, table, outputs):
     return table.merge(merged[ordered], left_on="run", right_index=True, how="inner")
 
 
-def read_manifest(out: str | os.PathLike) -> dict:
-    """The manifest of a finished sweep; UsageError if the folder holds none."""
-    path = Path(out) / MANIFEST
-    if not path.is_file():
+def read_manifest(out: str | os.PathLike, need: tuple[str, ...] = (RUNS,)) -> dict:
+    """The manifest of a finished sweep in ``out``, which must also hold the files ``need``.
+
+    Anything else (a missing folder, a ``stpgame run`` folder, a sweep still
+    running, a damaged manifest) is a UsageError with one line saying what to do.
+    """
+    out = Path(out)
+    sweep_first = f"run `stpgame sweep FILE --out {out}` first"
+    if not out.is_dir():
+        what = "not a folder" if out.exists() else "no such folder"
+        raise UsageError(f"{out}: not a sweep result folder ({what}); {sweep_first}")
+    if (out / PARTS).is_dir() and not (out / MANIFEST).is_file():
         raise UsageError(
-            f"{out}: no finished sweep here (no {MANIFEST}); run `stpgame sweep FILE --out {out}`"
+            f"{out}: sweep not finished (no {MANIFEST} yet); "
+            "run the same `stpgame sweep` command again to finish it"
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    for name in (*need, MANIFEST):
+        if not (out / name).is_file():
+            raise UsageError(f"{out}: not a sweep result folder (no {name}); {sweep_first}")
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise UsageError(
+            f"{out / MANIFEST}: damaged, not valid JSON ({exc}); rerun the sweep into a new folder"
+        ) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("experiment"), dict):
+        raise UsageError(
+            f"{out}: not a sweep result folder ({MANIFEST} has no experiment); {sweep_first}"
+        )
+    return manifest
+
+
+def read_table(out: str | os.PathLike, name: str):
+    """One Parquet table of a finished sweep; UsageError naming the file if it is damaged."""
+    import pandas as pd
+
+    path = Path(out) / name
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(
+            f"{path}: damaged, not a readable Parquet table ({reason}); "
+            "rerun the sweep into a new folder"
+        ) from None

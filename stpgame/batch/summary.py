@@ -39,10 +39,9 @@ def t_interval(mean, sd, n):
 
 def load(out: str | Path):
     """(manifest, runs table) of a finished sweep."""
-    import pandas as pd
 
     manifest = storage.read_manifest(out)
-    return manifest, pd.read_parquet(Path(out) / storage.RUNS)
+    return manifest, storage.read_table(out, storage.RUNS)
 
 
 def kept_outputs(manifest: dict) -> list[str]:

@@ -131,24 +131,20 @@ def cmd_strategies(args) -> int:
     return 0
 
 
-def check_rounds(value: str, limit: int = 10_000) -> int:
-    try:
-        rounds = int(value)
-    except ValueError:
-        raise ParameterError("--rounds", f"a whole number in [1, {limit}]", value) from None
-    if not 1 <= rounds <= limit:
-        raise ParameterError("--rounds", f"a whole number in [1, {limit}]", value)
-    return rounds
+RUN_TABLES = ("model", "agents")
+"""The tables ``stpgame run`` writes, one Parquet file each."""
 
 
 def cmd_run(args) -> int:
+    from stpgame.analysis.inputs import check_count
     from stpgame.model import STPModel
-    from stpgame.output import environment, write_run
+    from stpgame.output import check_target, environment, run_files, write_run
     from stpgame.params import check_seed
 
-    rounds = check_rounds(args.rounds)
+    rounds = check_count(args.rounds, "--rounds", 10_000)
     seed = check_seed(args.seed)
     overrides = parse_settings(args.set)
+    check_target(args.out, run_files(RUN_TABLES))  # before the work, not after it
     started = time.perf_counter()
     model = STPModel.from_scenario(args.scenario, seed=seed, **overrides)
     built = time.perf_counter()
@@ -166,9 +162,8 @@ def cmd_run(args) -> int:
         "command": "stpgame run",
         **{"versions": environment()},
     }
-    out = write_run(
-        args.out, {"model": model.model_dataframe(), "agents": model.org_dataframe()}, manifest
-    )
+    tables = dict(zip(RUN_TABLES, (model.model_dataframe(), model.org_dataframe()), strict=True))
+    out = write_run(args.out, tables, manifest)
     print(
         f"wrote {out}/model.parquet, agents.parquet, manifest.json "
         f"({rounds} rounds, {model.structure.n} organisations, {ran - built:.2f} s)"

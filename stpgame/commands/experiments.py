@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sys
 
-from stpgame.params import ParameterError
-
 MAX_WORKERS = 1024
 
 
@@ -75,15 +73,10 @@ def _run_options(p) -> None:
 
 
 def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ParameterError(name, f"a whole number in [{low}, {high}]", value) from None
-    if not low <= number <= high:
-        raise ParameterError(name, f"a whole number in [{low}, {high}]", value)
-    return number
+    """An optional whole-number option: None when not given."""
+    from stpgame.analysis.inputs import check_count
+
+    return None if value is None else check_count(value, name, high, low=low)
 
 
 def _sweep(args, expect_sensitivity: bool):

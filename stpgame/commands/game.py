@@ -137,6 +137,22 @@ def _stp_inputs(args) -> dict:
     return {"scenario": args.scenario or "fortress", "overrides": overrides, "org_types": types}
 
 
+def _round_robin(args, players: list[str]):
+    """The iterated prisoner's dilemma round robin of ``tournament`` and ``evolve``."""
+    from stpgame.analysis.inputs import check_probability
+    from stpgame.analysis.tournament import round_robin
+
+    return round_robin(
+        players,
+        args.turns if args.turns is not None else 200,
+        args.repetitions,
+        noise=check_probability(args.noise or 0, "--noise"),
+        continuation=args.continuation,
+        payoffs=args.payoffs,
+        seed=args.seed,
+    )
+
+
 def check_csv_path(path: str) -> Path:
     """A CSV target: a file (new or to replace) in an existing folder; checked before any work."""
     target = Path(path)
@@ -144,20 +160,29 @@ def check_csv_path(path: str) -> Path:
         raise ParameterError("--csv", "a file path (not a folder)", path)
     if not target.parent.is_dir():
         raise ParameterError("--csv", "a file in an existing folder", path, "no such folder")
+    from stpgame.output import check_writable
+
+    check_writable(target, "--csv")
     return target
 
 
 def write_csv(df, path: str) -> Path:
     """Write ``df`` to ``path`` atomically: a temporary file beside it, then os.replace."""
+    from stpgame.output import cannot_write
+
     target = check_csv_path(path)
-    folder = target.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise cannot_write(path, exc, "--csv") from exc
     try:
         with os.fdopen(fd, "w", newline="") as fh:
             df.to_csv(fh, index=False)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc, "--csv") from exc
         raise
     return target
 
@@ -323,23 +348,14 @@ def cmd_match(args) -> int:
 
 # -- tournament --------------------------------------------------------------------------------
 def cmd_tournament(args) -> int:
-    from stpgame.analysis.inputs import check_probability
-    from stpgame.analysis.tournament import round_robin, stp_tournament
+    from stpgame.analysis.tournament import stp_tournament
 
     players = _strategies(args)
     game = _game_choice(args)
     if args.csv:
         check_csv_path(args.csv)
     if game == "pd":
-        result = round_robin(
-            players,
-            args.turns if args.turns is not None else 200,
-            args.repetitions,
-            noise=check_probability(args.noise or 0, "--noise"),
-            continuation=args.continuation,
-            payoffs=args.payoffs,
-            seed=args.seed,
-        )
+        result = _round_robin(args, players)
     else:
         stp = _stp_inputs(args)
         result = stp_tournament(
@@ -386,8 +402,6 @@ def cmd_tournament(args) -> int:
 # -- evolve ------------------------------------------------------------------------------------
 def cmd_evolve(args) -> int:
     from stpgame.analysis import evolution
-    from stpgame.analysis.inputs import check_probability
-    from stpgame.analysis.tournament import round_robin
     from stpgame.cli import UsageError
 
     players = _strategies(args)
@@ -417,15 +431,7 @@ def cmd_evolve(args) -> int:
             raise UsageError(f"--method {method} plays the pd tournament; use --method stp")
         _game_choice(args)
         generations = args.generations if args.generations is not None else 100
-        tournament = round_robin(
-            players,
-            args.turns if args.turns is not None else 200,
-            args.repetitions,
-            noise=check_probability(args.noise or 0, "--noise"),
-            continuation=args.continuation,
-            payoffs=args.payoffs,
-            seed=args.seed,
-        )
+        tournament = _round_robin(args, players)
         if method == "replicator":
             shares = evolution.replicator(tournament.matrix, generations, rate=args.rate)
             what = "replicator dynamics on the round-robin payoffs"

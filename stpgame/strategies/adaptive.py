@@ -26,12 +26,15 @@ class TrustedPartners(Strategy):
 class Reinforcement(Strategy):
     """Learns the value of pooling and withholding from its results.
 
-    Each year both values move towards the payoff the move earned, or would
-    have earned (the "foregone" payoff the game reports), at ``learning_rate``;
+    Each year the value of the move taken moves towards the payoff it earned at
+    ``learning_rate``, and the value of the other move towards the payoff it
+    would have earned (the "foregone" payoff the game reports) at
+    ``learning_rate x foregone_weight`` (Camerer & Ho's delta: 0 is pure
+    reinforcement, 1 belief learning);
     the body takes the better-valued move, a random one with probability
     ``exploration``, and at first pools with probability ``initial_cooperation``.
-    Experience-weighted attraction learning with full weight on foregone
-    payoffs: Camerer & Ho (1999) Econometrica 67(4); Sutton & Barto (2018) ch. 2.
+    Experience-weighted attraction learning: Camerer & Ho (1999) Econometrica
+    67(4); Sutton & Barto (2018) ch. 2.
     """
 
     name, label = "reinforcement", "Learns from results"
@@ -41,7 +44,8 @@ class Reinforcement(Strategy):
     def decide(self, mem, idx, rng, cfg):
         q = mem.q[idx]
         coin = rng.random(len(idx)) < cfg.initial_cooperation
-        greedy = np.where(q[:, 1] == q[:, 0], coin, q[:, 1] > q[:, 0])
+        undecided = (q[:, 1] == q[:, 0]) | ~mem.q_ready[idx]
+        greedy = np.where(undecided, coin, q[:, 1] > q[:, 0])
         explore = rng.random(len(idx)) < cfg.exploration
         move = np.where(explore, rng.random(len(idx)) < 0.5, greedy)
         return np.where(mem.fresh[idx], coin, move)
@@ -49,9 +53,13 @@ class Reinforcement(Strategy):
     def learn(self, mem, idx, moves, payoffs, cfg):
         took = moves[idx].astype(int)
         rows = np.asarray(idx)
-        lr = cfg.learning_rate
-        mem.q[rows, took] += lr * (payoffs[idx] - mem.q[rows, took])
-        mem.q[rows, 1 - took] += lr * (mem.foregone[idx] - mem.q[rows, 1 - took])
+        got, missed = payoffs[idx], mem.foregone[idx]
+        new = ~mem.q_ready[rows]  # first experience sets both values outright
+        lr = np.where(new, 1.0, cfg.learning_rate)
+        imagined = np.where(new, 1.0, cfg.learning_rate * cfg.foregone_weight)
+        mem.q[rows, took] += lr * (got - mem.q[rows, took])
+        mem.q[rows, 1 - took] += imagined * (missed - mem.q[rows, 1 - took])
+        mem.q_ready[rows] = True
 
 
 class Imitation(Strategy):

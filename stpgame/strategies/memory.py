@@ -26,6 +26,7 @@ class StrategyConfig:
     imitation_rate: float = 0.5
     trust_threshold: float = 0.45
     initial_cooperation: float = 0.6
+    foregone_weight: float = 1.0
     generosity: float = 1 / 3
 
     @classmethod
@@ -36,6 +37,7 @@ class StrategyConfig:
             p["imitation_rate"],
             p["trust_threshold"],
             p["initial_cooperation"],
+            p["foregone_weight"],
         )
 
 
@@ -53,6 +55,7 @@ class Memory:
         self.foregone = np.zeros(n)  # payoff the other move would have earned (set by the game)
         self.triggered = np.zeros(n, bool)  # grim trigger has fired
         self.q = np.zeros((n, 2))  # learned value of [withhold, pool]
+        self.q_ready = np.zeros(n, bool)  # has learned values (after its first year)
         self.trust = np.full(n, 0.5)  # mean trust in partners (set by the model)
         self.peer_move = np.zeros(n, bool)  # a sampled peer's last move (set by the model)
         self.peer_payoff = np.full(n, -np.inf)
@@ -71,7 +74,10 @@ class Memory:
         self.round += 1
 
     def forget(self, mask: np.ndarray) -> None:
-        """A new leader: history, grudges and learned values are reset [004]."""
-        self.fresh |= mask
-        self.triggered &= ~mask
+        """A new leader starts without its predecessor's learned values [004].
+
+        Its history of moves stays (the organisation remembers what happened);
+        the game makes it withhold in its first year while it finds its feet.
+        """
         self.q[mask] = 0.0
+        self.q_ready &= ~mask
