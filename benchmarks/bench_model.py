@@ -12,19 +12,11 @@ Targets (issue 2): >= 5x pd_grid's rate, < 20 ms per England round, import < 1.5
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
 
-
-def best_of(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times)
+from _timing import best_of  # benchmarks/_timing.py: the script's folder is on sys.path
 
 
 def import_time(statement: str, repeats: int) -> float:

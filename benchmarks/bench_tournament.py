@@ -17,8 +17,8 @@ Timings are the best of ``--repeats`` runs (median in brackets).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+
+from _timing import best_of  # benchmarks/_timing.py: the script's folder is on sys.path
 
 STRATEGIES = [
     "always_cooperate",
@@ -32,15 +32,6 @@ STRATEGIES = [
     "trusted_partners",
     "reinforcement",
 ]
-
-
-def timed(fn, repeats: int) -> tuple[float, float]:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times)
 
 
 def main() -> None:
@@ -62,7 +53,7 @@ def main() -> None:
         f"{args.repetitions} repetitions = {matches} matches, {turns:,} turns"
     )
     for noise in (0.0, 0.05):
-        best, median = timed(
+        best, median = best_of(
             lambda n=noise: round_robin(STRATEGIES, args.turns, args.repetitions, noise=n, seed=1),
             args.repeats,
         )
@@ -78,13 +69,13 @@ def main() -> None:
             for a, b in pairs:
                 play_match(a, b, args.turns, seed=r)
 
-    best, median = timed(one_at_a_time, max(1, args.repeats // 2))
+    best, median = best_of(one_at_a_time, max(1, args.repeats // 2))
     print(
         f"  one match at a time:     {best:.3f} s ({median:.3f}) -> {matches / best:,.0f} matches/s"
     )
 
     players = ["always_defect", "always_cooperate", "tit_for_tat"]
-    best, median = timed(
+    best, median = best_of(
         lambda: stp_tournament(players, "fortress", 20, 2, seed=1), max(1, args.repeats // 2)
     )
     runs = len(players) * 4 * 2
