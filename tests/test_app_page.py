@@ -7,6 +7,7 @@ is patched as the Solara server does, so the app bar's buttons render too.
 from __future__ import annotations
 
 import io
+import os
 
 import ipyvuetify as v
 import pandas as pd
@@ -235,3 +236,41 @@ def _contexts(ctx):
     yield ctx
     for child in list(ctx.children.values()):
         yield from _contexts(child)
+
+
+SERVED_SETTINGS = """
+import json, re
+from solara.server import app, server
+app.ensure_apps_initialized()  # what `solara run` does at start-up: runs the app file
+html = server.read_root("")    # the first page it sends
+print(json.dumps(re.findall(r'"show_banner": *(true|false)', html)))
+"""
+
+
+@pytest.mark.parametrize(("app_file", "shown"), [("app.py", False), ("plain.py", True)])
+def test_the_solara_banner_is_off_from_the_first_page(tmp_path, app_file, shown):
+    """Solara's "This website runs on Solara" would cover the bottom-right chart's title.
+
+    ``plain.py``, a bare Solara app, shows that the check sees the banner when it is on.
+    """
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "plain.py").write_text(
+        "import solara\n\n\n@solara.component\ndef Page():\n    solara.Text('plain')\n"
+    )
+    path = root / app_file if app_file == "app.py" else tmp_path / app_file
+    env = {**os.environ, "SOLARA_APP": str(path), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    done = subprocess.run(
+        [sys.executable, "-c", SERVED_SETTINGS],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == [json.dumps(shown)]

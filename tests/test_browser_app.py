@@ -67,6 +67,8 @@ def test_page_loads_offline_with_charts(offline_page, app_server):
     assert any("Roboto" in f for f in loaded), f"text font not loaded locally: {loaded}"
     assert any("Material Design Icons" in f for f in loaded), f"icons not loaded: {loaded}"
     assert offline_page.outside_requests == []
+    # Solara's corner banner would sit over the bottom-right chart's title (stpgame.ui.style)
+    expect(offline_page.get_by_text("This website runs on")).to_have_count(0)
 
 
 def test_step_and_play_redraw_the_charts(offline_page, app_server):

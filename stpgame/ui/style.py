@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import solara
+import solara.server.settings
 from solara import v
 
 from stpgame.ui import texts
+
+
+def hide_solara_banner() -> None:
+    """Turn off Solara's "This website runs on Solara" line.
+
+    Solara pins it to the bottom-right corner of the window, over the title of the
+    bottom-right chart. Its own setting ``theme.show_banner`` (environment variable
+    ``SOLARA_THEME_SHOW_BANNER``) removes it; the server reads the setting for each
+    page it sends, and runs ``app.py`` (and so this module) before sending the first.
+    """
+    solara.server.settings.theme.show_banner = False
+
+
+hide_solara_banner()
 
 CSS = f"""
 .v-application {{ font-size: 18px; }}
