@@ -31,12 +31,7 @@ MODEL_OUTPUTS = (  # one row per year (STPModel.model_dataframe)
 MODEL_VALUES = MODEL_OUTPUTS[1:]
 """The model outputs without ``round``: the values an experiment can keep."""
 
-ORG_OUTPUTS = (  # one row per organisation per year (STPModel.org_dataframe)
-    "round",
-    "org_id",
-    "org_type",
-    "footprint",
-    "strategy",
+ORG_VALUES = (  # per organisation per year: what an experiment can average by type
     "pooled",
     "level",
     "contribution",
@@ -51,5 +46,7 @@ ORG_OUTPUTS = (  # one row per organisation per year (STPModel.org_dataframe)
     "sucker",
     "forced_cut",
     "trust",
-    "rating",
 )
+
+ORG_OUTPUTS = ("round", "org_id", "org_type", "footprint", "strategy", *ORG_VALUES, "rating")
+"""One row per organisation per year (STPModel.org_dataframe)."""

@@ -38,15 +38,20 @@ def check_strategies(names: object, param: str = "strategies", minimum: int = 1)
     return out
 
 
-def check_probability(value: object, param: str) -> float:
-    """A number in [0, 1] (command-line text accepted)."""
-    allowed = "a number in [0, 1]"
+def _number(value: object, param: str, allowed: str) -> float:
+    """A number from Python or command-line text; booleans and text that is no number refused."""
     if isinstance(value, bool):
         raise ParameterError(param, allowed, value)
     try:
-        x = float(value.strip() if isinstance(value, str) else value)
+        return float(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError):
         raise ParameterError(param, allowed, value, "not a number") from None
+
+
+def check_probability(value: object, param: str) -> float:
+    """A number in [0, 1] (command-line text accepted)."""
+    allowed = "a number in [0, 1]"
+    x = _number(value, param, allowed)
     if not (math.isfinite(x) and 0.0 <= x <= 1.0):
         raise ParameterError(param, allowed, value)
     return x
@@ -55,12 +60,7 @@ def check_probability(value: object, param: str) -> float:
 def check_count(value: object, param: str, limit: int, low: int = 1) -> int:
     """A whole number in [low, limit] (command-line text accepted)."""
     allowed = f"a whole number in [{low}, {limit}]"
-    if isinstance(value, bool):
-        raise ParameterError(param, allowed, value)
-    try:
-        x = float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
-        raise ParameterError(param, allowed, value, "not a number") from None
+    x = _number(value, param, allowed)
     if not math.isfinite(x) or x != int(x) or not low <= x <= limit:
         raise ParameterError(param, allowed, value)
     return int(x)
@@ -69,12 +69,7 @@ def check_count(value: object, param: str, limit: int, low: int = 1) -> int:
 def check_positive(value: object, param: str, limit: float = 1e6) -> float:
     """A finite number in (0, limit]."""
     allowed = f"a number in (0, {limit:g}]"
-    if isinstance(value, bool):
-        raise ParameterError(param, allowed, value)
-    try:
-        x = float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
-        raise ParameterError(param, allowed, value, "not a number") from None
+    x = _number(value, param, allowed)
     if not (math.isfinite(x) and 0 < x <= limit):
         raise ParameterError(param, allowed, value)
     return x

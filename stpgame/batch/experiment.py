@@ -19,7 +19,7 @@ from pathlib import Path
 
 from stpgame.batch import sampling
 from stpgame.batch.seeds import run_seed
-from stpgame.outputs import MODEL_VALUES
+from stpgame.outputs import MODEL_VALUES, ORG_VALUES
 from stpgame.params import BY_NAME, ParameterError, validate
 
 MAX_ROUNDS = 10_000
@@ -28,22 +28,7 @@ MAX_RUNS = 10_000_000
 MAX_SAMPLES = 1_000_000
 MODEL_COLUMNS = MODEL_VALUES
 
-ORG_COLUMNS = (
-    "pooled",
-    "level",
-    "contribution",
-    "savings",
-    "cut",
-    "penalty",
-    "bailout",
-    "balance",
-    "cumulative_balance",
-    "score",
-    "payoff",
-    "sucker",
-    "forced_cut",
-    "trust",
-)
+ORG_COLUMNS = ORG_VALUES
 """Organisation-level columns that can be kept as a mean per organisation type."""
 
 RUN_COLUMNS = ("run", "condition", "replication", "seed")
