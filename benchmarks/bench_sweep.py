@@ -88,7 +88,7 @@ def main() -> None:
 
     import pandas as pd
 
-    import stpgame.model  # noqa: F401  (the 1-worker case then pays no import inside the clock)
+    import stpgame.core.model  # noqa: F401  (the 1-worker case then pays no import inside the clock)
 
     load = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="bench_sweep."))

@@ -17,15 +17,15 @@ __all__ = ["STPModel", "ParameterError", "scenarios", "__version__"]
 
 def __getattr__(name: str):
     if name == "STPModel":
-        from stpgame.model import STPModel
+        from stpgame.core.model import STPModel
 
         return STPModel
     if name == "ParameterError":
-        from stpgame.params import ParameterError
+        from stpgame.core.params import ParameterError
 
         return ParameterError
     if name == "scenarios":
         import importlib
 
-        return importlib.import_module("stpgame.scenarios")
+        return importlib.import_module("stpgame.core.scenarios")
     raise AttributeError(name)

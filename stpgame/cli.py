@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from stpgame.params import ParameterError
+    from stpgame.core.params import ParameterError
 
     parser = build_parser()
     args = parser.parse_args(argv)

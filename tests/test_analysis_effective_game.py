@@ -17,7 +17,7 @@ from stpgame.analysis.effective_game import (
     stage_game_from,
 )
 from stpgame.analysis.stage_game import analyse_game, classify
-from stpgame.params import ORG_TYPES, ParameterError
+from stpgame.core.params import ORG_TYPES, ParameterError
 
 
 @pytest.fixture(scope="module")

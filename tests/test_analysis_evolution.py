@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from stpgame.analysis.evolution import imitation_step, moran, replicator, stp_imitation
 from stpgame.analysis.stage_game import StageGame, equilibria
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 
 def one_shot(game: StageGame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from stpgame.analysis.stage_game import (
     price_of_anarchy,
     tft_threshold,
 )
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 payoff = st.integers(-20, 20)
 games = st.tuples(payoff, payoff, payoff, payoff).map(lambda t: StageGame(*t))

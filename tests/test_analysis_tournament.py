@@ -8,7 +8,7 @@ import pytest
 
 from stpgame.analysis.match import play_match
 from stpgame.analysis.tournament import round_robin, stp_tournament
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 SMALL = {"structure": "simple", "n_footprints": 2}
 

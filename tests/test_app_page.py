@@ -16,7 +16,7 @@ import solara
 from reacton import patch_display
 from reacton.find import finder
 
-from stpgame import scenarios
+from stpgame.core import scenarios
 from stpgame.ui import controls, export, texts
 from stpgame.ui.page import Page
 

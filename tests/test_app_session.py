@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from stpgame import STPModel, scenarios
-from stpgame.params import BY_NAME, ParameterError
+from stpgame.core.params import BY_NAME, ParameterError
 from stpgame.ui import charts, echarts, export, network_view, rules, texts
 from stpgame.ui.session import MAX_ROUNDS, Session, org_labels
 

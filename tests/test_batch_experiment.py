@@ -12,7 +12,7 @@ import pytest
 from stpgame.batch.experiment import ExperimentError, load_experiment
 from stpgame.batch.seeds import run_seed
 from stpgame.cli import main
-from stpgame.params import BY_NAME, validate
+from stpgame.core.params import BY_NAME, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "experiments").glob("*.toml"))

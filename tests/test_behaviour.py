@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from stpgame import STPModel
-from stpgame.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES
 
 SEEDS = range(6)
 

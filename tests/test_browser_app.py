@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from stpgame import scenarios
+from stpgame.core import scenarios
 
 pytestmark = pytest.mark.browser
 

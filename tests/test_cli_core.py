@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from stpgame.cli import main
-from stpgame.scenarios import names
+from stpgame.core.scenarios import names
 
 
 def test_scenarios_lists_every_preset(capsys):
@@ -115,13 +115,13 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path, capsys, a
 @pytest.fixture
 def model_must_not_run(monkeypatch):
     """Fail the test if the model is built: a refused --out must be refused before the work."""
-    import stpgame.model
+    import stpgame.core.model
 
     def never(*args, **kwargs):
         raise AssertionError("the model was built before --out was checked")
 
-    monkeypatch.setattr(stpgame.model.STPModel, "from_scenario", never)
-    monkeypatch.setattr(stpgame.model.STPModel, "__init__", never)
+    monkeypatch.setattr(stpgame.core.model.STPModel, "from_scenario", never)
+    monkeypatch.setattr(stpgame.core.model.STPModel, "__init__", never)
 
 
 def _refused_out(kind: str, tmp_path: Path) -> tuple[str, str]:
@@ -166,7 +166,7 @@ def test_run_failing_to_write_exits_2_and_leaves_nothing(tmp_path, capsys, monke
 
 
 def test_write_run_checks_its_target_too(tmp_path):
-    from stpgame.output import write_run
+    from stpgame.results_files import write_run
 
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(FileExistsError, match="holds other files"):

@@ -57,7 +57,7 @@ def test_the_docs_show_commands():
 
 @pytest.mark.parametrize(("doc", "args"), COMMANDS, ids=[f"{d}: {a}" for d, a in COMMANDS])
 def test_documented_command_parses_and_names_what_exists(doc, args):
-    from stpgame import scenarios
+    from stpgame.core import scenarios
     from stpgame.strategies import REGISTRY
 
     try:
@@ -85,8 +85,8 @@ def test_tiny_experiment_names_the_readme_example_correctly():
 
 
 def test_simple_vs_complex_text_matches_the_footprints():
-    from stpgame import scenarios
-    from stpgame.structure import COMPLEX, SIMPLE
+    from stpgame.core import scenarios
+    from stpgame.core.structure import COMPLEX, SIMPLE
 
     assert SIMPLE[0] == {"acute": 1, "community": 1, "ccg": 1, "council": 1}
     s = scenarios.get("simple_vs_complex")

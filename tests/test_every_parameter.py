@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from stpgame import STPModel
-from stpgame.params import PARAMS
+from stpgame.core.params import PARAMS
 
 # Some rules only act when another one is switched on.
 CONTEXT = {

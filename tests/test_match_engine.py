@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from stpgame.analysis.match import play_match, play_matches
 from stpgame.analysis.stage_game import StageGame
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 from stpgame.strategies import REGISTRY
 
 names = st.sampled_from(sorted(REGISTRY))

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from stpgame import STPModel
-from stpgame.agents import Organisation
-from stpgame.model import MODEL_OUTPUTS
-from stpgame.params import ParameterError
+from stpgame.core.agents import Organisation
+from stpgame.core.model import MODEL_OUTPUTS
+from stpgame.core.params import ParameterError
 
 
 def test_outputs_have_the_promised_columns():
@@ -114,7 +114,7 @@ def test_network_of_one_footprint():
 
 
 def test_ratings_follow_the_segments():
-    from stpgame.regulation import RATINGS, rating
+    from stpgame.core.regulation import RATINGS, rating
 
     scores = np.array([0.02, 0.0, -0.005, -0.01, -0.02, -0.2])
     assert [RATINGS[k][0] for k in rating(scores)] == ["1", "1", "2", "2", "3", "4"]

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stpgame import STPModel
-from stpgame.params import PARAMS
+from stpgame.core.params import PARAMS
 
 NUMERIC = [
     p

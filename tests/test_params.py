@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from stpgame.params import BY_NAME, DEFAULTS, PARAMS, ParameterError, check_seed, validate
+from stpgame.core.params import BY_NAME, DEFAULTS, PARAMS, ParameterError, check_seed, validate
 
 
 def test_every_parameter_has_unit_range_default_and_source():

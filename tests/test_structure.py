@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from stpgame.params import ORG_TYPES
-from stpgame.structure import ENGLAND_COUNTS, build
+from stpgame.core.params import ORG_TYPES
+from stpgame.core.structure import ENGLAND_COUNTS, build
 
 
 def test_england_has_44_footprints_and_the_real_counts():

@@ -30,9 +30,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stpgame import regulation
 from stpgame.analysis.stage_game import StageGame
-from stpgame.params import ORG_TYPES, ParameterError
+from stpgame.core import regulation
+from stpgame.core.params import ORG_TYPES, ParameterError
 
 
 def effective_parameters(model, orgs=None) -> dict[str, float]:

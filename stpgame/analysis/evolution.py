@@ -31,7 +31,7 @@ import pandas as pd
 
 from stpgame.analysis.inputs import check_count, check_positive, check_probability
 from stpgame.analysis.tournament import check_org_types, seeds_for
-from stpgame.params import ORG_TYPES, ParameterError, check_seed
+from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
 
 MAX_GENERATIONS = 100_000
 
@@ -160,7 +160,7 @@ def stp_imitation(
     (its payoff is unknown that generation); an extinct one stays extinct.
     """
     from stpgame.analysis.inputs import check_strategies
-    from stpgame.model import STPModel
+    from stpgame.core.model import STPModel
 
     names = check_strategies(players, "strategies")
     generations = check_count(generations, "generations", 10_000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 
 def strategy_names() -> tuple[str, ...]:

@@ -33,9 +33,9 @@ import numpy as np
 from stpgame import strategies
 from stpgame.analysis.inputs import check_count, check_probability, check_strategy
 from stpgame.analysis.stage_game import AXELROD_PAYOFFS, StageGame, gtft_generosity
-from stpgame.network import TRUST_LEVELS, Relationships
-from stpgame.params import ParameterError, check_seed, validate
-from stpgame.structure import Structure
+from stpgame.core.network import TRUST_LEVELS, Relationships
+from stpgame.core.params import ParameterError, check_seed, validate
+from stpgame.core.structure import Structure
 
 MAX_TURNS = 100_000
 INITIAL_TRUST = TRUST_LEVELS["reasonable"]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from stpgame.analysis.inputs import check_count, check_positive, check_probability
-from stpgame.params import check_seed
+from stpgame.core.params import check_seed
 
 
 def public_goods_game(

@@ -21,7 +21,7 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, field
 
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 KINDS = ("prisoner's dilemma", "stag hunt", "chicken", "harmony", "deadlock", "other")
 

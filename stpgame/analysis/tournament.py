@@ -27,7 +27,7 @@ import pandas as pd
 from stpgame.analysis.inputs import check_count, check_probability, check_strategies
 from stpgame.analysis.match import MAX_TURNS, check_game, play_matches
 from stpgame.analysis.stage_game import AXELROD_PAYOFFS, StageGame
-from stpgame.params import ORG_TYPES, ParameterError, check_seed
+from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
 
 MAX_REPETITIONS = 10_000
 
@@ -168,7 +168,7 @@ def stp_tournament(
     bodies' payoff, regulatory score and cooperation rate and the system's
     collective welfare (£m per year).
     """
-    from stpgame.model import STPModel
+    from stpgame.core.model import STPModel
 
     players = check_strategies(players, "strategies")
     rounds = check_count(rounds, "rounds", 1000)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from stpgame.batch import sampling
 from stpgame.batch.seeds import run_seed
-from stpgame.outputs import MODEL_VALUES, ORG_VALUES
-from stpgame.params import BY_NAME, ParameterError, validate
+from stpgame.core.outputs import MODEL_VALUES, ORG_VALUES
+from stpgame.core.params import BY_NAME, ParameterError, validate
 
 MAX_ROUNDS = 10_000
 MAX_REPLICATIONS = 100_000
@@ -126,7 +126,7 @@ class Experiment:
 
     def output_columns(self) -> tuple[str, ...]:
         """Columns every run reports per round (after ``round``)."""
-        from stpgame.params import ORG_TYPES
+        from stpgame.core.params import ORG_TYPES
 
         return self.model_outputs + tuple(f"{c}_{t}" for c in self.by_type for t in ORG_TYPES)
 
@@ -340,7 +340,7 @@ class _Reader:
     def scenario(self, name: object) -> tuple[str | None, dict | None]:
         if name is None:
             return None, None
-        from stpgame import scenarios
+        from stpgame.core import scenarios
 
         if not isinstance(name, str) or name not in scenarios.names():
             raise self.fail("experiment.scenario", "one of " + ", ".join(scenarios.names()), name)

@@ -107,7 +107,7 @@ def panel_labels(name: str, statistic: str | None = None) -> tuple[str, str]:
 
 
 def param_label(name: str) -> str:
-    from stpgame.params import BY_NAME
+    from stpgame.core.params import BY_NAME
 
     p = BY_NAME.get(name)
     unit = p.unit if p is not None and p.unit not in ("", "-") else ""

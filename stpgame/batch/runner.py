@@ -55,8 +55,8 @@ def simulate(job: Job, run: int, seed: int, overrides: dict):
     """Play one run and return its kept outputs, one row per round."""
     import pandas as pd
 
-    from stpgame.model import STPModel
-    from stpgame.params import ORG_TYPES
+    from stpgame.core.model import STPModel
+    from stpgame.core.params import ORG_TYPES
 
     model = STPModel(seed=seed, scenario=job.scenario, **overrides).run(job.rounds)
     table = model.model_dataframe()[["round", *job.model_outputs]]
@@ -135,7 +135,7 @@ def _quiet_worker() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
-    import stpgame.model  # noqa: F401
+    import stpgame.core.model  # noqa: F401
 
 
 def _exit_with(sentinel) -> None:

@@ -99,7 +99,7 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
     if not out.is_dir():
-        from stpgame.output import check_writable
+        from stpgame.results_files import check_writable
 
         check_writable(out)
         return

@@ -45,7 +45,7 @@ def load(out: str | Path):
 
 
 def kept_outputs(manifest: dict) -> list[str]:
-    from stpgame.params import ORG_TYPES
+    from stpgame.core.params import ORG_TYPES
 
     exp = manifest["experiment"]
     return list(exp["model_outputs"]) + [f"{c}_{t}" for c in exp["by_type"] for t in ORG_TYPES]

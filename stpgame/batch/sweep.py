@@ -109,10 +109,10 @@ def _progress(exp: Experiment, initial: int, quiet: bool):
 
 def manifest(exp: Experiment, engine: dict, timings: dict, command: str) -> dict:
     """Everything needed to reproduce the sweep: file, seeds, versions, commit, platform."""
-    from stpgame import scenarios
     from stpgame.batch.seeds import RULE, run_seeds
-    from stpgame.output import environment
-    from stpgame.params import validate
+    from stpgame.core import scenarios
+    from stpgame.core.params import validate
+    from stpgame.results_files import environment
 
     base = validate(scenarios.get(exp.scenario).params) if exp.scenario else None
     return {

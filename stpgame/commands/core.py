@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 
 def parse_settings(pairs: list[str] | None) -> dict[str, str]:
@@ -43,7 +43,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_scenarios(args) -> int:
-    from stpgame import scenarios
+    from stpgame.core import scenarios
 
     items = scenarios.all_scenarios()
     if args.json:
@@ -69,7 +69,7 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_params(args) -> int:
-    from stpgame.params import describe
+    from stpgame.core.params import describe
 
     rows = describe()
     if args.json:
@@ -137,9 +137,9 @@ RUN_TABLES = ("model", "agents")
 
 def cmd_run(args) -> int:
     from stpgame.analysis.inputs import check_count
-    from stpgame.model import STPModel
-    from stpgame.output import check_target, environment, run_files, write_run
-    from stpgame.params import check_seed
+    from stpgame.core.model import STPModel
+    from stpgame.core.params import check_seed
+    from stpgame.results_files import check_target, environment, run_files, write_run
 
     rounds = check_count(args.rounds, "--rounds", 10_000)
     seed = check_seed(args.seed)

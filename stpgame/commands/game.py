@@ -13,7 +13,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from stpgame.params import ParameterError
+from stpgame.core.params import ParameterError
 
 STRATEGY_HELP = "strategy names (see `stpgame strategies`)"
 
@@ -128,7 +128,7 @@ def _stp_inputs(args) -> dict:
     if args.org_types:
         types = [t.strip() for t in args.org_types.split(",")]
     from stpgame.analysis.tournament import check_org_types
-    from stpgame.params import ORG_TYPES
+    from stpgame.core.params import ORG_TYPES
 
     try:
         types = check_org_types(types if types is not None else list(ORG_TYPES))
@@ -160,7 +160,7 @@ def check_csv_path(path: str) -> Path:
         raise ParameterError("--csv", "a file path (not a folder)", path)
     if not target.parent.is_dir():
         raise ParameterError("--csv", "a file in an existing folder", path, "no such folder")
-    from stpgame.output import check_writable
+    from stpgame.results_files import check_writable
 
     check_writable(target, "--csv")
     return target
@@ -168,7 +168,7 @@ def check_csv_path(path: str) -> Path:
 
 def write_csv(df, path: str) -> Path:
     """Write ``df`` to ``path`` atomically: a temporary file beside it, then os.replace."""
-    from stpgame.output import cannot_write
+    from stpgame.results_files import cannot_write
 
     target = check_csv_path(path)
     try:
@@ -220,8 +220,8 @@ def cmd_analyse(args) -> int:
         stage_game_from,
     )
     from stpgame.analysis.inputs import check_count
-    from stpgame.model import STPModel
-    from stpgame.params import check_seed
+    from stpgame.core.model import STPModel
+    from stpgame.core.params import check_seed
 
     seed = check_seed(args.seed)
     rounds = check_count(args.rounds, "--rounds", 10_000, low=0)
@@ -246,7 +246,7 @@ def cmd_analyse(args) -> int:
         }
         print(json.dumps(report, indent=2))
         return 0
-    from stpgame import scenarios
+    from stpgame.core import scenarios
 
     print(f"Effective game of '{args.scenario}' ({scenarios.get(args.scenario).title}), ", end="")
     print(f"year {e['year']}, seed {seed}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stpgame.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES
 from stpgame.ui import texts
 from stpgame.ui.history import History
 

@@ -1,6 +1,6 @@
 """Sidebar controls: scenario preset, Play / Step / Reset and speed, the rules, strategies, seed.
 
-Slider ranges and help come from ``stpgame.params`` through ``rules.Rule``;
+Slider ranges and help come from ``stpgame.core.params`` through ``rules.Rule``;
 every change goes through the Session, which validates it and starts the run
 again. The Play loop runs in a thread of this tab (``use_thread``) that plays
 one year, redraws, and waits for the chosen speed; it is cancelled by a flag,
@@ -15,8 +15,8 @@ import time
 import solara
 from solara import v
 
-from stpgame import scenarios
-from stpgame.params import ORG_TYPES
+from stpgame.core import scenarios
+from stpgame.core.params import ORG_TYPES
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import solara
 
-from stpgame import scenarios
+from stpgame.core import scenarios
 from stpgame.ui import texts
 from stpgame.ui.rules import MAIN_RULES, MORE_RULES
 from stpgame.ui.state import TabState

@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 
-from stpgame.output import environment
+from stpgame.results_files import environment
 from stpgame.ui import charts, figures, texts
 from stpgame.ui.network_view import footprint_view
 from stpgame.ui.session import SIDES, Session

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from stpgame import regulation
-from stpgame.outputs import MODEL_OUTPUTS
-from stpgame.params import ORG_TYPES
+from stpgame.core import regulation
+from stpgame.core.outputs import MODEL_OUTPUTS
+from stpgame.core.params import ORG_TYPES
 
 
 class History:

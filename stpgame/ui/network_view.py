@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stpgame.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES
 from stpgame.ui import texts
 
 SYMBOLS = {"acute": "circle", "community": "roundRect", "ccg": "triangle", "council": "diamond"}
@@ -85,7 +85,7 @@ def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray)
     """The view of ``footprint`` (index) in ``model``; ``pooled`` is this year's action per org."""
     s = model.structure
     if not 0 <= footprint < s.n_footprints:
-        from stpgame.params import ParameterError
+        from stpgame.core.params import ParameterError
 
         raise ParameterError("footprint", f"0 to {s.n_footprints - 1}", footprint)
     members = np.flatnonzero(s.footprint == footprint)

@@ -12,7 +12,7 @@ import numpy as np
 import solara
 from solara import v
 
-from stpgame import regulation
+from stpgame.core import regulation
 from stpgame.ui import charts
 from stpgame.ui.overview import BigNumber, ChartView
 from stpgame.ui.state import TabState, money, percent, pounds

@@ -1,6 +1,6 @@
 """Which model parameters the page lets people move, named in the room's language.
 
-Ranges, defaults, help text and sources all come from ``stpgame.params`` (one
+Ranges, defaults, help text and sources all come from ``stpgame.core.params`` (one
 table for the API, the CLI and the browser); this module only adds the label a
 workshop room understands, how to show the value, and the slider step.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stpgame import strategies
-from stpgame.params import BY_NAME, ORG_TYPES, Param, ParameterError
+from stpgame.core.params import BY_NAME, ORG_TYPES, Param, ParameterError
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stpgame import regulation, scenarios
-from stpgame.model import STPModel
-from stpgame.params import ORG_TYPES, ParameterError, check_seed, validate
+from stpgame.core import regulation, scenarios
+from stpgame.core.model import STPModel
+from stpgame.core.params import ORG_TYPES, ParameterError, check_seed, validate
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.history import History

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mesa
 
-from stpgame.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES
 
 
 class Organisation(mesa.Agent):

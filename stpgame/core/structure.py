@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stpgame.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES
 
 # Mean yearly budget per organisation, £m (calibration §2):
 # acute + community ≈ provider income £76bn over 235 trusts; CCGs £73.4bn / 207;

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from stpgame.params import ParameterError, validate
+from stpgame.core.params import ParameterError, validate
 
 HERE = Path(__file__).parent
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from stpgame import regulation
-from stpgame.params import ORG_TYPES, SAVINGS_SHARES
-from stpgame.structure import Structure
+from stpgame.core import regulation
+from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES
+from stpgame.core.structure import Structure
 
 ACUTE, COMMUNITY, CCG, COUNCIL = range(4)
 # England 2016/17: 5.8m emergency admissions, 2.3m delayed-transfer bed days

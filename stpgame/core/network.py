@@ -21,8 +21,8 @@ from functools import cache
 import networkx as nx
 import numpy as np
 
-from stpgame.params import ORG_TYPES
-from stpgame.structure import Structure
+from stpgame.core.params import ORG_TYPES
+from stpgame.core.structure import Structure
 
 TRUST_LEVELS = {"limited": 0.2, "reasonable": 0.5, "very strong": 0.8}
 NHS_COUNCIL_MIX = (0.25, 0.54, 0.21)  # [002]

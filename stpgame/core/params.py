@@ -14,20 +14,13 @@ import math
 import numbers
 from dataclasses import dataclass, field
 
+from stpgame.errors import ParameterError
+
 ORG_TYPES = ("acute", "community", "ccg", "council")
 """Organisation types, in the fixed order used by every array in the model."""
 
 NHS_TYPES = ("acute", "community", "ccg")
 STRUCTURES = ("england", "simple", "complex", "mixed")
-
-
-class ParameterError(ValueError):
-    """A bad input: names the parameter, what is allowed and the value given."""
-
-    def __init__(self, name: str, allowed: str, value: object, note: str = ""):
-        self.name, self.allowed, self.value = name, allowed, value
-        text = f"parameter '{name}': allowed {allowed}; got {value!r}"
-        super().__init__(f"{text} ({note})" if note else text)
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from stpgame import regulation, scenarios, strategies
-from stpgame.agents import Organisation
-from stpgame.economy import Economy, Round
-from stpgame.network import Relationships
-from stpgame.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
-from stpgame.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
-from stpgame.structure import MEAN_BUDGET, build
+from stpgame import strategies
+from stpgame.core import regulation, scenarios
+from stpgame.core.agents import Organisation
+from stpgame.core.economy import Economy, Round
+from stpgame.core.network import Relationships
+from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
+from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
+from stpgame.core.structure import MEAN_BUDGET, build
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
 

@@ -1,0 +1,41 @@
+"""The library's errors: what went wrong, as fields a caller can act on.
+
+The library raises these and never imports the command line; the command line (stpgame.cli)
+maps them to a one-line message naming its own flag and exit status 2, and the app shows
+them beside the control they belong to.
+"""
+
+from __future__ import annotations
+
+
+class StpgameError(Exception):
+    """Base of every error stpgame raises on purpose (bad input, unusable files)."""
+
+
+class ParameterError(StpgameError, ValueError):
+    """A bad input: the parameter, what is allowed and the value given (plus an optional note).
+
+    ``name`` is the library's own name for the input (``system_weight``, ``statistic``,
+    ``out``); the command line shows it as its flag where the two differ.
+    """
+
+    def __init__(self, name: str, allowed: str, value: object, note: str = ""):
+        self.name, self.allowed, self.value, self.note = name, allowed, value, note
+        text = f"parameter '{name}': allowed {allowed}; got {value!r}"
+        super().__init__(f"{text} ({note})" if note else text)
+
+
+class ResultsError(StpgameError):
+    """A results folder or file that cannot be used: its path, the problem, what to do."""
+
+    def __init__(self, path: object, problem: str, hint: str = ""):
+        self.path, self.problem, self.hint = path, problem, hint
+        super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
+
+
+class ConflictError(StpgameError):
+    """Inputs that are each valid but cannot be used together (``what`` says which)."""
+
+    def __init__(self, what: str, reason: str):
+        self.what, self.reason = what, reason
+        super().__init__(f"{what}: {reason}")
