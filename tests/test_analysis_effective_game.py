@@ -37,7 +37,7 @@ def test_fortress_is_a_prisoners_dilemma(fortress):
 def test_system_control_total_is_a_harmony_game():
     """Judged on the shared control total (w = 1) pooling is dominant: no dilemma [003]."""
     model = STPModel.from_scenario("system_control_total", seed=3)
-    assert model.params["system_weight"] == 1.0
+    assert model.params.system_weight == 1.0
     game = effective_game(model)
     assert classify(game) == "harmony"
     assert [e.label for e in analyse_game(game).equilibria] == ["both pool"]

@@ -52,7 +52,7 @@ def test_choosing_a_preset_resets_to_year_zero_with_its_rules(simple):
     simple.choose_scenario("fortress")
     assert simple.round == 0
     assert simple.player is None
-    assert simple.a.model.params["structure"] == "england"
+    assert simple.a.model.params.structure == "england"
     assert simple.params("A")["system_weight"] == scenarios.get("fortress").params["system_weight"]
 
 
@@ -75,8 +75,8 @@ def test_set_rule_validates_and_restarts(simple):
     simple.step(2)
     simple.set_rule("A", "savings_lag", 4)
     assert simple.round == 0
-    assert simple.a.model.params["savings_lag"] == 4
-    assert simple.b.model.params["savings_lag"] != 4 or simple.base_params()["savings_lag"] == 4
+    assert simple.a.model.params.savings_lag == 4
+    assert simple.b.model.params.savings_lag != 4 or simple.base_params()["savings_lag"] == 4
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_bad_choices_and_rounds_are_refused():
 
 def test_scenario_overrides_beat_the_preset():
     m = STPModel.from_scenario("fortress", seed=1, system_weight=0.7)
-    assert m.params["system_weight"] == 0.7 and m.params["structure"] == "england"
+    assert m.params.system_weight == 0.7 and m.params.structure == "england"
 
 
 def test_network_carries_trust_within_footprints_only():

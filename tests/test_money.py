@@ -61,9 +61,9 @@ def check_round(m: STPModel) -> None:
     has_nhs = np.bincount(m.structure.footprint, e.is_nhs, e.n_fp) > 0
     assert has_nhs.all()
     np.testing.assert_allclose(
-        r.shifted.sum(), m.params["cost_shift_rate"] * r.cut.sum(), rtol=1e-9, atol=1e-9
+        r.shifted.sum(), m.params.cost_shift_rate * r.cut.sum(), rtol=1e-9, atol=1e-9
     )
-    if m.params["council_balanced_budget"]:
+    if m.params.council_balanced_budget:
         assert (r.balance[e.is_council] >= -1e-9).all()
     for arr in (
         r.balance,

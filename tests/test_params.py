@@ -55,9 +55,9 @@ def test_contradictory_settings_are_refused():
 
 def test_command_line_strings_are_converted():
     p = validate({"system_weight": "0.25", "savings_lag": "3", "council_balanced_budget": "false"})
-    assert p["system_weight"] == 0.25 and p["savings_lag"] == 3
-    assert p["council_balanced_budget"] is False
-    assert validate({"strategy_acute": "tit_for_tat:1,imitation:3"})["strategy_acute"] == (
+    assert p.system_weight == 0.25 and p.savings_lag == 3
+    assert p.council_balanced_budget is False
+    assert validate({"strategy_acute": "tit_for_tat:1,imitation:3"}).strategy_acute == (
         "tit_for_tat:0.25,imitation:0.75"
     )
 

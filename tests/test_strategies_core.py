@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from stpgame.strategies import REGISTRY, Memory, StrategyConfig, get, mix_items, parse_mix
+from stpgame.core.params import Params
+from stpgame.strategies import REGISTRY, Memory, get, mix_items, parse_mix
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
@@ -12,13 +13,13 @@ def test_each_strategy_cites_its_source_and_decides_for_a_population(name):
     assert cls.name == name and cls.source and cls.__doc__ and cls.label
     assert {"memory_depth", "stochastic"} <= set(cls.classifier)
     mem = Memory(50)
-    moves = get(name).decide(mem, np.arange(50), np.random.default_rng(0), StrategyConfig())
+    moves = get(name).decide(mem, np.arange(50), np.random.default_rng(0), Params())
     assert moves.dtype == bool and moves.shape == (50,)
 
 
 def play(name, partner_moves, cfg=None):
     """One player against a scripted partner; returns its moves."""
-    cfg = cfg or StrategyConfig()
+    cfg = cfg or Params()
     s, mem, rng, out = get(name), Memory(1), np.random.default_rng(0), []
     idx = np.arange(1)
     for theirs in partner_moves:
@@ -44,7 +45,7 @@ def test_reciprocal_rules_against_a_script():
 def test_a_new_leader_forgets_learned_values_but_not_history():
     """[004]: a new leader does not inherit what its predecessor learned."""
     s, mem = get("reinforcement"), Memory(1)
-    idx, cfg = np.arange(1), StrategyConfig()
+    idx, cfg = np.arange(1), Params()
     mem.record(np.array([C]), np.array([1.0]), np.array([0.5]))
     mem.foregone = np.array([0.2])
     s.learn(mem, idx, np.array([C]), np.array([0.5]), cfg)

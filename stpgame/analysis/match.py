@@ -34,7 +34,7 @@ from stpgame import strategies
 from stpgame.analysis.inputs import check_count, check_probability, check_strategy
 from stpgame.analysis.stage_game import AXELROD_PAYOFFS, StageGame, gtft_generosity
 from stpgame.core.network import TRUST_LEVELS, Relationships
-from stpgame.core.params import ParameterError, check_seed, validate
+from stpgame.core.params import ParameterError, Params, check_seed, validate
 from stpgame.core.structure import Structure
 
 MAX_TURNS = 100_000
@@ -128,12 +128,12 @@ def play_matches(
     rng: np.random.Generator,
     noise: float = 0.0,
     continuation: float | None = None,
-    params: dict | None = None,
+    params: dict | Params | None = None,
     initial_trust: float = INITIAL_TRUST,
 ) -> Batch:
     """Play every pair's match side by side; inputs are assumed checked (see ``play_match``)."""
     m = len(pairs)
-    p = validate(params or {})
+    p = params if isinstance(params, Params) else validate(params or {})
     if continuation is None or continuation >= 1.0:
         lengths = np.full(m, turns)
     else:
@@ -143,24 +143,23 @@ def play_matches(
     names = np.array([name for pair in pairs for name in pair], dtype=object)
     groups = [(nm, np.flatnonzero(names == nm)) for nm in sorted(set(names))]
     players = {nm: strategies.get(nm) for nm, _ in groups}
-    cfg = strategies.StrategyConfig.from_params(p)
     generosity = gtft_generosity(game)
-    if generosity is not None:
-        cfg.generosity = generosity
+    cfg = p if generosity is None else p.replace(generosity=generosity)
 
     n = 2 * m
     opp = np.arange(n) ^ 1
     mem = strategies.Memory(n)
     # Trust is only read by trusted_partners: build the relationships when one plays.
     rel = _pair_relationships(m) if "trusted_partners" in players else None
-    trust = np.full(m, float(initial_trust))
+    if rel is not None:
+        rel.trust = np.full(m, float(initial_trust))
     # table[own move, other's move] with True = cooperate
     table = np.array([[game.P, game.T], [game.S, game.R]])
     moves_out = np.zeros((horizon, n), bool)
     pay_out = np.zeros((horizon, n))
     for t in range(horizon):
         if rel is not None:
-            mem.trust = rel.mean_trust(trust)
+            mem.trust = rel.mean_trust()
         mem.peer_move = mem.own_last[opp]
         mem.peer_payoff = mem.payoff_last[opp]
         moves = np.zeros(n, bool)
@@ -175,7 +174,7 @@ def play_matches(
         for nm, idx in groups:
             players[nm].learn(mem, idx, moves, payoffs, cfg)
         if rel is not None:
-            trust = rel.update(moves, p["trust_gain"], p["trust_loss"], 0.0, trust)
+            rel.update(moves, p.trust_gain, p.trust_loss, p.trust_decay, 0.0)
         moves_out[t], pay_out[t] = moves, payoffs
     shape = (horizon, m, 2)
     return Batch(
@@ -206,7 +205,7 @@ def play_match(
     noise: float = 0.0,
     payoffs: StageGame | tuple | str = AXELROD_PAYOFFS,
     seed: int | None = None,
-    params: dict | None = None,
+    params: dict | Params | None = None,
     initial_trust: float = INITIAL_TRUST,
 ) -> MatchResult:
     """Play one iterated match between strategies ``a`` and ``b``.

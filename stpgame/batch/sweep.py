@@ -124,7 +124,7 @@ def manifest(exp: Experiment, engine: dict, timings: dict, command: str) -> dict
             "content": exp.text,
             **exp.spec(),
         },
-        "base_parameters": validate(exp.fixed, base=base),
+        "base_parameters": validate(exp.fixed, base=base).as_dict(),
         "seeds": {
             "base_seed": exp.base_seed,
             "rule": RULE,

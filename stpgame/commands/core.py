@@ -155,7 +155,7 @@ def cmd_run(args) -> int:
         "seed": seed,
         "rounds": rounds,
         "overrides": overrides,
-        "parameters": model.params,
+        "parameters": model.params.as_dict(),
         "organisations": model.structure.n,
         "footprints": model.structure.n_footprints,
         "timings_s": {"build": round(built - started, 4), "run": round(ran - built, 4)},

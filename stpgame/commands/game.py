@@ -213,12 +213,7 @@ def cmd_analyse(args) -> int:
             print(_analysis_text(analysis))
         return 0
 
-    from stpgame.analysis.effective_game import (
-        critical_system_weight,
-        effective_parameters,
-        n_player_view,
-        stage_game_from,
-    )
+    from stpgame.analysis.effective_game import effective_game, effective_parameters, n_player_view
     from stpgame.analysis.inputs import check_count
     from stpgame.core.model import STPModel
     from stpgame.core.params import check_seed
@@ -227,9 +222,8 @@ def cmd_analyse(args) -> int:
     rounds = check_count(args.rounds, "--rounds", 10_000, low=0)
     model = STPModel.from_scenario(args.scenario, seed=seed, **_settings(args.set)).run(rounds)
     e = effective_parameters(model)
-    analysis = analyse_game(stage_game_from(e["g"], e["s"], e["cost"], e["w"]))
+    analysis = analyse_game(effective_game(model))
     view = n_player_view(model)
-    critical = critical_system_weight(model)
     if args.json:
         report = {
             "source": "scenario",
@@ -237,7 +231,6 @@ def cmd_analyse(args) -> int:
             "seed": seed,
             "rounds_played": rounds,
             "effective": e,
-            "critical_system_weight": critical,
             "analysis": analysis.to_dict(),
             "n_player": [
                 {k: _finite_or_none(v) for k, v in row.items()}
@@ -251,8 +244,8 @@ def cmd_analyse(args) -> int:
     print(f"Effective game of '{args.scenario}' ({scenarios.get(args.scenario).title}), ", end="")
     print(f"year {e['year']}, seed {seed}")
     print(
-        f"  per pound pooled: gross savings g = {e['g']:.3f}, own capture s = {e['s']:.3f}, "
-        f"net cost = {e['cost']:.3f}; system weight w = {e['w']:.2f}"
+        "  payoffs: a body's appraised result, % of its income, relative to everyone withholding"
+        " (the model replays the year for each profile; every rule counts)"
     )
     print(_analysis_text(analysis))
     c = e["continuation"]
@@ -262,14 +255,6 @@ def cmd_analyse(args) -> int:
         f"The model's continuation probability, (1 - leadership_turnover)/(1 + discount_rate) "
         f"= {c:.3f}, is {enough} for grim trigger to sustain pooling."
     ]
-    if critical is None:
-        notes.append("Pooling loses the system money here: no system weight makes it pay.")
-    else:
-        notes.append(
-            f"In the 2x2 game pooling becomes each body's best move from system_weight "
-            f">= {critical:.3f}; in the N-player view below each body carries only its "
-            f"budget share of its footprint's result, so it needs more."
-        )
     for note in notes:
         print(textwrap.fill(note, 88))
     print(

@@ -1,70 +1,76 @@
 """STPModel: organisations in STP footprints play a repeated public-goods game.
 
-Each call to ``step()`` is one financial year, in phases:
+Each call to ``step()`` is one financial year, in named phases:
 
-1. **decide**: every organisation's strategy says pool or withhold (strategies/);
-   bodies in deficit may "firefight" and withhold [001]; mistakes flip a move
-   with probability ``noise``; a human player's choice overrides its body.
-2. **play**: economy.py runs the year's money for these choices, and again for
-   a shadow copy in which everyone pools, to measure the price of fortress
-   behaviour (the collective outcome given up against full cooperation).
-3. **relate**: trust on each link grows or erodes (network.py).
-4. **judge**: regulatory scores and payoffs (regulation.py); strategies
-   remember the year and learners learn.
-5. **turnover**: some leaders change, resetting relationships and memory [004].
+1. ``_draw_year``: the year's savings shocks, cost shocks and each footprint's trust.
+2. ``_decide``: every organisation's strategy says pool or withhold (strategies/); an
+   optional firefighting rule [001]; mistakes flip a move with probability ``noise``; a
+   human player's choice overrides its body.
+3. ``_play``: the year's money on a cash basis (economy.py), and the counterfactuals
+   (counterfactuals.py): the same year with everyone pooling, for the price of fortress
+   behaviour, and every body's year appraised with its move as played and flipped.
+4. ``_relate``: trust on each link grows, erodes or fades (network.py).
+5. ``_learn``: strategies remember the year; learners learn from what they experienced and
+   the foregone payoff the replays computed.
+6. ``_turnover``: some leaders change, losing relationships and memory [004].
+7. ``_record``: the year's outputs (outputs.py).
 """
 
 from __future__ import annotations
-
-import numbers
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from stpgame import strategies
-from stpgame.core import regulation, scenarios
+from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
-from stpgame.core.economy import Economy, Round
+from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
+from stpgame.core.economy import Economy, Round, YearDraws
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
-from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, check_seed, validate
-from stpgame.core.structure import MEAN_BUDGET, build
+from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, Params
+from stpgame.core.structure import MEAN_BUDGET, Structure, build
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
+STRUCTURE_PARAMS = ("structure", "n_footprints")
 
 
 class STPModel(mesa.Model):
     """Organisations in STP footprints playing a repeated N-player prisoner's dilemma.
 
     ``STPModel(seed=1, system_weight=0.5)`` uses the defaults in params.py;
-    ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset.
+    ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset;
+    ``STPModel(seed=1, params=checked)`` takes a ``Params`` already checked.
     """
 
-    def __init__(self, seed: int | None = None, scenario: str | None = None, **params):
-        base = scenarios.get(scenario).params if scenario else None
-        self.params = validate(params, base=validate(base) if base else None)
-        self.seed = check_seed(seed)
+    def __init__(
+        self,
+        seed: int | None = None,
+        scenario: str | None = None,
+        params: Params | None = None,
+        **overrides: object,
+    ):
+        if params is None and scenario is not None:
+            params = Params.build(scenarios.get(scenario).params)
+        self.params: Params = (
+            params if params is not None and not overrides else Params.build(overrides, params)
+        )
+        self.seed = checks.seed(seed)
         self.scenario = scenario
         super().__init__(seed=self.seed)
         p = self.params
-        self.structure = s = build(p["structure"], p["n_footprints"])
+        self.structure: Structure = build(p.structure, p.n_footprints)
+        s = self.structure
         means = np.array([MEAN_BUDGET[t] for t in ORG_TYPES])[s.org_type]
-        budget = means * self.rng.lognormal(0.0, BUDGET_SPREAD, s.n)
-        self.relationships = Relationships(s, self.rng, p["initial_trust_shift"])
-        self.economy = Economy(s, budget, p)
-        # The year is played once over two copies side by side: the actual bodies
-        # and a twin where everyone pools (same shocks), for the price of fortress.
-        self._twin_rel = self.relationships.doubled()
-        self._twin = Economy(s.doubled(), np.concatenate([budget, budget]), p)
-        self.ledger = self._twin.new_ledger(self._twin_rel.trust)
+        self.budget = means * self.rng.lognormal(0.0, BUDGET_SPREAD, s.n)
+        self._cost_z = self.rng.standard_normal(s.n)  # each body's place in the cost spread
+        self.relationships = Relationships(s, self.rng, p.initial_trust_shift)
+        self._twin_rel = self.relationships.copy()
+        self._build_economy()
+        self.ledger = self.economy.new_ledger()
         self.memory = strategies.Memory(s.n)
-        self._fp_edge_count = np.bincount(
-            self._twin.fp[self._twin_rel.i], minlength=2 * s.n_footprints
-        )
-        self._refresh_trust()
-        self.memory.trust = self._mean_trust2[: s.n]
-        self.config = strategies.StrategyConfig.from_params(p)
+        self.memory.trust = self.relationships.mean_trust()
         self.strategy_names = self._assign_strategies()
         self.round = 0
         self.last_round: Round | None = None
@@ -73,116 +79,139 @@ class STPModel(mesa.Model):
         self._pending: dict[int, float] = {}
         self._org_rows: list[dict[str, np.ndarray]] = []
         self._peers = _PeerSampler(s.footprint, s.org_type)
-        self._n_edges = len(self.relationships.i)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
         self._cum_price = 0.0
-        self._all_pool = np.ones(s.n)
-        self._new_leader = np.zeros(s.n, bool)
-        self._discretionary_total = max(float(self.economy.discretionary.sum()), 1e-12)
-        self._n_councils = int(self.economy.is_council.sum())
         self._population_weight = s.population / s.population.sum()
-        self._all_pool_bool = np.ones(s.n, bool)
         self.organisations = [Organisation(self, k) for k in range(s.n)]
         # One table row per year: Mesa's table rows cost ~2 µs, reporters ~60 µs a year.
         self.datacollector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
 
     @classmethod
-    def from_scenario(cls, name: str, seed: int | None = None, **overrides) -> STPModel:
+    def from_scenario(cls, name: str, seed: int | None = None, **overrides: object) -> STPModel:
         """A model from a named preset (see ``stpgame scenarios``), with overrides."""
         return cls(seed=seed, scenario=name, **overrides)
 
+    def _build_economy(self) -> None:
+        """The year's arithmetic for the current rules (also after ``change_rules``)."""
+        p, s = self.params, self.structure
+        gap = (p.demand_growth - p.funding_growth) + p.cost_spread * self._cost_z
+        self.economy = Economy(s, self.budget, gap, p)
+        if hasattr(self, "counterfactuals"):
+            self.counterfactuals.rebuild(s, self.budget, gap, p)
+        else:
+            self.counterfactuals = Counterfactuals(s, self.budget, gap, p)
+
+    def change_rules(self, **changes: object) -> None:
+        """Change parameters between years without a reset: money, trust and memory carry on.
+
+        The footprints cannot change (``structure``, ``n_footprints``); a changed strategy mix
+        re-deals the strategies of that organisation type.
+        """
+        fixed = [k for k in changes if k in STRUCTURE_PARAMS]
+        if fixed:
+            raise ParameterError(
+                fixed[0], "unchanged during a game (start a new one)", changes[fixed[0]]
+            )
+        old = self.params
+        self.params = old.replace(**changes)
+        self._build_economy()
+        from stpgame.core.counterfactuals import _resized
+
+        self.ledger = _resized(self.ledger, self.economy.new_ledger())
+        if any(getattr(old, k) != getattr(self.params, k) for k in STRATEGY_PARAMS):
+            self.strategy_names = self._assign_strategies()
+
     # -- the year --------------------------------------------------------------
     def step(self) -> None:
+        """Play one financial year (see the module docstring for its phases)."""
         self.round += 1
-        mem, rel, p = self.memory, self.relationships, self.params
-        n = self.structure.n
-        n_fp = self.structure.n_footprints
-        mem.trust = self._mean_trust2[:n]
-        fp_trust2 = self._fp_trust2
-        fp_trust = fp_trust2[:n_fp]
+        draws, twin_draws = self._draw_year()
+        levels = self._decide()
+        actual, twin, payoff, foregone = self._play(levels, draws, twin_draws)
+        willing = self._relate(actual, levels)
+        pooled = self._pooled(actual, levels)
+        partner_share = self._partner_share(willing)
+        self._learn(pooled, partner_share, payoff, foregone)
+        self._turnover()
+        self.last_round = actual
+        self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
+        self.datacollector.add_table_row("years", self.latest)
+
+    def _draw_year(self) -> tuple[YearDraws, YearDraws]:
+        p, s = self.params, self.structure
+        sigma = p.savings_uncertainty
+        shock = self.rng.lognormal(-(sigma**2) / 2, sigma, s.n_footprints)  # mean 1
+        cost_shock = p.cost_shock * self.rng.standard_normal(s.n)
+        fp = s.footprint, s.n_footprints
+        draws = YearDraws(self.round, shock, cost_shock, self.relationships.footprint_trust(*fp))
+        twin = YearDraws(self.round, shock, cost_shock, self._twin_rel.footprint_trust(*fp))
+        return draws, twin
+
+    def _decide(self) -> np.ndarray:
+        """Each body's intended pooling level: strategy, firefighting, mistakes, humans."""
+        mem, p, n = self.memory, self.params, self.structure.n
+        mem.trust = self.relationships.mean_trust()
         peer = self._peers.sample(self.rng)
         mem.peer_move, mem.peer_payoff = mem.own_last[peer], mem.payoff_last[peer]
-
         moves = np.zeros(n, bool)
         for name, idx in self._groups:
-            moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, self.config)
-        stressed = self.rng.random(n) < p["firefighting"] * self._deficit_depth()
-        moves &= ~(stressed | self._new_leader)  # new leaders find their feet first [004]
-        moves ^= self.rng.random(n) < p["noise"]
+            moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, p)
+        if p.firefighting > 0:
+            moves &= ~(self.rng.random(n) < p.firefighting * self._deficit_depth())
+        moves ^= self.rng.random(n) < p.noise
         levels = moves.astype(float)
         for k, level in self._pending.items():
             levels[k] = level
         self._pending.clear()
+        return levels
 
-        sigma = p["savings_uncertainty"]
-        shock = self.rng.lognormal(-(sigma**2) / 2, sigma, n_fp)  # mean 1
-        both = self._twin.play(
-            self.ledger,
-            np.concatenate([levels, self._all_pool]),
-            self.round,
-            np.concatenate([shock, shock]),
-            fp_trust2,
-        )
-        actual = both.first(n, n_fp)
-        ideal = float(both.welfare_share[n:].sum())
-        pooled = self._pooled(actual, levels)
-        self.ledger.trust = self._twin_rel.update(
-            np.concatenate([pooled, self._all_pool_bool]),
-            p["trust_gain"],
-            p["trust_loss"],
-            p["cultural_barrier"],
-            self.ledger.trust,
-        )
+    def _play(
+        self, levels: np.ndarray, draws: YearDraws, twin_draws: YearDraws
+    ) -> tuple[Round, Round, np.ndarray, np.ndarray]:
+        """The year as played (cash), everyone pooling, and each body's appraisal."""
+        actual = self.economy.play(levels, draws, ledger=self.ledger)
+        twin = self.counterfactuals.everyone_pools(twin_draws)
+        self.appraisal = self.counterfactuals.appraise(levels, draws, cap=actual.affordable)
+        self.scores = regulatory_score(self.economy, actual)
+        return actual, twin, self.appraisal.payoff, self.appraisal.foregone
 
-        payoff, self.scores = self._judge(actual)
-        partner_share = self._partner_share(pooled)
+    def _relate(self, actual: Round, levels: np.ndarray) -> np.ndarray:
+        """Trust moves on every link, in the actual world and in the twin."""
+        p = self.params
+        willing = self._pooled(actual, levels) | (actual.forced & (levels >= 0.5))
+        args = (p.trust_gain, p.trust_loss, p.trust_decay, p.cultural_barrier)
+        self.relationships.update(willing, *args)
+        self._twin_rel.update(np.ones_like(willing), *args)
+        return willing
+
+    def _learn(self, pooled, partner_share, payoff, foregone) -> None:
+        mem = self.memory
         mem.record(pooled, partner_share, payoff)
-        gain = self.economy.marginal_payoff(fp_trust, self.round)
-        mem.foregone = payoff - np.where(pooled, gain, -gain)
+        mem.foregone = foregone
         for name, idx in self._groups:
-            self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.config)
+            self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.params)
 
-        new_leader = self.rng.random(n) < p["leadership_turnover"]
-        self._new_leader = new_leader
-        mem.forget(new_leader)
-        if new_leader.any():
-            self._twin_rel.reset(np.concatenate([new_leader, new_leader]), self.ledger.trust)
-        rel.trust = self.ledger.trust[: self._n_edges]
-        self._refresh_trust()
-
-        self.last_round = actual
-        self._record(actual, ideal, pooled, partner_share, payoff, levels)
-        self.datacollector.add_table_row("years", self.latest)
+    def _turnover(self) -> None:
+        """Some leaders change: their links fall back to where they started, memory goes."""
+        new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
+        self.memory.forget(new_leader)
+        self.relationships.reset(new_leader)
+        self._twin_rel.reset(new_leader)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
-        if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
-            raise ParameterError("rounds", "a whole number >= 0", rounds)
-        for _ in range(int(rounds)):
+        for _ in range(checks.whole("rounds", rounds)):
             self.step()
         return self
 
     def choose(self, index: int, level: float) -> None:
         """A human player's pooling level (0 = keep everything, 1 = pool all) for next year."""
-        if (
-            isinstance(index, bool)
-            or not isinstance(index, numbers.Integral)
-            or not 0 <= index < self.structure.n
-        ):
-            raise ParameterError(
-                "org_id", f"a whole number from 0 to {self.structure.n - 1}", index
-            )
-        try:
-            level = float(level)
-        except (TypeError, ValueError):
-            raise ParameterError("level", "a number in [0, 1]", level) from None
-        if not 0.0 <= level <= 1.0:
-            raise ParameterError("level", "a number in [0, 1]", level)
-        self._pending[int(index)] = level
+        k = checks.whole("org_id", index, 0, self.structure.n - 1)
+        self._pending[k] = float(checks.number("level", level, 0.0, 1.0))
 
     # -- outputs -----------------------------------------------------------------
     def model_dataframe(self) -> pd.DataFrame:
-        """One row per year: the collective outcomes (see MODEL_OUTPUTS)."""
+        """One row per year: the collective outcomes (see outputs.py)."""
         df = self.datacollector.get_table_dataframe("years")
         return df.astype({"round": "int64"}) if len(df) else pd.DataFrame(columns=MODEL_OUTPUTS)
 
@@ -210,15 +239,27 @@ class STPModel(mesa.Model):
         df["rating"] = pd.Categorical.from_codes(
             regulation.rating(df["score"].to_numpy()), regulation.RATINGS
         )
-        return df
+        return df[list(ORG_OUTPUTS)]
 
     def footprint_trust(self) -> np.ndarray:
         """Mean trust on the links inside each footprint, now."""
-        return self._fp_trust2[: self.structure.n_footprints].copy()
+        s = self.structure
+        return self.relationships.footprint_trust(s.footprint, s.n_footprints)
 
     def pooling_returns(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per organisation: return per pound pooled to itself and to its footprint (now)."""
-        return self.economy.pooling_returns(self.footprint_trust(), self.round + 1)
+        """Per organisation, for next year: what a pound pooled rather than kept returns to
+        its own result and to its footprint's welfare (£ per £), if every other body repeats
+        its last move and shocks are at their means.
+
+        Computed by replaying the year with each body's move flipped (counterfactuals.py), so
+        every rule in force counts; bodies with nothing free to pool get NaN.
+        """
+        s = self.structure
+        draws = YearDraws(
+            self.round + 1, np.ones(s.n_footprints), np.zeros(s.n), self.footprint_trust()
+        )
+        last = self.memory.own_last.astype(float) if self.round else np.zeros(s.n)
+        return self.counterfactuals.appraise(last, draws).returns()
 
     def network(self, footprint: int | str | None = None):
         """The relationship network (networkx) with current ``trust`` on each edge.
@@ -232,15 +273,8 @@ class STPModel(mesa.Model):
             if footprint not in names:
                 raise ParameterError("footprint", "one of " + ", ".join(names), footprint)
             footprint = names.index(footprint)
-        if (
-            isinstance(footprint, bool)
-            or not isinstance(footprint, numbers.Integral)
-            or not 0 <= footprint < len(names)
-        ):
-            raise ParameterError(
-                "footprint", f"a name or a whole number from 0 to {len(names) - 1}", footprint
-            )
-        members = np.flatnonzero(self.structure.footprint == int(footprint))
+        index = checks.whole("footprint", footprint, 0, len(names) - 1)
+        members = np.flatnonzero(self.structure.footprint == index)
         return self.relationships.graph_with_trust(members)
 
     # -- internals -------------------------------------------------------------------
@@ -249,7 +283,7 @@ class STPModel(mesa.Model):
         s, names = self.structure, np.empty(self.structure.n, dtype=object)
         for t, key in zip(range(len(ORG_TYPES)), STRATEGY_PARAMS, strict=True):
             members = np.flatnonzero(s.org_type == t)
-            items = strategies.mix_items(self.params[key])
+            items = strategies.mix_items(getattr(self.params, key))
             quota = np.array([w for _, w in items]) * len(members)
             counts = np.floor(quota).astype(int)
             order = np.argsort(-(quota - counts), kind="stable")
@@ -263,22 +297,8 @@ class STPModel(mesa.Model):
     def _deficit_depth(self) -> np.ndarray:
         """Last year's deficit as a share of budget, relative to the 2015/16 provider
         deficit of 3.2% (£2.45bn on £76bn, calibration §2), capped at 1."""
-        n = self.structure.n
-        deficit = np.maximum(0.0, -self.ledger.last_balance[:n]) / self.economy.budget
+        deficit = np.maximum(0.0, -self.ledger.last_balance) / self.budget
         return np.minimum(1.0, deficit / 0.032)
-
-    def _refresh_trust(self) -> None:
-        """Mean trust per organisation and per footprint (both copies), from one pass.
-
-        Every link lies inside one footprint and touches two of its bodies, so a
-        footprint's link-trust total is half the sum of its bodies' totals.
-        """
-        rel = self._twin_rel
-        total = rel.totals(self.ledger.trust)
-        self._mean_trust2 = np.divide(total, rel.degree, out=np.zeros(rel.n), where=rel.degree > 0)
-        count = self._fp_edge_count
-        fp_total = np.bincount(self._twin.fp, total, len(count)) / 2.0
-        self._fp_trust2 = np.divide(fp_total, count, out=np.full(len(count), 0.5), where=count > 0)
 
     def _pooled(self, r: Round, levels: np.ndarray) -> np.ndarray:
         """Did each body pool at least half of what it was free to pool?
@@ -287,41 +307,32 @@ class STPModel(mesa.Model):
         money) counts by what it meant to do.
         """
         e = self.economy
-        level = np.divide(r.contribution - e.minimum, e.room, out=levels.copy(), where=e.room > 0)
+        money = r.income / e.budget
+        room = e.room * money
+        level = np.divide(
+            r.contribution - e.minimum * money, room, out=levels.copy(), where=room > 0
+        )
         return level >= 0.5 - 1e-9
 
-    def _partner_share(self, pooled: np.ndarray) -> np.ndarray:
+    def _partner_share(self, willing: np.ndarray) -> np.ndarray:
         fp = self.structure.footprint
-        count = np.bincount(fp, pooled.astype(float), self.structure.n_footprints)
+        count = np.bincount(fp, willing.astype(float), self.structure.n_footprints)
         partners = self._fp_size[fp] - 1
-        return np.divide(count[fp] - pooled, partners, out=np.zeros(len(fp)), where=partners > 0)
-
-    def _judge(self, r: Round) -> tuple[np.ndarray, np.ndarray]:
-        """Payoffs (what strategies learn from) and regulatory scores."""
-        e, p, fp = self.economy, self.params, self.structure.footprint
-
-        def blend(values):
-            total = regulation.per_footprint(values, fp, e.n_fp)[fp]
-            judged = regulation.judged(values, total, e.budget, e.fp_budget[fp], p["system_weight"])
-            return regulation.score(judged, r.outcome_index[fp], p["outcome_weight"])
-
-        return blend(r.appraisal), blend(r.balance - r.bailout)
+        return np.divide(count[fp] - willing, partners, out=np.zeros(len(fp)), where=partners > 0)
 
     def _record(self, r: Round, ideal: float, pooled, partner_share, payoff, levels) -> None:
-        """Model-level outputs into ``latest`` (for the DataCollector) and org rows.
-
-        The arrays of ``r`` are new every round, so they are kept without copying.
-        """
-        e, rel = self.economy, self.relationships
+        """The year's outputs (names, units and meanings in outputs.py)."""
+        e = self.economy
         n = len(pooled)
         sucker = pooled & (partner_share < 0.5)
         price = ideal - r.welfare
         self._cum_price += price
-        nhs = e.is_nhs
+        nhs, councils = e.is_nhs, e.is_council
         self.latest = {
             "round": self.round,
             "cooperation_rate": pooled.sum() / n,
-            "pooled_share": r.contribution.sum() / self._discretionary_total,
+            "pooled_share": r.contribution.sum()
+            / max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
             "system_balance": r.balance.sum(),
             "collective_welfare": r.welfare,
             "full_cooperation_welfare": ideal,
@@ -331,14 +342,18 @@ class STPModel(mesa.Model):
             "emergency_admissions": r.admissions.sum(),
             "delayed_bed_days": r.delayed_days.sum(),
             "patient_outcome_index": r.outcome_index @ self._population_weight,
-            "mean_trust": rel.trust.mean() if len(rel.trust) else 0.0,
+            "mean_trust": self.relationships.trust.mean() if len(self.relationships.trust) else 0.0,
             "sucker_share": sucker.sum() / n,
-            "councils_cutting": (r.cut > 0).sum() / self._n_councils if self._n_councils else 0.0,
+            "councils_cutting": (r.cut[councils] > 0).mean() if councils.any() else 0.0,
             "council_cuts": r.cut.sum(),
+            "nhs_in_deficit": (r.balance[nhs] < 0).mean() if nhs.any() else 0.0,
             "nhs_deficit": -np.minimum(0.0, r.balance) @ nhs,
+            "control_totals_met": r.totals_met.mean() if len(r.totals_met) else 0.0,
+            "central_money": r.central.sum(),
             "penalties": r.penalty.sum(),
             "bailouts": r.bailout.sum(),
             "incentives": r.incentive.sum(),
+            "gain_shared": np.maximum(r.gain_shared, 0.0).sum(),
             "transformation_money": r.transformation.sum(),
         }
         self.latest = {k: float(v) for k, v in self.latest.items()}
@@ -352,13 +367,14 @@ class STPModel(mesa.Model):
                 "cut": r.cut,
                 "penalty": r.penalty,
                 "bailout": r.bailout,
+                "central_money": r.central,
                 "balance": r.balance,
-                "cumulative_balance": self.ledger.cumulative[:n].copy(),
+                "cumulative_balance": self.ledger.cumulative.copy(),
                 "score": self.scores,
                 "payoff": payoff,
                 "sucker": sucker,
                 "forced_cut": r.forced,
-                "trust": self._mean_trust2[:n],
+                "trust": self.memory.trust,
             }
         )
 

@@ -9,9 +9,9 @@ Starting trust follows the surveys: of 56 organisations, 25% called NHS-council
 relationships "limited", 54% "reasonable", 21% "very strong" (CIPFA/iMPOWER
 2017, [002], calibration §4); 56% of GPs rated relationships with adult social
 services poor [000], used for CCG-council links (CCGs are GP-led). Trust
-grows when both partners pool and erodes when one withholds while the other
-pools, faster down than up (Slovic 1993); growth between health and council staff is slowed by
-professional and cultural boundaries [001].
+grows when both partners pool, erodes when one withholds while the other
+pools, faster down than up (Slovic 1993), and fades when neither pools; growth between
+health and council staff is slowed by professional and cultural boundaries [001].
 """
 
 from __future__ import annotations
@@ -61,65 +61,65 @@ class Relationships:
         self._links_of = None
         self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
 
-    def doubled(self) -> Relationships:
-        """The same links twice over twice the organisations, both copies at today's trust."""
+    def copy(self) -> Relationships:
+        """The same links with their own copy of today's trust (the everyone-pools twin)."""
         twin = object.__new__(Relationships)
-        twin.n = 2 * self.n
-        twin.i = np.concatenate([self.i, self.i + self.n])
-        twin.j = np.concatenate([self.j, self.j + self.n])
-        twin.cross_sector = np.concatenate([self.cross_sector, self.cross_sector])
-        twin.initial = np.concatenate([self.initial, self.initial])
-        twin.trust = np.concatenate([self.trust, self.trust])
-        twin.degree = np.concatenate([self.degree, self.degree])
-        twin._gain_key, twin._gain, twin._links_of = None, None, None
+        twin.__dict__.update(self.__dict__)
+        twin.trust = self.trust.copy()
         return twin
 
-    def totals(self, trust: np.ndarray | None = None) -> np.ndarray:
+    def totals(self) -> np.ndarray:
         """Each organisation's summed trust over its links."""
-        t = self.trust if trust is None else trust
+        t = self.trust
         return np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
 
-    def mean_trust(self, trust: np.ndarray | None = None) -> np.ndarray:
+    def mean_trust(self) -> np.ndarray:
         """Each organisation's mean trust in its partners."""
-        return np.divide(
-            self.totals(trust), self.degree, out=np.zeros(self.n), where=self.degree > 0
-        )
+        return np.divide(self.totals(), self.degree, out=np.zeros(self.n), where=self.degree > 0)
+
+    def footprint_trust(self, footprint: np.ndarray, n_fp: int) -> np.ndarray:
+        """Mean trust on each footprint's links (0.5 for a footprint without links).
+
+        Every link lies inside one footprint and touches two of its bodies, so a
+        footprint's link-trust total is half the sum of its bodies' totals.
+        """
+        total = np.bincount(footprint, self.totals(), n_fp) / 2.0
+        count = np.bincount(footprint, self.degree, n_fp) / 2.0
+        return np.divide(total, count, out=np.full(n_fp, 0.5), where=count > 0)
 
     def update(
-        self,
-        pooled: np.ndarray,
-        gain: float,
-        loss: float,
-        barrier: float,
-        trust: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """New trust after a round: grows if both pooled, erodes if one withheld on the
-        other, and stays put if both kept their money (nothing passed between them)."""
-        t = self.trust if trust is None else trust
-        a, b = pooled[self.i], pooled[self.j]
-        both, one = a & b, a ^ b
+        self, willing: np.ndarray, gain: float, loss: float, decay: float, barrier: float
+    ) -> None:
+        """Trust after a year, from what each partner was willing to do.
+
+        Grows when both pooled (slower across the health-council boundary [001]), erodes
+        fast when one withheld on the other (Slovic 1993), and fades when neither pooled:
+        mutual withholding never builds trust. ``willing`` counts a council that meant to
+        pool but could not afford it as willing: partners can see its books.
+        """
+        t = self.trust
+        a, b = willing[self.i], willing[self.j]
         key = (gain, barrier)
         if self._gain_key != key:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
-        new = np.where(both, t + self._gain * (1.0 - t), np.where(one, t - loss * t, t))
-        if trust is None:
-            self.trust = new
-        return new
+        both, one = a & b, a ^ b
+        self.trust = np.where(
+            both, t + self._gain * (1.0 - t), np.where(one, t - loss * t, t - decay * t)
+        )
 
-    def reset(self, orgs: np.ndarray, trust: np.ndarray | None = None) -> None:
+    def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
 
         Each of their links falls back to its surveyed starting level, or stays
         where it is if it is already lower: a new leader never inherits more.
         """
-        t = self.trust if trust is None else trust
         who = np.flatnonzero(orgs)
         if len(who) == 0:
             return
         edges, ptr = self._incidence()
         start, count = ptr[who], ptr[who + 1] - ptr[who]
         hit = edges[np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())]
-        t[hit] = np.minimum(t[hit], self.initial[hit])
+        self.trust[hit] = np.minimum(self.trust[hit], self.initial[hit])
 
     def _incidence(self) -> tuple[np.ndarray, np.ndarray]:
         """Links of each organisation as (link ids, offsets), built on first use."""

@@ -1,8 +1,10 @@
-"""Every model parameter in one table: name, type, unit, allowed range, default, source.
+"""Every model parameter in one table, and the typed, immutable ``Params`` built from it.
 
-Validation lives here and nowhere else, so the Python API, the command line,
-scenario files and the browser all give the same message for the same mistake:
-the parameter, what is allowed, and the value given.
+``PARAMS`` holds each parameter's kind, unit, allowed range, default and source. ``Params``
+is the checked set of values the core reads as attributes (``p.system_weight``). Values are
+checked once at each boundary (API, command line, files, browser) by ``Params.build``, which
+uses the number/bool/choice checks in ``checks.py``, so every boundary gives the same
+message for the same mistake: the parameter, what is allowed, and the value given.
 
 Sources: seed articles are cited as [000]..[004] (``shared/seeds``); figures
 marked "calibration" come from ``shared/calibration.md`` (section in brackets).
@@ -10,10 +12,12 @@ marked "calibration" come from ``shared/calibration.md`` (section in brackets).
 
 from __future__ import annotations
 
-import math
-import numbers
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
 
+from stpgame.core import checks
 from stpgame.errors import ParameterError
 
 ORG_TYPES = ("acute", "community", "ccg", "council")
@@ -23,12 +27,22 @@ NHS_TYPES = ("acute", "community", "ccg")
 STRUCTURES = ("england", "simple", "complex", "mixed")
 
 
+class Kind(StrEnum):
+    """What sort of value a parameter takes (compares equal to its name)."""
+
+    FLOAT = "float"
+    INT = "int"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MIX = "mix"
+
+
 @dataclass(frozen=True)
 class Param:
     """One parameter: its type, unit, range, default and where the default comes from."""
 
     name: str
-    kind: str  # "float" | "int" | "bool" | "choice" | "mix"
+    kind: Kind
     default: object
     unit: str
     source: str
@@ -50,14 +64,13 @@ class Param:
 
     def coerce(self, value: object) -> object:
         """Convert ``value`` (Python value or command-line string) and check it."""
-        if self.kind == "bool":
-            return _to_bool(self, value)
-        if self.kind in ("float", "int"):
-            return _to_number(self, value)
-        if self.kind == "choice":
-            if not isinstance(value, str) or value not in self.choices:
-                raise ParameterError(self.name, self.allowed, value)
-            return value
+        if self.kind is Kind.BOOL:
+            return checks.boolean(self.name, value, self.allowed)
+        if self.kind in (Kind.FLOAT, Kind.INT):
+            assert self.low is not None and self.high is not None
+            return checks.number(self.name, value, self.low, self.high, whole=self.kind is Kind.INT)
+        if self.kind is Kind.CHOICE:
+            return checks.choice(self.name, value, self.choices)
         from stpgame.strategies import parse_mix
 
         try:
@@ -70,46 +83,13 @@ def _fmt(x: float | None) -> str:
     return "-inf" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
 
 
-def _to_bool(p: Param, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
-        return False
-    raise ParameterError(p.name, p.allowed, value)
-
-
-def _to_number(p: Param, value: object) -> float | int:
-    if isinstance(value, bool):
-        raise ParameterError(p.name, p.allowed, value, "a boolean is not a number")
-    try:
-        if isinstance(value, str):
-            number = float(value.strip())
-        elif isinstance(value, int | float):
-            number = float(value)
-        else:
-            raise TypeError
-    except (TypeError, ValueError):
-        raise ParameterError(p.name, p.allowed, value, "not a number") from None
-    if not math.isfinite(number):
-        raise ParameterError(p.name, p.allowed, value, "must be finite")
-    if p.kind == "int":
-        if number != int(number):
-            raise ParameterError(p.name, p.allowed, value, "must be a whole number")
-        number = int(number)
-    if number < p.low or number > p.high:
-        raise ParameterError(p.name, p.allowed, value)
-    return number
-
-
 _DEFAULT_MIX = "tit_for_tat:0.25,imitation:0.35,reinforcement:0.25,trusted_partners:0.15"
 
 PARAMS: tuple[Param, ...] = (
     # --- 1. Organisations and footprints -------------------------------------
     Param(
         "structure",
-        "choice",
+        Kind.CHOICE,
         "mixed",
         "-",
         "[001]; calibration §1 (44 STP footprints)",
@@ -121,7 +101,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "n_footprints",
-        "int",
+        Kind.INT,
         0,
         "footprints",
         "calibration §1: 44 STPs (2016)",
@@ -132,7 +112,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "coordination_cost",
-        "float",
+        Kind.FLOAT,
         0.005,
         "share lost per extra body",
         "[001]: simpler structures (one council, one CCG, one trust) enabled integration",
@@ -143,7 +123,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "boundary_mismatch_cost",
-        "float",
+        Kind.FLOAT,
         0.05,
         "share of savings",
         "[001]: coterminous boundaries enabled integration",
@@ -155,7 +135,7 @@ PARAMS: tuple[Param, ...] = (
     # --- 2. The repeated game over shared budgets ----------------------------
     Param(
         "discretionary_share",
-        "float",
+        Kind.FLOAT,
         0.04,
         "share of budget",
         "calibration §2: BCF pooled £5.3bn ≈ 4% of NHS England £106bn + ASC £17.5bn (DERIVED)",
@@ -166,22 +146,27 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_multiplier",
-        "float",
-        1.5,
+        Kind.FLOAT,
+        0.5,
         "£ saved per £ pooled",
-        "brief mechanism 2 (multiplier > 1) [002]; evidence range 0-3 in calibration §5 "
-        "(BCF planned £1bn fell to £55m; DH: £1 on ASC saves 34p)",
-        "System-wide savings per pound of pooled, preventive spending (before losses).",
+        "calibration §5, central estimate (DERIVED, see docs/ODD.md §7): DH £1 on adult social "
+        "care saves 34p; NHSE a £1 cut adds 50p; pioneer+vanguard CCGs' slower admissions "
+        "growth ≈ 0.2 per pooled £; Canterbury ≈ 0.8. Sceptical 0.1 (BCF plan £511m on "
+        "£5.3bn, not achieved); hopeful 1.5 (brief mechanism 2: multiplier > 1)",
+        "Cash-releasing system-wide savings per pound of pooled, preventive spending "
+        "(before coordination and trust losses).",
         0.0,
         5.0,
         group="game",
     ),
     Param(
         "savings_lag",
-        "int",
-        2,
+        Kind.INT,
+        3,
         "rounds (years)",
-        "calibration §5: little impact for ~2 years, modest after 4-6 [004] double running",
+        "calibration §5 (Health Foundation 2021): little impact for ~2 years, modest after "
+        "4-6; [004] double running. Savings stop this many years after pooling stops "
+        "(vanguard gains 'lagged but transitory', Wattal et al. 2024)",
         "Years before pooled spending produces savings.",
         0,
         10,
@@ -189,7 +174,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_uncertainty",
-        "float",
+        Kind.FLOAT,
         0.2,
         "log-sd",
         "calibration §5: effects small, inconsistent between sites",
@@ -200,7 +185,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_to_acute",
-        "float",
+        Kind.FLOAT,
         0.45,
         "share of savings",
         "brief mechanism 2: savings land mostly in hospital bed days and long-term care; "
@@ -212,7 +197,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_to_community",
-        "float",
+        Kind.FLOAT,
         0.10,
         "share of savings",
         "assumption (brief mechanism 2)",
@@ -223,7 +208,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_to_ccg",
-        "float",
+        Kind.FLOAT,
         0.15,
         "share of savings",
         "assumption (brief mechanism 2)",
@@ -234,7 +219,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "savings_to_council",
-        "float",
+        Kind.FLOAT,
         0.30,
         "share of savings",
         "brief mechanism 2: long-term care; calibration §5 Torbay: fewer care-home placements",
@@ -245,7 +230,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "discount_rate",
-        "float",
+        Kind.FLOAT,
         0.035,
         "per year",
         "HM Treasury Green Book (2018): 3.5% social time preference rate",
@@ -256,7 +241,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "trust_effect",
-        "float",
+        Kind.FLOAT,
         0.2,
         "share of savings",
         "[001] professional and cultural boundaries are a barrier; [004] relationships",
@@ -268,19 +253,62 @@ PARAMS: tuple[Param, ...] = (
     # --- 3. Regulation ---------------------------------------------------------
     Param(
         "system_weight",
-        "float",
+        Kind.FLOAT,
         0.0,
         "0 = own body, 1 = whole system",
         "[003] fortress mentality: regulators judge single organisations; calibration "
         "qualitative: later system control totals",
-        "What each body is judged on: its own finances (0) or its system's (1).",
+        "Blended rating (an alternative to control totals): each body's score and deficit "
+        "penalty weigh its own finances (0) against its footprint's (1).",
         0.0,
         1.0,
         group="regulation",
     ),
     Param(
+        "control_total",
+        Kind.CHOICE,
+        "individual",
+        "-",
+        "calibration §2 and qualitative findings: individual control totals with the STF "
+        "(2016/17-2018/19); system control totals = the sum of the bodies' totals, central "
+        "money contingent on the system hitting it (ICSs from 2018/19)",
+        "Control totals: 'individual' (each NHS body has its own and earns its own "
+        "sustainability money), 'system' (the footprint shares one total; central money is "
+        "paid to every NHS member only if the footprint hits it), or 'none'.",
+        choices=("individual", "system", "none"),
+        group="regulation",
+    ),
+    Param(
+        "sustainability_fund",
+        Kind.FLOAT,
+        0.017,
+        "share of NHS body's income",
+        "calibration §2: STF £1.8bn/yr, 70% paid all-or-nothing for meeting the financial "
+        "control total, on provider income £76bn: 0.7 x 1.8 / 76 = 1.7% (DERIVED); PSF "
+        "£2.45bn gives 2.3%",
+        "Central money paid, all or nothing, to an NHS body whose control total is met.",
+        0.0,
+        0.1,
+        group="regulation",
+    ),
+    Param(
+        "control_total_slack",
+        Kind.FLOAT,
+        0.03,
+        "share of budget",
+        "calibrated: control totals were set body by body from each body's own plan "
+        "(calibration §2); with this slack 82% of NHS bodies meet theirs over the fortress "
+        "preset's first five years, default strategy mix (Q2 2016/17: 82% met the finance "
+        "criteria)",
+        "How far below its expected result (without pooling) a body's control total is set; "
+        "negative makes it an improvement the body must find.",
+        -0.05,
+        0.05,
+        group="regulation",
+    ),
+    Param(
         "breach_penalty",
-        "float",
+        Kind.FLOAT,
         0.3,
         "£ per £ of deficit",
         "calibration §2: 70% of the £1.8bn STF paid only for meeting the control total",
@@ -291,7 +319,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "bailout_share",
-        "float",
+        Kind.FLOAT,
         0.5,
         "share of deficit",
         "[003]; calibration §2: cash support to trusts £2.4bn → £3.1bn (2016/17)",
@@ -302,7 +330,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "council_balanced_budget",
-        "bool",
+        Kind.BOOL,
         True,
         "-",
         "s114 Local Government Finance Act 1988; calibration §2 and qualitative findings",
@@ -311,7 +339,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "cost_shift_rate",
-        "float",
+        Kind.FLOAT,
         0.5,
         "£ NHS pressure per £ council cut",
         "calibration §4: NHS England, a £1 cut to ASC adds 50p NHS pressure (PAC HC 959)",
@@ -322,7 +350,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "target_pressure",
-        "float",
+        Kind.FLOAT,
         0.2,
         "share of discretionary budget",
         "[002] centrally driven targets (e.g. delayed transfers) crowd out prevention",
@@ -333,7 +361,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "outcome_weight",
-        "float",
+        Kind.FLOAT,
         0.0,
         "share of score",
         "[004] success measures close to outcomes: patient experience, wellness, bed days",
@@ -345,7 +373,7 @@ PARAMS: tuple[Param, ...] = (
     # --- 5. Money over time: the integration paradox ---------------------------
     Param(
         "funding_growth",
-        "float",
+        Kind.FLOAT,
         0.011,
         "per year",
         "calibration §2: DH budget +1.1%/yr real 2009/10-2015/16",
@@ -356,7 +384,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "demand_growth",
-        "float",
+        Kind.FLOAT,
         0.032,
         "per year",
         "calibration §3: emergency admissions +3.2%/yr 2006/07-2017/18",
@@ -365,10 +393,35 @@ PARAMS: tuple[Param, ...] = (
         0.1,
         group="money",
     ),
+    Param(
+        "cost_spread",
+        Kind.FLOAT,
+        0.035,
+        "share of budget (sd)",
+        "calibrated: 65% of trusts (85% of acute) in deficit in 2015/16 with the provider "
+        "deficit at 3.2% of income (calibration §2); STP deficits per head varied 3.5-fold "
+        "(£216-£769, IPPR 2016)",
+        "Spread across bodies of their structural cost gap (demand over funding growth is the "
+        "mean): some bodies are in surplus, most in deficit.",
+        0.0,
+        0.1,
+        group="money",
+    ),
+    Param(
+        "cost_shock",
+        Kind.FLOAT,
+        0.01,
+        "share of budget (sd)",
+        "assumption: year-to-year variation in costs (winter pressures, one-off items)",
+        "Random variation in each body's costs from one year to the next.",
+        0.0,
+        0.05,
+        group="money",
+    ),
     # --- 6. Pooled budgets and fund rules ---------------------------------------
     Param(
         "bcf_minimum_share",
-        "float",
+        Kind.FLOAT,
         0.0,
         "share of discretionary budget",
         "[004] Better Care Fund: mandatory pool, 'not new money'; calibration §2 (£3.8bn minimum)",
@@ -379,7 +432,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "activity_payment",
-        "float",
+        Kind.FLOAT,
         0.7,
         "share of acute savings",
         "[004] payment mechanisms not aligned across the system (payment by activity)",
@@ -390,7 +443,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "risk_share",
-        "float",
+        Kind.FLOAT,
         0.0,
         "share of deficit pooled",
         "[004] local risk-sharing agreements; calibration §2 Torbay £400m pooled budget with risk share",
@@ -401,7 +454,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "incentive_fund",
-        "float",
+        Kind.FLOAT,
         0.0,
         "share of footprint budget per year",
         "[002] financial incentives for partnerships that demonstrate integration; "
@@ -413,7 +466,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "incentive_threshold",
-        "float",
+        Kind.FLOAT,
         0.5,
         "pooled share of discretionary budget",
         "[002]; calibration §2: BCF performance pot conditions",
@@ -424,7 +477,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "transformation_fund",
-        "float",
+        Kind.FLOAT,
         0.0,
         "share of contribution",
         "[004] transformation money for double running; calibration §2: £1.5-2.1bn/yr needed",
@@ -435,7 +488,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "transformation_years",
-        "int",
+        Kind.INT,
         5,
         "rounds",
         "[004]; calibration §2: transformation fund £1.5-2.1bn/yr needed to 2020/21 (5 years)",
@@ -444,10 +497,23 @@ PARAMS: tuple[Param, ...] = (
         100,
         group="funds",
     ),
+    Param(
+        "gain_share",
+        Kind.FLOAT,
+        0.0,
+        "share of realised savings",
+        "[004] local risk- and gain-sharing agreements; calibration §5 (Salford Alliance "
+        "Agreement)",
+        "Share of the savings landing in a footprint returned to the bodies that pooled the "
+        "money that made them, in proportion to what each pooled.",
+        0.0,
+        1.0,
+        group="funds",
+    ),
     # --- 7. Relationships and behaviour -----------------------------------------
     Param(
         "trust_gain",
-        "float",
+        Kind.FLOAT,
         0.15,
         "per round",
         "[004] relationships built by joint working (assumption)",
@@ -458,7 +524,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "trust_loss",
-        "float",
+        Kind.FLOAT,
         0.3,
         "per round",
         "Slovic (1993) asymmetry principle: trust is lost faster than it is built",
@@ -468,8 +534,19 @@ PARAMS: tuple[Param, ...] = (
         group="behaviour",
     ),
     Param(
+        "trust_decay",
+        Kind.FLOAT,
+        0.05,
+        "per round",
+        "[004] relationships are built by joint working (assumption: unused relationships fade)",
+        "How fast trust fades on a link where neither partner pools.",
+        0.0,
+        1.0,
+        group="behaviour",
+    ),
+    Param(
         "cultural_barrier",
-        "float",
+        Kind.FLOAT,
         0.3,
         "share of trust gain lost",
         "[001] professional and cultural boundaries; [000] 56% of GPs rate relations poor",
@@ -480,7 +557,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "initial_trust_shift",
-        "float",
+        Kind.FLOAT,
         0.0,
         "trust units",
         "[002] CIPFA survey: 25% limited, 54% reasonable, 21% very strong",
@@ -491,7 +568,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "leadership_turnover",
-        "float",
+        Kind.FLOAT,
         0.15,
         "probability per year",
         "[004] changing leadership is a barrier (rate: assumption, ~6-7 year tenure)",
@@ -502,12 +579,14 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "firefighting",
-        "float",
-        0.3,
+        Kind.FLOAT,
+        0.0,
         "probability",
-        "[001] staff 'firefighting' to keep existing services running",
-        "Chance a body in deficit withholds to protect its own budget, reached at a deficit "
-        "of 3.2% of budget (the 2015/16 provider deficit) and scaled down below it.",
+        "[001] staff 'firefighting' to keep existing services running. Off by default: "
+        "budget pressure already reaches decisions through the balanced-budget rule, "
+        "control totals, penalties and bail-outs in the payoff",
+        "Optional extra behavioural rule: chance a body in deficit withholds to protect its "
+        "own budget, reached at a deficit of 3.2% of budget (the 2015/16 provider deficit).",
         0.0,
         1.0,
         group="behaviour",
@@ -515,7 +594,7 @@ PARAMS: tuple[Param, ...] = (
     # --- 11. Decision rules -----------------------------------------------------
     Param(
         "noise",
-        "float",
+        Kind.FLOAT,
         0.02,
         "probability",
         "Axelrod (1984); Nowak & Sigmund (1993) noisy games",
@@ -526,7 +605,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "learning_rate",
-        "float",
+        Kind.FLOAT,
         0.2,
         "-",
         "Sutton & Barto (2018) stateless Q-learning",
@@ -537,7 +616,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "foregone_weight",
-        "float",
+        Kind.FLOAT,
         1.0,
         "-",
         "Camerer & Ho (1999) Econometrica 67(4): delta, the weight of foregone payoffs "
@@ -550,7 +629,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "exploration",
-        "float",
+        Kind.FLOAT,
         0.05,
         "probability",
         "Sutton & Barto (2018) epsilon-greedy",
@@ -561,7 +640,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "imitation_rate",
-        "float",
+        Kind.FLOAT,
         0.5,
         "probability",
         "[004] 'peer support'; Nowak & May (1992) imitation of better-performing neighbours",
@@ -572,7 +651,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "trust_threshold",
-        "float",
+        Kind.FLOAT,
         0.45,
         "trust",
         "brief mechanism 11 (assumption)",
@@ -583,7 +662,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "initial_cooperation",
-        "float",
+        Kind.FLOAT,
         0.6,
         "probability",
         "[002] 90% say integration is critical",
@@ -593,8 +672,20 @@ PARAMS: tuple[Param, ...] = (
         group="strategy",
     ),
     Param(
+        "generosity",
+        Kind.FLOAT,
+        1 / 3,
+        "probability",
+        "Nowak & Sigmund (1992) Nature 355:250: forgive with probability "
+        "min(1 - (T-R)/(R-S), (R-P)/(T-P)) = 1/3 for Axelrod's payoffs",
+        "Chance a generous tit-for-tat body forgives partners who withheld.",
+        0.0,
+        1.0,
+        group="strategy",
+    ),
+    Param(
         "strategy_acute",
-        "mix",
+        Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
@@ -603,7 +694,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "strategy_community",
-        "mix",
+        Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
@@ -612,7 +703,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "strategy_ccg",
-        "mix",
+        Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
@@ -621,7 +712,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "strategy_council",
-        "mix",
+        Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
@@ -631,7 +722,7 @@ PARAMS: tuple[Param, ...] = (
     # --- Outcome conversion ------------------------------------------------------
     Param(
         "cost_per_admission",
-        "float",
+        Kind.FLOAT,
         2400.0,
         "£",
         "calibration §3: ≈ £2,400 per emergency admission (DERIVED from NAO)",
@@ -642,7 +733,7 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "cost_per_bed_day",
-        "float",
+        Kind.FLOAT,
         313.0,
         "£",
         "calibration §3: excess bed day reference cost £313 (2016/17)",
@@ -659,36 +750,149 @@ SAVINGS_SHARES = tuple(f"savings_to_{t}" for t in ORG_TYPES)
 STRATEGY_PARAMS = tuple(f"strategy_{t}" for t in ORG_TYPES)
 
 
+def _default(name: str) -> Any:
+    return BY_NAME[name].default
+
+
+@dataclass(frozen=True)
+class Params:
+    """One checked, immutable set of every parameter; the core reads its attributes.
+
+    Build it with :meth:`build` (or :func:`validate`), never field by field: that is where
+    each value is converted and checked against ``PARAMS`` and the cross-checks run.
+    ``Params()`` is the defaults (the table's defaults pass every check: tests/test_params.py).
+    """
+
+    structure: str = _default("structure")
+    n_footprints: int = _default("n_footprints")
+    coordination_cost: float = _default("coordination_cost")
+    boundary_mismatch_cost: float = _default("boundary_mismatch_cost")
+    discretionary_share: float = _default("discretionary_share")
+    savings_multiplier: float = _default("savings_multiplier")
+    savings_lag: int = _default("savings_lag")
+    savings_uncertainty: float = _default("savings_uncertainty")
+    savings_to_acute: float = _default("savings_to_acute")
+    savings_to_community: float = _default("savings_to_community")
+    savings_to_ccg: float = _default("savings_to_ccg")
+    savings_to_council: float = _default("savings_to_council")
+    discount_rate: float = _default("discount_rate")
+    trust_effect: float = _default("trust_effect")
+    system_weight: float = _default("system_weight")
+    control_total: str = _default("control_total")
+    sustainability_fund: float = _default("sustainability_fund")
+    control_total_slack: float = _default("control_total_slack")
+    breach_penalty: float = _default("breach_penalty")
+    bailout_share: float = _default("bailout_share")
+    council_balanced_budget: bool = _default("council_balanced_budget")
+    cost_shift_rate: float = _default("cost_shift_rate")
+    target_pressure: float = _default("target_pressure")
+    outcome_weight: float = _default("outcome_weight")
+    funding_growth: float = _default("funding_growth")
+    demand_growth: float = _default("demand_growth")
+    cost_spread: float = _default("cost_spread")
+    cost_shock: float = _default("cost_shock")
+    bcf_minimum_share: float = _default("bcf_minimum_share")
+    activity_payment: float = _default("activity_payment")
+    risk_share: float = _default("risk_share")
+    incentive_fund: float = _default("incentive_fund")
+    incentive_threshold: float = _default("incentive_threshold")
+    transformation_fund: float = _default("transformation_fund")
+    transformation_years: int = _default("transformation_years")
+    gain_share: float = _default("gain_share")
+    trust_gain: float = _default("trust_gain")
+    trust_loss: float = _default("trust_loss")
+    trust_decay: float = _default("trust_decay")
+    cultural_barrier: float = _default("cultural_barrier")
+    initial_trust_shift: float = _default("initial_trust_shift")
+    leadership_turnover: float = _default("leadership_turnover")
+    firefighting: float = _default("firefighting")
+    noise: float = _default("noise")
+    learning_rate: float = _default("learning_rate")
+    foregone_weight: float = _default("foregone_weight")
+    exploration: float = _default("exploration")
+    imitation_rate: float = _default("imitation_rate")
+    trust_threshold: float = _default("trust_threshold")
+    initial_cooperation: float = _default("initial_cooperation")
+    generosity: float = _default("generosity")
+    strategy_acute: str = _default("strategy_acute")
+    strategy_community: str = _default("strategy_community")
+    strategy_ccg: str = _default("strategy_ccg")
+    strategy_council: str = _default("strategy_council")
+    cost_per_admission: float = _default("cost_per_admission")
+    cost_per_bed_day: float = _default("cost_per_bed_day")
+
+    @classmethod
+    def build(
+        cls,
+        values: Mapping[str, object] | None = None,
+        base: Params | Mapping[str, object] | None = None,
+    ) -> Params:
+        """``base`` (or the defaults) updated by ``values``, every value checked.
+
+        Raises :class:`ParameterError` for an unknown name, a wrong type, a value out of
+        range, NaN/inf, or settings that contradict each other.
+        """
+        if isinstance(base, Params):
+            out = base.as_dict()
+        else:
+            out = dict(DEFAULTS)
+            for name, value in (base or {}).items():
+                out[name] = _checked(name, value)
+        for name, value in (values or {}).items():
+            out[name] = _checked(name, value)
+        made = cls(**out)
+        made._check_consistent()
+        return made
+
+    def replace(self, **changes: object) -> Params:
+        """A copy with ``changes`` applied and checked."""
+        return Params.build(changes, base=self)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every parameter by name (for files, manifests and tables)."""
+        return asdict(self)
+
+    def _check_consistent(self) -> None:
+        total = sum(float(getattr(self, k)) for k in SAVINGS_SHARES)
+        if abs(total - 1.0) > 1e-6:
+            raise ParameterError(
+                "savings_to_*",
+                "shares that add up to 1",
+                {k: getattr(self, k) for k in SAVINGS_SHARES},
+                f"they add up to {total:g}",
+            )
+        if self.structure == "england" and self.n_footprints not in (0, 44):
+            raise ParameterError(
+                "n_footprints",
+                "0 or 44 when structure='england'",
+                self.n_footprints,
+                "England has 44 STP footprints",
+            )
+        if self.bcf_minimum_share > 1.0 - self.target_pressure + 1e-12:
+            raise ParameterError(
+                "bcf_minimum_share",
+                f"at most 1 - target_pressure = {1 - self.target_pressure:g}",
+                self.bcf_minimum_share,
+                "CCGs cannot pool money that targets hold back",
+            )
+
+
+def _checked(name: str, value: object) -> object:
+    if name not in BY_NAME:
+        raise ParameterError(name, "a known parameter (see `stpgame params`)", value, _close(name))
+    return BY_NAME[name].coerce(value)
+
+
 def check_seed(seed: object) -> int | None:
     """A seed is ``None`` (fresh entropy) or a whole number >= 0."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool):
-        raise ParameterError("seed", "a whole number >= 0", seed)
-    try:
-        value = int(seed) if isinstance(seed, str) else seed
-    except ValueError:
-        raise ParameterError("seed", "a whole number >= 0", seed) from None
-    if not isinstance(value, numbers.Integral) or value < 0:
-        raise ParameterError("seed", "a whole number >= 0", seed)
-    return int(value)
+    return checks.seed(seed)
 
 
-def validate(values: dict[str, object], base: dict[str, object] | None = None) -> dict[str, object]:
-    """Return a complete, checked parameter dict: ``base`` (or defaults) updated by ``values``.
-
-    Raises :class:`ParameterError` for an unknown name, a wrong type, a value
-    out of range, NaN/inf, or settings that contradict each other.
-    """
-    out = dict(DEFAULTS if base is None else base)
-    for name, value in values.items():
-        if name not in BY_NAME:
-            raise ParameterError(
-                name, "a known parameter (see `stpgame params`)", value, _close(name)
-            )
-        out[name] = BY_NAME[name].coerce(value)
-    _check_consistent(out)
-    return out
+def validate(
+    values: Mapping[str, object], base: Params | Mapping[str, object] | None = None
+) -> Params:
+    """Shorthand for :meth:`Params.build`."""
+    return Params.build(values, base)
 
 
 def _close(name: str) -> str:
@@ -696,31 +900,6 @@ def _close(name: str) -> str:
 
     match = difflib.get_close_matches(name, BY_NAME, n=1)
     return f"unknown parameter; did you mean '{match[0]}'?" if match else "unknown parameter"
-
-
-def _check_consistent(p: dict[str, object]) -> None:
-    total = sum(float(p[k]) for k in SAVINGS_SHARES)
-    if abs(total - 1.0) > 1e-6:
-        raise ParameterError(
-            "savings_to_*",
-            "shares that add up to 1",
-            {k: p[k] for k in SAVINGS_SHARES},
-            f"they add up to {total:g}",
-        )
-    if p["structure"] == "england" and p["n_footprints"] not in (0, 44):
-        raise ParameterError(
-            "n_footprints",
-            "0 or 44 when structure='england'",
-            p["n_footprints"],
-            "England has 44 STP footprints",
-        )
-    if p["bcf_minimum_share"] > 1.0 - p["target_pressure"] + 1e-12:
-        raise ParameterError(
-            "bcf_minimum_share",
-            f"at most 1 - target_pressure = {1 - p['target_pressure']:g}",
-            p["bcf_minimum_share"],
-            "CCGs cannot pool money that targets hold back",
-        )
 
 
 def describe() -> list[dict[str, object]]:

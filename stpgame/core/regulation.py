@@ -1,12 +1,18 @@
-"""How organisations are judged (brief mechanisms 3, 4 and 9).
+"""How organisations are judged and what it pays (brief mechanisms 3, 4 and 9).
 
-Regulators judge single organisations, not the health economy [003]. The
-``system_weight`` w moves what each body is scored on from its own finances
-(w = 0, "fortress") to its footprint's shared control total (w = 1). NHS bodies
-lose money for deficits they are judged on (as 70% of the Sustainability and
-Transformation Fund depended on the control total, calibration §2) and get
-part of the rest covered by cash support [003]. Councils have no such
-penalty: their constraint is the legal balanced budget, applied in economy.py.
+Control totals, as they were (calibration §2): each NHS body's total is set from its own
+expected position; the Sustainability and Transformation Fund (later PSF) paid a body
+all-or-nothing when it met its *own* total ("individual"). Under system control totals the
+footprint's total is the sum of its bodies' totals and the money is paid to every NHS
+member only if the footprint meets it ("system"): a threshold (provision-point) public
+good (Palfrey & Rosenthal 1984; Bagnoli & Lipman 1989) in which the centre is Holmström's
+(1982) budget breaker.
+
+A blended rating is kept as a named alternative: ``system_weight`` w moves what each body
+is scored on (and penalised for) from its own finances (w = 0, "fortress" [003]) to its
+footprint's (w = 1). NHS bodies lose money for judged deficits and get part of the rest
+covered by cash support [003]. Councils have neither: their constraint is the legal
+balanced budget, applied in economy.py.
 """
 
 from __future__ import annotations
@@ -24,15 +30,51 @@ def per_footprint(values: np.ndarray, footprint: np.ndarray, n_fp: int) -> np.nd
     return np.bincount(footprint, values, n_fp)
 
 
-def judged(
-    own: np.ndarray,
-    footprint_total: np.ndarray,
-    budget: np.ndarray,
-    footprint_budget: np.ndarray,
+def judged_score(
+    values: np.ndarray,
+    income: np.ndarray,
+    footprint: np.ndarray,
+    n_fp: int,
+    outcome_index: np.ndarray,
     w: float,
+    outcome_weight: float,
 ) -> np.ndarray:
-    """Blend of own result (per £ of own budget) and system result (per £ of system budget)."""
-    return (1.0 - w) * own / budget + w * footprint_total / footprint_budget
+    """Each body's score: its result per £ of income blended (weight ``w``) with its
+    footprint's result per £ of the footprint's income, plus the footprint's patient
+    outcomes (index per footprint) if they count [004]."""
+    fp_total = per_footprint(values, footprint, n_fp)[footprint]
+    fp_income = per_footprint(income, footprint, n_fp)[footprint]
+    judged = (1.0 - w) * values / income + w * fp_total / fp_income
+    return score(judged, outcome_index[footprint], outcome_weight)
+
+
+CONTROL_TOTALS = ("individual", "system", "none")
+
+
+def control_totals_met(
+    result: np.ndarray,
+    target: np.ndarray,
+    is_nhs: np.ndarray,
+    footprint: np.ndarray,
+    n_fp: int,
+    kind: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which NHS bodies are paid central money, and each control total's outcome.
+
+    ``result`` is each body's result before central money; ``target`` its own control
+    total (share of nothing for councils, which have none). Returns (paid per body,
+    met per control total: one per NHS body for "individual", one per footprint with NHS
+    bodies for "system", none for "none").
+    """
+    if kind == "individual":
+        met = is_nhs & (result >= target)
+        return met, met[is_nhs]
+    if kind == "system":
+        gap = per_footprint(np.where(is_nhs, result - target, 0.0), footprint, n_fp)
+        has_nhs = per_footprint(is_nhs.astype(float), footprint, n_fp) > 0
+        met_fp = (gap >= 0.0) & has_nhs
+        return is_nhs & met_fp[footprint], met_fp[has_nhs]
+    return np.zeros_like(is_nhs), np.zeros(0, bool)
 
 
 def penalties(

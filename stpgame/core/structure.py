@@ -24,9 +24,11 @@ import numpy as np
 from stpgame.core.params import ORG_TYPES
 
 # Mean yearly budget per organisation, £m (calibration §2):
-# acute + community ≈ provider income £76bn over 235 trusts; CCGs £73.4bn / 207;
-# councils' adult social care £17.5bn / 152.
-MEAN_BUDGET = {"acute": 400.0, "community": 170.0, "ccg": 355.0, "council": 115.0}
+# acute + community ≈ provider income £76bn over 235 trusts; councils' adult social care
+# £17.5bn / 152. CCGs: only the money they do not pay to these trusts, so the same pound is
+# never counted twice: CCG allocations £73.4bn less about £50bn paid to NHS trusts
+# (assumption: two thirds of provider income comes from CCGs) ≈ £23.4bn / 207 (DERIVED).
+MEAN_BUDGET = {"acute": 400.0, "community": 170.0, "ccg": 113.0, "council": 115.0}
 ENGLAND_COUNTS = {"acute": 153, "community": 82, "ccg": 207, "council": 152}
 SIMPLE = ({"acute": 1, "community": 1, "ccg": 1, "council": 1}, 0.327)
 COMPLEX = ({"acute": 5, "community": 3, "ccg": 7, "council": 5}, 1.85)
@@ -51,17 +53,30 @@ class Structure:
     def n_footprints(self) -> int:
         return len(self.footprint_names)
 
-    def doubled(self, suffix: str = " (twin)") -> Structure:
-        """Two copies side by side (footprints of the second are numbered after the first).
+    def copies(self, footprints: np.ndarray) -> tuple[Structure, np.ndarray]:
+        """One copy of each listed footprint, side by side, and each copy's source body.
 
-        The model plays the actual year and its everyone-pools twin in one pass.
+        Returns the new structure and ``source``: for each of its organisations, the
+        index of the organisation it copies. The model replays a year in copies of a
+        footprint to compute what each body's other move would have earned.
         """
-        return Structure(
-            np.concatenate([self.org_type, self.org_type]),
-            np.concatenate([self.footprint, self.footprint + self.n_footprints]),
-            self.footprint_names + tuple(name + suffix for name in self.footprint_names),
-            np.concatenate([self.population, self.population]),
-            np.concatenate([self.coterminous, self.coterminous]),
+        footprints = np.asarray(footprints, int)
+        order = np.argsort(self.footprint, kind="stable")
+        size = np.bincount(self.footprint, minlength=self.n_footprints)
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])
+        counts = size[footprints]
+        copy_of = np.repeat(np.arange(len(footprints)), counts)
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        source = order[np.repeat(start[footprints], counts) + offset]
+        return (
+            Structure(
+                self.org_type[source],
+                copy_of,
+                tuple(self.footprint_names[f] for f in footprints),
+                self.population[footprints],
+                self.coterminous[footprints],
+            ),
+            source,
         )
 
     def counts(self) -> np.ndarray:

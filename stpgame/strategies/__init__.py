@@ -9,7 +9,7 @@ from __future__ import annotations
 from stpgame.strategies.adaptive import Imitation, Reinforcement, TrustedPartners
 from stpgame.strategies.base import Strategy
 from stpgame.strategies.fixed import Alternator, AlwaysCooperate, AlwaysDefect
-from stpgame.strategies.memory import Memory, StrategyConfig
+from stpgame.strategies.memory import Memory
 from stpgame.strategies.reciprocal import (
     GenerousTitForTat,
     GrimTrigger,
@@ -37,7 +37,7 @@ REGISTRY: dict[str, type[Strategy]] = {
     )
 }
 
-__all__ = ["REGISTRY", "Memory", "Strategy", "StrategyConfig", "get", "mix_items", "parse_mix"]
+__all__ = ["REGISTRY", "Memory", "Strategy", "get", "mix_items", "parse_mix"]
 
 
 def get(name: str) -> Strategy:

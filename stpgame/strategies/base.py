@@ -8,11 +8,14 @@ adaptive strategies update after payoffs are known.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.memory import Memory, StrategyConfig
+from stpgame.strategies.memory import Memory
+
+if TYPE_CHECKING:
+    from stpgame.core.params import Params
 
 
 class Strategy:
@@ -22,7 +25,7 @@ class Strategy:
     classifier: ClassVar[dict] = {}
 
     def decide(
-        self, mem: Memory, idx: np.ndarray, rng: np.random.Generator, cfg: StrategyConfig
+        self, mem: Memory, idx: np.ndarray, rng: np.random.Generator, cfg: Params
     ) -> np.ndarray:
         raise NotImplementedError
 
@@ -32,7 +35,7 @@ class Strategy:
         idx: np.ndarray,
         moves: np.ndarray,
         payoffs: np.ndarray,
-        cfg: StrategyConfig,
+        cfg: Params,
     ) -> None:
         """Most strategies only need the memory the model records; learners override this."""
 

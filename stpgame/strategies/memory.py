@@ -1,6 +1,7 @@
 """What each player remembers, held as arrays over all players.
 
-Strategies read this memory and return moves for many players at once, so a
+Strategies read this memory and the model's ``Params`` (their knobs: learning rate,
+exploration, generosity ... with sources in params.py) and return moves for many players at once, so a
 round of 600 organisations is a handful of numpy operations rather than 600
 Python calls (see ``benchmarks/``). A two-player match uses the same memory
 with ``n = 2``, so the strategies played in matches and tournaments are exactly
@@ -12,33 +13,7 @@ round; with a single partner this is just the opponent's move, as in Axelrod.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-
-
-@dataclass
-class StrategyConfig:
-    """Knobs shared by the learning and conditional strategies (see params.py for sources)."""
-
-    learning_rate: float = 0.2
-    exploration: float = 0.05
-    imitation_rate: float = 0.5
-    trust_threshold: float = 0.45
-    initial_cooperation: float = 0.6
-    foregone_weight: float = 1.0
-    generosity: float = 1 / 3
-
-    @classmethod
-    def from_params(cls, p: dict) -> StrategyConfig:
-        return cls(
-            p["learning_rate"],
-            p["exploration"],
-            p["imitation_rate"],
-            p["trust_threshold"],
-            p["initial_cooperation"],
-            p["foregone_weight"],
-        )
 
 
 class Memory:
@@ -74,10 +49,9 @@ class Memory:
         self.round += 1
 
     def forget(self, mask: np.ndarray) -> None:
-        """A new leader starts without its predecessor's learned values [004].
-
-        Its history of moves stays (the organisation remembers what happened);
-        the game makes it withhold in its first year while it finds its feet.
-        """
+        """A new leader starts without its predecessor's memory [004]: no learned values,
+        no grudge, no history of moves, so it opens as its strategy opens a game."""
         self.q[mask] = 0.0
         self.q_ready &= ~mask
+        self.triggered &= ~mask
+        self.fresh |= mask

@@ -20,7 +20,7 @@ from stpgame.ui.style import Md
 def differences(state: TabState) -> list[str]:
     """The rules that differ between A and B, in words."""
     s = state.session
-    a, b = s.params("A"), s.params("B")
+    a, b = s.params("A").as_dict(), s.params("B").as_dict()
     out = [
         f"**{r.label}**: A {format_value(name, a[name])}, B {format_value(name, b[name])}"
         for name, r in RULES.items()

@@ -50,7 +50,7 @@ def settings_json(session: Session) -> bytes:
             "scenario": session.scenario,
             "seed": session.seed,
             "years": session.round,
-            "rules": {side: session.params(side) for side in SIDES},
+            "rules": {side: session.params(side).as_dict() for side in SIDES},
             "changed_from_preset": {side: session.overrides(side) for side in SIDES},
             "player": None
             if session.player is None

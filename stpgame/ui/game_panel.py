@@ -77,7 +77,7 @@ def returns_table(model) -> str:
         for r in df.itertuples()
     )
     return (
-        "| | back to itself per £1 pooled | back to its area per £1 pooled | withholding pays it best? |\n"
+        "| | back to itself per £1 pooled | back to its area per £1 pooled | withholding pays it best whatever others do? |\n"
         "|---|---|---|---|\n" + rows
     )
 
@@ -95,9 +95,11 @@ def GamePanel(state: TabState, version: int):
         year = s.round + 1
     Md(
         f"## The game underneath: the incentives for next year (year {year})\n"
-        "Two typical organisations, A and B, each with £1 it could pool. The numbers are what "
-        "each is judged on (its own books and, as far as the rules say, the system's), after the "
-        "savings lag and allowing for the wait.",
+        "Two typical organisations, A and B, each deciding whether to pool what it is free to "
+        "pool. The numbers are what each makes of the year, as % of its income, compared with "
+        "both keeping their money: the model replays the year each way, with every rule in "
+        "force (control totals, funds, penalties, bail-outs, cuts), counting pooled money at the "
+        "savings it will bring.",
         classes=["view-title"],
     )
     with solara.Row(gap="16px", style={"flex-wrap": "wrap"}):
@@ -125,7 +127,10 @@ def GamePanel(state: TabState, version: int):
     with solara.Details("All the organisations (the N-player view)", expand=True):
         Md(returns, classes=["type-table"])
         solara.Text(
-            "A body gains from withholding when its own return is below zero; the area gains "
-            "from pooling when its return is above zero. Both at once is the dilemma.",
+            "Returns: next year, if every other body repeats its last move. A body gains from "
+            "withholding when its own return is below zero; the area gains from pooling when "
+            "its return is above zero. Both at once is the dilemma. 'Whatever others do' checks "
+            "both when all partners pool and when none does, so a threshold (a shared control "
+            "total) can make the answer 'no' even where the return is negative.",
             classes=["card-note"],
         )

@@ -77,7 +77,7 @@ def Decision(state: TabState, version: int):
     if p is None:
         return
     returns = s.player_returns()
-    lag = int(s.params("A")["savings_lag"])
+    lag = s.params("A").savings_lag
 
     def set_level(x) -> None:
         state.attempt(lambda: s.set_level(x), settings=False)

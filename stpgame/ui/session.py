@@ -10,6 +10,7 @@ A lock makes the Play thread and button clicks take turns.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from stpgame.core import regulation, scenarios
 from stpgame.core.model import STPModel
-from stpgame.core.params import ORG_TYPES, ParameterError, check_seed, validate
+from stpgame.core.params import ORG_TYPES, ParameterError, Params, check_seed
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.history import History
@@ -39,8 +40,8 @@ class Rules:
 class Run:
     """One model and the history its charts draw."""
 
-    def __init__(self, scenario: str, seed: int, overrides: dict[str, object]):
-        self.model = STPModel(seed=seed, scenario=scenario, **overrides)
+    def __init__(self, seed: int, scenario: str, params: Params):
+        self.model = STPModel(seed=seed, scenario=scenario, params=params)
         self.history = History(self.model)
 
     def step(self, choices: dict[int, float]) -> None:
@@ -93,9 +94,9 @@ class Session:
     def preset(self) -> scenarios.Scenario:
         return scenarios.get(self.scenario)
 
-    def base_params(self) -> dict[str, object]:
-        """The preset's full, validated parameters."""
-        return validate(self.preset.params)
+    def base_params(self) -> Params:
+        """The preset's full, checked parameters."""
+        return _preset_params(self.scenario)
 
     def overrides(self, side: str) -> dict[str, object]:
         """What ``side`` changes relative to the preset, as model keyword arguments."""
@@ -104,15 +105,15 @@ class Session:
         out = dict(rules.values)
         for org_type, (name, share) in rules.strategy.items():
             param = STRATEGY_PARAM[org_type]
-            out[param] = compose_mix(str(base[param]), name, share)
+            out[param] = compose_mix(str(getattr(base, param)), name, share)
         return out
 
-    def params(self, side: str) -> dict[str, object]:
-        """The full parameters ``side`` runs with."""
-        return validate(self.overrides(side), base=self.base_params())
+    def params(self, side: str) -> Params:
+        """The full, checked parameters ``side`` runs with (checked once per change)."""
+        return self.checked[_check_side(side)]
 
     def value(self, side: str, name: str) -> object:
-        return self.params(side)[rule(name).name]
+        return getattr(self.params(side), rule(name).name)
 
     def strategy_choice(self, side: str, org_type: str) -> tuple[str | None, float]:
         return self.rules[_check_side(side)].strategy.get(org_type, (None, 1.0))
@@ -140,8 +141,7 @@ class Session:
         value = r.param.coerce(value)
         with self.lock:
             rules = self.rules[_check_side(side)]
-            candidate = {**self.overrides(side), r.name: value}
-            validate(candidate, base=self.base_params())  # cross-checks (e.g. BCF vs targets)
+            self.params(side).replace(**{r.name: value})  # cross-checks (e.g. BCF vs targets)
             rules.values[r.name] = value
             self.reset()
 
@@ -152,7 +152,7 @@ class Session:
         if name is not None and name not in REGISTRY:
             raise ParameterError("strategy", "one of " + ", ".join(REGISTRY), name)
         base = self.base_params()
-        compose_mix(str(base[STRATEGY_PARAM[org_type]]), name, share)  # validates share
+        compose_mix(str(getattr(base, STRATEGY_PARAM[org_type])), name, share)  # checks share
         with self.lock:
             strategy = self.rules[_check_side(side)].strategy
             if name is None:
@@ -164,6 +164,9 @@ class Session:
     def reset(self) -> None:
         """Back to year 0 with the current settings (same seed: the same run again)."""
         with self.lock:
+            self.checked = {
+                side: self.base_params().replace(**self.overrides(side)) for side in SIDES
+            }
             self.runs = {side: self._new_run(side) for side in SIDES}
             self.choices = []
             if self.player is not None:
@@ -240,11 +243,14 @@ class Session:
     # -- internals ----------------------------------------------------------------------
     def _preset_rules(self) -> dict[str, Rules]:
         """A: the preset; B: the same places judged the other way (own books <-> system)."""
-        weight = float(self.base_params()["system_weight"])
-        return {"A": Rules(), "B": Rules(values={"system_weight": 0.0 if weight >= 0.5 else 1.0})}
+        alone = self.base_params().control_total != "system"
+        return {
+            "A": Rules(),
+            "B": Rules(values={"control_total": "system" if alone else "individual"}),
+        }
 
     def _new_run(self, side: str) -> Run:
-        return Run(self.scenario, self.seed, self.overrides(side))
+        return Run(self.seed, self.scenario, self.params(side))
 
     def _player_row(self, p: Player) -> dict[str, float]:
         mine, auto = self.a, p.twin
@@ -287,6 +293,11 @@ def org_labels(structure) -> list[str]:
             name += f" {seen[(f, t)]}"
         labels.append(f"{name} in {structure.footprint_names[f]}")
     return labels
+
+
+@functools.cache
+def _preset_params(name: str) -> Params:
+    return Params.build(scenarios.get(name).params)
 
 
 def _check_side(side: str) -> str:
