@@ -24,6 +24,9 @@ class ParameterError(StpgameError, ValueError):
         text = f"parameter '{name}': allowed {allowed}; got {value!r}"
         super().__init__(f"{text} ({note})" if note else text)
 
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.name, self.allowed, self.value, self.note))
+
 
 class ResultsError(StpgameError):
     """A results folder or file that cannot be used: its path, the problem, what to do."""
@@ -32,6 +35,9 @@ class ResultsError(StpgameError):
         self.path, self.problem, self.hint = path, problem, hint
         super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
 
+    def __reduce__(self):
+        return (type(self), (self.path, self.problem, self.hint))
+
 
 class ConflictError(StpgameError):
     """Inputs that are each valid but cannot be used together (``what`` says which)."""
@@ -39,3 +45,6 @@ class ConflictError(StpgameError):
     def __init__(self, what: str, reason: str):
         self.what, self.reason = what, reason
         super().__init__(f"{what}: {reason}")
+
+    def __reduce__(self):
+        return (type(self), (self.what, self.reason))

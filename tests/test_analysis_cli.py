@@ -34,17 +34,15 @@ def test_analyse_payoffs_text_and_json(capsys):
 def test_analyse_scenarios(capsys):
     code, out, _ = run(capsys, "analyse", "--scenario", "fortress", "--json")
     data = json.loads(out)
-    assert code == 0 and data["analysis"]["kind"] == "prisoner's dilemma"
+    assert code == 0 and data["analysis"]["kind"] == "deadlock"  # central evidence
     assert [r["org_type"] for r in data["n_player"]] == ["acute", "community", "ccg", "council"]
-    assert all(r["withholding_dominant"] for r in data["n_player"])
-    assert 0 < data["critical_system_weight"] < 1
+    assert all(r["withholding_dominant"] for r in data["n_player"][:3])
     code, out, _ = run(
-        capsys, "analyse", "--scenario", "fortress", "--set", "savings_multiplier=0.5", "--json"
+        capsys, "analyse", "--scenario", "fortress", "--set", "savings_multiplier=1.5", "--json"
     )
-    data = json.loads(out)  # strict JSON: "never" is null, not Infinity
-    assert data["critical_system_weight"] is None
-    assert all(r["critical_system_weight"] is None for r in data["n_player"])
-    code, out, _ = run(capsys, "analyse", "--scenario", "fortress", "--set", "system_weight=1")
+    data = json.loads(out)
+    assert data["analysis"]["kind"] == "prisoner's dilemma"
+    code, out, _ = run(capsys, "analyse", "--scenario", "canterbury")
     assert "Type: harmony" in out and "N-player view" in out
     code, out, _ = run(capsys, "analyse", "--scenario", "system_control_total", "--rounds", "2")
     assert code == 0 and "year 3" in out

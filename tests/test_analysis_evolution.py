@@ -140,11 +140,11 @@ def test_stp_imitation_spreads_withholding_in_the_fortress():
     pd.testing.assert_frame_equal(df, again)
 
 
-def test_stp_imitation_spreads_pooling_under_a_shared_control_total():
-    """Judged on the footprint's shared control total, pooling pays [003]."""
+def test_stp_imitation_spreads_pooling_under_canterbury_rules():
+    """Under Canterbury's rules and savings pooling pays each body: it spreads."""
     df = stp_imitation(
         ["always_defect", "always_cooperate"],
-        "system_control_total",
+        "canterbury",
         8,
         rounds=5,
         org_types=["council"],

@@ -105,11 +105,12 @@ def test_stp_tournament_ranks_by_payoff_of_the_bodies_playing_each_strategy():
     assert all(x == seeds.iloc[0] for x in seeds)
 
 
-def test_stp_tournament_under_a_shared_control_total_rewards_pooling():
-    """With w = 1 pooling is dominant (harmony game): the pooler is paid better [003]."""
+def test_stp_tournament_under_canterbury_rules_rewards_pooling():
+    """Canterbury's rules and savings make pooling dominant (harmony): the pooler is paid
+    better, where in the fortress preset the withholder is."""
     r = stp_tournament(
         ["always_defect", "always_cooperate"],
-        "system_control_total",
+        "canterbury",
         6,
         2,
         org_types=["council", "ccg"],

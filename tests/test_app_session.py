@@ -53,14 +53,15 @@ def test_choosing_a_preset_resets_to_year_zero_with_its_rules(simple):
     assert simple.round == 0
     assert simple.player is None
     assert simple.a.model.params.structure == "england"
-    assert simple.params("A")["system_weight"] == scenarios.get("fortress").params["system_weight"]
+    assert simple.params("A").system_weight == scenarios.get("fortress").params["system_weight"]
 
 
-def test_rules_b_start_as_the_other_way_of_judging():
+def test_rules_b_start_as_the_other_control_total():
     for name in ("fortress", "system_control_total"):
         s = Session(name)
-        a, b = s.params("A")["system_weight"], s.params("B")["system_weight"]
-        assert (a < 0.5) == (b == 1.0)
+        a, b = s.params("A").control_total, s.params("B").control_total
+        assert {a, b} == {"individual", "system"}
+        assert a == scenarios.get(name).params["control_total"]
 
 
 def test_same_seed_and_rules_replay_exactly(simple):
@@ -76,7 +77,7 @@ def test_set_rule_validates_and_restarts(simple):
     simple.set_rule("A", "savings_lag", 4)
     assert simple.round == 0
     assert simple.a.model.params.savings_lag == 4
-    assert simple.b.model.params.savings_lag != 4 or simple.base_params()["savings_lag"] == 4
+    assert simple.b.model.params.savings_lag != 4 or simple.base_params().savings_lag == 4
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_cross_checks_apply_to_rules(simple):
     simple.set_rule("A", "target_pressure", 0.5)
     with pytest.raises(ParameterError, match="bcf_minimum_share.*at most 1 - target_pressure"):
         simple.set_rule("A", "bcf_minimum_share", 0.6)
-    assert simple.params("A")["bcf_minimum_share"] == simple.base_params()["bcf_minimum_share"]
+    assert simple.params("A").bcf_minimum_share == simple.base_params().bcf_minimum_share
 
 
 def test_bad_side_seed_level_and_player_are_refused(simple):
@@ -132,12 +133,12 @@ def test_play_stops_at_the_tab_limit():
 
 def test_strategy_choice_changes_the_mix_of_one_type(simple):
     simple.set_strategy("A", "council", "always_defect", 1.0)
-    assert simple.params("A")["strategy_council"] == "always_defect:1"
-    assert simple.params("A")["strategy_acute"] == simple.base_params()["strategy_acute"]
+    assert simple.params("A").strategy_council == "always_defect:1"
+    assert simple.params("A").strategy_acute == simple.base_params().strategy_acute
     council = simple.a.model.structure.org_type == 3
     assert set(np.asarray(simple.a.model.strategy_names)[council]) == {"always_defect"}
     simple.set_strategy("A", "council", None)
-    assert simple.params("A")["strategy_council"] == simple.base_params()["strategy_council"]
+    assert simple.params("A").strategy_council == simple.base_params().strategy_council
 
 
 def test_compose_mix_keeps_the_rest_of_the_preset_in_proportion():

@@ -1,7 +1,8 @@
-"""The model reproduces what the brief says should happen, over several seeds.
+"""The model against independent expectations: the evidence, the calibration and the seeds.
 
-Each claim is checked on the mean over seeds (and, where paired, on most seeds),
-so one lucky seed cannot pass it.
+Each claim is checked on the mean over seeds and, where two conditions are paired by seed,
+on every seed, so one lucky seed cannot pass it. Claims the model does *not* reproduce are
+stated in docs/headline.md and README, not tested as if it did.
 """
 
 import numpy as np
@@ -10,109 +11,104 @@ import pytest
 from stpgame import STPModel
 from stpgame.core.params import ORG_TYPES
 
-SEEDS = range(6)
+pytestmark = pytest.mark.slow
+SEEDS = range(4)
 
 
 def final(df, column, last=10):
     return df[column].tail(last).mean()
 
 
-def runs(scenario=None, rounds=30, **kw):
-    make = (
-        (lambda s: STPModel.from_scenario(scenario, seed=s, **kw))
-        if scenario
-        else (lambda s: STPModel(seed=s, **kw))
+def runs(scenario="fortress", rounds=25, **kw):
+    return [
+        STPModel.from_scenario(scenario, seed=s, **kw).run(rounds).model_dataframe() for s in SEEDS
+    ]
+
+
+def paired(column, a, b):
+    return (
+        np.array([final(df, column) for df in a]),
+        np.array([final(df, column) for df in b]),
     )
-    return [make(s).run(rounds).model_dataframe() for s in SEEDS]
 
 
 @pytest.fixture(scope="module")
 def fortress():
-    return runs("fortress")
+    return runs()
 
 
-@pytest.fixture(scope="module")
-def system():
-    return runs("system_control_total")
-
-
-def test_fortress_cooperation_collapses(fortress):
-    """[003] fortress mentality: judged alone, bodies stop pooling."""
+def test_fortress_cooperation_drains_away(fortress):
+    """[003] fortress mentality: bodies judged alone stop pooling after the first years."""
     start = np.mean([df["cooperation_rate"].iloc[0] for df in fortress])
     end = np.mean([final(df, "cooperation_rate") for df in fortress])
     assert start > 0.4
     assert end < 0.2 and end < start / 2
 
 
-def test_fortress_welfare_ends_below_system_control_total(fortress, system):
-    """Same 44 footprints, different rules: the shared control total does better together."""
-    f = np.array([final(df, "collective_welfare") for df in fortress])
-    s = np.array([final(df, "collective_welfare") for df in system])
-    assert s.mean() > f.mean()
-    assert (s > f).sum() >= len(SEEDS) - 1
-    assert np.mean([final(df, "cooperation_rate") for df in system]) > 2 * np.mean(
-        [final(df, "cooperation_rate") for df in fortress]
+def test_the_first_years_sit_in_the_real_range(fortress):
+    """Calibration §2: 65% of trusts (85% of acute) in deficit in 2015/16; 82% of providers
+    met their financial control total in Q2 2016/17; most councils cut adult social care."""
+    deficit = np.mean([df["nhs_in_deficit"].head(3).mean() for df in fortress])
+    met = np.mean([df["control_totals_met"].head(5).mean() for df in fortress])
+    cutting = np.mean([df["councils_cutting"].head(3).mean() for df in fortress])
+    assert 0.55 <= deficit <= 0.9
+    assert 0.72 <= met <= 0.92
+    assert 0.4 <= cutting <= 0.95
+
+
+def test_admissions_grow_with_demand(fortress):
+    """Calibration §3: emergency admissions +3.2% a year; with little pooling they follow
+    the demand trend year on year (compounding)."""
+    growth = STPModel.from_scenario("fortress", seed=0).params.demand_growth
+    for df in fortress:
+        ratio = df["emergency_admissions"].iloc[-1] / df["emergency_admissions"].iloc[0]
+        assert ratio == pytest.approx((1 + growth) ** (len(df) - 1), rel=0.05)
+
+
+def test_at_the_central_evidence_full_pooling_costs_more_than_it_saves(fortress):
+    """Calibration §5: about 50p back per pooled pound, so the everyone-pools twin has lower
+    welfare (a negative price of fortress); at the hopeful end it has higher."""
+    assert max(final(df, "price_of_fortress") for df in fortress) < 0
+    hopeful = runs("hopeful_evidence")
+    assert min(final(df, "price_of_fortress") for df in hopeful) > 0
+
+
+def test_bailouts_soften_the_budget_constraint():
+    """[003] NHS deficits are bailed out: the more of a deficit the centre covers, the less a
+    pooled pound costs a body in deficit, and the more bodies pool (Kornai's soft budget
+    constraint)."""
+    none, full = paired("cooperation_rate", runs(bailout_share=0.0), runs(bailout_share=1.0))
+    assert (full > none + 0.03).all()
+
+
+def test_outcomes_in_the_score_raise_pooling():
+    """[004] success measures close to outcomes: when patient outcomes count in the
+    regulator's score, pooling (which avoids admissions and delays) pays bodies -- but a
+    body moves its footprint's outcomes by only its share, so they must dominate the score:
+    at half the score nothing changes (docs/levers.md)."""
+    money, half = paired("cooperation_rate", runs(), runs(outcome_weight=0.5))
+    _, most = paired("cooperation_rate", runs(), runs(outcome_weight=0.95))
+    assert (most > money + 0.1).all()
+    assert np.abs(half - money).max() < 0.02
+
+
+def test_council_deficits_appear_only_without_the_balanced_budget_rule():
+    """s114 LGFA 1988: councils must balance; without the rule some run deficits."""
+    on = STPModel.from_scenario("deepening_cuts", seed=1).run(10).org_dataframe()
+    off = STPModel.from_scenario("deepening_cuts", seed=1, council_balanced_budget=False)
+    off = off.run(10).org_dataframe()
+    councils_on, councils_off = on[on["org_type"] == "council"], off[off["org_type"] == "council"]
+    assert councils_on["cut"].sum() > 0 and (councils_on["balance"] >= -1e-6).all()
+    assert (councils_off["balance"] < 0).mean() > 0.3
+
+
+def test_culture_adds_to_canterbury_rules():
+    """[002]/[004] relationships and forgiving, trusting decision rules: the same rules and
+    savings with England's relationships and the fortress mix pool less."""
+    culture, fortress_culture = paired(
+        "cooperation_rate", runs("canterbury"), runs("canterbury_fortress_culture")
     )
-
-
-def test_raising_system_weight_raises_cooperation():
-    """[003]: moving judgement from the body to the system makes pooling pay."""
-    weights = (0.0, 0.5, 0.9, 1.0)
-    coop = np.array(
-        [[final(df, "cooperation_rate") for df in runs(system_weight=w)] for w in weights]
-    )
-    means = coop.mean(axis=1)
-    assert means[-1] > means[0] + 0.1
-    assert all(b >= a - 0.01 for a, b in zip(means, means[1:], strict=False))  # never falls
-    assert (coop[-1] > coop[0]).sum() >= len(SEEDS) - 1
-
-
-def test_deeper_cuts_lower_cooperation_under_fortress_rules():
-    """[001] integration paradox: pressure makes bodies firefight and protect their budgets."""
-    easy = np.array([final(df, "cooperation_rate") for df in runs(funding_growth=0.03)])
-    hard = np.array([final(df, "cooperation_rate") for df in runs(funding_growth=-0.03)])
-    assert hard.mean() < easy.mean()
-    assert (hard < easy).sum() >= len(SEEDS) - 1
-
-
-def test_cuts_raise_the_value_of_cooperation():
-    """[001] ... and at the same time make cooperation worth more (price of fortress)."""
-    easy = np.mean([final(df, "price_of_fortress") for df in runs(funding_growth=0.03)])
-    hard = np.mean([final(df, "price_of_fortress") for df in runs(funding_growth=-0.03)])
-    assert hard > easy > 0
-
-
-def test_no_council_ends_a_round_in_deficit_under_the_balanced_budget_rule():
-    """s114 LGFA 1988: councils must balance; the cut shows up as cost shifted to the NHS."""
-    m = STPModel.from_scenario("deepening_cuts", seed=1).run(20)
-    orgs = m.org_dataframe()
-    councils = orgs[orgs["org_type"] == "council"]
-    assert (councils["balance"] >= -1e-9).all()
-    assert councils["cut"].sum() > 0
-    off = STPModel.from_scenario("deepening_cuts", seed=1, council_balanced_budget=False).run(20)
-    o = off.org_dataframe()
-    assert (o[o["org_type"] == "council"]["balance"] < 0).any()
-
-
-def test_simple_footprints_cooperate_more_than_complex_ones():
-    """[001] simpler structures (one council, one CCG, one trust) enabled integration."""
-    simple, complex_ = [], []
-    for s in SEEDS:
-        orgs = STPModel.from_scenario("simple_vs_complex", seed=s).run(25).org_dataframe()
-        late = orgs[orgs["round"] > 15]
-        kind = late["footprint"].astype(str).str.split().str[0]
-        simple.append(late.loc[kind == "Simple", "pooled"].mean())
-        complex_.append(late.loc[kind == "Complex", "pooled"].mean())
-    assert np.mean(simple) > np.mean(complex_)
-
-
-def test_leadership_turnover_is_a_barrier():
-    """[004] changing leadership is a barrier: more turnover, less pooling and trust."""
-    low = runs("system_control_total", rounds=25, leadership_turnover=0.0)
-    high = runs("system_control_total", rounds=25, leadership_turnover=0.5)
-    assert np.mean([final(df, "cooperation_rate") for df in high]) < np.mean(
-        [final(df, "cooperation_rate") for df in low]
-    )
+    assert (culture > fortress_culture).all()
 
 
 def test_savings_uncertainty_spreads_savings_without_raising_them():
@@ -142,8 +138,32 @@ def test_a_body_with_no_free_choice_counts_by_what_it_meant():
         target_pressure=0.2,
         strategy_ccg="always_cooperate",
         noise=0.0,
-        firefighting=0.0,
         leadership_turnover=0.0,
     ).run(3)
     orgs = m.org_dataframe()
     assert orgs.loc[orgs["org_type"] == "ccg", "pooled"].all()
+
+
+def test_partners_can_tell_inability_from_refusal():
+    """A council that meant to pool but could not afford it costs no trust (its books are
+    public), unlike one that chose to withhold."""
+    kw = {
+        "structure": "simple",
+        "n_footprints": 4,
+        "noise": 0.0,
+        "leadership_turnover": 0.0,
+        "cost_spread": 0.0,
+        "demand_growth": 0.06,
+    }
+    meant = STPModel(seed=1, **kw, **{f"strategy_{t}": "always_cooperate" for t in ORG_TYPES})
+    refused = STPModel(
+        seed=1,
+        **kw,
+        **{f"strategy_{t}": "always_cooperate" for t in ORG_TYPES[:3]},
+        strategy_council="always_defect",
+    )
+    meant.step()
+    refused.step()
+    council = meant.economy.is_council
+    assert meant.last_round.forced[council].all()  # none could afford to pool
+    assert meant.relationships.trust.mean() > refused.relationships.trust.mean()

@@ -1,69 +1,80 @@
-"""Every parameter changes what the model does when it moves (nothing is decorative)."""
+"""Every parameter changes what the model does: the bodies' decisions, or -- documented in
+docs/levers.md as 'accounting only' -- the money and outcomes but no decision.
+
+Decisions and accounting are counted separately, the two ends are those of
+experiments/levers.py, and nothing passes vacuously: a structure parameter must change
+the footprints, an accounting-only one must change the money and leave every decision
+alone, and every other one must change some body's decision.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from stpgame import STPModel
 from stpgame.core.params import PARAMS
 
-# Some rules only act when another one is switched on.
-CONTEXT = {
-    "incentive_threshold": {"incentive_fund": 0.02},
-    "transformation_years": {"transformation_fund": 0.5},
-    # learning matters where pooling pays only a little (a shared control total)
-    "foregone_weight": {"strategy_acute": "reinforcement", "system_weight": 1.0},
-    "learning_rate": {
-        "strategy_acute": "reinforcement",
-        "system_weight": 1.0,
-        "foregone_weight": 0.5,
-    },
-    "exploration": {"strategy_acute": "reinforcement"},
-    "imitation_rate": {"strategy_acute": "imitation"},
-    "trust_threshold": {"strategy_acute": "trusted_partners"},
-}
-# A value different from the default, inside the allowed range.
-OTHER = {
-    "structure": "simple",
-    "n_footprints": 3,
-    "council_balanced_budget": False,
-    "transformation_years": 1,
-    "savings_to_acute": None,
-}
-SKIP = {"savings_to_acute", "savings_to_community", "savings_to_ccg", "savings_to_council"}
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("levers", ROOT / "experiments" / "levers.py")
+levers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(levers)
+
+SEED, YEARS = levers.SEEDS[0], levers.YEARS
 
 
-def other_value(p):
-    if p.name in OTHER:
-        return OTHER[p.name]
-    if p.kind == "mix":
-        return "always_cooperate"
-    if p.kind == "choice":
-        return next(c for c in p.choices if c != p.default)
-    if p.kind == "bool":
-        return not p.default
-    target = p.high if p.default != p.high else p.low
-    value = p.default + 0.5 * (target - p.default)
-    return int(round(value)) if p.kind == "int" else value
+def documented() -> dict[str, str]:
+    """parameter -> 'decisions' or 'accounting only', from the committed table."""
+    rows = re.findall(
+        r"^\| `(\w+)` \|.*\| (decisions|accounting only) \|$",
+        (ROOT / "docs" / "levers.md").read_text(),
+        re.M,
+    )
+    return dict(rows)
 
 
-def outputs(**kw) -> pd.DataFrame:
-    m = STPModel(seed=3, **kw).run(8)
-    orgs = m.org_dataframe().drop(columns=["strategy", "rating", "footprint", "org_type"])
-    return pd.concat([m.model_dataframe(), orgs.groupby("round").mean()], axis=1)
+def run(settings: dict):
+    m = STPModel.from_scenario(levers.SCENARIO, seed=SEED, **settings).run(YEARS)
+    orgs = m.org_dataframe()
+    return orgs["level"].to_numpy() >= 0.5, orgs[["balance", "payoff", "score"]].to_numpy()
 
 
-@pytest.mark.parametrize("param", [p for p in PARAMS if p.name not in SKIP], ids=lambda p: p.name)
-def test_moving_a_parameter_changes_the_outputs(param):
-    base = CONTEXT.get(param.name, {})
-    a = outputs(**base)
-    b = outputs(**{**base, param.name: other_value(param)})
-    if a.shape != b.shape:
-        return  # a different structure: different tables
-    assert not np.allclose(a.to_numpy(float), b.to_numpy(float), equal_nan=True), param.name
+def effects(name: str) -> tuple[bool, bool]:
+    """(some decision changed, some money changed) between the ends, in either context."""
+    p = next(q for q in PARAMS if q.name == name)
+    decisions = money = False
+    for context in levers.CONTEXTS.values():
+        for _, low, high in levers.ends(p):
+            (d0, m0), (d1, m1) = run({**context, **low}), run({**context, **high})
+            decisions |= bool((d0 != d1).any())
+            money |= not np.allclose(m0, m1)
+    return decisions, money
 
 
-def test_savings_shares_move_the_outputs():
-    a = outputs()
-    b = outputs(savings_to_acute=0.25, savings_to_council=0.5)
-    assert not np.allclose(a.to_numpy(float), b.to_numpy(float))
+def test_the_lever_table_covers_every_parameter():
+    table = documented()
+    expected = {p.name for p in PARAMS} - levers.SKIP
+    assert set(table) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(documented()), ids=str)
+def test_a_parameter_acts_as_documented(name):
+    decisions, money = effects(name)
+    if documented()[name] == "accounting only":
+        assert not decisions, f"{name} changes decisions: update docs/levers.md"
+        assert money, f"{name} changes nothing at all"
+    else:
+        assert decisions, f"{name} is documented as moving decisions but moves none"
+
+
+@pytest.mark.parametrize("name, value", [("structure", "simple"), ("n_footprints", 3)])
+def test_structure_parameters_change_the_footprints(name, value):
+    kw = {"structure": "mixed", "n_footprints": 6}
+    a = STPModel(seed=1, **kw).structure
+    b = STPModel(seed=1, **{**kw, name: value}).structure
+    assert (a.n, a.n_footprints) != (b.n, b.n_footprints)

@@ -42,8 +42,8 @@ def test_reciprocal_rules_against_a_script():
     assert play("alternator", script) == [C, D, C, D, C, D, C]
 
 
-def test_a_new_leader_forgets_learned_values_but_not_history():
-    """[004]: a new leader does not inherit what its predecessor learned."""
+def test_a_new_leader_starts_without_its_predecessors_memory():
+    """[004]: a new leader inherits neither learned values nor a grudge: it opens afresh."""
     s, mem = get("reinforcement"), Memory(1)
     idx, cfg = np.arange(1), Params()
     mem.record(np.array([C]), np.array([1.0]), np.array([0.5]))
@@ -52,7 +52,12 @@ def test_a_new_leader_forgets_learned_values_but_not_history():
     assert mem.q_ready[0] and mem.q[0].tolist() == [0.2, 0.5]
     mem.forget(np.array([True]))
     assert not mem.q_ready[0] and mem.q[0].tolist() == [0.0, 0.0]
-    assert mem.own_last[0] and not mem.fresh[0]  # the organisation's history stays
+    assert mem.fresh[0]  # opens as its strategy opens a game
+    tft = get("tit_for_tat")
+    mem.record(np.array([D]), np.array([0.0]), np.array([0.0]))  # partners withheld
+    assert not tft.decide(mem, idx, np.random.default_rng(0), cfg)[0]
+    mem.forget(np.array([True]))
+    assert tft.decide(mem, idx, np.random.default_rng(0), cfg)[0]
 
 
 def test_mixes_are_checked_and_normalised():

@@ -87,19 +87,25 @@ def n_player_view(model) -> pd.DataFrame:
     next year, others repeating their last moves: ``model.pooling_returns()``); ``mpcr``,
     the marginal per-capita return of public-goods experiments (gross own return per £,
     Isaac & Walker 1988); ``withholding_dominant_share``, the share of bodies whose appraised
-    payoff falls when they pool both when every partner pools and when none does; and
+    payoff never rises when they pool, whether every partner pools or none does, and falls
+    in at least one of the two, among the bodies for which pooling changes anything
+    (``can_pool_share``: a council that cannot afford to pool is not counted);
     ``withholding_dominant``, True when that is more than half of them.
     """
     own, system = model.pooling_returns()
     prof = _profiles(model)
-    dominated = (prof["R"] < prof["T"]) & (prof["S"] < prof["P"])
+    # changes smaller than 1e-9 % of income are rounding between replayed copies
+    gain_all, gain_none = prof["R"] - prof["T"], prof["S"] - prof["P"]
+    moves = (np.abs(gain_all) > 1e-9) | (np.abs(gain_none) > 1e-9)
+    dominated = moves & (gain_all <= 1e-9) & (gain_none <= 1e-9)
     org_type = np.asarray(model.structure.org_type)
     rows = []
     for t, name in enumerate(ORG_TYPES):
         mask = org_type == t
         if not mask.any():
             continue
-        share = float(dominated[mask].mean())
+        free = mask & moves  # its own move changes something for it
+        share = float(dominated[free].mean()) if free.any() else float("nan")
         rows.append(
             {
                 "org_type": name,
@@ -113,6 +119,7 @@ def n_player_view(model) -> pd.DataFrame:
                 "mpcr": float(np.nanmean(own[mask]) + 1.0)
                 if np.isfinite(own[mask]).any()
                 else float("nan"),
+                "can_pool_share": float(free.sum() / mask.sum()),
                 "withholding_dominant_share": share,
                 "withholding_dominant": share > 0.5,
             }

@@ -162,6 +162,7 @@ def play_matches(
             mem.trust = rel.mean_trust()
         mem.peer_move = mem.own_last[opp]
         mem.peer_payoff = mem.payoff_last[opp]
+        mem.peer_advantage = mem.advantage()[opp]
         moves = np.zeros(n, bool)
         for nm, idx in groups:
             moves[idx] = players[nm].decide(mem, idx, rng, cfg)

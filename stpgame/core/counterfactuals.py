@@ -28,10 +28,12 @@ from stpgame.core.structure import Structure
 
 
 def appraised_payoff(economy: Economy, r: Round) -> np.ndarray:
-    """What a body makes of a year: its judged result, bail-outs and central money included."""
+    """What a body makes of a year: its judged result, bail-outs and central money included,
+    and for a council the services it had to cut to balance (a council's books always
+    balance; what it experiences as pressure is the cut [001])."""
     p = economy.p
     return regulation.judged_score(
-        r.balance,
+        r.balance - r.cut,
         r.income,
         economy.fp,
         economy.n_fp,
@@ -109,7 +111,12 @@ class Counterfactuals:
             draws.cost_shock[src],
             draws.fp_trust[fsrc],
         )
-        r = self.replay.play(lv, replay_draws, cap=None if cap is None else cap[src])
+        r = self.replay.play(
+            lv,
+            replay_draws,
+            cap=None if cap is None else cap[src],
+            outcomes=bool(self.replay.p.outcome_weight),
+        )
         payoff = appraised_payoff(self.replay, r)
         welfare = self.replay.per_fp(r.welfare_share)
         sign = np.where(meant, 1.0, -1.0)  # pool minus keep

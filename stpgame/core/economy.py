@@ -196,13 +196,15 @@ class Economy:
         draws: YearDraws,
         ledger: Ledger | None = None,
         cap: np.ndarray | None = None,
+        outcomes: bool = True,
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
         With a ``ledger`` the year is played on a cash basis and the ledger moves on a year;
         without one it is appraised on an accrual basis (see module doc). ``cap`` limits each
         body's contribution (the replays use what each council could afford in the year
-        actually played).
+        actually played). ``outcomes=False`` skips admissions and delayed days (index 100),
+        for appraisals when outcomes do not count in anyone's score.
         """
         money, demand = self.growth(draws.year)
         income = self.budget * money
@@ -227,12 +229,19 @@ class Economy:
         else:
             landed_fp, shares = self.discount * generated, share_now
         savings = landed_fp[self.fp] * self.landing
-        gain_shared = self.p.gain_share * (landed_fp[self.fp] * shares - savings)
+        gain_shared = (
+            self.p.gain_share * (landed_fp[self.fp] * shares - savings)
+            if self.p.gain_share
+            else np.zeros_like(savings)
+        )
 
         incentive = self._incentive(contribution, pool, money)
         net = income - cost - contribution + savings + gain_shared + transformation + incentive
-        transfer = self.p.risk_share * (self.budget_share * self.per_fp(net)[self.fp] - net)
-        net = net + transfer
+        if self.p.risk_share:
+            transfer = self.p.risk_share * (self.budget_share * self.per_fp(net)[self.fp] - net)
+            net = net + transfer
+        else:
+            transfer = np.zeros_like(net)
 
         cut, shifted, cuts_fp = self._council_cuts(net)
         net = net + cut - shifted
@@ -242,7 +251,11 @@ class Economy:
             ledger.cumulative += balance
             ledger.last_balance = balance
 
-        admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
+        if outcomes:
+            admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
+        else:
+            admissions = delays = np.full(self.n_fp, np.nan)
+            index = np.full(self.n_fp, 100.0)
         welfare_share = income - cost - contribution + savings - shifted
         return Round(
             income,

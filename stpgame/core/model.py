@@ -153,6 +153,7 @@ class STPModel(mesa.Model):
         mem.trust = self.relationships.mean_trust()
         peer = self._peers.sample(self.rng)
         mem.peer_move, mem.peer_payoff = mem.own_last[peer], mem.payoff_last[peer]
+        mem.peer_advantage = mem.advantage()[peer]
         moves = np.zeros(n, bool)
         for name, idx in self._groups:
             moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, p)

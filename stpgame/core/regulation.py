@@ -42,9 +42,13 @@ def judged_score(
     """Each body's score: its result per £ of income blended (weight ``w``) with its
     footprint's result per £ of the footprint's income, plus the footprint's patient
     outcomes (index per footprint) if they count [004]."""
-    fp_total = per_footprint(values, footprint, n_fp)[footprint]
-    fp_income = per_footprint(income, footprint, n_fp)[footprint]
-    judged = (1.0 - w) * values / income + w * fp_total / fp_income
+    judged = values / income
+    if w:
+        fp_total = per_footprint(values, footprint, n_fp)[footprint]
+        fp_income = per_footprint(income, footprint, n_fp)[footprint]
+        judged = (1.0 - w) * judged + w * fp_total / fp_income
+    if not outcome_weight:
+        return judged
     return score(judged, outcome_index[footprint], outcome_weight)
 
 
@@ -91,9 +95,11 @@ def penalties(
     Own deficit counts with weight 1 - w; the footprint's deficit counts with
     weight w, split between its NHS bodies by ``nhs_share`` (share of NHS budget).
     """
-    own_deficit = np.maximum(0.0, -net)
-    system_deficit = np.maximum(0.0, -per_footprint(net, footprint, n_fp))[footprint] * nhs_share
-    return np.where(is_nhs, rate * ((1.0 - w) * own_deficit + w * system_deficit), 0.0)
+    judged = (1.0 - w) * np.maximum(0.0, -net)
+    if w:
+        system = np.maximum(0.0, -per_footprint(net, footprint, n_fp))[footprint] * nhs_share
+        judged = judged + w * system
+    return rate * judged * is_nhs
 
 
 def bailouts(net_after_penalty: np.ndarray, is_nhs: np.ndarray, share: float) -> np.ndarray:

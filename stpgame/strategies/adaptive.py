@@ -63,10 +63,13 @@ class Reinforcement(Strategy):
 
 
 class Imitation(Strategy):
-    """Copies the last move of a better-performing peer; otherwise repeats its own.
+    """Copies the last move of a peer whose choice worked out better; otherwise repeats its own.
 
-    Peers are its footprint partners and bodies of the same type elsewhere
-    ("peer support" [004]). Imitate-if-better, Nowak & May (1992) Nature 359:826.
+    Peers are its footprint partners and bodies of the same type elsewhere ("peer support"
+    [004]). Imitate-if-better (Nowak & May 1992, Nature 359:826), comparing how well each
+    choice worked for the one who made it (its payoff against what the other move would
+    have earned it) rather than raw payoffs: bodies' cost gaps differ far more than pooling
+    moves their results, so raw comparison copies the structurally lucky whatever they did.
     """
 
     name, label = "imitation", "Copies better-performing peers"
@@ -74,7 +77,7 @@ class Imitation(Strategy):
     classifier = {"memory_depth": 1, "stochastic": True}
 
     def decide(self, mem, idx, rng, cfg):
-        better = mem.peer_payoff[idx] > mem.payoff_last[idx]
+        better = mem.peer_advantage[idx] > mem.advantage()[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])
         first = rng.random(len(idx)) < cfg.initial_cooperation

@@ -34,6 +34,11 @@ class Memory:
         self.trust = np.full(n, 0.5)  # mean trust in partners (set by the model)
         self.peer_move = np.zeros(n, bool)  # a sampled peer's last move (set by the model)
         self.peer_payoff = np.full(n, -np.inf)
+        self.peer_advantage = np.full(n, -np.inf)  # how the peer's last choice worked for it
+
+    def advantage(self) -> np.ndarray:
+        """How each player's last choice worked for it: its payoff minus the foregone one."""
+        return self.payoff_last - self.foregone
 
     def partners_cooperated(self, idx: np.ndarray) -> np.ndarray:
         return self.partner_last[idx] >= 0.5

@@ -157,7 +157,10 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
     value = s.value(side, r.name)
 
     def set_value(x) -> None:
-        if r.param.kind != "bool" and abs(float(x) - float(value)) < r.slider_step / 2:
+        if (
+            r.param.kind not in ("bool", "choice")
+            and abs(float(x) - float(value)) < r.slider_step / 2
+        ):
             return  # the slider snapping the preset's value onto its grid, not a move
         state.attempt(lambda: s.set_rule(side, r.name, x))
 
@@ -170,6 +173,13 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
         if r.param.kind == "bool":
             solara.Switch(
                 label="", value=bool(value), on_value=set_value, classes=[f"rule-{r.name}"]
+            )
+        elif r.param.kind == "choice":
+            solara.ToggleButtonsSingle(
+                value=str(value),
+                values=list(r.param.choices),
+                on_value=set_value,
+                classes=[f"rule-{r.name}-{side}"],
             )
         else:
             v.Slider(

@@ -17,7 +17,7 @@ from stpgame.core.params import BY_NAME, ORG_TYPES, Param, ParameterError
 class Rule:
     name: str  # the model parameter
     label: str  # what the room calls it
-    fmt: str  # "percent" | "pounds" | "years" | "weight" | "number" | "bool"
+    fmt: str  # "percent" | "pounds" | "years" | "weight" | "number" | "bool" | "choice"
     step: float | None = None
 
     @property
@@ -46,7 +46,8 @@ class Rule:
 
 # The rules people argue about, in the order the sidebar shows them.
 MAIN_RULES: tuple[Rule, ...] = (
-    Rule("system_weight", "How regulators judge: own books ↔ whole system", "weight", 0.05),
+    Rule("control_total", "Control totals: each body's own, or one per footprint", "choice"),
+    Rule("sustainability_fund", "Sustainability money for meeting the total", "percent", 0.0025),
     Rule("funding_growth", "Funding growth a year", "percent", 0.001),
     Rule("demand_growth", "Demand growth a year", "percent", 0.001),
     Rule("bcf_minimum_share", "Better Care Fund: share that must be pooled", "percent", 0.05),
@@ -61,6 +62,8 @@ MAIN_RULES: tuple[Rule, ...] = (
 # Further rules, behind a "More rules" panel.
 MORE_RULES: tuple[Rule, ...] = (
     Rule("council_balanced_budget", "Councils must balance their budget (s114)", "bool"),
+    Rule("system_weight", "Blended rating: own books ↔ whole system", "weight", 0.05),
+    Rule("gain_share", "Savings shared back to those who pooled", "percent", 0.05),
     Rule("breach_penalty", "Penalty per £ of NHS deficit", "pounds", 0.05),
     Rule("bailout_share", "Share of NHS deficits bailed out", "percent", 0.05),
     Rule("target_pressure", "NHS budget held back for central targets", "percent", 0.05),
@@ -88,6 +91,10 @@ def rule(name: str) -> Rule:
 def format_value(name: str, value: object) -> str:
     """A rule's value as the room reads it, e.g. 0.011 -> '1.1%', 1.5 -> '£1.50'."""
     fmt = rule(name).fmt
+    if fmt == "choice":
+        return {"individual": "each body its own", "system": "one per footprint"}.get(
+            str(value), str(value)
+        )
     if fmt == "bool":
         return "yes" if value else "no"
     x = float(value)
