@@ -33,6 +33,14 @@ CONTEXTS = {
     "near break-even": {"transformation_fund": 0.7, "transformation_years": 100},
 }
 SKIP = {"structure", "n_footprints"}
+# Rules that only act when another one is on: measured with it on (both ends).
+NEEDS = {
+    "incentive_threshold": {"incentive_fund": 0.01},
+    "generosity": {
+        f"strategy_{t}": "generous_tit_for_tat:0.5,reinforcement:0.5"
+        for t in ("acute", "community", "ccg", "council")
+    },
+}
 MIX_ENDS = ("always_defect", "always_cooperate")
 # Savings shares must add up to 1: move one against the acute share.
 PAIRED = {f"savings_to_{t}": "savings_to_acute" for t in ("community", "ccg", "council")}
@@ -89,7 +97,8 @@ def ci(values) -> tuple[float, float, float]:
 
 def measure(item) -> dict:
     context, name, label, low, high = item
-    low, high = {**CONTEXTS[context], **low}, {**CONTEXTS[context], **high}
+    extra = {**CONTEXTS[context], **NEEDS.get(name, {})}
+    low, high = {**extra, **low}, {**extra, **high}
     try:
         a = [run(low, s) for s in SEEDS]
         b = [run(high, s) for s in SEEDS]
@@ -144,7 +153,9 @@ def write_markdown(df: pd.DataFrame) -> None:
         "*Decisions changed*: share of organisation-years whose intended move differs between "
         "the two ends (same seeds). *Cooperation*: share of bodies pooling over the last 10 "
         "years, mean over seeds [95% t-interval]. Parameters whose ends change no decision act "
-        "on the accounting only (*acts on*: decisions if they change any in either context).",
+        "on the accounting only (*acts on*: decisions if they change any in either context). "
+        "`incentive_threshold` is measured with a 1% incentive fund and `generosity` with half "
+        "of every type playing generous tit for tat, since neither acts otherwise.",
         "",
         "Contexts: **fortress** is the preset as it is; **near break-even** adds transformation "
         "money repaying 70% of every voluntarily pooled pound, so that pooling nearly pays a "

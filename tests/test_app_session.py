@@ -87,7 +87,7 @@ def test_set_rule_validates_and_restarts(simple):
         (
             "structure",
             "simple",
-            "'rule': allowed one of system_weight",
+            "'rule': allowed one of control_total",
             "'structure'",
         ),  # not offered
         ("savings_lag", 1.5, "'savings_lag': allowed int in [0, 10]", "1.5"),  # not whole

@@ -40,7 +40,11 @@ def documented() -> dict[str, str]:
 def run(settings: dict):
     m = STPModel.from_scenario(levers.SCENARIO, seed=SEED, **settings).run(YEARS)
     orgs = m.org_dataframe()
-    return orgs["level"].to_numpy() >= 0.5, orgs[["balance", "payoff", "score"]].to_numpy()
+    outputs = m.model_dataframe().drop(columns="round").to_numpy(float)
+    money = np.concatenate(
+        [orgs[["balance", "payoff", "score"]].to_numpy().ravel(), outputs.ravel()]
+    )
+    return orgs["level"].to_numpy() >= 0.5, money
 
 
 def effects(name: str) -> tuple[bool, bool]:
@@ -48,10 +52,11 @@ def effects(name: str) -> tuple[bool, bool]:
     p = next(q for q in PARAMS if q.name == name)
     decisions = money = False
     for context in levers.CONTEXTS.values():
+        extra = {**context, **levers.NEEDS.get(name, {})}
         for _, low, high in levers.ends(p):
-            (d0, m0), (d1, m1) = run({**context, **low}), run({**context, **high})
+            (d0, m0), (d1, m1) = run({**extra, **low}), run({**extra, **high})
             decisions |= bool((d0 != d1).any())
-            money |= not np.allclose(m0, m1)
+            money |= not np.allclose(m0, m1, equal_nan=True)
     return decisions, money
 
 

@@ -13,9 +13,10 @@ Per match:
 - ``trusted_partners``: one relationship whose trust starts at
   ``initial_trust`` (0.5, the "reasonable" level most organisations reported,
   [002]) and moves by the model's own rule (``network.Relationships.update``:
-  + trust_gain (1 - t) when both pool, - trust_loss t otherwise; defaults from
+  + trust_gain (1 - t) when both pool, - trust_loss t when one withholds on the other,
+  - trust_decay t when neither pools; defaults from
   params.py). The cultural barrier does not apply (same sector).
-- ``imitation``: the peer is the opponent (its last move and payoff).
+- ``imitation``: the peer is the opponent (its last move, and how that move worked for it).
 - ``generous_tit_for_tat``: forgives with Nowak & Sigmund's (1992) best
   generosity for the payoffs (1/3 for Axelrod's), see ``gtft_generosity``.
 - Match length: ``turns``, or with ``continuation`` W a geometric number of

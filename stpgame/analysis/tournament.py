@@ -12,7 +12,7 @@ played side by side from one seeded generator (``match.play_matches``).
 **STP game**: for each strategy X and each organisation type, every body of
 that type plays X while the other types keep the scenario's own mix; the
 model runs ``rounds`` years and X earns the mean payoff (what strategies
-learn from: judged result per £ of budget) of the bodies playing it. X's
+learn from: the appraised payoff, a share of income) of the bodies playing it. X's
 score is the mean over types and repetitions; every strategy faces the same
 seeds (common random numbers), so differences come from the strategy.
 """

@@ -27,7 +27,8 @@ KIND_WORDS = {
 
 
 def payoff_table(analysis) -> str:
-    """The 2x2 matrix as HTML: A's result (large) and B's (small) per £1 of pooling room.
+    """The 2x2 matrix as HTML: A's result (large) and B's (small), % of income against both
+    keeping their money (the replayed year, see analysis.effective_game).
 
     The equilibrium cells are shaded.
     """
@@ -38,8 +39,8 @@ def payoff_table(analysis) -> str:
         shade = " class='equilibrium'" if OUTCOMES[a, b] in eq else ""
         note = "<br><span class='them'>equilibrium</span>" if shade else ""
         return (
-            f"<td{shade}>A {pounds(g.payoff(a, b))}<br>"
-            f"<span class='them'>B {pounds(g.payoff(b, a))}</span>{note}</td>"
+            f"<td{shade}>A {g.payoff(a, b):+.2f}%<br>"
+            f"<span class='them'>B {g.payoff(b, a):+.2f}%</span>{note}</td>"
         )
 
     return (
