@@ -57,6 +57,51 @@ def test_sweep_writes_tidy_parquet_and_a_manifest(tiny_sweep):
     assert not [p for p in tiny_sweep.iterdir() if ".tmp-" in p.name]
 
 
+def test_sweep_tables_describe_every_column_and_name_scenario_and_version(tiny_sweep):
+    import pyarrow.parquet as pq
+
+    from stpgame import __version__
+    from stpgame.core.outputs import describe
+
+    exp = load_experiment(TINY)
+    for name in ("rounds.parquet", "runs.parquet"):
+        schema = pq.read_schema(tiny_sweep / name)
+        meta = {k.decode(): v.decode() for k, v in schema.metadata.items()}
+        assert meta["stpgame_version"] == __version__ and meta["scenario"] == "fortress"
+        assert meta["experiment"] == "tiny" and meta["experiment_sha256"] == exp.sha256
+        for field in schema:
+            got = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
+            assert set(got) == {"label", "unit", "description"}, field.name
+            assert all(got.values()), field.name
+    runs = pq.read_schema(tiny_sweep / "runs.parquet")
+    field = {f.name: {k.decode(): v.decode() for k, v in f.metadata.items()} for f in runs}
+    assert field["funding_growth"]["unit"] == "per year"
+    assert field["collective_welfare_final"]["unit"] == "£m per year"
+    assert field["cooperation_rate_mean"]["label"] == "Cooperation, mean over years"
+    assert (
+        field["balance_council_final"]["description"]
+        == describe("balance_council_final").description
+    )
+    assert field["seed"]["label"] == "Seed"
+
+
+def test_each_run_row_carries_the_scenario_and_every_parameter(tiny_sweep):
+    from stpgame.core import scenarios
+    from stpgame.core.params import BY_NAME, validate
+
+    exp = load_experiment(TINY)
+    runs = pd.read_parquet(tiny_sweep / "runs.parquet").set_index("run")
+    assert set(BY_NAME) <= set(runs.columns)
+    assert (runs["scenario"] == "fortress").all()
+    base = validate(scenarios.get(exp.scenario).params)
+    for run in range(exp.n_runs):
+        played = validate(exp.overrides(run), base=base).as_dict()  # what the model played
+        assert {k: runs.at[run, k] for k in BY_NAME} == played, run
+    # the fixed values and the scenario's own ones are there, not only the varied ones
+    assert (runs["n_footprints"] == 2).all() and (runs["structure"] == "simple").all()
+    assert runs["funding_growth"].nunique() == 2
+
+
 def test_each_run_equals_the_model_run_directly(tiny_sweep):
     exp = load_experiment(TINY)
     rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
@@ -295,6 +340,11 @@ def test_sensitivity_writes_indices_and_a_figure(tmp_path, capsys, method, n, po
     table = pd.read_parquet(out / "sensitivity.parquet")
     pd.testing.assert_frame_equal(table, pd.read_csv(out / "sensitivity.csv"), check_dtype=False)
     assert len(table) == 4 and set(table["method"]) == {method}
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(out / "sensitivity.parquet")
+    assert schema.metadata[b"scenario"] == b"fortress"
+    assert all(f.metadata and f.metadata[b"description"] for f in schema)
     if method == "morris":
         assert main(["plot", str(out)]) == 0  # a sampled design plots one point per sample point
         assert "one point per sample point" in (out / "figures" / "outcomes.svg").read_text()
