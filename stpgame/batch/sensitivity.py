@@ -154,6 +154,7 @@ def format_table(table, method: str) -> str:
 def figure(table, sens, folder: Path) -> list[Path]:
     """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals."""
     from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, panel_labels, save, style
+    from stpgame.core.outputs import describe
 
     outputs = list(dict.fromkeys(table["output"]))
     with style():
@@ -162,6 +163,9 @@ def figure(table, sens, folder: Path) -> list[Path]:
         for ax, output in zip(axes, outputs, strict=True):
             sub = table[table["output"] == output].reset_index(drop=True)
             title, unit = panel_labels(output, sens.statistic)
+            effects = ["mu", "mu_star", "sigma", "mu_star_conf"]
+            if sens.method == "morris":  # effects in the output's display unit (shares in %)
+                sub[effects] = sub[effects] * describe(output).scale
             if sens.method == "morris":
                 for k, row in sub.iterrows():
                     ax.errorbar(
