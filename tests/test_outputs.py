@@ -99,3 +99,29 @@ def test_a_run_writes_self_describing_parquet(tmp_path):
             }
     welfare = pq.read_schema(out / "model.parquet").field("collective_welfare").metadata
     assert welfare[b"unit"] == b"\xc2\xa3m per year"
+
+
+def test_app_charts_name_outputs_as_the_registry_does():
+    from stpgame.core.model import STPModel
+    from stpgame.ui import charts
+    from stpgame.ui.history import History
+
+    model = STPModel(seed=1, structure="simple", n_footprints=1)
+    history = History(model)
+    for _ in range(2):
+        model.step()
+        history.record()
+    shown = {c.key: c for c in [*charts.collective(history), *charts.compare(history, history)]}
+    for key, output in (
+        ("system_balance", "system_balance"),
+        ("outcomes", "patient_outcome_index"),
+        ("ab_welfare", "collective_welfare"),
+        ("ab_price", "cumulative_price_of_fortress"),
+    ):
+        assert shown[key].title == REGISTRY[output].label
+        assert shown[key].unit == REGISTRY[output].display_unit()
+    assert shown["ab_pooling"].percent and shown["ab_pooling"].unit == "% of organisations"
+    own = {c.key: c for c in charts.individual(history)}
+    assert own["own_score"].unit == "judged balance, % of budget"
+    acute = history.by_type("score", "acute")
+    assert own["own_score"].lines[0].values == tuple(100.0 * v for v in acute)
