@@ -3,6 +3,12 @@
 Files are written into a hidden temporary folder beside the target and moved
 into place only when every file is complete, so a failed or interrupted run
 never leaves a half-written output folder.
+
+Every Parquet file describes itself: each column's Arrow field metadata holds its
+``label``, ``unit`` and ``description`` (from the output registry,
+stpgame/core/outputs.py, or the parameter table), and the file's metadata names the
+stpgame version, the scenario and what one row is (:func:`to_arrow`). Read them with
+``pyarrow.parquet.read_schema(path)``.
 """
 
 from __future__ import annotations
@@ -12,11 +18,69 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 MANIFEST = "manifest.json"
+RUN_TABLE_ROWS = {
+    "model": "one row per year",
+    "agents": "one row per organisation per year",
+}
+"""What one row of each ``stpgame run`` table is (file metadata ``rows``)."""
+
+
+# --- self-describing Parquet -------------------------------------------------------------------
+def column_metadata(name: str, extra: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+    """``{'label', 'unit', 'description'}`` of a column: from ``extra`` (a table's own
+    bookkeeping columns, such as a sweep's ``run``), the output registry or the parameter
+    table. KeyError for a column none of them describes, so no column goes undescribed.
+    """
+    if extra and name in extra:
+        return dict(extra[name])
+    from stpgame.core.outputs import column
+
+    return column(name).metadata()
+
+
+def file_metadata(scenario: str | None, rows: str, **more: object) -> dict[str, str]:
+    """File-level metadata: stpgame version, scenario ('' = no preset, the parameter
+    defaults), what one row is, and ``more`` (strings as they are, anything else as JSON)."""
+    from stpgame import __version__
+
+    out = {"stpgame_version": __version__, "scenario": scenario or "", "rows": rows}
+    for key, value in more.items():
+        out[key] = value if isinstance(value, str) else json.dumps(value, default=str)
+    return out
+
+
+def to_arrow(
+    df: pd.DataFrame,
+    metadata: Mapping[str, str],
+    extra: Mapping[str, Mapping[str, str]] | None = None,
+):
+    """``df`` as a pyarrow Table: each field carries :func:`column_metadata`, the schema
+    carries ``metadata`` beside pandas' own (so ``pd.read_parquet`` reads it back as before)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    fields = [f.with_metadata(column_metadata(f.name, extra)) for f in table.schema]
+    meta = dict(table.schema.metadata or {})
+    meta.update({k.encode(): str(v).encode() for k, v in metadata.items()})
+    return pa.Table.from_arrays(table.columns, schema=pa.schema(fields, metadata=meta))
+
+
+def write_described(
+    path: str | os.PathLike,
+    df: pd.DataFrame,
+    metadata: Mapping[str, str],
+    extra: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Write ``df`` to ``path`` as Parquet with every column described (:func:`to_arrow`)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(to_arrow(df, metadata, extra), path)
 
 
 def run_files(table_names) -> list[str]:
@@ -81,8 +145,14 @@ def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manif
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        meta = {
+            "scenario": manifest.get("scenario"),
+            "seed": manifest.get("seed"),
+            "parameters": manifest.get("parameters"),
+        }
         for name, df in tables.items():
-            df.to_parquet(tmp / f"{name}.parquet", index=False)
+            rows = RUN_TABLE_ROWS.get(name, name)
+            write_described(tmp / f"{name}.parquet", df, file_metadata(rows=rows, **meta))
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         if out.is_dir():
             backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))

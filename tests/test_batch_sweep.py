@@ -57,6 +57,51 @@ def test_sweep_writes_tidy_parquet_and_a_manifest(tiny_sweep):
     assert not [p for p in tiny_sweep.iterdir() if ".tmp-" in p.name]
 
 
+def test_sweep_tables_describe_every_column_and_name_scenario_and_version(tiny_sweep):
+    import pyarrow.parquet as pq
+
+    from stpgame import __version__
+    from stpgame.core.outputs import describe
+
+    exp = load_experiment(TINY)
+    for name in ("rounds.parquet", "runs.parquet"):
+        schema = pq.read_schema(tiny_sweep / name)
+        meta = {k.decode(): v.decode() for k, v in schema.metadata.items()}
+        assert meta["stpgame_version"] == __version__ and meta["scenario"] == "fortress"
+        assert meta["experiment"] == "tiny" and meta["experiment_sha256"] == exp.sha256
+        for field in schema:
+            got = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
+            assert set(got) == {"label", "unit", "description"}, field.name
+            assert all(got.values()), field.name
+    runs = pq.read_schema(tiny_sweep / "runs.parquet")
+    field = {f.name: {k.decode(): v.decode() for k, v in f.metadata.items()} for f in runs}
+    assert field["funding_growth"]["unit"] == "per year"
+    assert field["collective_welfare_final"]["unit"] == "£m per year"
+    assert field["cooperation_rate_mean"]["label"] == "Cooperation, mean over years"
+    assert (
+        field["balance_council_final"]["description"]
+        == describe("balance_council_final").description
+    )
+    assert field["seed"]["label"] == "Seed"
+
+
+def test_each_run_row_carries_the_scenario_and_every_parameter(tiny_sweep):
+    from stpgame.core import scenarios
+    from stpgame.core.params import BY_NAME, validate
+
+    exp = load_experiment(TINY)
+    runs = pd.read_parquet(tiny_sweep / "runs.parquet").set_index("run")
+    assert set(BY_NAME) <= set(runs.columns)
+    assert (runs["scenario"] == "fortress").all()
+    base = validate(scenarios.get(exp.scenario).params)
+    for run in range(exp.n_runs):
+        played = validate(exp.overrides(run), base=base).as_dict()  # what the model played
+        assert {k: runs.at[run, k] for k in BY_NAME} == played, run
+    # the fixed values and the scenario's own ones are there, not only the varied ones
+    assert (runs["n_footprints"] == 2).all() and (runs["structure"] == "simple").all()
+    assert runs["funding_growth"].nunique() == 2
+
+
 def test_each_run_equals_the_model_run_directly(tiny_sweep):
     exp = load_experiment(TINY)
     rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
@@ -154,7 +199,9 @@ def test_summarise_gives_t_intervals_per_condition(tiny_sweep, tmp_path, capsys)
     assert main(["summarise", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "system_weight" in printed and "95% CI" in printed
-    table = pd.read_csv(out / "summary.csv")
+    assert "units: cooperation_rate: % of organisations" in printed
+    table = pd.read_csv(out / "summary_final.csv")
+    assert set(table["unit"][table["output"] == "collective_welfare"]) == {"£m per year"}
     runs = pd.read_parquet(out / "runs.parquet")
     exp = load_experiment(TINY)
     assert len(table) == len(exp.conditions) * len(exp.output_columns())
@@ -166,7 +213,10 @@ def test_summarise_gives_t_intervals_per_condition(tiny_sweep, tmp_path, capsys)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     assert row["system_weight"] == 1.0 and row["funding_growth"] == -0.01
     assert main(["summarise", str(out), "--outputs", "score_council", "--stat", "mean"]) == 0
-    assert set(pd.read_csv(out / "summary.csv")["output"]) == {"score_council"}
+    assert set(pd.read_csv(out / "summary_mean.csv")["output"]) == {"score_council"}
+    # the mean summary has its own file: the final one is still there, whole
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary_final.csv"), table)
+    assert not (out / "summary.csv").exists()
     assert main(["summarise", str(out), "--outputs", "nonsense"]) == 2
     assert main(["summarise", str(tmp_path / "nowhere")]) == 2
 
@@ -176,14 +226,80 @@ def test_plot_writes_png_and_svg_with_labelled_axes(tiny_sweep, tmp_path):
     shutil.copytree(tiny_sweep, out)
     assert main(["plot", str(out)]) == 0
     names = {p.name for p in (out / "figures").iterdir()}
-    for stem in ("outcomes", "collective_vs_individual", "over_rounds"):
+    for stem in ("outcomes_final", "collective_vs_individual_final", "over_rounds"):
         assert {f"{stem}.png", f"{stem}.svg"} <= names
         assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = (out / "figures" / "outcomes.svg").read_text()
+    svg = (out / "figures" / "outcomes_final.svg").read_text()
     ET.fromstring(svg)  # well-formed
-    for text in ("Collective welfare", "£m per year", "system_weight", "Mean regulatory score"):
-        assert text in svg
-    assert "Year (round)" in (out / "figures" / "over_rounds.svg").read_text()
+    for text in (
+        "Collective welfare",
+        "£m per year",
+        "System weight (0 = own body, 1 = whole system)",
+        "Funding growth (% per year)",  # the parameter's unit, in percent
+        "-1%",  # funding_growth = -0.01 shown as a percentage
+        "% of organisations",  # cooperation, a share, in percent
+        "Mean regulatory score",
+    ):
+        assert text in svg, text
+    assert "funding_growth" not in svg and "share of organisations" not in svg
+    over = (out / "figures" / "over_rounds.svg").read_text()
+    assert "Year (round)" in over and "never pooled" in over
+    assert "95% CI band over its 3 replications" in over
+    final = {p.name: p.read_bytes() for p in (out / "figures").iterdir()}
+    assert main(["plot", str(out), "--stat", "mean"]) == 0
+    assert (out / "figures" / "outcomes_mean.svg").is_file()
+    for name in ("outcomes_final.svg", "collective_vs_individual_final.svg"):
+        assert (out / "figures" / name).read_bytes() == final[name]  # not overwritten
+    assert "mean over years" in (out / "figures" / "outcomes_mean.svg").read_text()
+
+
+FACETS = """
+[experiment]
+scenario = "fortress"
+rounds = 2
+replications = 2
+base_seed = 5
+
+[fixed]
+structure = "simple"
+n_footprints = 1
+
+[vary]
+design = "{design}"
+{vary}
+
+[outputs]
+model = ["cooperation_rate", "collective_welfare", "mean_individual_score"]
+"""
+GRID_12 = "system_weight = [0.0, 0.5, 1.0]\nfunding_growth = [-0.01, 0.011]\nnoise = [0.0, 0.1]"
+LHS_10 = "samples = 10\nsystem_weight = {low = 0.0, high = 1.0}\nnoise = {low = 0.0, high = 0.2}"
+
+
+@pytest.mark.parametrize(
+    ("design", "vary", "banded"), [("grid", GRID_12, True), ("latin_hypercube", LHS_10, False)]
+)
+def test_over_rounds_never_pools_runs_of_different_conditions(tmp_path, design, vary, banded):
+    """More conditions than colours: panels per value of the other parameters (grid) or
+    one line per condition without bands (sample); each line is exactly one condition."""
+    from stpgame.batch import figures
+
+    path = tmp_path / "exp.toml"
+    path.write_text(FACETS.format(design=design, vary=vary))
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    varied = list(load_experiment(path).varied_names)
+    facet, line, got_banded, _ = figures._layout(figures.scaled(runs, varied), varied)
+    assert got_banded is banded
+    cells = pd.DataFrame({"facet": facet, "line": line, "condition": runs["condition"]})
+    per_cell = cells.groupby(["facet", "line"])["condition"].nunique()
+    assert (per_cell == 1).all() and len(per_cell) == runs["condition"].nunique()
+    if design == "grid":
+        assert len(set(facet)) == 4 and "Funding growth = -1%, Noise = 10%" in set(facet)
+    assert main(["plot", str(out)]) == 0
+    svg = (out / "figures" / "over_rounds.svg").read_text()
+    assert "never pooled" in svg
+    assert ("95% CI band" in svg) is banded
 
 
 def _not_a_sweep(kind: str, tiny_sweep: Path, tmp_path: Path) -> Path:
@@ -295,9 +411,15 @@ def test_sensitivity_writes_indices_and_a_figure(tmp_path, capsys, method, n, po
     table = pd.read_parquet(out / "sensitivity.parquet")
     pd.testing.assert_frame_equal(table, pd.read_csv(out / "sensitivity.csv"), check_dtype=False)
     assert len(table) == 4 and set(table["method"]) == {method}
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(out / "sensitivity.parquet")
+    assert schema.metadata[b"scenario"] == b"fortress"
+    assert all(f.metadata and f.metadata[b"description"] for f in schema)
     if method == "morris":
         assert main(["plot", str(out)]) == 0  # a sampled design plots one point per sample point
-        assert "one point per sample point" in (out / "figures" / "outcomes.svg").read_text()
+        svg = (out / "figures" / "outcomes_final.svg").read_text()
+        assert "one point per sample point" in svg
         assert (table["mu_star"] >= table["mu"].abs() - 1e-9).all()
         welfare = table[table["output"] == "collective_welfare"].set_index("parameter")
         # more savings per pound pooled moves welfare: its elementary effects are not all zero

@@ -157,7 +157,9 @@ def test_run_failing_to_write_exits_2_and_leaves_nothing(tmp_path, capsys, monke
     def disk_full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full)
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(pq, "write_table", disk_full)  # what writes every Parquet file
     out = tmp_path / "run"
     assert main(["run", "--scenario", "canterbury", "--rounds", "2", "--out", str(out)]) == 2
     err = capsys.readouterr().err

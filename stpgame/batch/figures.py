@@ -3,13 +3,18 @@
 Drawn on matplotlib ``Figure`` objects with the Agg canvas (no pyplot, no
 display needed), in the Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008;
 Wong 2011, Nature Methods 8:441) with distinct markers and line styles as well
-as colours, readable font sizes, and axes labelled with units. Error bars and
-bands are 95% t-intervals over replications (summary.py).
+as colours, readable font sizes, and axes labelled with the labels and units of the
+output registry (stpgame/core/outputs.py) and the parameter table, shares shown as
+percentages. Error bars and bands are 95% t-intervals over the replications of one
+condition (summary.py), never pooled across conditions. File names carry the
+statistic (``outcomes_final.png``, ``outcomes_mean.png``), so plotting both keeps both.
 
 - ``outcomes``: collective and individual outcomes across conditions;
 - ``collective_vs_individual``: each condition's collective welfare against its
   bodies' mean regulatory score: the gap the model is about;
-- ``over_rounds``: cooperation (and collective welfare) year by year, with bands.
+- ``over_rounds``: cooperation (and collective welfare) year by year, one line and band per
+  condition (faceted by the other varied parameters when there are many; with too many
+  conditions for bands, one line per condition without bands).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 
 from stpgame.batch import storage
 from stpgame.batch.summary import kept_outputs, t_interval
+from stpgame.core.outputs import column, describe
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -41,77 +47,47 @@ STYLE = {
     "svg.fonttype": "none",  # text stays text in SVG (editable, searchable)
 }
 
-# label, unit; units follow economy.py (money in £m a year) and regulation.py (scores)
-OUTPUT_LABELS = {
-    "cooperation_rate": ("Cooperation", "share of organisations pooling"),
-    "pooled_share": ("Pooled budget", "share of discretionary budget"),
-    "system_balance": ("System financial balance", "£m per year"),
-    "collective_welfare": ("Collective welfare", "£m per year"),
-    "full_cooperation_welfare": ("Welfare if all cooperated", "£m per year"),
-    "price_of_fortress": ("Price of fortress behaviour", "£m per year"),
-    "cumulative_price_of_fortress": ("Cumulative price of fortress", "£m"),
-    "mean_individual_score": ("Mean regulatory score", "judged balance, share of budget"),
-    "emergency_admissions": ("Emergency admissions", "admissions per year"),
-    "delayed_bed_days": ("Delayed-transfer bed days", "days per year"),
-    "patient_outcome_index": ("Patient outcome index", "100 = starting level"),
-    "mean_trust": ("Mean trust", "0 = none, 1 = full"),
-    "sucker_share": ("Suckers", "share of organisations"),
-    "councils_cutting": ("Councils cutting services", "share of councils"),
-    "council_cuts": ("Council cuts", "£m per year"),
-    "nhs_deficit": ("NHS deficit", "£m per year"),
-    "penalties": ("Regulatory penalties", "£m per year"),
-    "bailouts": ("Bail-outs", "£m per year"),
-    "incentives": ("Incentive payments", "£m per year"),
-    "transformation_money": ("Transformation money", "£m per year"),
-}
-ORG_LABELS = {
-    "pooled": ("Pooling", "share of organisations"),
-    "level": ("Pooling level", "0 = none, 1 = all"),
-    "contribution": ("Contribution", "£m per organisation per year"),
-    "savings": ("Savings received", "£m per organisation per year"),
-    "cut": ("Cuts", "£m per organisation per year"),
-    "penalty": ("Penalty", "£m per organisation per year"),
-    "bailout": ("Bail-out", "£m per organisation per year"),
-    "balance": ("Own balance", "£m per organisation per year"),
-    "cumulative_balance": ("Cumulative own balance", "£m per organisation"),
-    "score": ("Regulatory score", "judged balance, share of budget"),
-    "payoff": ("Payoff", "share of budget"),
-    "sucker": ("Suckers", "share of organisations"),
-    "forced_cut": ("Forced to pool less", "share of organisations"),
-    "trust": ("Trust in partners", "0 = none, 1 = full"),
-}
 PANELS = ("collective_welfare", "mean_individual_score", "cooperation_rate", "price_of_fortress")
-
-
-def describe(name: str) -> tuple[str, str]:
-    """(label, unit) of an output column, e.g. ('Own balance: council', '£m per ...')."""
-    if name in OUTPUT_LABELS:
-        return OUTPUT_LABELS[name]
-    column, _, org_type = name.rpartition("_")
-    label, unit = ORG_LABELS.get(column, (column, ""))
-    return f"{label}: {org_type}", unit
+MAX_FACETS = 4
+WHEN = {"final": "final year", "mean": "mean over years", None: ""}
 
 
 def output_label(name: str, statistic: str | None = None) -> str:
     """Axis label with unit, e.g. 'Collective welfare, final year (£m per year)'."""
-    label, unit = describe(name)
-    when = {"final": ", final year", "mean": ", mean over years", None: ""}[statistic]
-    return f"{label}{when} ({unit})" if unit else f"{label}{when}"
+    o = describe(name)
+    when = f", {WHEN[statistic]}" if statistic else ""
+    unit = o.display_unit()
+    return f"{o.label}{when} ({unit})" if unit else f"{o.label}{when}"
 
 
 def panel_labels(name: str, statistic: str | None = None) -> tuple[str, str]:
     """(title, y label) for a panel: the name and statistic on top, the unit on the axis."""
-    label, unit = describe(name)
-    when = {"final": " (final year)", "mean": " (mean over years)", None: ""}[statistic]
-    return label + when, unit or label
+    o = describe(name)
+    when = f" ({WHEN[statistic]})" if statistic else ""
+    return o.label + when, o.display_unit() or o.label
 
 
 def param_label(name: str) -> str:
-    from stpgame.core.params import BY_NAME
+    """'Funding growth (% per year)': the parameter's label and unit (percent for fractions)."""
+    return column(name).axis_label()
 
-    p = BY_NAME.get(name)
-    unit = p.unit if p is not None and p.unit not in ("", "-") else ""
-    return f"{name}\n({unit})" if unit else name
+
+def value_text(name: str, value) -> str:
+    """A (displayed) parameter value for a legend: '-2%', '0.5', 'england'."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return str(value)
+    return f"{value:g}%" if column(name).percent else f"{value:g}"
+
+
+def scaled(table, names):
+    """A copy of ``table`` with the columns ``names`` in display units (shares times 100)."""
+    table = table.copy()
+    for name in names:
+        if name in table.columns and np.issubdtype(table[name].dtype, np.number):
+            factor = column(name).scale
+            if factor != 1.0:
+                table[name] = (table[name] * factor).round(10)  # -0.02 -> -2, not -2.0000000004
+    return table
 
 
 def style():
@@ -139,34 +115,45 @@ def save(fig, folder: Path, name: str) -> list[Path]:
 
 # --- grouping conditions into series ----------------------------------------------------------
 def _series(runs, varied: list[str]):
-    """(x parameter or None, series parameter or None, note) for a runs table."""
+    """(x parameter or None, series parameter or None, pooled) for a runs table.
+
+    ``pooled`` is True when some varied parameter would be neither the x axis nor the
+    series: the figure then shows one point per condition instead of pooling runs.
+    """
     if not varied:
-        return None, None, ""
+        return None, None, False
     x = varied[0]
     series = varied[1] if len(varied) > 1 and runs[varied[1]].nunique() <= MAX_SERIES else None
-    pooled = [v for v in varied[1:] if v != series]
-    note = f"averaged over {', '.join(pooled)}" if pooled else ""
-    return x, series, note
+    pooled = any(v != series for v in varied[1:])
+    return x, series, pooled
 
 
-def _groups(runs, varied: list[str]):
-    """Label per run for curves over rounds: conditions, or levels/quartiles of one parameter."""
+def _layout(runs, varied: list[str]):
+    """How ``over_rounds`` shows the conditions, never pooling runs of different conditions.
+
+    Returns (facet per run, line per run, banded, what): one line and band per condition
+    when there are few; else one facet per combination of the other varied parameters with
+    a line per value of the first; else one line per condition without bands.
+    """
+    n = len(runs)
+    if not varied:
+        return np.array([""] * n), np.array(["all runs"] * n), True, "all runs"
+    values = runs  # already in display units (plot)
+
+    def text(names, row) -> str:
+        return ", ".join(f"{column(k).label} = {value_text(k, row[k])}" for k in names)
+
     if runs["condition"].nunique() <= MAX_SERIES:
-        if not varied:
-            return np.array(["all runs"] * len(runs)), ""
-        labels = (
-            runs[varied]
-            .astype(str)
-            .agg(lambda r: ", ".join(f"{k}={v}" for k, v in r.items()), axis=1)
-        )
-        return labels.to_numpy(), ""
-    x = varied[0]
-    if runs[x].nunique() <= MAX_SERIES:
-        return np.array([f"{x}={v}" for v in runs[x]]), f"averaged over {', '.join(varied[1:])}"
-    import pandas as pd
-
-    bins = pd.qcut(runs[x], 4, duplicates="drop")
-    return np.array([f"{x} in {b}" for b in bins.astype(str)]), "quartiles; averaged over the rest"
+        lines = [text(varied, row) for _, row in values.iterrows()]
+        return np.array([""] * n), np.array(lines), True, "one line per condition"
+    first, rest = varied[0], varied[1:]
+    if rest and runs[first].nunique() <= MAX_SERIES:
+        facets = np.array([text(rest, row) for _, row in values.iterrows()])
+        if len(set(facets)) <= MAX_FACETS:
+            lines = np.array([text([first], row) for _, row in values.iterrows()])
+            return facets, lines, True, "one panel per value of the other parameters"
+    lines = runs["condition"].to_numpy()
+    return np.array([""] * n), lines, False, "one line per condition"
 
 
 def _stats(values):
@@ -192,6 +179,9 @@ def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     rounds = storage.read_table(out, storage.ROUNDS)
     varied = list(manifest["experiment"]["varied"])
     kept = kept_outputs(manifest)
+    # shares and fractional parameters in percent, so axes, ticks and legends read as such
+    runs = scaled(runs, [*varied, *(f"{o}_{statistic}" for o in kept)])
+    rounds = scaled(rounds, [*varied, *kept])
     folder = out / "figures"
     files: list[Path] = []
     with style():
@@ -209,12 +199,13 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
     rows = int(np.ceil(len(panels) / cols))
     fig = new_figure(5.2 * cols, 3.8 * rows)
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
-    x, series, note = _series(runs, varied)
+    x, series, pooled = _series(runs, varied)
     sampled = manifest["experiment"]["design"] in ("latin_hypercube", "sobol", "sensitivity")
+    sampled = sampled or pooled  # one point per condition rather than runs pooled across them
     for ax, output in zip(axes, panels, strict=False):
-        column = f"{output}_{statistic}"
+        col = f"{output}_{statistic}"
         if x is None:
-            mean, low, high = _stats(runs[column])
+            mean, low, high = _stats(runs[col])
             ax.errorbar(
                 [0],
                 [mean],
@@ -226,31 +217,33 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
             ax.set_xticks([0], ["all runs"])
         elif sampled:
             colour_by = varied[1] if len(varied) > 1 else None
-            points = _sample_points(ax, runs, x, colour_by, column)
+            points = _sample_points(ax, runs, x, colour_by, col)
             ax.set_xlabel(param_label(x))
         else:
-            _lines(ax, runs, x, series, column)
+            _lines(ax, runs, x, series, col)
         title, ylabel = panel_labels(output, statistic)
         ax.set_title(title)
         ax.set_ylabel(ylabel)
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
     title = "Collective and individual outcomes across conditions"
-    detail = "mean and 95% CI over replications" + (f"; {note}" if note else "")
+    n = int(runs.groupby("condition").size().min())
+    detail = f"mean and 95% CI over the {n} replications of each condition"
     if sampled and x is not None:
-        detail = "one point per sample point: mean over its replications"
+        point = "condition" if pooled else "sample point"
+        detail = f"one point per {point}: mean over its {n} replications"
         if len(varied) > 1:
             fig.colorbar(points, ax=list(axes[: len(panels)]), label=param_label(varied[1]))
     fig.suptitle(f"{title}\n{detail}", fontsize=12)
     if series is not None and not sampled:
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, title=param_label(series), loc="outside right center")
-    return save(fig, folder, "outcomes")
+    return save(fig, folder, f"outcomes_{statistic}")
 
 
-def _sample_points(ax, runs, x: str, colour_by: str | None, column: str):
-    """Scatter of each sample point's mean, coloured (cividis, colour-blind safe) by a second parameter."""
-    agg = {"xv": (x, "first"), "y": (column, "mean")}
+def _sample_points(ax, runs, x: str, colour_by: str | None, col: str):
+    """Scatter of each condition's mean, coloured (cividis, colour-blind safe) by a second parameter."""
+    agg = {"xv": (x, "first"), "y": (col, "mean")}
     if colour_by:
         agg["c"] = (colour_by, "first")
     per = runs.groupby("condition").agg(**agg)
@@ -259,7 +252,7 @@ def _sample_points(ax, runs, x: str, colour_by: str | None, column: str):
     return ax.scatter(per["xv"], per["y"], s=18, color=OKABE_ITO[0], edgecolor="none")
 
 
-def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
+def _lines(ax, runs, x: str, series: str | None, col: str) -> None:
     numeric = np.issubdtype(runs[x].dtype, np.number)
     levels = sorted(runs[x].unique()) if numeric else list(dict.fromkeys(runs[x]))
     position = {v: (v if numeric else k) for k, v in enumerate(levels)}
@@ -268,7 +261,7 @@ def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
     width = (float(max(levels)) - float(min(levels)) or 1.0) if numeric else 1.0
     spread = 0.0 if len(groups) == 1 else (0.012 if numeric else 0.08) * width
     for k, (value, sub) in enumerate(groups):
-        stats = [(_stats(sub.loc[sub[x] == level, column]), level) for level in levels]
+        stats = [(_stats(sub.loc[sub[x] == level, col]), level) for level in levels]
         stats = [(s, lv) for s, lv in stats if not np.isnan(s[0])]
         xs = [position[lv] + spread * (k - (len(groups) - 1) / 2) for _, lv in stats]
         means = np.array([s[0] for s, _ in stats])
@@ -282,10 +275,11 @@ def _lines(ax, runs, x: str, series: str | None, column: str) -> None:
             marker=MARKERS[k % len(MARKERS)],
             linestyle=LINESTYLES[k % len(LINESTYLES)] if numeric else "none",  # no order
             capsize=3,
-            label="all" if value is None else str(value),
+            label="all" if value is None else value_text(series, value),
         )
     if not numeric:
-        ax.set_xticks(range(len(levels)), [str(v) for v in levels], rotation=20, ha="right")
+        ticks = [value_text(x, v) for v in levels]
+        ax.set_xticks(range(len(levels)), ticks, rotation=20, ha="right")
         ax.set_xlim(-0.5, len(levels) - 0.5)
     ax.set_xlabel(param_label(x))
 
@@ -311,52 +305,90 @@ def collective_vs_individual(runs, varied, statistic, folder: Path) -> list[Path
             color=OKABE_ITO[k % len(OKABE_ITO)],
             capsize=2,
             alpha=0.9,
-            label=f"{key} = {sub[key].iloc[0]}" if colour_by_value else None,
+            label=value_text(key, sub[key].iloc[0]) if colour_by_value else None,
         )
     if colour_by_value:
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))
-        ax.legend(unique.values(), unique.keys(), title=None, frameon=False)
+        ax.legend(unique.values(), unique.keys(), title=param_label(key), frameon=False)
     ax.set_xlabel(output_label("mean_individual_score", statistic))
     ax.set_ylabel(output_label("collective_welfare", statistic))
     ax.set_title(
         "Collective vs individual outcomes\none point per condition, 95% CI over replications"
     )
-    return save(fig, folder, "collective_vs_individual")
+    return save(fig, folder, f"collective_vs_individual_{statistic}")
 
 
 def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
-    """Cooperation and collective welfare year by year: mean and 95% CI band per group."""
+    """Cooperation and collective welfare year by year: the mean of each condition's
+    replications with its 95% CI band. Runs of different conditions are never pooled."""
     from matplotlib.ticker import MaxNLocator
 
     wanted = [o for o in ("cooperation_rate", "collective_welfare") if o in kept] or kept[:1]
-    labels, note = _groups(runs, varied)
-    group_of_run = dict(zip(runs["run"], labels, strict=True))
+    facet, line, banded, what = _layout(runs, varied)
     data = rounds[["run", "round", *wanted]].copy()
-    data["group"] = data["run"].map(group_of_run)
-    fig = new_figure(5.2 * len(wanted) + 2.5, 4.0)
-    axes = np.atleast_1d(fig.subplots(1, len(wanted))).ravel()
-    order = list(dict.fromkeys(labels))
-    for ax, output in zip(axes, wanted, strict=True):
-        stats = data.groupby(["group", "round"])[output].agg(["count", "mean", "std"]).reset_index()
-        for k, group in enumerate(order):
-            s = stats[stats["group"] == group]
-            low, high = t_interval(s["mean"], s["std"], s["count"])
-            colour = OKABE_ITO[k % len(OKABE_ITO)]
-            ax.plot(
-                s["round"],
-                s["mean"],
-                color=colour,
-                linestyle=LINESTYLES[k % len(LINESTYLES)],
-                label=group,
-            )
-            ax.fill_between(s["round"], low, high, color=colour, alpha=0.18, linewidth=0)
-        ax.set_xlabel("Year (round)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    data["facet"] = data["run"].map(dict(zip(runs["run"], facet, strict=True)))
+    data["line"] = data["run"].map(dict(zip(runs["run"], line, strict=True)))
+    facets, lines = list(dict.fromkeys(facet)), list(dict.fromkeys(line))
+    n = int(runs.groupby("condition").size().min())
+    fig = new_figure(4.6 * len(facets) + 2.8, 3.8 * len(wanted))
+    axes = np.atleast_2d(fig.subplots(len(wanted), len(facets), squeeze=False))
+    colours = None
+    if not banded and varied:  # one line per condition, coloured by the first varied parameter
+        from matplotlib import colormaps
+        from matplotlib.colors import Normalize
+
+        first = runs.groupby("condition")[varied[0]].first()
+        numeric = np.issubdtype(first.dtype, np.number)
+        norm = Normalize(first.min(), first.max()) if numeric else None
+        colours = {c: colormaps["cividis"](norm(v)) if numeric else "0.4" for c, v in first.items()}
+    for row, output in enumerate(wanted):
+        stats = data.groupby(["facet", "line", "round"])[output].agg(["count", "mean", "std"])
+        stats = stats.reset_index()
         title, ylabel = panel_labels(output)
-        ax.set_title(title + " over time")
-        ax.set_ylabel(ylabel)
-    handles, legend_labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, legend_labels, loc="outside right center", title=note or None)
-    fig.suptitle("Mean and 95% CI band over replications", fontsize=12)
+        for k_facet, name in enumerate(facets):
+            ax = axes[row, k_facet]
+            for k, group in enumerate(lines):
+                s = stats[(stats["facet"] == name) & (stats["line"] == group)]
+                if s.empty:
+                    continue
+                if colours is not None:
+                    ax.plot(s["round"], s["mean"], color=colours[group], linewidth=0.8, alpha=0.8)
+                    continue
+                colour = OKABE_ITO[k % len(OKABE_ITO)]
+                ax.plot(
+                    s["round"],
+                    s["mean"],
+                    color=colour,
+                    linestyle=LINESTYLES[k % len(LINESTYLES)],
+                    label=group,
+                )
+                low, high = t_interval(s["mean"], s["std"], s["count"])
+                ax.fill_between(s["round"], low, high, color=colour, alpha=0.18, linewidth=0)
+            ax.set_xlabel("Year (round)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(f"{title} over time" + (f"\n{name}" if name else ""))
+            ax.set_ylabel(ylabel)
+    if colours is not None:
+        from matplotlib.cm import ScalarMappable
+
+        if norm is not None:
+            bar = ScalarMappable(norm=norm, cmap="cividis")
+            fig.colorbar(bar, ax=list(axes.ravel()), label=param_label(varied[0]))
+        detail = (
+            f"{what}: mean over its {n} replications\n"
+            "(too many conditions for bands; runs of different conditions never pooled)"
+        )
+    else:
+        handles, legend_labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, legend_labels, loc="outside right center", title="Condition")
+        if len(facets) > 1:
+            what += ", one line per condition"
+        detail = (
+            f"{what}:\nmean and 95% CI band over its {n} replications\n"
+            "(runs of different conditions never pooled)"
+            if n > 1
+            else f"{what}:\none replication each, so no confidence band"
+        )
+    fig.suptitle(f"Outcomes year by year, {detail}", fontsize=12)
     return save(fig, folder, "over_rounds")

@@ -25,6 +25,42 @@ COLUMNS = {
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
 }
 
+_INDEX = "share of output variance"
+INDEX_COLUMNS = {
+    "output": {"label": "Output", "unit": "-", "description": "The output analysed."},
+    "parameter": {"label": "Parameter", "unit": "-", "description": "The parameter moved."},
+    "method": {"label": "Method", "unit": "-", "description": "morris or sobol (SALib)."},
+    "mu": {
+        "label": "μ",
+        "unit": "output's unit",
+        "description": "Mean elementary effect (signed; effects of opposite sign cancel).",
+    },
+    "mu_star": {
+        "label": "μ*",
+        "unit": "output's unit",
+        "description": "Mean absolute elementary effect: the parameter's importance.",
+    },
+    "sigma": {
+        "label": "σ",
+        "unit": "output's unit",
+        "description": "Spread of the elementary effects: non-linearity or interactions.",
+    },
+    "mu_star_conf": {
+        "label": "μ* 95% CI half-width",
+        "unit": "output's unit",
+        "description": "Bootstrap 95% confidence half-width of μ*.",
+    },
+    "S1": {"label": "S1", "unit": _INDEX, "description": "First-order Sobol index."},
+    "S1_conf": {"label": "S1 95% CI half-width", "unit": _INDEX, "description": "Of S1."},
+    "ST": {
+        "label": "ST",
+        "unit": _INDEX,
+        "description": "Total Sobol index (the parameter's share with all interactions).",
+    },
+    "ST_conf": {"label": "ST 95% CI half-width", "unit": _INDEX, "description": "Of ST."},
+}
+"""Metadata of the index table's columns (sensitivity.parquet)."""
+
 
 def problem(sens) -> dict:
     """SALib's problem definition from an experiment's [sensitivity] table."""
@@ -99,7 +135,12 @@ def analyse(out: str | Path):
     table = indices(sens, exp.base_seed, x, y)
     files = [
         storage.write_csv(out / f"{INDEX_FILE}.csv", table),
-        storage.write_parquet(out / f"{INDEX_FILE}.parquet", table),
+        storage.write_parquet(
+            out / f"{INDEX_FILE}.parquet",
+            table,
+            storage.sweep_metadata(exp, f"one row per output and parameter: {sens.method} indices"),
+            INDEX_COLUMNS,
+        ),
     ]
     files += figure(table, sens, out / "figures")
     return table, files
@@ -113,6 +154,7 @@ def format_table(table, method: str) -> str:
 def figure(table, sens, folder: Path) -> list[Path]:
     """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals."""
     from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, panel_labels, save, style
+    from stpgame.core.outputs import describe
 
     outputs = list(dict.fromkeys(table["output"]))
     with style():
@@ -121,6 +163,9 @@ def figure(table, sens, folder: Path) -> list[Path]:
         for ax, output in zip(axes, outputs, strict=True):
             sub = table[table["output"] == output].reset_index(drop=True)
             title, unit = panel_labels(output, sens.statistic)
+            effects = ["mu", "mu_star", "sigma", "mu_star_conf"]
+            if sens.method == "morris":  # effects in the output's display unit (shares in %)
+                sub[effects] = sub[effects] * describe(output).scale
             if sens.method == "morris":
                 for k, row in sub.iterrows():
                     ax.errorbar(

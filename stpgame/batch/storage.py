@@ -11,6 +11,12 @@ run and never leaves a corrupt file:
   ``manifest.json`` last: a folder with a manifest is complete;
 - a copy of the experiment file is kept; a different file (by sha256) is refused;
 - an exclusive lock stops two sweeps writing into one folder at once.
+
+The consolidated tables describe themselves (results_files.to_arrow): every column
+carries its label, unit and description in the Arrow field metadata, the file's metadata
+names the stpgame version, the scenario and the experiment, and each row of
+``runs.parquet`` carries the scenario and every parameter's value, not only the varied
+ones.
 """
 
 from __future__ import annotations
@@ -37,11 +43,43 @@ KNOWN = {
     RUNS,
     PARTS,
     LOCK,
-    "summary.csv",
+    "summary.csv",  # older versions wrote one summary whatever the statistic
+    "summary_final.csv",
+    "summary_mean.csv",
     "figures",
     "sensitivity.csv",
     "sensitivity.parquet",
 }
+RUN_COLUMNS = {
+    "run": {"label": "Run", "unit": "index", "description": "The run's index in the sweep."},
+    "condition": {
+        "label": "Condition",
+        "unit": "index",
+        "description": "The condition's index: one combination of the varied parameters.",
+    },
+    "replication": {
+        "label": "Replication",
+        "unit": "index",
+        "description": "Which replication of its condition (each with its own seed).",
+    },
+    "seed": {
+        "label": "Seed",
+        "unit": "-",
+        "description": "The run's random seed, derived from the base seed and the run index.",
+    },
+    "scenario": {
+        "label": "Scenario",
+        "unit": "-",
+        "description": "The scenario preset the run starts from (empty: the parameter defaults).",
+    },
+}
+"""Metadata of a sweep's bookkeeping columns (outputs and parameters come from their tables)."""
+TABLE_ROWS = {
+    ROUNDS: "one row per run per year",
+    RUNS: "one row per run: scenario, every parameter, each output's final-year value and "
+    "mean over years",
+}
+
 PART_NAME = re.compile(r"^part-(\d{7,})-(\d{7,})\.parquet$")
 TMP_MARK = ".tmp-"
 
@@ -76,8 +114,14 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_parquet(path, df) -> Path:
-    return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+def write_parquet(path, df, metadata=None, columns=None) -> Path:
+    """Write ``df`` atomically; with file ``metadata``, every column is described too
+    (from ``columns``, the output registry or the parameter table: results_files.to_arrow)."""
+    if metadata is None:
+        return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+    from stpgame.results_files import write_described
+
+    return atomic_write(path, lambda tmp: write_described(tmp, df, metadata, columns))
 
 
 def write_csv(path, df) -> Path:
@@ -228,10 +272,47 @@ class SweepFolder:
             )
         table = exp.run_table()
         rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
-        write_parquet(self.out / ROUNDS, rounds)
-        write_parquet(self.out / RUNS, summarise_runs(rounds, table, exp.output_columns()))
+        runs = summarise_runs(rounds, full_run_table(exp, table), exp.output_columns())
+        for name, df in ((ROUNDS, rounds), (RUNS, runs)):
+            write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), RUN_COLUMNS)
         write_text(self.out / MANIFEST, json.dumps(manifest, indent=2, default=str))
         shutil.rmtree(self.out / PARTS, ignore_errors=True)
+
+
+def sweep_metadata(exp, rows: str) -> dict[str, str]:
+    """File metadata of a sweep's tables: version, scenario, experiment and what a row is."""
+    from stpgame.results_files import file_metadata
+
+    return file_metadata(
+        exp.scenario,
+        rows,
+        experiment=exp.name,
+        experiment_title=exp.title,
+        experiment_sha256=exp.sha256,
+    )
+
+
+def full_run_table(exp, table=None):
+    """The run table (run, condition, varied values, replication, seed) followed by the
+    scenario and the value of every other parameter: what each run played, in full.
+
+    The fixed values and the scenario are the same for every run, so this takes one
+    parameter check, however many runs.
+    """
+    import pandas as pd
+
+    from stpgame.core import scenarios
+    from stpgame.core.params import validate
+
+    table = exp.run_table() if table is None else table
+    base = validate(scenarios.get(exp.scenario).params) if exp.scenario else None
+    values = validate(exp.fixed, base=base).as_dict()
+    n = len(table)
+    extra = {"scenario": pd.Series([exp.scenario or ""] * n, index=table.index, dtype=object)}
+    for name, value in values.items():
+        if name not in table.columns:
+            extra[name] = pd.Series([value] * n, index=table.index)
+    return pd.concat([table, pd.DataFrame(extra, index=table.index)], axis=1)
 
 
 def summarise_runs(rounds, table, outputs):

@@ -14,8 +14,17 @@ from pathlib import Path
 import numpy as np
 
 from stpgame.batch import storage
+from stpgame.core.outputs import describe
 
 SUMMARY_FILE = "summary.csv"
+"""The name older versions wrote for either statistic; now see :func:`summary_file`."""
+
+
+def summary_file(statistic: str) -> str:
+    """``summary_final.csv`` or ``summary_mean.csv``: each statistic keeps its own file."""
+    return f"summary_{statistic}.csv"
+
+
 KEY_OUTPUTS = (
     "cooperation_rate",
     "collective_welfare",
@@ -60,7 +69,9 @@ def summarise(
     """Tidy table: one row per condition and output with n, mean, sd and the 95% CI.
 
     ``statistic``: each run's ``final``-round value or its ``mean`` over rounds.
-    Writes ``summary.csv`` into ``out`` (atomically) when ``write``.
+    Writes ``summary_<statistic>.csv`` into ``out`` (atomically) when ``write``. Each row
+    names the output's label and unit (from the output registry); values stay as stored
+    (shares as fractions, as the ``unit`` column says).
     """
     import pandas as pd
 
@@ -90,6 +101,8 @@ def summarise(
                     **{name: first[name] for name in varied},
                     "condition": stats.index,
                     "output": output,
+                    "label": describe(output).label,
+                    "unit": describe(output).unit,
                     "statistic": statistic,
                     "n": stats["count"].astype(int),
                     "mean": stats["mean"],
@@ -100,7 +113,7 @@ def summarise(
             )
         )
     table = pd.concat(frames, ignore_index=True)
-    path = Path(out) / SUMMARY_FILE
+    path = Path(out) / summary_file(statistic)
     if write:
         storage.write_csv(path, table)
     return table, path
@@ -117,22 +130,23 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     varied = [c for c in table.columns[: list(table.columns).index("condition")]]
     index = [*varied, "condition"] if varied else ["condition"]
     rows = table[table["output"].isin(chosen)].copy()
+    scale = rows["output"].map({o: describe(o).scale for o in chosen})  # shares in %
     rows["cell"] = [
-        _cell(m, lo, hi)
-        for m, lo, hi in zip(rows["mean"], rows["ci_low"], rows["ci_high"], strict=True)
+        _cell(m * k, lo * k, hi * k)
+        for m, lo, hi, k in zip(rows["mean"], rows["ci_low"], rows["ci_high"], scale, strict=True)
     ]
     wide = rows.pivot_table(index=index, columns="output", values="cell", aggfunc="first")
     wide = wide[chosen].reset_index()
     if varied:
         wide = wide.drop(columns="condition")
     n = int(table["n"].min())
-    note = (
-        f"mean [95% CI] of each run's {table['statistic'].iloc[0]} value over n = {n} replications"
-    )
+    statistic = table["statistic"].iloc[0]
+    note = f"mean [95% CI] of each run's {statistic} value over n = {n} replications"
     hidden = len(present) - len(chosen)
     if hidden > 0:
-        note += f"; {hidden} more outputs in summary.csv (choose with --outputs)"
-    return wide.to_string(index=False) + "\n" + note
+        note += f"; {hidden} more outputs in {summary_file(statistic)} (choose with --outputs)"
+    units = "; ".join(f"{o}: {describe(o).display_unit() or '-'}" for o in chosen)
+    return wide.to_string(index=False) + "\n" + note + "\nunits: " + units
 
 
 def _cell(mean: float, low: float, high: float) -> str:

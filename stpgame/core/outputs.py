@@ -2,12 +2,15 @@
 
 The model's recorder, experiment tables (Parquet schema metadata), figures, the app and the
 docs all read this registry, so an output is added, renamed or relabelled in one place.
-Light on purpose (no Mesa or pandas import).
+Light on purpose (no Mesa or pandas import). ``python -m stpgame.core.outputs`` prints
+docs/outputs.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from stpgame.core.params import BY_NAME, ORG_TYPES
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,46 @@ class Output:
     level: str
     share: bool = False
 
+    @property
+    def percent(self) -> bool:
+        """Shown as a percentage: a share, or a quantity measured as a share of something."""
+        return self.share or percent_unit(self.unit) is not None
+
+    @property
+    def scale(self) -> float:
+        """Multiply stored values by this to show them in :meth:`display_unit`."""
+        return 100.0 if self.percent else 1.0
+
+    def display_unit(self) -> str:
+        """The unit as people read it: ``'% of organisations'`` for a share of organisations."""
+        if not self.percent:
+            return "" if self.unit == "-" else self.unit
+        return percent_unit(self.unit) or "%"
+
     def axis_label(self) -> str:
-        """``'Collective welfare (£m per year)'``; shares say ``%``."""
-        unit = "%" if self.share else self.unit
+        """``'Collective welfare (£m per year)'``; shares say ``%`` (values times :attr:`scale`)."""
+        unit = self.display_unit()
         return f"{self.label} ({unit})" if unit else self.label
+
+    def metadata(self) -> dict[str, str]:
+        """Arrow field metadata for a column holding this quantity (as stored, not scaled)."""
+        return {"label": self.label, "unit": self.unit, "description": self.description}
+
+
+def percent_unit(unit: str) -> str | None:
+    """The unit of a fraction rewritten for values times 100, or None if it is no fraction.
+
+    ``'share of organisations'`` -> ``'% of organisations'``; ``'per year'`` (a rate) ->
+    ``'% per year'``; ``'probability per year'`` -> ``'% chance per year'``.
+    """
+    words = unit.split()
+    if "share" in words:
+        return " ".join("%" if w == "share" else w for w in words)
+    if words and words[0] == "per":
+        return f"% {unit}"
+    if words and words[0] == "probability":
+        return " ".join(["% chance", *words[1:]])
+    return None
 
 
 _YEAR = (
@@ -326,16 +365,38 @@ ORG_VALUES: tuple[str, ...] = ORG_OUTPUTS[5:-1]
 """Per organisation per year: what an experiment can average by type."""
 
 
+STATISTICS: dict[str, tuple[str, str]] = {
+    "final": ("final year", "Its value in the run's final year."),
+    "mean": ("mean over years", "Its mean over the run's years."),
+}
+"""Per-run statistics of a series (experiment ``runs`` tables): label and description."""
+
+
 def describe(name: str) -> Output:
-    """The registry entry of a year output, an organisation output, or ``<org output>_<type>``."""
+    """The registry entry of a column: a year output, an organisation output,
+    ``<org output>_<type>`` (a mean per organisation type) or ``<any of those>_<statistic>``
+    (``final`` or ``mean``, one value per run). KeyError for anything else.
+    """
     if name in REGISTRY:
         return REGISTRY[name]
     if name in ORG_REGISTRY:
         return ORG_REGISTRY[name]
-    column, _, org_type = name.rpartition("_")
-    base = ORG_REGISTRY.get(column)
-    if base is None:
+    column, _, suffix = name.rpartition("_")
+    if suffix in STATISTICS and column:
+        series = describe(column)
+        when, sentence = STATISTICS[suffix]
+        return Output(
+            name,
+            f"{series.label}, {when}",
+            series.unit,
+            f"{series.description} {sentence}",
+            "run",
+            series.share,
+        )
+    org_type = suffix
+    if column not in ORG_VALUES or org_type not in ORG_TYPES:
         raise KeyError(name)
+    base = ORG_REGISTRY[column]
     return Output(
         name,
         f"{base.label}: {org_type}",
@@ -344,3 +405,68 @@ def describe(name: str) -> Output:
         "year",
         base.share,
     )
+
+
+_ACRONYMS = {"bcf": "BCF", "ccg": "CCG", "nhs": "NHS", "stp": "STP"}
+
+
+def parameter(name: str) -> Output:
+    """A model parameter described like an output, for axes and table metadata.
+
+    Label from the name (``'Funding growth'``), unit and description from params.py.
+    KeyError for an unknown name.
+    """
+    p = BY_NAME[name]
+    words = [_ACRONYMS.get(w, w) for w in name.split("_")]
+    label = " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+    # only a float can be a fraction: 'rounds' or 'footprints' never are
+    percent = p.kind == "float" and percent_unit(p.unit) is not None
+    return _Parameter(name, label, p.unit, p.help, "parameter", False, percent)
+
+
+@dataclass(frozen=True)
+class _Parameter(Output):
+    as_percent: bool = False
+
+    @property
+    def percent(self) -> bool:
+        return self.as_percent
+
+
+def column(name: str) -> Output:
+    """What a table column holds: an output (see :func:`describe`) or a parameter."""
+    try:
+        return describe(name)
+    except KeyError:
+        if name in BY_NAME:
+            return parameter(name)
+        raise
+
+
+def markdown_table() -> str:
+    """The registry as Markdown: docs/outputs.md is this text (a test keeps them equal)."""
+    lines = [
+        "# Outputs",
+        "",
+        "Generated by `python -m stpgame.core.outputs` from `stpgame/core/outputs.py`;",
+        "a test keeps it in step with the code. Shares are stored as fractions (0 to 1) and",
+        "shown in figures as percentages. Experiment tables keep a year output as one column",
+        "per round, an organisation output as `<output>_<type>` (its mean over the",
+        "organisations of one type), and per run as `<column>_final` (final year) and",
+        "`<column>_mean` (mean over years). Every Parquet column carries its label, unit and",
+        "description in the Arrow field metadata.",
+    ]
+    for title, registry in (
+        ("Per year (`model.parquet`, experiment `rounds.parquet`)", REGISTRY),
+        ("Per organisation per year (`agents.parquet`)", ORG_REGISTRY),
+    ):
+        lines += ["", f"## {title}", "", "| output | label | unit | shown as | meaning |"]
+        lines.append("|---|---|---|---|---|")
+        for o in registry.values():
+            cells = [f"`{o.name}`", o.label, o.unit, o.display_unit(), o.description]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

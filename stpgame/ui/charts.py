@@ -3,13 +3,15 @@
 Each builder turns a run's ``History`` into ``Chart`` objects (title, unit,
 lines); ``echarts.py`` draws them live in the browser and ``figures.py`` draws
 the same objects with Matplotlib for the PNG download, so a chart is defined
-once.
+once. Titles and units of charts showing one model output come from the output
+registry (stpgame/core/outputs.py), so the app names an output as the files and figures do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stpgame.core.outputs import ORG_REGISTRY, REGISTRY
 from stpgame.core.params import ORG_TYPES
 from stpgame.ui import texts
 from stpgame.ui.history import History
@@ -43,6 +45,11 @@ def _t(values) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
+def _unit(output) -> str:
+    """The registry unit as shown (shares in %), e.g. '£m per year', '% of organisations'."""
+    return output.display_unit()
+
+
 def collective(h: History) -> list[Chart]:
     """The whole system: money, welfare against everyone pooling, hospitals, patients."""
     r = tuple(h.rounds)
@@ -51,7 +58,7 @@ def collective(h: History) -> list[Chart]:
         Chart(
             "welfare",
             "Welfare: these rules vs all pooling",
-            "£m a year",
+            _unit(REGISTRY["collective_welfare"]),
             r,
             (
                 Line(
@@ -62,28 +69,34 @@ def collective(h: History) -> list[Chart]:
                 Line("Under these rules", _t(h.series("collective_welfare")), texts.SYSTEM_COLOUR),
             ),
             band=(1, 0),
-            band_name="Price of fortress behaviour",
+            band_name=REGISTRY["price_of_fortress"].label,
         ),
         Chart(
             "system_balance",
-            "System balance",
-            "£m a year",
+            REGISTRY["system_balance"].label,
+            _unit(REGISTRY["system_balance"]),
             r,
-            (Line("System balance", _t(h.series("system_balance")), texts.SYSTEM_COLOUR),),
+            (
+                Line(
+                    REGISTRY["system_balance"].label,
+                    _t(h.series("system_balance")),
+                    texts.SYSTEM_COLOUR,
+                ),
+            ),
         ),
         Chart(
             "hospital",
             "Hospital pressure",
-            "thousands a year",
+            "thousands per year",
             r,
             (
                 Line(
-                    "Delayed transfer bed days",
+                    REGISTRY["delayed_bed_days"].label,
                     _t(v * thousand for v in h.series("delayed_bed_days")),
                     texts.WITHHELD_COLOUR,
                 ),
                 Line(
-                    "Emergency admissions",
+                    REGISTRY["emergency_admissions"].label,
                     _t(v * thousand for v in h.series("emergency_admissions")),
                     texts.SYSTEM_COLOUR,
                 ),
@@ -91,12 +104,12 @@ def collective(h: History) -> list[Chart]:
         ),
         Chart(
             "outcomes",
-            "Patient outcomes",
-            "index (start = 100)",
+            REGISTRY["patient_outcome_index"].label,
+            _unit(REGISTRY["patient_outcome_index"]),
             r,
             (
                 Line(
-                    "Patient-outcome index",
+                    REGISTRY["patient_outcome_index"].label,
                     _t(h.series("patient_outcome_index")),
                     texts.POOLED_COLOUR,
                 ),
@@ -121,15 +134,28 @@ def individual(h: History) -> list[Chart]:
         )
 
     return [
-        Chart("own_balance", "Own balance, average body", "£m a year", r, per_type("balance")),
+        Chart(
+            "own_balance",
+            f"{ORG_REGISTRY['balance'].label}, average body",
+            _unit(ORG_REGISTRY["balance"]),
+            r,
+            per_type("balance"),
+        ),
         Chart(
             "own_score",
-            "Regulatory score",
-            "% of budget",
+            ORG_REGISTRY["score"].label,
+            _unit(ORG_REGISTRY["score"]),
             r,
-            per_type("score", 100.0),
+            per_type("score", ORG_REGISTRY["score"].scale),
         ),
-        Chart("pooling", "Share of bodies pooling", "%", r, per_type("pooled"), percent=True),
+        Chart(
+            "pooling",
+            "Share of bodies pooling",
+            _unit(ORG_REGISTRY["pooled"]),
+            r,
+            per_type("pooled"),
+            percent=True,
+        ),
     ]
 
 
@@ -145,20 +171,31 @@ def compare(a: History, b: History) -> list[Chart]:
 
     return [
         Chart(
-            "ab_pooling", "Share of bodies pooling", "%", r, pair("cooperation_rate"), percent=True
+            "ab_pooling",
+            "Share of bodies pooling",
+            _unit(REGISTRY["cooperation_rate"]),
+            r,
+            pair("cooperation_rate"),
+            percent=True,
         ),
-        Chart("ab_welfare", "Collective welfare", "£m a year", r, pair("collective_welfare")),
+        Chart(
+            "ab_welfare",
+            REGISTRY["collective_welfare"].label,
+            _unit(REGISTRY["collective_welfare"]),
+            r,
+            pair("collective_welfare"),
+        ),
         Chart(
             "ab_price",
-            "Price of fortress, added up",
-            "£m so far",
+            REGISTRY["cumulative_price_of_fortress"].label,
+            _unit(REGISTRY["cumulative_price_of_fortress"]),
             r,
             pair("cumulative_price_of_fortress"),
         ),
         Chart(
             "ab_delays",
-            "Delayed transfer bed days",
-            "thousands a year",
+            REGISTRY["delayed_bed_days"].label,
+            f"thousand {_unit(REGISTRY['delayed_bed_days'])}",
             r,
             pair("delayed_bed_days", 1e-3),
         ),

@@ -75,7 +75,9 @@ def _draw(ax, chart: Chart, header: str = "") -> None:
     ax.set_title(f"{header}\n{chart.title}" if header else chart.title, fontsize=15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Year", fontsize=13)
-    ax.set_ylabel(chart.unit + (" (%)" if chart.percent and chart.unit != "%" else ""), fontsize=13)
+    ax.set_ylabel(
+        chart.unit + (" (%)" if chart.percent and "%" not in chart.unit else ""), fontsize=13
+    )
     ax.tick_params(labelsize=12)
     ax.grid(alpha=0.3)
     if chart.percent:

@@ -7,6 +7,8 @@ from the seed articles ([000]..[004]) or calibration.md, as cited.
 
 from __future__ import annotations
 
+from stpgame.core.outputs import REGISTRY as OUTPUTS
+
 APP_TITLE = "The integration game"
 APP_SUBTITLE = "NHS trusts, CCGs and councils sharing budgets under regulators' rules"
 
@@ -63,7 +65,7 @@ TABS = (
 
 SYSTEM_HEADING = "The whole system"
 INDIVIDUAL_HEADING = "Each organisation on its own"
-PRICE_HEADING = "Price of fortress behaviour"
+PRICE_HEADING = OUTPUTS["price_of_fortress"].label
 PRICE_HELP = (
     "What the whole system gives up this year compared with every organisation pooling "
     "(collective welfare if all pool, minus collective welfare under these rules), £m."
