@@ -534,9 +534,7 @@ def _conditions(design: str, samples: int | None, varied: list[Varied], seed: in
 
 
 def _sensitivity_conditions(sens: Sensitivity, seed: int) -> list[dict]:
-    from stpgame.batch.sensitivity import sample
-
-    matrix = sample(sens, seed)
+    matrix = sampling.salib_sample(sens, seed)
     return [
         {v.name: value for v, value in zip(sens.parameters, row, strict=True)}
         for row in sensitivity_values(sens, matrix)
