@@ -153,10 +153,10 @@ text = Check("text", _text)
 texts = Check("a list of texts", _texts)
 
 
-def names(choices: Iterable[str], at_least: int = 0, example: str = "") -> Check:
+def names(choices: Iterable[str], at_least: int = 0) -> Check:
     """A list of distinct names from ``choices`` (at least ``at_least`` of them)."""
     choices = tuple(choices)
-    allowed = f"a list of names, e.g. [{example or choices[0]!r}]".replace("'", '"')
+    allowed = f'a list of names, e.g. ["{choices[0]}"]'
 
     def run(path: str, value: object, *_: object) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
