@@ -29,18 +29,36 @@ class ParameterError(StpgameError, ValueError):
 
 
 class ResultsError(StpgameError):
-    """A results folder or file that cannot be used: its path, the problem, what to do."""
+    """A results folder or file that cannot be used: its path, the problem, what to do.
 
-    def __init__(self, path: object, problem: str, hint: str = ""):
-        self.path, self.problem, self.hint = path, problem, hint
+    ``name`` is the input the path was given as (``out``, ``csv``) when there is one, so the
+    command line can show it as its flag.
+    """
+
+    def __init__(self, path: object, problem: str, hint: str = "", name: str = ""):
+        self.path, self.problem, self.hint, self.name = path, problem, hint, name
         super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
 
     def __reduce__(self):
-        return (type(self), (self.path, self.problem, self.hint))
+        return (type(self), (self.path, self.problem, self.hint, self.name))
 
 
 class ConflictError(StpgameError):
     """Inputs that are each valid but cannot be used together (``what`` says which)."""
+
+    def __init__(self, what: str, reason: str):
+        self.what, self.reason = what, reason
+        super().__init__(f"{what}: {reason}")
+
+    def __reduce__(self):
+        return (type(self), (self.what, self.reason))
+
+
+class UnavailableError(StpgameError):
+    """Something an input needs is not available here: an optional package, a service.
+
+    ``what`` names the input (``scheduler``); ``reason`` says what is missing and what to do.
+    """
 
     def __init__(self, what: str, reason: str):
         self.what, self.reason = what, reason

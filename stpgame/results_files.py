@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from stpgame.errors import ResultsError
+
 MANIFEST = "manifest.json"
 RUN_TABLE_ROWS = {
     "model": "one row per year",
@@ -93,24 +95,26 @@ def check_target(out_dir: str | os.PathLike, file_names) -> Path:
 
     ``out_dir`` must be new, or a folder holding only ``file_names`` (a previous
     run's files, which are replaced); and it must be writable (:func:`check_writable`).
-    Call it before the work so a bad ``--out`` is refused at once.
+    Call it before the work so a bad folder is refused at once.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise FileExistsError(f"--out {out}: exists and is not a folder")
+        raise ResultsError(out, "exists and is not a folder", name="out")
     if out.is_dir():
         known = set(file_names)
         strangers = sorted(p.name for p in out.iterdir() if p.name not in known)
         if strangers:
-            raise FileExistsError(
-                f"--out {out}: folder holds other files ({', '.join(strangers[:3])}); "
-                "choose an empty or new folder"
+            raise ResultsError(
+                out,
+                f"folder holds other files ({', '.join(strangers[:3])})",
+                "choose an empty or new folder",
+                name="out",
             )
     check_writable(out)
     return out
 
 
-def check_writable(path: str | os.PathLike, option: str = "--out") -> None:
+def check_writable(path: str | os.PathLike, name: str = "out") -> None:
     """Refuse ``path`` if its nearest existing folder will not take a new entry.
 
     Tried for real, by creating and removing an empty hidden folder there, since
@@ -121,16 +125,16 @@ def check_writable(path: str | os.PathLike, option: str = "--out") -> None:
     while not base.exists() and base != base.parent:
         base = base.parent
     if not base.is_dir():
-        raise FileExistsError(f"{option} {path}: {base} is not a folder")
+        raise ResultsError(path, f"{base} is not a folder", name=name)
     try:
         os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.probe.", dir=base))
     except OSError as exc:
-        raise cannot_write(path, exc, option) from exc
+        raise cannot_write(path, exc, name) from exc
 
 
-def cannot_write(path: str | os.PathLike, exc: OSError, option: str = "--out") -> OSError:
-    """A one-line error for a failed write, naming the option and the path given."""
-    return OSError(f"{option} {path}: cannot write there ({exc.strerror or exc})")
+def cannot_write(path: str | os.PathLike, exc: OSError, name: str = "out") -> ResultsError:
+    """The error for a failed write: the path, the reason, and the input it was given as."""
+    return ResultsError(path, f"cannot write there ({exc.strerror or exc})", name=name)
 
 
 def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:

@@ -159,6 +159,7 @@ BAD = [
     (["tournament", "tit_for_tat", "--all"], "--all"),
     (["tournament", "tit_for_tat", "bogus"], "bogus"),
     (["tournament", "--all", "--repetitions", "0"], "repetitions"),
+    (["tournament", "--all", "--game", "stp", "--turns", "0"], "parameter '--turns'"),
     (["tournament", "--all", "--noise", "2"], "noise"),
     (["tournament", "--all", "--game", "chess"], "--game"),
     (["tournament", "--all", "--scenario", "fortress"], "--game stp"),
@@ -196,3 +197,10 @@ def test_real_process_exit_status():
     )
     assert proc.returncode == 2
     assert "unknown strategy" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_match_default_payoffs_are_axelrods():
+    from stpgame.analysis.stage_game import AXELROD_PAYOFFS
+    from stpgame.cli import match
+
+    assert ",".join(f"{x:g}" for x in AXELROD_PAYOFFS) == match.AXELROD

@@ -76,7 +76,7 @@ def test_geometric_lengths_in_a_tournament():
         ({"repetitions": 0}, "repetitions"),
         ({"noise": 2}, "noise"),
         ({"continuation": "x"}, "continuation"),
-        ({"payoffs": "1,2,3"}, "--payoffs"),
+        ({"payoffs": "1,2,3"}, "payoffs"),  # the library's name; the CLI shows --payoffs
         ({"seed": "abc"}, "seed"),
     ],
 )

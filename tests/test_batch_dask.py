@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stpgame.cli import UsageError, main
+from stpgame.cli import main
+from stpgame.errors import UnavailableError
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "experiments" / "tiny.toml"
@@ -38,5 +39,6 @@ def test_unreachable_scheduler_is_a_clear_error():
     pytest.importorskip("distributed")
     from stpgame.batch.runner import DaskEngine
 
-    with pytest.raises(UsageError, match="cannot connect to a Dask scheduler"):
+    with pytest.raises(UnavailableError, match="cannot connect to a Dask scheduler") as err:
         DaskEngine("tcp://127.0.0.1:9", timeout=0.5)
+    assert err.value.what == "scheduler"

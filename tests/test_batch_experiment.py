@@ -230,3 +230,42 @@ def test_exit_status_2_from_a_real_process(tmp_path):
     assert done.returncode == 2
     assert "vary.system_weight.high" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_the_schema_reader_checks_each_declared_key():
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from stpgame.batch.schema import key, one_of, read, table_by_name, whole
+    from stpgame.errors import ParameterError
+
+    @dataclass(frozen=True, kw_only=True)
+    class Table:
+        EXCLUSIVE: ClassVar = (("size", "colour"),)
+        n: int = key(whole(1, 9), toml="N")
+        colour: str = key(one_of(("red", "blue")), default="red")
+        size: int | None = key(whole(0, 3), default=None)
+
+    assert read(Table, "t", {"N": 2}) == Table(n=2, colour="red", size=None)
+    cases = [
+        ({"N": 2, "colur": "red"}, "t.colur", "unknown key; did you mean 'colour'?"),
+        ({"colour": "red"}, "t.N", "missing"),
+        ({"N": 10}, "t.N", ""),
+        ({"N": True}, "t.N", ""),
+        ({"N": 1, "colour": "green"}, "t.colour", ""),
+        ({"N": 1, "size": 1, "colour": "red"}, "t.colour", ""),
+    ]
+    for table, where, note in cases:
+        with pytest.raises(ParameterError) as err:
+            read(Table, "t", table)
+        assert (err.value.name, err.value.note) == (where, note), table
+
+    @dataclass(frozen=True, kw_only=True)
+    class Params:
+        kind: str = key(one_of(("a", "b")), default="a")
+        rest: dict = key(table_by_name(BY_NAME, lambda p, n, v: v, "a parameter"), rest=True)
+
+    assert read(Params, "v", {"noise": 1}).rest == {"noise": 1}
+    with pytest.raises(ParameterError) as err:
+        read(Params, "v", {"nosie": 1})
+    assert err.value.name == "v.nosie" and "did you mean 'noise'" in err.value.note

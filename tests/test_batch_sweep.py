@@ -460,3 +460,14 @@ def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch):
         main(["sweep", str(TINY), "--out", str(tmp_path / "c"), "--workers", "1", "--quiet"]) == 0
     )
     assert "".join(terminal.text) == ""
+
+
+@pytest.mark.parametrize("name", ["summarise", "plot"])
+def test_the_api_names_its_own_inputs_not_the_command_line_flags(tmp_path, name):
+    from stpgame import batch
+    from stpgame.errors import ParameterError
+
+    with pytest.raises(ParameterError) as err:
+        getattr(batch, name)(tmp_path, statistic="median")
+    assert (err.value.name, err.value.value) == ("statistic", "median")
+    assert "--" not in str(err.value)

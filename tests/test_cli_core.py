@@ -168,11 +168,14 @@ def test_run_failing_to_write_exits_2_and_leaves_nothing(tmp_path, capsys, monke
 
 
 def test_write_run_checks_its_target_too(tmp_path):
+    from stpgame.errors import ResultsError
     from stpgame.results_files import write_run
 
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(FileExistsError, match="holds other files"):
+    with pytest.raises(ResultsError, match="holds other files") as err:
         write_run(tmp_path, {"model": pd.DataFrame({"a": [1]})}, {})
+    assert (err.value.path, err.value.name) == (tmp_path, "out")  # the CLI shows it as --out
+    assert "--out" not in str(err.value)  # the library does not know the command line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
@@ -230,3 +233,24 @@ def test_parameter_docs_are_up_to_date(capsys):
     generated = capsys.readouterr().out
     doc = Path(__file__).parents[1] / "docs" / "parameters.md"
     assert doc.read_text() == generated, "run: stpgame params --markdown > docs/parameters.md"
+
+
+def test_library_errors_are_shown_with_the_flag_that_gave_them():
+    from stpgame.cli import message
+    from stpgame.errors import ConflictError, ParameterError, ResultsError, UnavailableError
+
+    stat = ParameterError("statistic", "final or mean", "x")
+    assert message(stat) == "parameter '--stat': allowed final or mean; got 'x'"
+    noise = ParameterError("noise", "float in [0, 0.5]", "2", "a note")  # a model parameter
+    assert message(noise) == "parameter 'noise': allowed float in [0, 0.5]; got '2' (a note)"
+    written = ResultsError("/r", "cannot write there (disk full)", name="out")
+    assert message(written) == "--out /r: cannot write there (disk full)"
+    read = ResultsError("/r/manifest.json", "damaged", "rerun the sweep")
+    assert message(read) == "/r/manifest.json: damaged; rerun the sweep"
+    assert message(UnavailableError("scheduler", "no Dask")) == "--scheduler: no Dask"
+    assert message(ConflictError("a and b", "choose one")) == "a and b: choose one"
+    turns = ParameterError("rounds", "a whole number", "0")
+    assert (
+        message(turns, {"rounds": "--turns"})
+        == "parameter '--turns': allowed a whole number; got '0'"
+    )

@@ -94,7 +94,7 @@ def test_to_dict_is_json():
         ({"noise": float("nan")}, "noise"),
         ({"continuation": 1.01}, "continuation"),
         ({"payoffs": (3, 0, 5)}, "payoffs"),
-        ({"payoffs": "3,0,five,1"}, "--payoffs"),
+        ({"payoffs": "3,0,five,1"}, "payoffs"),  # the library's name; the CLI shows --payoffs
         ({"seed": -3}, "seed"),
         ({"initial_trust": 2}, "initial_trust"),
         ({"params": {"trust_gain": 3}}, "trust_gain"),

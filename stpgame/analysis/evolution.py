@@ -188,3 +188,29 @@ def stp_imitation(
             x = imitation_step(x, fitness, rate, spread)
         history.append(x)
     return _frame(names, history)
+
+
+def report(shares: pd.DataFrame, what: str, rows: int = 11) -> str:
+    """Shares by generation as text: ``rows`` generations evenly spread, short column names,
+    and the strategy with the largest share at the end. ``what`` names the dynamics."""
+    players = [c for c in shares.columns if c != "generation"]
+    last = len(shares) - 1
+    show = sorted({round(k * last / (rows - 1)) for k in range(rows)})
+    table = shares.iloc[show].rename(columns=_short)
+    final = shares.iloc[-1].drop("generation")
+    return "\n".join(
+        [
+            f"Strategy shares by generation: {what}",
+            table.to_string(index=False, float_format=lambda x: f"{x:.3f}"),
+            "  (" + ", ".join(f"{_short(nm)} = {nm}" for nm in players) + ")",
+            f"Largest share at generation {last}: {final.idxmax()} ({final.max():.3f})",
+        ]
+    )
+
+
+def _short(name: str) -> str:
+    """Column headers that fit a terminal: 'win_stay_lose_shift' -> 'wsls'."""
+    if name == "generation":
+        return "gen"
+    parts = name.split("_")
+    return "".join(p[0] for p in parts) if len(parts) > 1 else name

@@ -109,6 +109,28 @@ class MatchResult:
             out["moves"] = [self.history(0), self.history(1)]
         return out
 
+    def report(self, show_moves: int = 100) -> str:
+        """The match as text: settings, each player's score, and the moves if at most
+        ``show_moves`` turns."""
+        R, S, T, P = self.game.as_tuple()
+        n = self.turns
+        a, b = self.players
+        lines = [
+            f"{a} vs {b}: {n} turns; payoffs R={R:g} S={S:g} T={T:g} P={P:g}; "
+            f"noise {self.noise:g}; seed {self.seed}"
+        ]
+        width = max(len(a), len(b), 8)
+        lines.append(f"  {'player':<{width}}  {'score':>9}  {'per turn':>8}  cooperated")
+        for k, name in enumerate(self.players):
+            score, coop = self.scores[k], self.cooperations[k]
+            lines.append(f"  {name:<{width}}  {score:9.6g}  {score / n:8.3f}  {coop}/{n}")
+        if n <= show_moves:
+            lines.append("  moves (C pool, D withhold):")
+            lines += [
+                f"  {name:<{width}}  {self.history(k)}" for k, name in enumerate(self.players)
+            ]
+        return "\n".join(lines)
+
 
 def _pair_relationships(n_matches: int) -> Relationships:
     """One relationship per match (players 2k, 2k+1), built with the model's network class."""

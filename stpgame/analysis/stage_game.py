@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import textwrap
 from dataclasses import asdict, dataclass, field
 
 from stpgame.core.params import ParameterError
@@ -56,7 +57,7 @@ class StageGame:
             object.__setattr__(self, name, float(value))
 
     @classmethod
-    def parse(cls, text: str, name: str = "--payoffs") -> StageGame:
+    def parse(cls, text: str, name: str = "payoffs") -> StageGame:
         """``"3,0,5,1"`` -> StageGame(R=3, S=0, T=5, P=1); bad text raises ParameterError."""
         allowed = "four finite numbers R,S,T,P separated by commas, e.g. 3,0,5,1"
         parts = str(text).split(",")
@@ -127,6 +128,26 @@ class GameAnalysis:
         out["game"] = dict(zip("RSTP", self.game.as_tuple(), strict=True))
         out["equilibria"] = [{**asdict(e), "total": e.total} for e in self.equilibria]
         return out
+
+    def report(self, width: int = 88) -> str:
+        """The analysis as text: payoffs, type, equilibria, thresholds, notes, explanation."""
+        R, S, T, P = self.game.as_tuple()
+        equilibria = "; ".join(
+            f"{e.label} (payoffs {e.payoff_a:.3g}, {e.payoff_b:.3g})" for e in self.equilibria
+        )
+        lines = [
+            f"Payoffs: R = {R:.4g}  S = {S:.4g}  T = {T:.4g}  P = {P:.4g}",
+            f"Type: {self.kind}",
+            f"Equilibria: {equilibria}",
+            "Pareto-optimal: " + "; ".join(self.pareto_optimal),
+            "Cooperation threshold (continuation probability): "
+            f"grim trigger {_or_na(self.grim_threshold)}, tit for tat {_or_na(self.tft_threshold)}",
+            f"Price of anarchy: {_or_na(self.price_of_anarchy)} (welfare gap {self.welfare_gap:.3g})",
+        ]
+        lines += [f"Note: {n}" for n in self.notes]
+        lines.append("")
+        lines += textwrap.wrap(self.explanation, width)
+        return "\n".join(lines)
 
 
 # -- the pieces -----------------------------------------------------------------------
@@ -303,6 +324,10 @@ def analyse_game(game: StageGame | tuple | list) -> GameAnalysis:
 # -- plain English --------------------------------------------------------------------
 def _n(x: float) -> str:
     return f"{x:.3g}"
+
+
+def _or_na(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3g}"
 
 
 def _equilibrium_text(eqs: list[Equilibrium]) -> str:

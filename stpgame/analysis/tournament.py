@@ -42,6 +42,27 @@ class TournamentResult:
     matches: pd.DataFrame
     settings: dict
 
+    def report(self) -> str:
+        """What was played, then the ranking as a table."""
+        s = self.settings
+        if s["game"] == "pd":
+            head = (
+                f"Round robin ({'with' if s['self_play'] else 'without'} self-play): "
+                f"{len(s['strategies'])} strategies, {s['turns']} turns, "
+                f"{s['repetitions']} repetitions, noise {s['noise']:g}, "
+                f"payoffs {','.join(f'{x:g}' for x in s['payoffs'])}, "
+                f"seed {s['seed']}; ranked by mean score per turn"
+            )
+        else:
+            head = (
+                f"STP tournament in '{s['scenario']}': each strategy played by every "
+                f"{'/'.join(s['org_types'])} body in turn, {s['rounds']} years, "
+                f"{s['repetitions']} repetitions, seed {s['seed']}; ranked by the mean payoff "
+                f"(judged result per £ of budget) of the bodies playing it"
+            )
+        table = self.ranking.to_string(index=False, float_format=lambda x: f"{x:.4f}")
+        return f"{head}\n{table}"
+
 
 def seeds_for(seed: int | None, n: int) -> list[int]:
     """``n`` independent whole-number seeds derived from one (fresh entropy if None)."""

@@ -3,45 +3,55 @@
 An experiment names a scenario preset, fixed overrides, the parameters to vary
 (a full grid, a Latin hypercube or a Sobol sample) or a sensitivity analysis,
 the number of replications, a base seed, the rounds and the outputs to keep.
-Every key is checked here against params.py, so a typo or a range outside a
-parameter's allowed range stops the experiment with a message naming the key,
-the allowed values and the value given, before a folder is created.
-See docs/experiments.md for the format.
+Each table of the file is declared below as a dataclass whose fields carry their
+checks (read by ``schema.read``); parameter values are checked by the parameter
+table in params.py, so a typo or a range outside a parameter's allowed range stops
+the experiment with a message naming the key, the allowed values and the value
+given, before a folder is created. Rules that join several keys (a grid needs
+steps, Sobol needs a power of 2, a condition must pass the cross-checks) follow
+in ``_build``. See docs/experiments.md for the format.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from stpgame.batch import sampling
+from stpgame.batch.schema import (
+    Check,
+    closest,
+    key,
+    names,
+    one_of,
+    read,
+    table_by_name,
+    table_of,
+    text,
+    texts,
+    whole,
+)
 from stpgame.batch.seeds import run_seed
 from stpgame.core.outputs import MODEL_VALUES, ORG_VALUES
-from stpgame.core.params import BY_NAME, ParameterError, validate
+from stpgame.core.params import BY_NAME, Kind, Param, validate
+from stpgame.errors import ParameterError
 
 MAX_ROUNDS = 10_000
 MAX_REPLICATIONS = 100_000
 MAX_RUNS = 10_000_000
 MAX_SAMPLES = 1_000_000
+MAX_SEED = 2**63 - 1
+MAX_STEPS = 10_000
+MORRIS_LEVELS = 4
 MODEL_COLUMNS = MODEL_VALUES
 
 ORG_COLUMNS = ORG_VALUES
 """Organisation-level columns that can be kept as a mean per organisation type."""
 
 RUN_COLUMNS = ("run", "condition", "replication", "seed")
-SECTIONS = ("experiment", "fixed", "vary", "outputs", "sensitivity")
-EXPERIMENT_KEYS = (
-    "title",
-    "description",
-    "sources",
-    "scenario",
-    "rounds",
-    "replications",
-    "base_seed",
-)
 SENSITIVITY_METHODS = ("morris", "sobol")
 STATISTICS = ("final", "mean")
 
@@ -50,10 +60,11 @@ class ExperimentError(ParameterError):
     """A bad experiment file: names the file, the key, what is allowed and the value given."""
 
     def __init__(self, key: str, allowed: str, value: object, note: str = "", source: str = ""):
-        self.name, self.allowed, self.value, self.source = key, allowed, value, source
-        text = f"{source}: " if source else ""
-        text += f"key '{key}': allowed {allowed}; got {value!r}"
-        ValueError.__init__(self, f"{text} ({note})" if note else text)
+        super().__init__(key, allowed, value, note)
+        self.source = source
+        where = f"{source}: " if source else ""
+        message = f"{where}key '{key}': allowed {allowed}; got {value!r}"
+        self.args = (f"{message} ({note})" if note else message,)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ class Varied:
 
     @property
     def integer(self) -> bool:
-        return BY_NAME[self.name].kind == "int"
+        return BY_NAME[self.name].kind is Kind.INT
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,141 @@ def _range_text(v: Varied) -> object:
     return list(v.values) if v.values else [v.low, v.high]
 
 
+# --- the file, declared table by table ---------------------------------------------------------
+PARAMETER = "a parameter name (see `stpgame params`)"
+NUMBER_KINDS = (Kind.FLOAT, Kind.INT)
+
+
+def _value(path: str, value: object, param: Param) -> object:
+    """One value of ``param`` as written in the file (a number must be a TOML number)."""
+    if param.kind in NUMBER_KINDS and isinstance(value, str):
+        raise ParameterError(path, param.allowed, value, "a number, not text")
+    try:
+        checked = param.coerce(value)
+    except ParameterError as exc:
+        raise ParameterError(path, exc.allowed, value, exc.note) from None
+    # A mix keeps the text as written (the column shows what the researcher wrote).
+    return value if param.kind is Kind.MIX else checked
+
+
+def _values(path: str, value: object, param: Param) -> tuple:
+    if not isinstance(value, list) or not value:
+        raise ParameterError(path, "a non-empty list", value)
+    out = tuple(_value(path, v, param) for v in value)
+    if len(set(map(str, out))) != len(out):
+        raise ParameterError(path, "values without repeats", value)
+    return out
+
+
+def _end(path: str, value: object, param: Param) -> object:
+    """``low`` or ``high`` of a range: only number parameters have one."""
+    if param.kind not in NUMBER_KINDS:
+        raise ParameterError(path, f"values = [...] for a {param.kind} parameter", value)
+    return _value(path, value, param)
+
+
+def _scenario_names() -> tuple[str, ...]:
+    from stpgame.core import scenarios
+
+    return tuple(scenarios.names())
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeadTable:
+    """``[experiment]``: how long and how often to run, the base seed, the scenario."""
+
+    rounds: int = key(whole(1, MAX_ROUNDS))
+    replications: int = key(whole(1, MAX_REPLICATIONS))
+    base_seed: int = key(whole(0, MAX_SEED))
+    title: str | None = key(text, default=None)
+    description: str = key(text, default="")
+    sources: tuple[str, ...] = key(texts, default=())
+    scenario: str | None = key(
+        one_of(_scenario_names, "a scenario preset (see `stpgame scenarios`)"), default=None
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputsTable:
+    """``[outputs]``: model outputs to keep, and organisation outputs kept per type."""
+
+    model: tuple[str, ...] = key(names(MODEL_COLUMNS), default=MODEL_COLUMNS)
+    by_type: tuple[str, ...] = key(names(ORG_COLUMNS), default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RangeTable:
+    """``vary.<parameter>``: values (a list is short for this), or low, high (and grid steps)."""
+
+    EXCLUSIVE: ClassVar = (("values", "low"), ("values", "high"), ("values", "steps"))
+    values: tuple | None = key(Check("a non-empty list of values", _values), default=None)
+    low: object = key(Check("a number", _end), default=None)
+    high: object = key(Check("a number", _end), default=None)
+    steps: int | None = key(whole(2, MAX_STEPS), default=None)
+
+
+def _range(path: str, name: str, spec: object) -> RangeTable:
+    if isinstance(spec, list):
+        spec = {"values": spec}
+    if not isinstance(spec, dict):
+        raise ParameterError(path, "a list of values or a table {low, high[, steps]}", spec)
+    return read(RangeTable, path, spec, BY_NAME[name])
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaryTable:
+    """``[vary]``: the design, its sample size, and one range per varied parameter."""
+
+    design: str = key(one_of(sampling.DESIGNS), default="grid")
+    samples: int | None = key(whole(1, MAX_SAMPLES), default=None)
+    parameters: dict[str, RangeTable] = key(
+        table_by_name(BY_NAME, _range, PARAMETER, empty="at least one parameter to vary"),
+        rest=True,
+    )
+
+
+def _bounds(path: str, name: str, spec: object) -> Varied:
+    """``sensitivity.parameters.<parameter> = [low, high]``."""
+    param = BY_NAME[name]
+    if param.kind not in NUMBER_KINDS:
+        raise ParameterError(path, "a number parameter", name, f"'{name}' is a {param.kind}")
+    if not isinstance(spec, list) or len(spec) != 2:
+        raise ParameterError(path, f"[low, high] within {param.allowed}", spec)
+    low, high = (_value(path, v, param) for v in spec)
+    if not high > low:
+        raise ParameterError(path, f"[low, high] with high > low, within {param.allowed}", spec)
+    return Varied(name, low=low, high=high)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SensitivityTable:
+    """``[sensitivity]``: a SALib design and the model outputs to analyse."""
+
+    method: str = key(one_of(SENSITIVITY_METHODS))
+    n: int = key(whole(2, MAX_SAMPLES), toml="N")
+    levels: int | None = key(whole(2, 100), default=None)
+    statistic: str = key(one_of(STATISTICS), default="final")
+    outputs: tuple[str, ...] = key(names(MODEL_COLUMNS, at_least=1))
+    parameters: dict[str, Varied] = key(
+        table_by_name(BY_NAME, _bounds, PARAMETER, empty="at least one parameter with bounds")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperimentFile:
+    """The whole file: one field per table."""
+
+    EXCLUSIVE: ClassVar = (("vary", "sensitivity"),)
+    experiment: HeadTable = key(table_of(HeadTable))
+    fixed: dict[str, object] = key(
+        table_by_name(BY_NAME, lambda path, name, v: _value(path, v, BY_NAME[name]), PARAMETER),
+        default_factory=dict,
+    )
+    vary: VaryTable | None = key(table_of(VaryTable), default=None)
+    outputs: OutputsTable = key(table_of(OutputsTable), default=OutputsTable())
+    sensitivity: SensitivityTable | None = key(table_of(SensitivityTable), default=None)
+
+
 # --- loading ----------------------------------------------------------------------------------
 def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file; raises ExperimentError naming the bad key."""
@@ -194,334 +340,192 @@ def load_experiment(path: str | Path) -> Experiment:
         data = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ExperimentError("FILE", "valid TOML", path.name, str(exc), str(path)) from None
-    return _Reader(str(path), text, raw).read(data)
+    try:
+        return _build(read(ExperimentFile, "", data), str(path), text, raw)
+    except ParameterError as exc:  # named by its key path (vary.noise.values)
+        raise ExperimentError(exc.name, exc.allowed, exc.value, exc.note, str(path)) from None
 
 
-def _closest(word: str, choices) -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f"unknown key; did you mean '{match[0]}'?" if match else "unknown key"
-
-
-def _note(exc: ParameterError) -> str:
-    base = f"parameter '{exc.name}': allowed {exc.allowed}; got {exc.value!r}"
-    return str(exc)[len(base) :].strip(" ()")
-
-
-class _Reader:
-    """Checks one parsed file section by section; every error names ``section.key``."""
-
-    def __init__(self, path: str, text: str, raw: bytes):
-        self.path, self.text = path, text
-        self.sha256 = hashlib.sha256(raw).hexdigest()
-
-    def fail(self, key: str, allowed: str, value: object, note: str = "") -> ExperimentError:
-        return ExperimentError(key, allowed, value, note, self.path)
-
-    def table(self, key: str, value: object) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(key, "a table ([" + key + "])", value)
-        return value
-
-    def only(self, key: str, table: dict, allowed) -> None:
-        for k in table:
-            if k not in allowed:
-                raise self.fail(
-                    f"{key}.{k}" if key else k,
-                    "one of " + ", ".join(allowed),
-                    k,
-                    _closest(k, allowed),
-                )
-
-    def integer(self, key: str, value: object, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.fail(key, f"a whole number in [{low}, {high}]", value)
-        return value
-
-    def text_list(self, key: str, value: object, choices) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, 'a list of names, e.g. ["cooperation_rate"]', value)
-        for v in value:
-            if v not in choices:
-                raise self.fail(key, "names from: " + ", ".join(choices), v, _closest(v, choices))
-        if len(set(value)) != len(value):
-            raise self.fail(key, "names without repeats", value)
-        return tuple(value)
-
-    def param(self, key: str, name: str) -> None:
-        if name not in BY_NAME:
-            raise self.fail(
-                key, "a parameter name (see `stpgame params`)", name, _closest(name, BY_NAME)
-            )
-
-    def coerce(self, key: str, name: str, value: object) -> object:
-        p = BY_NAME[name]
-        if p.kind in ("float", "int") and isinstance(value, str):
-            raise self.fail(key, p.allowed, value, "a number, not text")
-        try:
-            checked = p.coerce(value)
-        except ParameterError as exc:
-            raise self.fail(key, exc.allowed, value, _note(exc)) from None
-        # Keep the value as written for mixes (the column shows what the researcher wrote).
-        return value if p.kind == "mix" else checked
-
-    # -- sections ------------------------------------------------------------------------------
-    def read(self, data: dict) -> Experiment:
-        self.only("", data, SECTIONS)
-        if "experiment" not in data:
-            raise self.fail(
-                "experiment", "a [experiment] table with rounds, replications, base_seed", None
-            )
-        head = self.table("experiment", data["experiment"])
-        self.only("experiment", head, EXPERIMENT_KEYS)
-        for k in ("rounds", "replications", "base_seed"):
-            if k not in head:
-                raise self.fail(f"experiment.{k}", "a value (required)", None, "missing")
-        rounds = self.integer("experiment.rounds", head["rounds"], 1, MAX_ROUNDS)
-        reps = self.integer("experiment.replications", head["replications"], 1, MAX_REPLICATIONS)
-        base_seed = self.integer("experiment.base_seed", head["base_seed"], 0, 2**63 - 1)
-        for k in ("title", "description"):
-            if not isinstance(head.get(k, ""), str):
-                raise self.fail(f"experiment.{k}", "text", head[k])
-        sources = head.get("sources", [])
-        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-            raise self.fail("experiment.sources", "a list of texts", sources)
-
-        scenario, base = self.scenario(head.get("scenario"))
-        fixed = self.fixed(self.table("fixed", data.get("fixed", {})), base)
-        model_outputs, by_type = self.outputs(self.table("outputs", data.get("outputs", {})))
-
-        if "vary" in data and "sensitivity" in data:
-            raise self.fail("sensitivity", "either [vary] or [sensitivity], not both", "both")
-        sens = None
-        if "sensitivity" in data:
-            sens = self.sensitivity(self.table("sensitivity", data["sensitivity"]), model_outputs)
-            design, samples, varied = "sensitivity", None, sens.parameters
-            conditions = _sensitivity_conditions(sens, base_seed)
-        elif "vary" in data:
-            design, samples, varied = self.vary(self.table("vary", data["vary"]))
-            conditions = _conditions(design, samples, varied, base_seed)
-        else:
-            design, samples, varied, conditions = "single", None, (), [{}]
-        for v in varied:
-            if v.name in fixed:
-                section = "sensitivity.parameters" if sens else "vary"
-                raise self.fail(
-                    f"fixed.{v.name}", f"a parameter not also in [{section}]", fixed[v.name]
-                )
-        if len(conditions) * reps > MAX_RUNS:
-            raise self.fail(
-                "experiment.replications",
-                f"at most {MAX_RUNS:,} runs in all",
-                reps,
-                f"{len(conditions)} conditions x {reps} replications",
-            )
-        self.check_conditions(conditions, fixed, base, sens is not None)
-        return Experiment(
-            path=self.path,
-            text=self.text,
-            sha256=self.sha256,
-            title=head.get("title", Path(self.path).stem),
-            description=head.get("description", "").strip(),
-            sources=tuple(sources),
-            scenario=scenario,
-            fixed=fixed,
-            rounds=rounds,
-            replications=reps,
-            base_seed=base_seed,
-            design=design,
-            samples=samples,
-            varied=tuple(varied),
-            model_outputs=model_outputs,
-            by_type=by_type,
-            sensitivity=sens,
-            conditions=tuple(conditions),
-        )
-
-    def scenario(self, name: object) -> tuple[str | None, dict | None]:
-        if name is None:
-            return None, None
+def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment:
+    """The rules that join keys, then the experiment with its conditions."""
+    head = file.experiment
+    base = None
+    if head.scenario is not None:
         from stpgame.core import scenarios
 
-        if not isinstance(name, str) or name not in scenarios.names():
-            raise self.fail("experiment.scenario", "one of " + ", ".join(scenarios.names()), name)
-        return name, validate(scenarios.get(name).params)
+        base = validate(scenarios.get(head.scenario).params)
+    fixed = dict(file.fixed)
+    try:
+        validate(fixed, base=base)
+    except ParameterError as exc:
+        raise ParameterError(f"fixed.{exc.name}", exc.allowed, exc.value, exc.note) from None
+    outputs = file.outputs
+    if not outputs.model and not outputs.by_type:
+        raise ParameterError("outputs.model", "at least one output", list(outputs.model))
 
-    def fixed(self, table: dict, base: dict | None) -> dict:
-        out = {}
-        for name, value in table.items():
-            self.param(f"fixed.{name}", name)
-            out[name] = self.coerce(f"fixed.{name}", name, value)
-        try:
-            validate(out, base=base)
-        except ParameterError as exc:
-            raise self.fail(f"fixed.{exc.name}", exc.allowed, exc.value, _note(exc)) from None
-        return out
-
-    def outputs(self, table: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        self.only("outputs", table, ("model", "by_type"))
-        model = self.text_list(
-            "outputs.model", table.get("model", list(MODEL_COLUMNS)), MODEL_COLUMNS
+    sens = None
+    if file.sensitivity is not None:
+        sens = _sensitivity(file.sensitivity, outputs.model)
+        design, samples, varied = "sensitivity", None, sens.parameters
+        conditions = _sensitivity_conditions(sens, head.base_seed)
+    elif file.vary is not None:
+        design, samples = file.vary.design, _samples(file.vary)
+        varied = tuple(
+            _varied(f"vary.{name}", name, spec, design)
+            for name, spec in file.vary.parameters.items()
         )
-        by_type = self.text_list("outputs.by_type", table.get("by_type", []), ORG_COLUMNS)
-        if not model and not by_type:
-            raise self.fail("outputs.model", "at least one output", model)
-        return model, by_type
+        conditions = _conditions(design, samples, varied, head.base_seed)
+    else:
+        design, samples, varied, conditions = "single", None, (), [{}]
+    section = "sensitivity.parameters" if sens else "vary"
+    for v in varied:
+        if v.name in fixed:
+            raise ParameterError(
+                f"fixed.{v.name}", f"a parameter not also in [{section}]", fixed[v.name]
+            )
+    reps = head.replications
+    if len(conditions) * reps > MAX_RUNS:
+        raise ParameterError(
+            "experiment.replications",
+            f"at most {MAX_RUNS:,} runs in all",
+            reps,
+            f"{len(conditions)} conditions x {reps} replications",
+        )
+    _check_conditions(conditions, fixed, base, section)
+    return Experiment(
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        title=head.title if head.title is not None else Path(path).stem,
+        description=head.description.strip(),
+        sources=head.sources,
+        scenario=head.scenario,
+        fixed=fixed,
+        rounds=head.rounds,
+        replications=reps,
+        base_seed=head.base_seed,
+        design=design,
+        samples=samples,
+        varied=varied,
+        model_outputs=outputs.model,
+        by_type=outputs.by_type,
+        sensitivity=sens,
+        conditions=tuple(conditions),
+    )
 
-    def vary(self, table: dict) -> tuple[str, int | None, list[Varied]]:
-        design = table.get("design", "grid")
-        if design not in sampling.DESIGNS:
-            raise self.fail("vary.design", "one of " + ", ".join(sampling.DESIGNS), design)
-        samples = None
-        if design == "grid":
-            if "samples" in table:
-                raise self.fail(
-                    "vary.samples", "no 'samples' with design = \"grid\"", table["samples"]
-                )
-        else:
-            if "samples" not in table:
-                raise self.fail(
-                    "vary.samples", "a whole number (required for " + design + ")", None
-                )
-            samples = self.integer("vary.samples", table["samples"], 1, MAX_SAMPLES)
-            if design == "sobol" and not sampling.is_power_of_two(samples):
-                raise self.fail(
-                    "vary.samples", "a power of 2 for a Sobol sample (e.g. 16, 32, 64)", samples
-                )
-        varied = []
-        for name, spec in table.items():
-            if name in ("design", "samples"):
-                continue
-            self.param(f"vary.{name}", name)
-            varied.append(self.varied(f"vary.{name}", name, spec, design))
-        if not varied:
-            raise self.fail("vary", "at least one parameter to vary", table)
-        return design, samples, varied
 
-    def varied(self, key: str, name: str, spec: object, design: str) -> Varied:
-        p = BY_NAME[name]
-        if isinstance(spec, list):
-            spec = {"values": spec}
-        if not isinstance(spec, dict):
-            raise self.fail(key, "a list of values or a table {low, high[, steps]}", spec)
-        self.only(key, spec, ("values", "low", "high", "steps"))
-        if "values" in spec:
-            if design != "grid":
-                raise self.fail(
-                    f"{key}.values", f"low and high (a range) for {design}", spec["values"]
-                )
-            if set(spec) != {"values"}:
-                raise self.fail(key, "either values or low/high/steps", sorted(spec))
-            values = spec["values"]
-            if not isinstance(values, list) or not values:
-                raise self.fail(f"{key}.values", "a non-empty list", values)
-            out = tuple(self.coerce(f"{key}.values", name, v) for v in values)
-            if len(set(map(str, out))) != len(out):
-                raise self.fail(f"{key}.values", "values without repeats", values)
-            return Varied(name, values=out)
-        if p.kind not in ("float", "int"):
-            raise self.fail(key, f"values = [...] for a {p.kind} parameter", spec)
-        for k in ("low", "high"):
-            if k not in spec:
-                raise self.fail(f"{key}.{k}", f"a number ({p.allowed})", None, "missing")
-        low = self.coerce(f"{key}.low", name, spec["low"])
-        high = self.coerce(f"{key}.high", name, spec["high"])
-        if not high > low:
-            raise self.fail(f"{key}.high", f"a number greater than low ({low})", high)
+def _samples(vary: VaryTable) -> int | None:
+    """``vary.samples``: none for a grid; required (a power of 2 for Sobol) for a sample."""
+    design, samples = vary.design, vary.samples
+    if design == "grid":
+        if samples is not None:
+            raise ParameterError("vary.samples", "no 'samples' with design = \"grid\"", samples)
+        return None
+    if samples is None:
+        raise ParameterError(
+            "vary.samples", f"a whole number (required for {design})", None, "missing"
+        )
+    if design == "sobol" and not sampling.is_power_of_two(samples):
+        raise ParameterError(
+            "vary.samples", "a power of 2 for a Sobol sample (e.g. 16, 32, 64)", samples
+        )
+    return samples
+
+
+def _varied(path: str, name: str, spec: RangeTable, design: str) -> Varied:
+    """A varied parameter: a grid's values (listed, or low..high in steps) or a sampled range."""
+    p = BY_NAME[name]
+    if spec.values is not None:
         if design != "grid":
-            if "steps" in spec:
-                raise self.fail(
-                    f"{key}.steps", f"no 'steps' for {design} (use vary.samples)", spec["steps"]
-                )
-            return Varied(name, low=low, high=high)
-        if "steps" not in spec:
-            raise self.fail(f"{key}.steps", "a whole number >= 2 (required for a grid range)", None)
-        steps = self.integer(f"{key}.steps", spec["steps"], 2, 10_000)
-        values = [low + (high - low) * k / (steps - 1) for k in range(steps)]
-        if p.kind == "int":
-            if any(abs(v - round(v)) > 1e-9 for v in values):
-                raise self.fail(
-                    f"{key}.steps",
-                    f"steps giving whole numbers for the whole-number parameter '{name}'",
-                    steps,
-                    "or list them: values = [...]",
-                )
-            values = [int(round(v)) for v in values]
-        else:
-            values = [round(v, 12) for v in values]
-        return Varied(name, values=tuple(values), low=low, high=high)
-
-    def sensitivity(self, table: dict, kept: tuple[str, ...]) -> Sensitivity:
-        self.only(
-            "sensitivity", table, ("method", "N", "levels", "statistic", "outputs", "parameters")
+            raise ParameterError(
+                f"{path}.values", f"low and high (a range) for {design}", list(spec.values)
+            )
+        return Varied(name, values=spec.values)
+    low, high = spec.low, spec.high
+    for end, value in (("low", low), ("high", high)):
+        if value is None:
+            raise ParameterError(f"{path}.{end}", f"a number ({p.allowed})", None, "missing")
+    if not high > low:
+        raise ParameterError(f"{path}.high", f"a number greater than low ({low})", high)
+    if design != "grid":
+        if spec.steps is not None:
+            raise ParameterError(
+                f"{path}.steps", f"no 'steps' for {design} (use vary.samples)", spec.steps
+            )
+        return Varied(name, low=low, high=high)
+    steps = spec.steps
+    if steps is None:
+        raise ParameterError(
+            f"{path}.steps", "a whole number >= 2 (required for a grid range)", None
         )
-        method = table.get("method")
-        if method not in SENSITIVITY_METHODS:
-            raise self.fail(
-                "sensitivity.method", "one of " + ", ".join(SENSITIVITY_METHODS), method
+    values = [low + (high - low) * k / (steps - 1) for k in range(steps)]
+    if p.kind is Kind.INT:
+        if any(abs(v - round(v)) > 1e-9 for v in values):
+            raise ParameterError(
+                f"{path}.steps",
+                f"steps giving whole numbers for the whole-number parameter '{name}'",
+                steps,
+                "or list them: values = [...]",
             )
-        if "N" not in table:
-            raise self.fail("sensitivity.N", "a whole number (required)", None, "missing")
-        n = self.integer("sensitivity.N", table["N"], 2, MAX_SAMPLES)
-        if method == "sobol" and not sampling.is_power_of_two(n):
-            raise self.fail("sensitivity.N", "a power of 2 for Sobol indices (e.g. 64, 128)", n)
-        if method == "sobol" and "levels" in table:
-            raise self.fail(
-                "sensitivity.levels", "no 'levels' for method = \"sobol\"", table["levels"]
+        values = [int(round(v)) for v in values]
+    else:
+        values = [round(v, 12) for v in values]
+    return Varied(name, values=tuple(values), low=low, high=high)
+
+
+def _sensitivity(table: SensitivityTable, kept: tuple[str, ...]) -> Sensitivity:
+    """The SALib design: Sobol needs a power of 2 and no levels; outputs must be kept."""
+    if table.method == "sobol":
+        if not sampling.is_power_of_two(table.n):
+            raise ParameterError(
+                "sensitivity.N", "a power of 2 for Sobol indices (e.g. 64, 128)", table.n
             )
-        levels = self.integer("sensitivity.levels", table.get("levels", 4), 2, 100)
-        statistic = table.get("statistic", "final")
-        if statistic not in STATISTICS:
-            raise self.fail("sensitivity.statistic", "one of " + ", ".join(STATISTICS), statistic)
-        if "outputs" not in table:
-            raise self.fail("sensitivity.outputs", "a list of model outputs (required)", None)
-        outputs = self.text_list("sensitivity.outputs", table["outputs"], kept)
-        if not outputs:
-            raise self.fail("sensitivity.outputs", "at least one model output", outputs)
-        params = self.table("sensitivity.parameters", table.get("parameters"))
-        bounds = []
-        for name, spec in params.items():
-            key = f"sensitivity.parameters.{name}"
-            self.param(key, name)
-            p = BY_NAME[name]
-            if p.kind not in ("float", "int"):
-                raise self.fail(key, "a number parameter", name, f"'{name}' is a {p.kind}")
-            if not isinstance(spec, list) or len(spec) != 2:
-                raise self.fail(key, f"[low, high] within {p.allowed}", spec)
-            low = self.coerce(key, name, spec[0])
-            high = self.coerce(key, name, spec[1])
-            if not high > low:
-                raise self.fail(key, f"[low, high] with high > low, within {p.allowed}", spec)
-            if method == "morris" and p.kind == "int":
-                step = (high - low) / (levels - 1)
-                if abs(step - round(step)) > 1e-9:
-                    raise self.fail(
-                        key,
-                        f"bounds whose {levels} Morris levels are whole numbers",
-                        spec,
-                        f"(high - low) / (levels - 1) = {step:g}",
-                    )
-            bounds.append(Varied(name, low=low, high=high))
-        if not bounds:
-            raise self.fail("sensitivity.parameters", "at least one parameter with bounds", params)
-        return Sensitivity(method, n, levels, statistic, outputs, tuple(bounds))
-
-    def check_conditions(self, conditions, fixed: dict, base, sensitivity: bool) -> None:
-        section = "sensitivity.parameters" if sensitivity else "vary"
-        checked: set[tuple] = set()
-        for cond in conditions:
-            key = tuple(sorted((k, str(v)) for k, v in cond.items()))
-            if key in checked:
-                continue
-            checked.add(key)
-            try:
-                validate({**fixed, **cond}, base=base)
-            except ParameterError as exc:
-                where = f"{section}.{exc.name}" if exc.name in cond else f"fixed.{exc.name}"
-                note = "; ".join(filter(None, [_note(exc), f"in the condition {cond}"]))
-                raise self.fail(where, exc.allowed, exc.value, note) from None
+        if table.levels is not None:
+            raise ParameterError(
+                "sensitivity.levels", "no 'levels' for method = \"sobol\"", table.levels
+            )
+    levels = MORRIS_LEVELS if table.levels is None else table.levels
+    for output in table.outputs:
+        if output not in kept:
+            raise ParameterError(
+                "sensitivity.outputs",
+                "names from: " + ", ".join(kept),
+                output,
+                closest(output, kept, "name"),
+            )
+    bounds = tuple(table.parameters.values())
+    if table.method == "morris":
+        for v in bounds:
+            step = (v.high - v.low) / (levels - 1)
+            if v.integer and abs(step - round(step)) > 1e-9:
+                raise ParameterError(
+                    f"sensitivity.parameters.{v.name}",
+                    f"bounds whose {levels} Morris levels are whole numbers",
+                    [v.low, v.high],
+                    f"(high - low) / (levels - 1) = {step:g}",
+                )
+    return Sensitivity(table.method, table.n, levels, table.statistic, table.outputs, bounds)
 
 
-def _conditions(design: str, samples: int | None, varied: list[Varied], seed: int) -> list[dict]:
+def _check_conditions(conditions, fixed: dict, base, section: str) -> None:
+    """Every distinct condition, with the fixed values, passes the parameter cross-checks."""
+    checked: set[tuple] = set()
+    for cond in conditions:
+        signature = tuple(sorted((k, str(v)) for k, v in cond.items()))
+        if signature in checked:
+            continue
+        checked.add(signature)
+        try:
+            validate({**fixed, **cond}, base=base)
+        except ParameterError as exc:
+            where = f"{section}.{exc.name}" if exc.name in cond else f"fixed.{exc.name}"
+            note = "; ".join(filter(None, [exc.note, f"in the condition {cond}"]))
+            raise ParameterError(where, exc.allowed, exc.value, note) from None
+
+
+def _conditions(
+    design: str, samples: int | None, varied: tuple[Varied, ...], seed: int
+) -> list[dict]:
     names = [v.name for v in varied]
     if design == "grid":
         return [
@@ -534,9 +538,7 @@ def _conditions(design: str, samples: int | None, varied: list[Varied], seed: in
 
 
 def _sensitivity_conditions(sens: Sensitivity, seed: int) -> list[dict]:
-    from stpgame.batch.sensitivity import sample
-
-    matrix = sample(sens, seed)
+    matrix = sampling.salib_sample(sens, seed)
     return [
         {v.name: value for v, value in zip(sens.parameters, row, strict=True)}
         for row in sensitivity_values(sens, matrix)

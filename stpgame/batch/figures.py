@@ -26,6 +26,7 @@ import numpy as np
 from stpgame.batch import storage
 from stpgame.batch.summary import kept_outputs, t_interval
 from stpgame.core.outputs import column, describe
+from stpgame.errors import ParameterError
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -168,11 +169,8 @@ def _stats(values):
 # --- figures ------------------------------------------------------------------------------------
 def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     """Write every figure for the sweep in ``out`` into ``out/figures``; return the files."""
-
-    from stpgame.cli import UsageError
-
     if statistic not in ("final", "mean"):
-        raise UsageError(f"--stat: allowed final or mean; got {statistic!r}")
+        raise ParameterError("statistic", "final or mean", statistic)
     out = Path(out)
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.ROUNDS))
     runs = storage.read_table(out, storage.RUNS)

@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from stpgame.errors import UnavailableError
+
 MAX_CHUNK = 25
 CHUNKS_PER_WORKER = 8
 
@@ -226,16 +228,14 @@ class DaskEngine:
         try:
             from dask.distributed import Client
         except ImportError:  # pragma: no cover - dask is in the experiments extra
-            from stpgame.cli import UsageError
-
-            raise UsageError("--scheduler needs Dask: pip install 'stpgame[experiments]'") from None
-        from stpgame.cli import UsageError
-
+            raise UnavailableError(
+                "scheduler", "needs Dask: pip install 'stpgame[experiments]'"
+            ) from None
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(
-                f"--scheduler {address}: cannot connect to a Dask scheduler ({exc})"
+            raise UnavailableError(
+                "scheduler", f"cannot connect to a Dask scheduler at {address} ({exc})"
             ) from None
         self.address = address
         threads = sum(self.client.nthreads().values())

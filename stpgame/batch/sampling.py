@@ -4,7 +4,9 @@ A full factorial grid is the plain way to compare a few settings; for more than
 two or three parameters space-filling samples cover the ranges with far fewer
 runs: Latin hypercube (McKay, Beckman & Conover 1979) and scrambled Sobol
 sequences (Sobol' 1967; Owen 1998), both from ``scipy.stats.qmc`` and seeded
-from the experiment's base seed so the sample is reproducible.
+from the experiment's base seed so the sample is reproducible. A sensitivity
+analysis draws its sample from SALib (Morris trajectories or Saltelli's Sobol
+design); ``sensitivity.py`` analyses the runs.
 """
 
 from __future__ import annotations
@@ -58,3 +60,29 @@ def scale(unit: np.ndarray, low: float, high: float, integer: bool) -> list[floa
 
 def is_power_of_two(n: int) -> bool:
     return n > 0 and n & (n - 1) == 0
+
+
+def salib_problem(sens) -> dict:
+    """SALib's problem definition from an experiment's [sensitivity] table."""
+    return {
+        "num_vars": len(sens.parameters),
+        "names": [v.name for v in sens.parameters],
+        "bounds": [[float(v.low), float(v.high)] for v in sens.parameters],
+    }
+
+
+def salib_seed(base_seed: int) -> int:
+    """SALib seeds NumPy's legacy generator, which takes 32-bit seeds."""
+    return int(base_seed) % 2**32
+
+
+def salib_sample(sens, base_seed: int) -> np.ndarray:
+    """The SALib sample matrix of a [sensitivity] table (one row per sample point)."""
+    problem, seed = salib_problem(sens), salib_seed(base_seed)
+    if sens.method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, sens.n, num_levels=sens.levels, seed=seed)
+    from SALib.sample import sobol
+
+    return sobol.sample(problem, sens.n, calc_second_order=False, seed=seed)

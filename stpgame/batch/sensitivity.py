@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from stpgame.batch import storage
+from stpgame.batch.sampling import salib_problem, salib_seed
+from stpgame.errors import ResultsError
 
 INDEX_FILE = "sensitivity"
 COLUMNS = {
@@ -62,48 +64,24 @@ INDEX_COLUMNS = {
 """Metadata of the index table's columns (sensitivity.parquet)."""
 
 
-def problem(sens) -> dict:
-    """SALib's problem definition from an experiment's [sensitivity] table."""
-    return {
-        "num_vars": len(sens.parameters),
-        "names": [v.name for v in sens.parameters],
-        "bounds": [[float(v.low), float(v.high)] for v in sens.parameters],
-    }
-
-
-def _seed(base_seed: int) -> int:
-    return int(base_seed) % 2**32  # SALib seeds NumPy's legacy generator (32-bit)
-
-
-def sample(sens, base_seed: int) -> np.ndarray:
-    """The SALib sample matrix (one row per sample point)."""
-    if sens.method == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem(sens), sens.n, num_levels=sens.levels, seed=_seed(base_seed))
-    from SALib.sample import sobol
-
-    return sobol.sample(problem(sens), sens.n, calc_second_order=False, seed=_seed(base_seed))
-
-
 def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarray]):
     """Tidy table of indices: one row per output and parameter."""
     import pandas as pd
 
-    prob = problem(sens)
+    prob = salib_problem(sens)
     rows = []
     for output, y in y_by_output.items():
         if sens.method == "morris":
             from SALib.analyze import morris
 
             res = morris.analyze(
-                prob, x, y, num_levels=sens.levels, conf_level=0.95, seed=_seed(base_seed)
+                prob, x, y, num_levels=sens.levels, conf_level=0.95, seed=salib_seed(base_seed)
             )
         else:
             from SALib.analyze import sobol
 
             res = sobol.analyze(
-                prob, y, calc_second_order=False, conf_level=0.95, seed=_seed(base_seed)
+                prob, y, calc_second_order=False, conf_level=0.95, seed=salib_seed(base_seed)
             )
         for k, name in enumerate(prob["names"]):
             row = {"output": output, "parameter": name, "method": sens.method}
@@ -119,13 +97,12 @@ def analyse(out: str | Path):
     """
 
     from stpgame.batch.experiment import load_experiment
-    from stpgame.cli import UsageError
 
     out = Path(out)
     storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
     exp = load_experiment(out / storage.EXPERIMENT_COPY)
     if exp.sensitivity is None:
-        raise UsageError(f"{out}: this sweep has no [sensitivity] table")
+        raise ResultsError(out, "this sweep has no [sensitivity] table")
     sens = exp.sensitivity
     runs = storage.read_table(out, storage.RUNS)
     per_point = runs.groupby("condition", sort=True)

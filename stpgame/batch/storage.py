@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from stpgame.cli import UsageError
+from stpgame.errors import ResultsError
 
 EXPERIMENT_COPY = "experiment.toml"
 MANIFEST = "manifest.json"
@@ -141,7 +141,7 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
     """Refuse, without writing anything, a folder that is not ours or holds another experiment."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
+        raise ResultsError(out, "exists and is not a folder", name="out")
     if not out.is_dir():
         from stpgame.results_files import check_writable
 
@@ -151,9 +151,11 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
         p.name for p in out.iterdir() if p.name not in KNOWN and TMP_MARK not in p.name
     )
     if strangers:
-        raise UsageError(
-            f"--out {out}: folder holds files that are not a sweep's ({', '.join(strangers[:3])}); "
-            "choose a new or empty folder"
+        raise ResultsError(
+            out,
+            f"folder holds files that are not a sweep's ({', '.join(strangers[:3])})",
+            "choose a new or empty folder",
+            name="out",
         )
     copy = out / EXPERIMENT_COPY
     if copy.is_file():
@@ -161,14 +163,16 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
 
         stored = hashlib.sha256(copy.read_bytes()).hexdigest()
         if stored != sha256:
-            raise UsageError(
-                f"--out {out}: holds results of a different experiment file "
-                f"(sha256 {stored[:12]}… there, {sha256[:12]}… given); "
-                "use a new folder, or delete this one to start again"
+            raise ResultsError(
+                out,
+                "holds results of a different experiment file "
+                f"(sha256 {stored[:12]}… there, {sha256[:12]}… given)",
+                "use a new folder, or delete this one to start again",
+                name="out",
             )
     elif any(p.name != LOCK and TMP_MARK not in p.name for p in out.iterdir()):
-        raise UsageError(
-            f"--out {out}: not empty and has no {EXPERIMENT_COPY}; choose a new folder"
+        raise ResultsError(
+            out, f"not empty and has no {EXPERIMENT_COPY}", "choose a new folder", name="out"
         )
 
 
@@ -203,8 +207,8 @@ class SweepFolder:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             fh.close()
-            raise UsageError(
-                f"--out {self.out}: another sweep is writing into this folder"
+            raise ResultsError(
+                self.out, "another sweep is writing into this folder", name="out"
             ) from None
         self._lock = fh
 
@@ -265,10 +269,12 @@ class SweepFolder:
         rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
         expected = exp.n_runs * exp.rounds
         if len(rounds) != expected or rounds["run"].nunique() != exp.n_runs:
-            raise UsageError(
-                f"--out {self.out}: parts hold {len(rounds)} rows for "
-                f"{rounds['run'].nunique()} runs, expected {expected} rows for {exp.n_runs} runs; "
-                f"delete {self.out / PARTS} and run again"
+            raise ResultsError(
+                self.out,
+                f"parts hold {len(rounds)} rows for {rounds['run'].nunique()} runs, "
+                f"expected {expected} rows for {exp.n_runs} runs",
+                f"delete {self.out / PARTS} and run again",
+                name="out",
             )
         table = exp.run_table()
         rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
@@ -333,36 +339,37 @@ def read_manifest(out: str | os.PathLike, need: tuple[str, ...] = (RUNS,)) -> di
     """The manifest of a finished sweep in ``out``, which must also hold the files ``need``.
 
     Anything else (a missing folder, a ``stpgame run`` folder, a sweep still
-    running, a damaged manifest) is a UsageError with one line saying what to do.
+    running, a damaged manifest) is a ResultsError saying what is wrong and what to do.
     """
     out = Path(out)
     sweep_first = f"run `stpgame sweep FILE --out {out}` first"
     if not out.is_dir():
         what = "not a folder" if out.exists() else "no such folder"
-        raise UsageError(f"{out}: not a sweep result folder ({what}); {sweep_first}")
+        raise ResultsError(out, f"not a sweep result folder ({what})", sweep_first)
     if (out / PARTS).is_dir() and not (out / MANIFEST).is_file():
-        raise UsageError(
-            f"{out}: sweep not finished (no {MANIFEST} yet); "
-            "run the same `stpgame sweep` command again to finish it"
+        raise ResultsError(
+            out,
+            f"sweep not finished (no {MANIFEST} yet)",
+            "run the same `stpgame sweep` command again to finish it",
         )
     for name in (*need, MANIFEST):
         if not (out / name).is_file():
-            raise UsageError(f"{out}: not a sweep result folder (no {name}); {sweep_first}")
+            raise ResultsError(out, f"not a sweep result folder (no {name})", sweep_first)
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
-        raise UsageError(
-            f"{out / MANIFEST}: damaged, not valid JSON ({exc}); rerun the sweep into a new folder"
+        raise ResultsError(
+            out / MANIFEST, f"damaged, not valid JSON ({exc})", "rerun the sweep into a new folder"
         ) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("experiment"), dict):
-        raise UsageError(
-            f"{out}: not a sweep result folder ({MANIFEST} has no experiment); {sweep_first}"
+        raise ResultsError(
+            out, f"not a sweep result folder ({MANIFEST} has no experiment)", sweep_first
         )
     return manifest
 
 
 def read_table(out: str | os.PathLike, name: str):
-    """One Parquet table of a finished sweep; UsageError naming the file if it is damaged."""
+    """One Parquet table of a finished sweep; ResultsError naming the file if it is damaged."""
     import pandas as pd
 
     path = Path(out) / name
@@ -370,7 +377,8 @@ def read_table(out: str | os.PathLike, name: str):
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UsageError(
-            f"{path}: damaged, not a readable Parquet table ({reason}); "
-            "rerun the sweep into a new folder"
+        raise ResultsError(
+            path,
+            f"damaged, not a readable Parquet table ({reason})",
+            "rerun the sweep into a new folder",
         ) from None

@@ -15,6 +15,7 @@ import numpy as np
 
 from stpgame.batch import storage
 from stpgame.core.outputs import describe
+from stpgame.errors import ParameterError
 
 SUMMARY_FILE = "summary.csv"
 """The name older versions wrote for either statistic; now see :func:`summary_file`."""
@@ -75,17 +76,15 @@ def summarise(
     """
     import pandas as pd
 
-    from stpgame.cli import UsageError
-
     if statistic not in ("final", "mean"):
-        raise UsageError(f"--stat: allowed final or mean; got {statistic!r}")
+        raise ParameterError("statistic", "final or mean", statistic)
     manifest, runs = load(out)
     kept = kept_outputs(manifest)
     outputs = list(outputs) if outputs else kept
     unknown = [o for o in outputs if o not in kept]
     if unknown:
-        raise UsageError(
-            f"--outputs: allowed outputs kept by this sweep ({', '.join(kept)}); got {unknown[0]!r}"
+        raise ParameterError(
+            "outputs", f"outputs kept by this sweep ({', '.join(kept)})", unknown[0]
         )
     varied = list(manifest["experiment"]["varied"])
     columns = [f"{o}_{statistic}" for o in outputs]

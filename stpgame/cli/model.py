@@ -1,22 +1,11 @@
-"""Core commands: list scenarios, parameters and strategies; run one simulation."""
+"""The model's commands: list scenarios, parameters and strategies; run one simulation."""
 
 from __future__ import annotations
 
 import json
 import time
 
-from stpgame.core.params import ParameterError
-
-
-def parse_settings(pairs: list[str] | None) -> dict[str, str]:
-    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``; values are checked by params.validate."""
-    out: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ParameterError("--set", "key=value (see `stpgame params`)", pair)
-        out[key.strip()] = value.strip()
-    return out
+from stpgame.cli.common import parse_settings
 
 
 def add_parsers(sub) -> None:

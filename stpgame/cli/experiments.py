@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from stpgame.cli.common import UsageError
+from stpgame.errors import ConflictError
+
 MAX_WORKERS = 1024
 
 
@@ -82,13 +85,12 @@ def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
 def _sweep(args, expect_sensitivity: bool):
     from stpgame.batch.experiment import load_experiment
     from stpgame.batch.sweep import run_sweep
-    from stpgame.cli import UsageError
 
     workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
     chunk = _whole("--chunk", args.chunk, 1, 100_000)
     if args.scheduler and args.workers is not None:
-        raise UsageError(
-            "--workers and --scheduler: choose one (Dask workers are set on the cluster)"
+        raise ConflictError(
+            "--workers and --scheduler", "choose one (Dask workers are set on the cluster)"
         )
     exp = load_experiment(args.file)
     if expect_sensitivity and exp.sensitivity is None:

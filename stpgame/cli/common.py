@@ -1,0 +1,70 @@
+"""What several command families share: the CLI's own usage error, ``--set`` pairs, CSV files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from stpgame.errors import ParameterError, StpgameError
+
+STRATEGY_HELP = "strategy names (see `stpgame strategies`)"
+
+
+class UsageError(StpgameError):
+    """A command line whose options do not fit together, said in one sentence (exit status 2)."""
+
+
+def given(**options: object) -> dict[str, object]:
+    """The options the user gave: ``None`` means "not given", so the library's default holds."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def parse_settings(pairs: list[str] | None) -> dict[str, str]:
+    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``; values are checked by ``Params.build``."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError("--set", "key=value (see `stpgame params`)", pair)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def check_csv_path(path: str) -> Path:
+    """A CSV target: a file (new or to replace) in an existing folder; checked before any work."""
+    from stpgame.results_files import check_writable
+
+    target = Path(path)
+    if target.is_dir():
+        raise ParameterError("--csv", "a file path (not a folder)", path)
+    if not target.parent.is_dir():
+        raise ParameterError("--csv", "a file in an existing folder", path, "no such folder")
+    check_writable(target, "csv")
+    return target
+
+
+def write_csv(df, path: str) -> Path:
+    """Write ``df`` to ``path`` atomically: a temporary file beside it, then os.replace."""
+    from stpgame.results_files import cannot_write
+
+    target = check_csv_path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise cannot_write(path, exc, "csv") from exc
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            df.to_csv(fh, index=False)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc, "csv") from exc
+        raise
+    return target
+
+
+def table(df, digits: int = 3) -> str:
+    """A DataFrame as an aligned text table, floats to ``digits`` places."""
+    return df.to_string(index=False, float_format=lambda x: f"{x:.{digits}f}")

@@ -1,1 +1,0 @@
-"""Command-line commands, one module per family (see stpgame/cli.py)."""
