@@ -34,6 +34,8 @@ CONDITIONS: dict[str, tuple[str, dict]] = {
     "central, incentive fund 1% at 50% pooled": ("incentive_fund", {}),
     "central, incentive fund 1% per £ pooled": ("incentive_fund", {"incentive_threshold": 0.0}),
     "central, outcomes 50% of the score": ("fortress", {"outcome_weight": 0.5}),
+    "central, outcomes 95% of the score": ("fortress", {"outcome_weight": 0.95}),
+    "central, full bail-outs": ("fortress", {"bailout_share": 1.0}),
     "central, transformation fund 50% for 5 years": ("fortress", {"transformation_fund": 0.5}),
     "central, blended rating w = 1": ("fortress", {"system_weight": 1.0}),
     "central, deepening cuts": ("deepening_cuts", {}),
