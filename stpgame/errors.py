@@ -24,7 +24,8 @@ class ParameterError(StpgameError, ValueError):
         text = f"parameter '{name}': allowed {allowed}; got {value!r}"
         super().__init__(f"{text} ({note})" if note else text)
 
-    def __reduce__(self):  # picklable across worker processes
+    def __reduce__(self) -> tuple[type[ParameterError], tuple[str, str, object, str]]:
+        # picklable across worker processes
         return (type(self), (self.name, self.allowed, self.value, self.note))
 
 
@@ -39,7 +40,7 @@ class ResultsError(StpgameError):
         self.path, self.problem, self.hint, self.name = path, problem, hint, name
         super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ResultsError], tuple[object, str, str, str]]:
         return (type(self), (self.path, self.problem, self.hint, self.name))
 
 
@@ -50,7 +51,7 @@ class ConflictError(StpgameError):
         self.what, self.reason = what, reason
         super().__init__(f"{what}: {reason}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ConflictError], tuple[str, str]]:
         return (type(self), (self.what, self.reason))
 
 
@@ -64,5 +65,5 @@ class UnavailableError(StpgameError):
         self.what, self.reason = what, reason
         super().__init__(f"{what}: {reason}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[UnavailableError], tuple[str, str]]:
         return (type(self), (self.what, self.reason))

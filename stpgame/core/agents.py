@@ -7,15 +7,22 @@ and the app can still ask an organisation about itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 
 from stpgame.core.params import ORG_TYPES
 
+if TYPE_CHECKING:
+    from stpgame.core.model import STPModel
 
-class Organisation(mesa.Agent):
+
+class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
     """An acute trust, community/mental-health trust, CCG or council in an STP footprint."""
 
-    def __init__(self, model, index: int):
+    model: STPModel  # set by mesa.Agent; declared for type checkers only
+
+    def __init__(self, model: STPModel, index: int):
         super().__init__(model)
         self.index = index
 
@@ -25,11 +32,13 @@ class Organisation(mesa.Agent):
 
     @property
     def footprint(self) -> str:
-        return self.model.structure.footprint_names[self.model.structure.footprint[self.index]]
+        name: str = self.model.structure.footprint_names[self.model.structure.footprint[self.index]]
+        return name
 
     @property
     def strategy(self) -> str:
-        return self.model.strategy_names[self.index]
+        name: str = self.model.strategy_names[self.index]
+        return name
 
     @property
     def budget(self) -> float:

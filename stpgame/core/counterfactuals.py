@@ -79,7 +79,7 @@ class Counterfactuals:
         self.as_played = played[np.argsort(source[played])]  # back in body order
         self.home = structure.footprint  # copy f is footprint f as played
 
-    def rebuild(self, structure: Structure, budget: np.ndarray, gap: np.ndarray, p: Params):
+    def rebuild(self, structure: Structure, budget: np.ndarray, gap: np.ndarray, p: Params) -> None:
         """New rules for the same places: keep the twin's ledger, rebuild the arithmetic."""
         ledger = self.twin_ledger
         self.__init__(structure, budget, gap, p)  # type: ignore[misc]

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stpgame.core import regulation
+from stpgame.core.arrays import BoolArray, FloatArray
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
 from stpgame.core.structure import Structure
 
@@ -167,7 +168,10 @@ class Economy:
         type_share[:, CCG] += moved
         type_budget = np.zeros((self.n_fp, len(ORG_TYPES)))
         np.add.at(type_budget, (self.fp, self.type), self.budget)
-        return type_share[self.fp, self.type] * self.budget / type_budget[self.fp, self.type]
+        weights: FloatArray = (
+            type_share[self.fp, self.type] * self.budget / type_budget[self.fp, self.type]
+        )
+        return weights
 
     def new_ledger(self) -> Ledger:
         lag, n = self.p.savings_lag, len(self.budget)
@@ -178,7 +182,8 @@ class Economy:
     def savings_efficiency(self, fp_trust: np.ndarray) -> np.ndarray:
         """Per footprint: share of the multiplier that survives coordination, boundaries, trust."""
         te = self.p.trust_effect
-        return self.coordination * (1.0 - te + te * fp_trust)
+        efficiency: FloatArray = self.coordination * (1.0 - te + te * fp_trust)
+        return efficiency
 
     def transformation_rate(self, year: int) -> float:
         p = self.p
@@ -284,7 +289,16 @@ class Economy:
         )
 
     # -- phases ---------------------------------------------------------------------------
-    def _contributions(self, levels, income, cost, landed_past, tf, money, cap):
+    def _contributions(
+        self,
+        levels: FloatArray,
+        income: FloatArray,
+        cost: FloatArray,
+        landed_past: FloatArray | None,
+        tf: float,
+        money: float,
+        cap: FloatArray | None,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """What each body pools, what a council could afford, and what each meant to pool.
 
         ``cap`` (the replays) replaces the affordability test with the year actually played.
@@ -303,7 +317,9 @@ class Economy:
             affordable = np.full_like(wanted, np.inf)
         return np.minimum(wanted, affordable), affordable, wanted
 
-    def _advance(self, ledger: Ledger, generated, share_now):
+    def _advance(
+        self, ledger: Ledger, generated: FloatArray, share_now: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
         """Put this year's savings in the pipeline and take out the ones landing now."""
         ledger.pipeline[-1] += generated
         ledger.shares[-1] = share_now
@@ -315,7 +331,7 @@ class Economy:
         ledger.landed_total += float(landed_fp.sum())
         return landed_fp, shares
 
-    def _incentive(self, contribution, pool, money):
+    def _incentive(self, contribution: FloatArray, pool: FloatArray, money: float) -> FloatArray:
         """The incentive fund, paid to footprints that pooled at least the threshold [002]."""
         p = self.p
         if p.incentive_fund == 0.0:
@@ -324,11 +340,12 @@ class Economy:
         pooled_share = np.divide(pool, disc_fp, out=np.zeros(self.n_fp), where=disc_fp > 0)
         fund = np.where(pooled_share >= p.incentive_threshold, p.incentive_fund, 0.0)
         fund = fund * self.fp_budget * money
-        return fund[self.fp] * np.divide(
+        paid: FloatArray = fund[self.fp] * np.divide(
             contribution, pool[self.fp], out=np.zeros_like(contribution), where=pool[self.fp] > 0
         )
+        return paid
 
-    def _council_cuts(self, net):
+    def _council_cuts(self, net: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Councils heading for deficit cut services; the NHS picks up part of the cost."""
         if not self.p.council_balanced_budget:
             zero = np.zeros_like(net)
@@ -338,7 +355,9 @@ class Economy:
         shifted = (self.p.cost_shift_rate * cuts_fp)[self.fp] * self.nhs_share
         return cut, shifted, cuts_fp
 
-    def _regulate(self, net, income):
+    def _regulate(
+        self, net: FloatArray, income: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
         """Central money for control totals met, then penalties, then bail-outs."""
         p = self.p
         paid, met = regulation.control_totals_met(
@@ -358,7 +377,14 @@ class Economy:
         bailout = regulation.bailouts(after - penalty, self.is_nhs, p.bailout_share)
         return central, penalty, bailout, met
 
-    def _outcomes(self, savings, shifted, cuts_fp, money, demand):
+    def _outcomes(
+        self,
+        savings: FloatArray,
+        shifted: FloatArray,
+        cuts_fp: FloatArray,
+        money: float,
+        demand: float,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Admissions and delayed days: the demand trend, less savings, plus cost shifted.
 
         Savings avoid admissions (hospital side) and delayed days (community and council

@@ -18,6 +18,8 @@ Each call to ``step()`` is one financial year, in named phases:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -25,24 +27,34 @@ import pandas as pd
 from stpgame import strategies
 from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
+from stpgame.core.arrays import BoolArray, FloatArray, IntArray
 from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
 from stpgame.core.economy import Economy, Round, YearDraws
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
-from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, ParameterError, Params
+from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, Params
 from stpgame.core.structure import MEAN_BUDGET, Structure, build
+from stpgame.errors import ParameterError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
 STRUCTURE_PARAMS = ("structure", "n_footprints")
 
 
-class STPModel(mesa.Model):
+class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     """Organisations in STP footprints playing a repeated N-player prisoner's dilemma.
 
     ``STPModel(seed=1, system_weight=0.5)`` uses the defaults in params.py;
     ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset;
     ``STPModel(seed=1, params=checked)`` takes a ``Params`` already checked.
     """
+
+    # Set in _build_economy (which tests for an existing counterfactuals); declared here so
+    # type checkers know them.
+    economy: Economy
+    counterfactuals: Counterfactuals
 
     def __init__(
         self,
@@ -89,7 +101,7 @@ class STPModel(mesa.Model):
     @classmethod
     def from_scenario(cls, name: str, seed: int | None = None, **overrides: object) -> STPModel:
         """A model from a named preset (see ``stpgame scenarios``), with overrides."""
-        return cls(seed=seed, scenario=name, **overrides)
+        return cls(seed=seed, scenario=name, **overrides)  # type: ignore[arg-type]
 
     def _build_economy(self) -> None:
         """The year's arithmetic for the current rules (also after ``change_rules``)."""
@@ -185,7 +197,13 @@ class STPModel(mesa.Model):
         self._twin_rel.update(np.ones_like(willing), *args)
         return willing
 
-    def _learn(self, pooled, partner_share, payoff, foregone) -> None:
+    def _learn(
+        self,
+        pooled: BoolArray,
+        partner_share: FloatArray,
+        payoff: FloatArray,
+        foregone: FloatArray,
+    ) -> None:
         mem = self.memory
         mem.record(pooled, partner_share, payoff)
         mem.foregone = foregone
@@ -262,7 +280,7 @@ class STPModel(mesa.Model):
         last = self.memory.own_last.astype(float) if self.round else np.zeros(s.n)
         return self.counterfactuals.appraise(last, draws).returns()
 
-    def network(self, footprint: int | str | None = None):
+    def network(self, footprint: int | str | None = None) -> nx.Graph:
         """The relationship network (networkx) with current ``trust`` on each edge.
 
         ``footprint`` (index or name) keeps only that footprint's organisations.
@@ -299,7 +317,8 @@ class STPModel(mesa.Model):
         """Last year's deficit as a share of budget, relative to the 2015/16 provider
         deficit of 3.2% (£2.45bn on £76bn, calibration §2), capped at 1."""
         deficit = np.maximum(0.0, -self.ledger.last_balance) / self.budget
-        return np.minimum(1.0, deficit / 0.032)
+        depth: FloatArray = np.minimum(1.0, deficit / 0.032)
+        return depth
 
     def _pooled(self, r: Round, levels: np.ndarray) -> np.ndarray:
         """Did each body pool at least half of what it was free to pool?
@@ -313,15 +332,27 @@ class STPModel(mesa.Model):
         level = np.divide(
             r.contribution - e.minimum * money, room, out=levels.copy(), where=room > 0
         )
-        return level >= 0.5 - 1e-9
+        pooled: BoolArray = level >= 0.5 - 1e-9
+        return pooled
 
     def _partner_share(self, willing: np.ndarray) -> np.ndarray:
         fp = self.structure.footprint
         count = np.bincount(fp, willing.astype(float), self.structure.n_footprints)
         partners = self._fp_size[fp] - 1
-        return np.divide(count[fp] - willing, partners, out=np.zeros(len(fp)), where=partners > 0)
+        share: FloatArray = np.divide(
+            count[fp] - willing, partners, out=np.zeros(len(fp)), where=partners > 0
+        )
+        return share
 
-    def _record(self, r: Round, ideal: float, pooled, partner_share, payoff, levels) -> None:
+    def _record(
+        self,
+        r: Round,
+        ideal: float,
+        pooled: BoolArray,
+        partner_share: FloatArray,
+        payoff: FloatArray,
+        levels: FloatArray,
+    ) -> None:
         """The year's outputs (names, units and meanings in outputs.py)."""
         e = self.economy
         n = len(pooled)
@@ -389,18 +420,21 @@ class _PeerSampler:
         self.type = self._index(org_type)
 
     @staticmethod
-    def _index(group: np.ndarray):
+    def _index(group: np.ndarray) -> tuple[IntArray, IntArray, IntArray]:
         order = np.argsort(group, kind="stable")
         size = np.bincount(group)
         start = np.concatenate([[0], np.cumsum(size)[:-1]])
         return order, start[group], size[group]
 
-    def _draw(self, index, rng) -> np.ndarray:
+    def _draw(
+        self, index: tuple[IntArray, IntArray, IntArray], rng: np.random.Generator
+    ) -> np.ndarray:
         order, start, size = index
         pick = (rng.random(self.n) * np.maximum(size - 1, 1)).astype(int)
         cand = order[start + pick]
         # skip self: if we drew ourselves, take the last member of the group instead
-        return np.where(cand == np.arange(self.n), order[start + size - 1], cand)
+        peer: IntArray = np.where(cand == np.arange(self.n), order[start + size - 1], cand)
+        return peer
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:
         local, anywhere = self._draw(self.fp, rng), self._draw(self.type, rng)

@@ -17,10 +17,12 @@ health and council staff is slowed by professional and cultural boundaries [001]
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 import networkx as nx
 import numpy as np
 
+from stpgame.core.arrays import FloatArray, IntArray
 from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
 
@@ -57,8 +59,9 @@ class Relationships:
         gp = rng.choice(levels, size=len(self.i), p=GP_COUNCIL_MIX)
         self.initial = np.clip(np.where(gp_council, gp, nhs) + shift, 0.0, 1.0)
         self.trust = self.initial.copy()
-        self._gain_key, self._gain = None, None
-        self._links_of = None
+        self._gain_key: tuple[float, float] | None = None
+        self._gain: FloatArray | None = None
+        self._links_of: tuple[IntArray, IntArray] | None = None
         self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
 
     def copy(self) -> Relationships:
@@ -75,7 +78,10 @@ class Relationships:
 
     def mean_trust(self) -> np.ndarray:
         """Each organisation's mean trust in its partners."""
-        return np.divide(self.totals(), self.degree, out=np.zeros(self.n), where=self.degree > 0)
+        mean: FloatArray = np.divide(
+            self.totals(), self.degree, out=np.zeros(self.n), where=self.degree > 0
+        )
+        return mean
 
     def footprint_trust(self, footprint: np.ndarray, n_fp: int) -> np.ndarray:
         """Mean trust on each footprint's links (0.5 for a footprint without links).
@@ -85,7 +91,8 @@ class Relationships:
         """
         total = np.bincount(footprint, self.totals(), n_fp) / 2.0
         count = np.bincount(footprint, self.degree, n_fp) / 2.0
-        return np.divide(total, count, out=np.full(n_fp, 0.5), where=count > 0)
+        mean: FloatArray = np.divide(total, count, out=np.full(n_fp, 0.5), where=count > 0)
+        return mean
 
     def update(
         self, willing: np.ndarray, gain: float, loss: float, decay: float, barrier: float
@@ -104,7 +111,9 @@ class Relationships:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
         both, one = a & b, a ^ b
         self.trust = np.where(
-            both, t + self._gain * (1.0 - t), np.where(one, t - loss * t, t - decay * t)
+            both,
+            t + cast(FloatArray, self._gain) * (1.0 - t),
+            np.where(one, t - loss * t, t - decay * t),
         )
 
     def reset(self, orgs: np.ndarray) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from stpgame.core.arrays import FloatArray
+
 # NHS Improvement's Single Oversight Framework put providers in segments 1-4
 # (calibration §1); thresholds on the score (share of budget) are an assumption.
 RATINGS = ("1 maximum autonomy", "2 targeted support", "3 mandated support", "4 special measures")
@@ -42,7 +44,7 @@ def judged_score(
     """Each body's score: its result per £ of income blended (weight ``w``) with its
     footprint's result per £ of the footprint's income, plus the footprint's patient
     outcomes (index per footprint) if they count [004]."""
-    judged = values / income
+    judged: FloatArray = values / income
     if w:
         fp_total = per_footprint(values, footprint, n_fp)[footprint]
         fp_income = per_footprint(income, footprint, n_fp)[footprint]
@@ -95,11 +97,12 @@ def penalties(
     Own deficit counts with weight 1 - w; the footprint's deficit counts with
     weight w, split between its NHS bodies by ``nhs_share`` (share of NHS budget).
     """
-    judged = (1.0 - w) * np.maximum(0.0, -net)
+    judged: FloatArray = (1.0 - w) * np.maximum(0.0, -net)
     if w:
         system = np.maximum(0.0, -per_footprint(net, footprint, n_fp))[footprint] * nhs_share
         judged = judged + w * system
-    return rate * judged * is_nhs
+    withheld: FloatArray = rate * judged * is_nhs
+    return withheld
 
 
 def bailouts(net_after_penalty: np.ndarray, is_nhs: np.ndarray, share: float) -> np.ndarray:

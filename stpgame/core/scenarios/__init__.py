@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from stpgame.core.params import ParameterError, validate
+from stpgame.core.params import validate
+from stpgame.errors import ParameterError
 
 HERE = Path(__file__).parent
 
@@ -24,7 +25,7 @@ class Scenario:
     summary: str
     description: str
     sources: tuple[str, ...]
-    params: dict
+    params: dict[str, object]
     order: int = 99
 
 
