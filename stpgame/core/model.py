@@ -95,6 +95,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._cum_price = 0.0
         self._population_weight = s.population / s.population.sum()
         self.organisations = [Organisation(self, k) for k in range(s.n)]
+        # Mesa 3.3.1 keeps every model ever made as a key of Agent._ids (mesa issue #3179,
+        # fixed upstream for Python >= 3.12): no agent is added after this, so let it go.
+        mesa.Agent._ids.pop(self, None)
         # One table row per year: Mesa's table rows cost ~2 µs, reporters ~60 µs a year.
         self.datacollector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
 
