@@ -8,17 +8,12 @@ folder when the server starts.
 
 import solara
 
+from stpgame.ui.layout import Layout
 from stpgame.ui.page import Page as Explorer
 from stpgame.ui.workshop_pages import Facilitator, Join
 from stpgame.workshop import rooms
 
 rooms()  # restore open rooms now, not on the first visit
-
-
-@solara.component
-def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
-    """Solara's app layout without its route tabs (the workshop pages show no app bar)."""
-    solara.AppLayout(children=children, navigation=False)
 
 
 routes = [
