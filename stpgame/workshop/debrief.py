@@ -24,11 +24,12 @@ MARKER_WORDS = {
 
 
 def decisions_csv(room: Room) -> bytes:
-    """Every submitted decision, then every body-year of the game (two tables, one file each)."""
+    """Every submitted decision, in order (`Room.decisions_frame`), as CSV."""
     return room.decisions_frame().to_csv(index=False).encode()
 
 
 def body_years_csv(room: Room) -> bytes:
+    """One row per body per year (`Room.debrief`), as CSV."""
     return room.debrief().to_csv(index=False).encode()
 
 
