@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -286,3 +287,36 @@ def test_without_model_support_a_rule_change_is_refused_and_not_logged():
         room.change_rules(system_weight=1.0)
     assert room.year == 1 and [e["kind"] for e in room.events] == ["advance"]
     assert room.rule_changes() == []
+
+
+def test_debrief_downloads_and_chart_options_hold_every_body_year():
+    from stpgame.ui import workshop_charts
+    from stpgame.workshop import debrief
+
+    room = Room.open("fortress", seed=2)
+    a, b = seated(room, 0, 1)
+    for year in range(3):
+        room.decide(a.token, 1.0)
+        if year != 1:
+            room.decide(b.token, 0.0)
+        room.advance(force=True)
+    png = debrief.timeline(room, "png")
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    svg = debrief.timeline(room, "svg").decode()
+    assert "<svg" in svg and "Council" in svg
+    with pytest.raises(ValueError, match="png or svg"):
+        debrief.timeline(room, "pdf")
+    rows = pd.read_csv(io.BytesIO(debrief.decisions_csv(room)))
+    assert len(rows) == 5 and rows["counted"].all()
+    years = pd.read_csv(io.BytesIO(debrief.body_years_csv(room)))
+    assert len(years) == 3 * room.n_bodies
+    snap = snapshot(room)
+    option = workshop_charts.timeline(snap)
+    points = {(p[0], p[1]): s["name"] for s in option["series"] for p in s["data"]}
+    assert len(points) == 3 * room.n_bodies
+    assert points[("2", 1)] == "autopilot: no decision in time"
+    assert points[("2", 0)] == "a person decided" and points[("1", 3)] == "autopilot"
+    sankey = workshop_charts.flows(snap, body=0)["series"][0]
+    names = {n["name"] for n in sankey["data"]}
+    assert {lk["source"] for lk in sankey["links"]} <= names
+    assert any(n["label"]["formatter"].endswith("(you)") for n in sankey["data"])
