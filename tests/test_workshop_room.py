@@ -320,3 +320,9 @@ def test_debrief_downloads_and_chart_options_hold_every_body_year():
     names = {n["name"] for n in sankey["data"]}
     assert {lk["source"] for lk in sankey["links"]} <= names
     assert any(n["label"]["formatter"].endswith("(you)") for n in sankey["data"])
+
+
+@pytest.mark.parametrize("seed", [None, -1, 1.5, True])
+def test_a_room_needs_a_fixed_seed(seed):
+    with pytest.raises(ParameterError, match="seed"):
+        Room.open("fortress", seed=seed)

@@ -129,6 +129,8 @@ class Room:
         self.scenario = scenarios.get(scenario).name
         if structure not in STRUCTURES:
             raise ParameterError("structure", "one of " + ", ".join(STRUCTURES), structure)
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ParameterError("seed", "a whole number >= 0 (a room replays from its seed)", seed)
         overrides = dict(overrides or {})
         for key in FIXED:
             if key in overrides:
@@ -138,7 +140,7 @@ class Room:
         self.model = STPModel(
             seed=seed, scenario=self.scenario, structure=structure, n_footprints=1, **overrides
         )
-        self.seed = self.model.seed
+        self.seed = int(seed)
         self.title = title or scenarios.get(self.scenario).title
         self.folder = Path(folder) if folder is not None else None
         self.facilitator_key = facilitator_key or secrets.token_urlsafe(12)
