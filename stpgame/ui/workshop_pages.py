@@ -622,9 +622,31 @@ def NameEntry(room):
     )
 
 
+def participant_view(token: str):
+    """What a participant's page shows, as a key: it redraws only when this changes."""
+
+    def key(room) -> tuple:
+        person = room.participants.get(token)
+        body = person.body if person else None
+        mine = room.pending.get(body) if body is not None else None
+        seats = tuple(tuple(p.name for p in room.holders(b)) for b in range(room.n_bodies))
+        return (
+            room.year,
+            room.timer_deadline,
+            room.closed,
+            len(room.rule_changes()),
+            seats,
+            body,
+            (mine.level, mine.by, mine.at) if mine else None,
+        )
+
+    return key
+
+
 @solara.component
 def ParticipantRoom(room, token: str):
-    use_room_version(room)
+    view = solara.use_memo(lambda: participant_view(token), [token])
+    use_room_version(room, view)
     snap = snapshot(room)
     person = room.participant(token)
     message, set_message = solara.use_state("")
@@ -638,9 +660,12 @@ def ParticipantRoom(room, token: str):
         set_message("")
 
     with solara.Div(classes=["ws-head"]):
-        solara.Text(f"Room {snap.code}", classes=["ws-sub"])
-        solara.Text(f"Year {snap.year}", classes=["ws-year", "room-year"])
-        solara.Text(person.name, classes=["ws-sub", "my-name"])
+        solara.HTML(
+            unsafe_innerHTML=f"<span class='ws-sub'>Room {escape(snap.code)}</span> "
+            f"<span class='ws-year room-year'>Year {snap.year}</span> "
+            f"<span class='ws-sub my-name'>{escape(person.name)}</span>",
+            classes=["ws-head"],
+        )
         Countdown(snap.timer_deadline, snap.version)
     if message:
         solara.Text(message, classes=["ws-msg", "participant-message"])
@@ -744,10 +769,22 @@ def Books(snap: Snapshot, body: int):
             return
         f = b.last
         cumulative = snap.body_cumulative[body][-1]
-        with solara.Div(classes=["ws-tiles"]):
-            Big(f"your balance, year {snap.year}", money(f["balance"]), "my-balance")
-            Big("added up so far", money(cumulative), "my-cumulative")
-            Big("your rating", _rating(f["rating"]), "my-rating", f"score {100 * f['score']:+.2f}%")
+        tiles = "".join(
+            f"<div class='big-number big-{key}'><span class='big-value value-{key}'>"
+            f"{escape(value)}</span><span class='big-label'>{escape(label)}</span>"
+            + (f"<span class='big-note'>{escape(note)}</span>" if note else "")
+            + "</div>"
+            for label, value, key, note in (
+                (f"your balance, year {snap.year}", money(f["balance"]), "my-balance", ""),
+                ("added up so far", money(cumulative), "my-cumulative", ""),
+                (
+                    "your rating",
+                    _rating(f["rating"]),
+                    "my-rating",
+                    f"score {100 * f['score']:+.2f}%",
+                ),
+            )
+        )
         rows = [
             ("You paid into the pool", -f["contribution"]),
             ("Savings that landed with you", f["savings"]),
@@ -765,14 +802,16 @@ def Books(snap: Snapshot, body: int):
             for label, x in rows
             if abs(x) > 0.005
         )
-        solara.HTML(
-            unsafe_innerHTML=f"<table>{body_rows}</table>", classes=["ws-table", "my-flows"]
-        )
         t = snap.together
-        solara.Text(
-            f"The whole footprint: {money(t['balance'][-1])} this year; welfare {money(t['welfare'][-1])} "
-            f"against {money(t['everyone_pooled'][-1])} if everyone had pooled.",
-            classes=["ws-note", "footprint-note"],
+        note = (
+            f"The whole footprint: {money(t['balance'][-1])} this year; welfare "
+            f"{money(t['welfare'][-1])} against {money(t['everyone_pooled'][-1])} if everyone "
+            "had pooled."
+        )
+        solara.HTML(
+            unsafe_innerHTML=f"<div class='ws-tiles'>{tiles}</div>"
+            f"<div class='ws-table my-flows'><table>{body_rows}</table></div>"
+            f"<span class='ws-note footprint-note'>{escape(note)}</span>",
         )
 
 

@@ -14,7 +14,9 @@
 from __future__ import annotations
 
 import atexit
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import ipyvuetify
@@ -33,8 +35,13 @@ def _deliver(context, set_version, version: int) -> None:
         set_version(version)
 
 
-def use_room_version(room) -> int:
-    """The room's version, kept current in this tab (a hook; ``room`` may be None)."""
+def use_room_version(room, view_key: Callable | None = None) -> int:
+    """The room's version, kept current in this tab (a hook; ``room`` may be None).
+
+    ``view_key(room)`` (optional) says what this page shows: the page redraws only
+    when it changes (a participant's page ignores other bodies' decisions). Changes
+    that arrive while a redraw is waiting are folded into it.
+    """
     version, set_version = solara.use_state(room.version if room is not None else 0)
 
     def subscribe():
@@ -44,9 +51,25 @@ def use_room_version(room) -> int:
             context = kernel_context.get_current_context()
         except RuntimeError:  # rendered outside a server (component tests): no other tabs
             return None
+        lock = threading.Lock()
+        state = {"scheduled": False, "key": view_key(room) if view_key else None}
+
+        def redraw() -> None:
+            with lock:
+                state["scheduled"] = False
+            _deliver(context, set_version, room.version)
 
         def listener(r) -> None:
-            _notify.submit(_deliver, context, set_version, r.version)
+            if view_key is not None:
+                key = view_key(r)
+                if key == state["key"]:
+                    return
+                state["key"] = key
+            with lock:
+                if state["scheduled"]:
+                    return
+                state["scheduled"] = True
+            _notify.submit(redraw)
 
         unsubscribe = room.subscribe(listener)
         context.on_close(unsubscribe)

@@ -45,7 +45,7 @@ class BodyView:
     control: str  # last year: human / autopilot / autopilot (undecided)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: one object per room version
 class Snapshot:
     code: str
     title: str
