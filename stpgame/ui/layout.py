@@ -1,4 +1,8 @@
-"""The app's layout: Solara's AppLayout without route tabs, sidebar closed on phones.
+"""The app's layout: Solara's AppLayout, no route tabs, sidebar closed on phones.
+
+The explorer at ``/`` puts its own tabs in the app bar, which AppLayout shows only
+with ``navigation=True`` (and then it adds no route tabs); the workshop pages have
+no app bar at all, so they use ``navigation=False`` (no route tabs either).
 
 On a screen narrower than 960 px Solara's sidebar opens over the page; on a phone
 (a user agent saying "Mobi", as phone browsers do) it starts closed, so the page
@@ -21,4 +25,6 @@ def is_phone(headers: dict | None) -> bool:
 @solara.component
 def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
     phone = is_phone(solara.lab.headers.value)
-    solara.AppLayout(children=children, navigation=False, sidebar_open=not phone)
+    router = solara.use_router()
+    explorer = router.parts[0] not in ("workshop", "join") if router.parts else True
+    solara.AppLayout(children=children, navigation=explorer, sidebar_open=not phone)

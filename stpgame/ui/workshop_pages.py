@@ -31,9 +31,12 @@ from stpgame.workshop.room import FIXED, STRUCTURES
 from stpgame.workshop.views import Snapshot, snapshot
 
 TIMERS = {"No timer": 0, "1 minute": 60, "2 minutes": 120, "3 minutes": 180, "5 minutes": 300}
-RULE_SLIDERS = {
-    "system_weight": "How far each body is judged on the whole footprint (0 = own books only)",
-    "risk_share": "Share of each body's result spread across the footprint (risk sharing)",
+RULE_SLIDERS = {  # parameter: (slider label, what it means)
+    "system_weight": (
+        "Judged on the footprint",
+        "0 = each body on its own books, 1 = the whole footprint",
+    ),
+    "risk_share": ("Risk sharing", "share of each body's result spread across the footprint"),
 }
 ERRORS = (RoomError, ParameterError, NotImplementedError)
 
@@ -354,9 +357,10 @@ def RuleChanger(room, snap: Snapshot, attempt):
             "(it needs STPModel.change_rules); a room keeps the rules it opened with.",
             classes=["ws-note", "rules-unavailable"],
         )
-    for name, help_text in RULE_SLIDERS.items():
+    for name, (label, help_text) in RULE_SLIDERS.items():
+        solara.Text(f"{label}: {help_text}", classes=["ws-note"])
         solara.SliderFloat(
-            help_text,
+            label,
             value=values[name],
             min=0.0,
             max=1.0,
