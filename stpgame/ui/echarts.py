@@ -16,6 +16,9 @@ from stpgame.ui.charts import Chart
 FONT = 16
 TITLE_FONT = 20
 LINE_WIDTH = 4
+# The legend sits under the title and its unit line (title 20 px + unit 16 px, with
+# ECharts' padding and gap, end about 56 px down), never on top of the unit.
+LEGEND_TOP = 60
 
 
 def _values(chart: Chart, values) -> list[float]:
@@ -73,7 +76,7 @@ def option(chart: Chart) -> dict:
             }
         )
     legend = [line.name for line in chart.lines] + ([chart.band_name] if chart.band else [])
-    top = 58 + 26 * legend_rows(legend)
+    top = LEGEND_TOP + 28 + 26 * legend_rows(legend)
     return {
         "animation": False,
         "title": {
@@ -86,7 +89,7 @@ def option(chart: Chart) -> dict:
         "legend": {
             "show": not chart.empty,
             "data": legend,
-            "top": 30,
+            "top": LEGEND_TOP,
             "textStyle": {"fontSize": FONT},
             "itemGap": 14,
         },

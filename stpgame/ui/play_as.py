@@ -171,12 +171,13 @@ def Results(state: TabState, version: int):
     rows = "".join(
         f"| {int(r['round'])} | {r['level']:.0%} | {money(r['balance'])} | "
         f"{100 * r['score']:+.2f}% | {percent(r['partners_pooled'])} | {money(r['welfare'])} |\n"
-        for r in reversed(log[-10:])
+        for r in reversed(log)
     )
+    # every year since the player took over, newest first; the box scrolls when it is long
     Md(
         "| year | you pooled | your balance | your score | partners pooling | system welfare |\n"
         "|---|---|---|---|---|---|\n" + rows,
-        classes=["type-table"],
+        classes=["type-table", "player-history"],
     )
 
 

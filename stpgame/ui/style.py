@@ -71,6 +71,12 @@ CSS = f"""
 .network-summary {{ display: block; font-size: 20px; margin: 6px 0; }}
 .v-tab {{ font-size: 17px !important; text-transform: none !important; letter-spacing: 0 !important; }}
 .glossary li {{ margin-bottom: 6px; }}
+.player-history {{ max-height: 420px; overflow-y: auto; }}
+/* Phones: Solara's sidebar is at least 400 px wide and opens over the page; keep it
+   narrower than the screen so the page behind (tap it to close the sidebar) stays reachable. */
+@media (max-width: 600px) {{
+  .v-navigation-drawer {{ min-width: 0 !important; width: 85vw !important; max-width: 85vw !important; }}
+}}
 """
 
 

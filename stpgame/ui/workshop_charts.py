@@ -1,0 +1,234 @@
+"""ECharts options for the workshop pages, from a room ``Snapshot`` (plain dicts, no Solara).
+
+Drawn by ``chart_widget.EChart`` (ECharts 5.4 from solara-assets, offline).
+Every time chart marks the years where the rules changed.
+"""
+
+from __future__ import annotations
+
+from stpgame.ui import texts
+from stpgame.ui.echarts import FONT, LINE_WIDTH, TITLE_FONT
+from stpgame.workshop.views import Snapshot
+
+CONTROL_SYMBOL = {"human": "circle", "autopilot": "rect", "autopilot (undecided)": "triangle"}
+CONTROL_WORDS = {
+    "human": "a person decided",
+    "autopilot": "autopilot",
+    "autopilot (undecided)": "autopilot: no decision in time",
+}
+
+
+def _title(text: str, sub: str = "") -> dict:
+    return {
+        "text": text,
+        "subtext": sub,
+        "left": "center",
+        "textStyle": {"fontSize": TITLE_FONT},
+        "subtextStyle": {"fontSize": FONT - 2},
+    }
+
+
+def _rule_lines(snap: Snapshot) -> dict:
+    """Dashed vertical lines before the first year under changed rules (category x axis)."""
+    marks = [
+        {"xAxis": str(year), "label": {"formatter": "rules changed", "fontSize": FONT - 2}}
+        for year, _ in snap.rule_changes
+        if year in snap.rounds
+    ]
+    return {
+        "symbol": "none",
+        "silent": True,
+        "lineStyle": {"type": "dashed", "color": "#333", "width": 2},
+        "data": marks,
+    }
+
+
+def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> dict:
+    """Where last year's money went, as a Sankey diagram (bodies left and right, £m).
+
+    ``body`` highlights that body's flows (the participant's own).
+    """
+    colours = texts.ORG_COLOURS
+    nodes = []
+    for node in snap.flows["nodes"]:
+        colour = colours.get(node["org_type"], "#777777")
+        mine = body is not None and node["name"] in (f"out:{body}", f"in:{body}")
+        nodes.append(
+            {
+                "name": node["name"],
+                "itemStyle": {"color": colour, "borderColor": "#000" if mine else colour},
+                "label": {
+                    "formatter": node["label"] + (" (you)" if mine else ""),
+                    "fontWeight": "bold" if mine else "normal",
+                },
+            }
+        )
+    links = []
+    for link in snap.flows["links"]:
+        mine = body is not None and (
+            link["source"] in (f"out:{body}",) or link["target"] in (f"in:{body}",)
+        )
+        links.append(
+            {
+                "source": link["source"],
+                "target": link["target"],
+                "value": link["value"],
+                "kind": link["kind"],
+                "lineStyle": {"opacity": 0.6 if mine or body is None else 0.25},
+            }
+        )
+    return {
+        "animation": False,
+        "title": _title(
+            f"Where the money went in year {snap.year}",
+            "£m · left: who paid · right: whose books it landed in",
+        ),
+        "tooltip": {
+            "trigger": "item",
+            "textStyle": {"fontSize": FONT},
+            "formatter": "{b}: £{c}m",
+        },
+        "series": [
+            {
+                "type": "sankey",
+                "top": 70,
+                "bottom": 10,
+                "left": 8,
+                "right": 8,
+                "nodeWidth": 14,
+                "nodeGap": 10,
+                "layoutIterations": 0,
+                "draggable": False,
+                "emphasis": {"focus": "adjacency"},
+                "label": {"fontSize": FONT - 3},
+                "lineStyle": {"color": "gradient", "curveness": 0.5},
+                "data": nodes,
+                "links": links,
+            }
+        ],
+    }
+
+
+def together(snap: Snapshot) -> dict:
+    """The footprint's welfare under the room's rules against everyone pooling, and the
+    price of fortress behaviour added up."""
+    r = [str(x) for x in snap.rounds]
+    t = snap.together
+    series = []
+    if r:
+        series = [
+            {
+                "name": "Under the room's rules",
+                "type": "line",
+                "data": [round(x, 2) for x in t["welfare"]],
+                "lineStyle": {"width": LINE_WIDTH},
+                "itemStyle": {"color": texts.SYSTEM_COLOUR},
+                "markLine": _rule_lines(snap),
+            },
+            {
+                "name": "If everyone had pooled",
+                "type": "line",
+                "data": [round(x, 2) for x in t["everyone_pooled"]],
+                "lineStyle": {"width": LINE_WIDTH, "type": "dashed"},
+                "itemStyle": {"color": texts.POOLED_COLOUR},
+            },
+            {
+                "name": "Price of fortress, added up",
+                "type": "bar",
+                "yAxisIndex": 1,
+                "data": [round(x, 2) for x in t["cum_price"]],
+                "itemStyle": {"color": texts.WITHHELD_COLOUR, "opacity": 0.35},
+            },
+        ]
+    return {
+        "animation": False,
+        "title": _title("The footprint together", "£m a year (bars: £m added up)"),
+        "legend": {"top": 56, "textStyle": {"fontSize": FONT - 2}},
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT}},
+        "grid": {"left": 12, "right": 12, "top": 100, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "yAxis": [
+            {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
+            {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
+        ],
+        "series": series,
+    }
+
+
+def timeline(snap: Snapshot) -> dict:
+    """One row per body, one mark per year: colour = share pooled, shape = who decided."""
+    r = [str(x) for x in snap.rounds]
+    labels = [b.label for b in snap.bodies]
+    series = []
+    for control, symbol in CONTROL_SYMBOL.items():
+        data = [
+            [str(year), b, round(snap.body_level[b][k] * 100)]
+            for b in range(len(labels))
+            for k, year in enumerate(snap.rounds)
+            if snap.body_control[b][k] == control
+        ]
+        series.append(
+            {
+                "name": CONTROL_WORDS[control],
+                "type": "scatter",
+                "symbol": symbol,
+                "symbolSize": 22,
+                "data": data,
+                "itemStyle": {"borderColor": "#333", "borderWidth": 1},
+                **({"markLine": _rule_lines(snap)} if control == "human" else {}),
+            }
+        )
+    return {
+        "animation": False,
+        "title": _title(
+            "Who pooled what", "colour: share of free budget pooled · shape: who decided"
+        ),
+        "legend": {"top": 56, "textStyle": {"fontSize": FONT - 2}},
+        "tooltip": {"trigger": "item", "textStyle": {"fontSize": FONT}},
+        "grid": {"left": 12, "right": 56, "top": 100, "bottom": 60, "containLabel": True},
+        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "yAxis": {
+            "type": "category",
+            "data": labels,
+            "inverse": True,
+            "axisLabel": {"fontSize": FONT - 3},
+        },
+        "visualMap": {
+            "min": 0,
+            "max": 100,
+            "dimension": 2,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "text": ["pooled all", "kept all"],
+            "inRange": {"color": [texts.WITHHELD_COLOUR, "#f0e442", texts.POOLED_COLOUR]},
+            "calculable": False,
+        },
+        "series": series,
+    }
+
+
+def body_books(snap: Snapshot) -> dict:
+    """Each body's own balance added up, year by year."""
+    r = [str(x) for x in snap.rounds]
+    series = [
+        {
+            "name": b.label,
+            "type": "line",
+            "data": [round(x, 2) for x in snap.body_cumulative[b.index]],
+            "lineStyle": {"width": 3},
+            "itemStyle": {"color": texts.ORG_COLOURS[b.org_type]},
+            **({"markLine": _rule_lines(snap)} if b.index == 0 else {}),
+        }
+        for b in snap.bodies
+    ]
+    return {
+        "animation": False,
+        "title": _title("Each body alone: its own books, added up", "£m"),
+        "legend": {"top": 56, "type": "scroll", "textStyle": {"fontSize": FONT - 3}},
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT - 2}},
+        "grid": {"left": 12, "right": 12, "top": 100, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "yAxis": {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
+        "series": series,
+    }

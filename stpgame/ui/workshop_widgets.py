@@ -1,0 +1,163 @@
+"""Small browser-side pieces of the workshop pages, and how a room redraws other tabs.
+
+- ``use_room_version(room)``: the page re-renders within a moment of any change
+  to the room, whoever made it. Each page registers a listener with the room
+  holding its own kernel context (one per browser tab); the listener hands the
+  new version to a small pool of threads, each of which enters that tab's
+  context and sets its state, so one click never waits for thirty redraws.
+- ``Countdown``: the timer counts down in the browser (no message a second);
+  it is sent the seconds left, not a clock time, so a phone whose clock is
+  wrong still shows the right time.
+- ``SpaceKey``: Space (outside text boxes) presses "Next year" on the presenter view.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import ipyvuetify
+import solara
+import traitlets
+from solara.server import kernel_context
+
+_notify = ThreadPoolExecutor(max_workers=4, thread_name_prefix="room-notify")
+atexit.register(_notify.shutdown, wait=False, cancel_futures=True)
+
+
+def _deliver(context, set_version, version: int) -> None:
+    if context.closed_event.is_set():
+        return
+    with context:
+        set_version(version)
+
+
+def use_room_version(room, view_key: Callable | None = None) -> int:
+    """The room's version, kept current in this tab (a hook; ``room`` may be None).
+
+    ``view_key(room)`` (optional) says what this page shows: the page redraws only
+    when it changes (a participant's page ignores other bodies' decisions). Changes
+    that arrive while a redraw is waiting are folded into it.
+    """
+    version, set_version = solara.use_state(room.version if room is not None else 0)
+
+    def subscribe():
+        if room is None:
+            return None
+        try:
+            context = kernel_context.get_current_context()
+        except RuntimeError:  # rendered outside a server (component tests): no other tabs
+            return None
+        lock = threading.Lock()
+        state = {"scheduled": False, "key": view_key(room) if view_key else None}
+
+        def redraw() -> None:
+            with lock:
+                state["scheduled"] = False
+            _deliver(context, set_version, room.version)
+
+        def listener(r) -> None:
+            if view_key is not None:
+                key = view_key(r)
+                if key == state["key"]:
+                    return
+                state["key"] = key
+            with lock:
+                if state["scheduled"]:
+                    return
+                state["scheduled"] = True
+            _notify.submit(redraw)
+
+        unsubscribe = room.subscribe(listener)
+        context.on_close(unsubscribe)
+        set_version(room.version)  # anything that changed between render and now
+        return unsubscribe
+
+    solara.use_effect(subscribe, [room])
+    return version
+
+
+COUNTDOWN = """
+<template>
+  <span :class="'countdown ' + (left <= 0 ? 'countdown-over' : '')">{{ text }}</span>
+</template>
+<script>
+module.exports = {
+  data() { return { left: 0, timer: null }; },
+  computed: {
+    text() {
+      if (this.seconds < 0) return "";
+      if (this.left <= 0) return "Time is up";
+      const s = Math.ceil(this.left);
+      return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} left`;
+    },
+  },
+  mounted() { this.start(); },
+  beforeDestroy() { clearInterval(this.timer); },
+  watch: { stamp() { this.start(); } },
+  methods: {
+    start() {
+      clearInterval(this.timer);
+      const end = Date.now() + this.seconds * 1000;
+      this.left = this.seconds;
+      if (this.seconds < 0) return;
+      this.timer = setInterval(() => {
+        this.left = Math.max(0, (end - Date.now()) / 1000);
+        if (this.left <= 0) clearInterval(this.timer);
+      }, 250);
+    },
+  },
+};
+</script>
+"""
+
+
+class CountdownWidget(ipyvuetify.VuetifyTemplate):
+    template = traitlets.Unicode(COUNTDOWN).tag(sync=True)
+    seconds = traitlets.Float(-1.0).tag(sync=True)
+    stamp = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def Countdown(deadline: float | None, version: int):
+    """Time left until ``deadline`` (a server clock time), counted down in the browser."""
+    seconds = -1.0 if deadline is None else max(0.0, deadline - time.time())
+    return CountdownWidget.element(seconds=seconds, stamp=f"{version}:{deadline}")
+
+
+SPACE = """
+<template><span class="space-key" style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    this.handler = (e) => {
+      const tag = (e.target && e.target.tagName) || "";
+      if (e.code !== "Space" || ["INPUT", "TEXTAREA", "SELECT"].includes(tag)) return;
+      e.preventDefault();
+      this.presses = this.presses + 1;
+    };
+    document.addEventListener("keydown", this.handler);
+  },
+  beforeDestroy() { document.removeEventListener("keydown", this.handler); },
+};
+</script>
+"""
+
+
+class SpaceKeyWidget(ipyvuetify.VuetifyTemplate):
+    template = traitlets.Unicode(SPACE).tag(sync=True)
+    presses = traitlets.Int(0).tag(sync=True)
+    on_press = traitlets.Callable(None, allow_none=True)
+
+    @traitlets.observe("presses")
+    def _pressed(self, change) -> None:
+        if self.on_press is not None and change["new"] > change["old"]:
+            self.on_press()
+
+
+@solara.component
+def SpaceKey(on_press):
+    return SpaceKeyWidget.element(on_press=on_press)

@@ -1,0 +1,594 @@
+"""A workshop room: one footprint, one model, several people each playing a body.
+
+A ``Room`` holds the model of one footprint (a preset's rules on a one-footprint
+structure), the people in the room and the seats they hold, and an ordered log
+of everything that changes the game: each submitted decision, each year
+advanced and each rule change. The model is deterministic given its seed, so
+the log *is* the game: ``Room.from_dict`` rebuilds a room by replaying it, and
+the same code path runs live and on replay (``_apply``), which is what makes a
+restored room or a downloaded session file exact.
+
+Plain Python with no Solara in it; the pages in ``stpgame.ui.workshop_*`` only
+call these methods. All methods are thread-safe (one lock per room); every
+change bumps ``version``, is written to disk (when the room has a folder) and
+is announced to ``subscribe``-d listeners.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stpgame.core import scenarios
+from stpgame.core.model import STPModel
+from stpgame.core.params import ORG_TYPES, ParameterError
+from stpgame.ui import texts
+from stpgame.workshop import _compat
+from stpgame.workshop.store import atomic_write_json
+
+FORMAT = "stpgame-room"
+FORMAT_VERSION = 1
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
+CODE_LENGTH = 5
+# One footprint per room. No structure gives the 6-12 bodies a room wants, so the
+# choice is the simple footprint (4 bodies: the HFMA game's four roles) or the
+# complex one (20 bodies).
+STRUCTURES = {"simple": "Simple footprint (4 bodies)", "complex": "Complex footprint (20 bodies)"}
+FIXED = ("structure", "n_footprints")  # a room's footprint never changes
+NAME_MAX = 40
+MAX_YEARS = 60
+
+
+class RoomError(ValueError):
+    """An action the room refuses, with a message for the person who tried it."""
+
+
+@dataclass
+class Participant:
+    id: str  # shown to the facilitator and in the log
+    token: str  # secret: the key to the seat (kept in the participant's URL)
+    name: str
+    body: int | None = None
+    joined: float = field(default_factory=time.time)
+
+    def public(self) -> dict:
+        return {"id": self.id, "name": self.name, "body": self.body}
+
+
+@dataclass(frozen=True)
+class Decision:
+    body: int
+    level: float
+    by: str  # participant id
+    name: str
+    at: float
+
+
+def new_code(taken=()) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
+def normalise_code(code: object) -> str:
+    """'ab 3x7' -> 'AB3X7'; anything else than 4-6 letters/digits is refused."""
+    text = "".join(str(code or "").split()).upper()
+    if not 4 <= len(text) <= 6 or not text.isalnum():
+        raise RoomError(f"A room code is 4 to 6 letters or digits; got {code!r}.")
+    return text
+
+
+def body_labels(structure) -> list[str]:
+    """'Acute trust 1', 'Council', ... one per body of a one-footprint structure."""
+    counts = np.bincount(structure.org_type, minlength=len(ORG_TYPES))
+    seen = [0] * len(ORG_TYPES)
+    labels = []
+    for t in structure.org_type:
+        t = int(t)
+        seen[t] += 1
+        name = texts.org_label(ORG_TYPES[t])
+        labels.append(f"{name} {seen[t]}" if counts[t] > 1 else name)
+    return labels
+
+
+def _check_level(level: object) -> float:
+    try:
+        value = float(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError("level", "a number in [0, 1]", level) from None
+    if isinstance(level, bool) or not 0.0 <= value <= 1.0:
+        raise ParameterError("level", "a number in [0, 1]", level)
+    return value
+
+
+class Room:
+    """One workshop game. Open one with ``Room.open(...)`` or ``Rooms.open(...)``."""
+
+    def __init__(
+        self,
+        code: str,
+        scenario: str = "fortress",
+        seed: int = 1,
+        structure: str = "simple",
+        overrides: dict | None = None,
+        title: str = "",
+        folder: Path | str | None = None,
+        facilitator_key: str | None = None,
+        created: float | None = None,
+    ):
+        self.code = normalise_code(code)
+        self.scenario = scenarios.get(scenario).name
+        if structure not in STRUCTURES:
+            raise ParameterError("structure", "one of " + ", ".join(STRUCTURES), structure)
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ParameterError("seed", "a whole number >= 0 (a room replays from its seed)", seed)
+        overrides = dict(overrides or {})
+        for key in FIXED:
+            if key in overrides:
+                raise ParameterError(key, "set by the room (one footprint)", overrides[key])
+        self.structure_name = structure
+        self.overrides = overrides
+        self.model = STPModel(
+            seed=seed, scenario=self.scenario, structure=structure, n_footprints=1, **overrides
+        )
+        self.seed = int(seed)
+        self.title = title or scenarios.get(self.scenario).title
+        self.folder = Path(folder) if folder is not None else None
+        self.facilitator_key = facilitator_key or secrets.token_urlsafe(12)
+        self.created = created if created is not None else time.time()
+        self.lock = threading.RLock()
+        self.version = 0
+        self.closed = False
+        self.participants: dict[str, Participant] = {}  # by token
+        self.events: list[dict] = []
+        self.pending: dict[int, Decision] = {}
+        self.timer_deadline: float | None = None
+        self.rules = dict(overrides)  # the room's rules now, relative to the preset
+        self._years: list[dict] = []  # per year played: who played what (from the log)
+        self._rule_changes: list[dict] = []
+        self._listeners: list[Callable[[Room], None]] = []
+        self._snapshot = None
+        self.labels = body_labels(self.model.structure)
+
+    # -- opening ----------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        scenario: str = "fortress",
+        seed: int = 1,
+        structure: str = "simple",
+        title: str = "",
+        code: str | None = None,
+        folder: Path | str | None = None,
+        **overrides,
+    ) -> Room:
+        """A new room with a fresh code (pass ``folder`` to keep it on disk)."""
+        room = cls(code or new_code(), scenario, seed, structure, overrides, title, folder)
+        room._changed()
+        return room
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        """Years played so far (the participants are deciding year ``year + 1``)."""
+        return int(self.model.round)
+
+    @property
+    def n_bodies(self) -> int:
+        return int(self.model.structure.n)
+
+    @property
+    def org_types(self) -> list[str]:
+        return [ORG_TYPES[int(t)] for t in self.model.structure.org_type]
+
+    def participant(self, token: str | None) -> Participant | None:
+        """The participant holding this token (a reconnect gets their seat back), or None."""
+        if not token:
+            return None
+        with self.lock:
+            return self.participants.get(str(token))
+
+    def holders(self, body: int) -> list[Participant]:
+        with self.lock:
+            return [p for p in self.participants.values() if p.body == body]
+
+    def human_bodies(self) -> list[int]:
+        with self.lock:
+            return sorted({p.body for p in self.participants.values() if p.body is not None})
+
+    def undecided(self) -> list[int]:
+        """Bodies held by people who have not decided this year yet."""
+        with self.lock:
+            return [b for b in self.human_bodies() if b not in self.pending]
+
+    def is_facilitator(self, key: str | None) -> bool:
+        return bool(key) and secrets.compare_digest(str(key), self.facilitator_key)
+
+    def param(self, name: str):
+        return _compat.param(self.model, name)
+
+    @property
+    def can_change_rules(self) -> bool:
+        return _compat.can_change_rules(self.model)
+
+    # -- people and seats ---------------------------------------------------------------------
+    def join(self, name: str) -> Participant:
+        """A new participant (no seat yet); keep ``token`` to come back to the seat."""
+        name = " ".join(str(name or "").split())
+        if not name:
+            raise RoomError("Please type your name (or a team name).")
+        if len(name) > NAME_MAX:
+            raise RoomError(f"A name is at most {NAME_MAX} characters.")
+        with self.lock:
+            self._check_open()
+            person = Participant(f"p{len(self.participants) + 1}", secrets.token_urlsafe(9), name)
+            self.participants[person.token] = person
+            self._changed()
+        return person
+
+    def take(self, token: str, body: int | None) -> None:
+        """The participant takes ``body`` (teams may share one); ``None`` leaves it to autopilot."""
+        with self.lock:
+            self._check_open()
+            person = self._person(token)
+            if body is not None:
+                body = self._check_body(body)
+            if person.body == body:
+                return
+            person.body = body
+            self._changed()
+
+    def assign(self, participant_id: str, body: int | None) -> None:
+        """The facilitator seats a participant (by their id) at ``body``, or unseats them."""
+        with self.lock:
+            match = [p for p in self.participants.values() if p.id == participant_id]
+            if not match:
+                raise RoomError(f"No participant {participant_id!r} in room {self.code}.")
+            self.take(match[0].token, body)
+
+    # -- the year -------------------------------------------------------------------------------
+    def decide(self, token: str, level: object) -> Decision:
+        """The participant's body pools ``level`` (0..1) of what it is free to pool next year.
+
+        A body's latest submission this year counts (teams: whoever submits last).
+        """
+        value = _check_level(level)
+        with self.lock:
+            self._check_open()
+            person = self._person(token)
+            if person.body is None:
+                raise RoomError("Take a body first, then decide.")
+            event = {
+                "kind": "decision",
+                "year": self.year + 1,
+                "body": person.body,
+                "level": value,
+                "by": person.id,
+                "name": person.name,
+                "at": time.time(),
+            }
+            self._apply(event)
+            self._changed()
+            return self.pending[person.body]
+
+    def advance(self, force: bool = False) -> int:
+        """Play the year. Humans who have not decided fall back to autopilot only if ``force``."""
+        with self.lock:
+            self._check_open()
+            if self.year >= MAX_YEARS:
+                raise RoomError(f"A room plays at most {MAX_YEARS} years.")
+            waiting = self.undecided()
+            if waiting and not force:
+                names = ", ".join(self.labels[b] for b in waiting)
+                raise RoomError(
+                    f"Still deciding: {names}. Force the year to put them on autopilot."
+                )
+            event = {
+                "kind": "advance",
+                "year": self.year + 1,
+                "humans": {str(b): [p.name for p in self.holders(b)] for b in self.human_bodies()},
+                "autopilot": waiting,
+                "at": time.time(),
+            }
+            self._apply(event)
+            self.timer_deadline = None
+            self._changed()
+            return self.year
+
+    def change_rules(self, **params) -> None:
+        """Change rules from next year on, without starting again (the year, money and
+        trust carry on). Changes are logged and marked in the debrief."""
+        if not params:
+            raise RoomError("No rule to change.")
+        for key in FIXED:
+            if key in params:
+                raise ParameterError(key, "fixed for a room (its footprint)", params[key])
+        with self.lock:
+            self._check_open()
+            event = {"kind": "rules", "year": self.year + 1, "params": params, "at": time.time()}
+            self._apply(event)
+            self._changed()
+
+    def set_timer(self, seconds: float | None) -> None:
+        """Show a countdown of ``seconds`` to everyone (None or 0 clears it)."""
+        with self.lock:
+            if seconds is None or seconds == 0:
+                self.timer_deadline = None
+            else:
+                try:
+                    value = float(seconds)
+                except (TypeError, ValueError):
+                    raise ParameterError("timer", "seconds in [1, 3600]", seconds) from None
+                if not 1 <= value <= 3600:
+                    raise ParameterError("timer", "seconds in [1, 3600]", seconds)
+                self.timer_deadline = time.time() + value
+            self._changed()
+
+    def close(self) -> None:
+        """End the room: no more changes; it is not restored when the server starts."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._changed()
+
+    # -- listeners -------------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Room], None]) -> Callable[[], None]:
+        """Call ``listener(room)`` after every change; returns the function that unsubscribes."""
+        with self.lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self.lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    @property
+    def listener_count(self) -> int:
+        return len(self._listeners)
+
+    # -- the log ---------------------------------------------------------------------------------
+    def _apply(self, event: dict) -> None:
+        """Apply one logged event to the model and the room (live and on replay alike)."""
+        kind = event["kind"]
+        if event["year"] != self.year + 1:
+            raise RoomError(f"event for year {event['year']} while deciding year {self.year + 1}")
+        if kind == "decision":
+            body = self._check_body(event["body"])
+            self.pending[body] = Decision(
+                body, _check_level(event["level"]), event["by"], event["name"], event["at"]
+            )
+        elif kind == "advance":
+            for body in sorted(self.pending):
+                self.model.choose(body, self.pending[body].level)
+            self.model.step()
+            self._years.append(
+                {
+                    "year": self.year,
+                    "decisions": dict(self.pending),
+                    "humans": {int(b): list(v) for b, v in event["humans"].items()},
+                    "autopilot": [int(b) for b in event["autopilot"]],
+                }
+            )
+            self.pending = {}
+        elif kind == "rules":
+            _compat._change_rules(self.model, **event["params"])
+            self.rules.update(event["params"])
+            self._rule_changes.append({"year": event["year"], "params": dict(event["params"])})
+        else:
+            raise RoomError(f"unknown event {kind!r}")
+        self.events.append(event)
+
+    # -- saving and loading ---------------------------------------------------------------------------
+    def to_dict(self, secrets_too: bool = True) -> dict:
+        """Everything the room is; ``secrets_too=False`` leaves out tokens and the facilitator key
+        (the downloadable session file: it replays the game but gives no one a seat)."""
+        with self.lock:
+            people = [
+                {**p.public(), "joined": p.joined, **({"token": p.token} if secrets_too else {})}
+                for p in self.participants.values()
+            ]
+            out = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "code": self.code,
+                "title": self.title,
+                "scenario": self.scenario,
+                "seed": self.seed,
+                "structure": self.structure_name,
+                "overrides": self.overrides,
+                "created": self.created,
+                "closed": self.closed,
+                "timer_deadline": self.timer_deadline,
+                "participants": people,
+                "events": list(self.events),
+                "year": self.year,
+            }
+            if secrets_too:
+                out["facilitator_key"] = self.facilitator_key
+            return out
+
+    @classmethod
+    def from_dict(cls, data: dict, folder: Path | str | None = None) -> Room:
+        """Rebuild a room by replaying its log on a fresh model (exact: the model is seeded)."""
+        if data.get("format") != FORMAT:
+            raise RoomError("not an stpgame room file")
+        if int(data.get("format_version", 0)) > FORMAT_VERSION:
+            raise RoomError(
+                f"room file version {data['format_version']} is newer than this stpgame"
+            )
+        room = cls(
+            data["code"],
+            data["scenario"],
+            data["seed"],
+            data["structure"],
+            data.get("overrides") or {},
+            data.get("title", ""),
+            folder,
+            data.get("facilitator_key"),
+            data.get("created"),
+        )
+        for i, p in enumerate(data.get("participants", [])):
+            token = p.get("token") or f"replay-{i}"
+            room.participants[token] = Participant(
+                p["id"], token, p["name"], p.get("body"), p.get("joined", 0.0)
+            )
+        for event in data.get("events", []):
+            room._apply(event)
+        if data.get("year") is not None and data["year"] != room.year:
+            raise RoomError(f"replay reached year {room.year}, the file says {data['year']}")
+        room.timer_deadline = data.get("timer_deadline")
+        room.closed = bool(data.get("closed", False))
+        return room
+
+    def save(self, path: Path | str | None = None) -> Path:
+        """Write the room (atomically). Default: ``<folder>/<CODE>.json``."""
+        if path is None:
+            if self.folder is None:
+                raise RoomError("this room has no folder; give a path")
+            path = self.folder / f"{self.code}.json"
+        with self.lock:
+            data = self.to_dict()
+        return atomic_write_json(Path(path), data)
+
+    @classmethod
+    def load(cls, path: Path | str, folder: Path | str | None = None) -> Room:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls.from_dict(data, folder)
+
+    def session_file(self) -> str:
+        """The session file (JSON, no secrets): replays exactly with ``Room.from_dict``."""
+        return json.dumps(self.to_dict(secrets_too=False), indent=1)
+
+    def release(self) -> None:
+        """Free the model (call when the room is removed from the server)."""
+        _compat.release(self.model)
+
+    # -- debrief --------------------------------------------------------------------------------------
+    def debrief(self) -> pd.DataFrame:
+        """One row per body per year: what it did, who decided, and what it got.
+
+        ``control`` is "human" (a participant decided), "autopilot" (no one held the
+        body) or "autopilot (undecided)" (held, but no decision by the end of the year);
+        ``rules_changed`` is True in the first year played under changed rules.
+        """
+        with self.lock:
+            df = self.model.org_dataframe()
+            years = list(self._years)
+            changes = {c["year"] for c in self._rule_changes}
+            labels = list(self.labels)
+        if df.empty:
+            return df.assign(body=[], control=[], players=[], decided_by=[], rules_changed=[])
+        df = df.drop(columns=["footprint"], errors="ignore")
+        n = self.n_bodies
+        control, players, decided_by = [], [], []
+        for info in years:
+            for b in range(n):
+                d = info["decisions"].get(b)
+                held = info["humans"].get(b, [])
+                if d is not None:
+                    control.append("human")
+                elif b in info["autopilot"]:
+                    control.append("autopilot (undecided)")
+                else:
+                    control.append("autopilot")
+                players.append(", ".join(held))
+                decided_by.append(d.name if d is not None else "")
+        df.insert(2, "body", [labels[k] for k in df["org_id"]])
+        df["control"] = control
+        df["players"] = players
+        df["decided_by"] = decided_by
+        df["rules_changed"] = df["round"].isin(changes)
+        df["strategy"] = np.where(df["control"] == "human", "human", df["strategy"].astype(str))
+        return df
+
+    def debrief_years(self) -> pd.DataFrame:
+        """One row per year for the footprint: together against everyone pooling, and rules."""
+        with self.lock:
+            df = self.model.model_dataframe().copy()
+            changes = {c["year"]: c["params"] for c in self._rule_changes}
+        if df.empty:
+            return df
+        df["rule_change"] = [_describe(changes.get(int(r), {})) for r in df["round"]]
+        return df
+
+    def decisions_frame(self) -> pd.DataFrame:
+        """Every decision submitted, in order; ``counted`` marks the one each body's year used
+        (a body's last submission before the year was played)."""
+        with self.lock:
+            events = list(self.events)
+            labels = list(self.labels)
+        last: dict[tuple[int, int], int] = {}
+        played: set[int] = set()
+        for i, e in enumerate(events):
+            if e["kind"] == "decision":
+                last[(e["year"], e["body"])] = i
+            elif e["kind"] == "advance":
+                played.add(e["year"])
+        counted = {i for (year, _), i in last.items() if year in played}
+        rows = [
+            {
+                "year": e["year"],
+                "body": labels[e["body"]],
+                "org_id": e["body"],
+                "participant": e["by"],
+                "name": e["name"],
+                "level": e["level"],
+                "submitted_at": pd.Timestamp(e["at"], unit="s"),
+                "counted": i in counted,
+            }
+            for i, e in enumerate(events)
+            if e["kind"] == "decision"
+        ]
+        columns = ["year", "body", "org_id", "participant", "name", "level", "submitted_at"]
+        return pd.DataFrame(rows, columns=[*columns, "counted"])
+
+    def rule_changes(self) -> list[dict]:
+        with self.lock:
+            return [dict(c) for c in self._rule_changes]
+
+    def years(self) -> list[dict]:
+        with self.lock:
+            return list(self._years)
+
+    # -- internals ---------------------------------------------------------------------------------
+    def _person(self, token: str) -> Participant:
+        person = self.participants.get(str(token))
+        if person is None:
+            raise RoomError("That seat is not in this room: join again with your name.")
+        return person
+
+    def _check_body(self, body: object) -> int:
+        n = self.n_bodies
+        if isinstance(body, bool) or not isinstance(body, int | np.integer) or not 0 <= body < n:
+            raise ParameterError("body", f"a whole number from 0 to {n - 1}", body)
+        return int(body)
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise RoomError(f"Room {self.code} is closed.")
+
+    def _changed(self) -> None:
+        """After every change: new version, on disk, then tell the listeners."""
+        self.version += 1
+        self._snapshot = None
+        if self.folder is not None:
+            self.save()
+        for listener in list(self._listeners):
+            listener(self)
+
+
+def _describe(params: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in params.items())

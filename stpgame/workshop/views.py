@@ -1,0 +1,248 @@
+"""What the workshop pages show, computed once per room version and shared by every page.
+
+``snapshot(room)`` reads the room under its lock and returns plain, immutable
+data: the footprint together, each body alone, who decided, the year's money
+flows between bodies (for the Sankey diagram) and the effective game. Thirty
+pages redrawing after "Next year" all read the same snapshot, so the model's
+tables are built once per year, not once per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stpgame.core import regulation
+from stpgame.workshop.room import Room
+
+FLOWS = (
+    "contribution",
+    "savings",
+    "cut",
+    "shifted",
+    "transfer",
+    "penalty",
+    "bailout",
+    "incentive",
+    "transformation",
+    "balance",
+)
+POOL = "Pooled fund"
+RISK = "Risk-sharing pot"
+CENTRE = "Central money"
+REGULATOR = "Penalties"
+
+
+@dataclass(frozen=True)
+class BodyView:
+    index: int
+    label: str
+    org_type: str
+    holders: tuple[str, ...]  # names of the people playing it now
+    decided: bool  # this year, so far
+    last: dict | None  # last year's flows and results (None before year 1)
+    control: str  # last year: human / autopilot / autopilot (undecided)
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: one object per room version
+class Snapshot:
+    code: str
+    title: str
+    year: int
+    version: int
+    closed: bool
+    timer_deadline: float | None
+    bodies: tuple[BodyView, ...]
+    rounds: tuple[int, ...]
+    together: dict  # series per year: balance, welfare, everyone_pooled, price, cum_price, pooling
+    body_balance: tuple[tuple[float, ...], ...]  # per body, its balance each year
+    body_cumulative: tuple[tuple[float, ...], ...]
+    body_level: tuple[tuple[float, ...], ...]  # per body, the share it pooled each year
+    body_control: tuple[tuple[str, ...], ...]
+    rule_changes: tuple[tuple[int, str], ...]  # (first year under new rules, what changed)
+    flows: dict  # Sankey nodes and links of last year
+    game: dict | None  # effective game of the coming year
+    undecided: tuple[int, ...]
+    humans: tuple[int, ...]
+    rules: dict
+
+    def label(self, body: int) -> str:
+        return self.bodies[body].label
+
+
+def snapshot(room: Room) -> Snapshot:
+    """The room as the pages show it (cached until the room changes)."""
+    with room.lock:
+        cached = room._snapshot
+        if cached is not None and cached.version == room.version:
+            return cached
+        snap = _build(room)
+        room._snapshot = snap
+        return snap
+
+
+def _build(room: Room) -> Snapshot:
+    model = room.model
+    n = room.n_bodies
+    years = room.years()
+    df = model.org_dataframe()
+    md = model.model_dataframe()
+    rounds = tuple(int(r) for r in md["round"]) if len(md) else ()
+    balance = np.zeros((n, len(rounds)))
+    cumulative = np.zeros((n, len(rounds)))
+    level = np.zeros((n, len(rounds)))
+    if len(df):
+        k = df["org_id"].to_numpy()
+        y = df["round"].to_numpy() - 1
+        balance[k, y] = df["balance"].to_numpy()
+        cumulative[k, y] = df["cumulative_balance"].to_numpy()
+        level[k, y] = df["level"].to_numpy()
+    control = [[_control(info, b) for info in years] for b in range(n)]
+    last = _last_flows(room) if rounds else None
+    if last is not None:
+        last["level"] = level[:, -1]
+    holders = {b: tuple(p.name for p in room.holders(b)) for b in range(n)}
+    bodies = tuple(
+        BodyView(
+            b,
+            room.labels[b],
+            room.org_types[b],
+            holders[b],
+            b in room.pending,
+            None if last is None else {k: float(v[b]) for k, v in last.items()},
+            control[b][-1] if years else "",
+        )
+        for b in range(n)
+    )
+    together = {}
+    if len(md):
+        together = {
+            "balance": tuple(float(x) for x in md["system_balance"]),
+            "welfare": tuple(float(x) for x in md["collective_welfare"]),
+            "everyone_pooled": tuple(float(x) for x in md["full_cooperation_welfare"]),
+            "price": tuple(float(x) for x in md["price_of_fortress"]),
+            "cum_price": tuple(float(x) for x in md["cumulative_price_of_fortress"]),
+            "pooling": tuple(float(x) for x in md["cooperation_rate"]),
+        }
+    changes = tuple((c["year"], describe(c["params"])) for c in room.rule_changes())
+    return Snapshot(
+        room.code,
+        room.title,
+        room.year,
+        room.version,
+        room.closed,
+        room.timer_deadline,
+        bodies,
+        rounds,
+        together,
+        tuple(tuple(row) for row in balance.tolist()),
+        tuple(tuple(row) for row in cumulative.tolist()),
+        tuple(tuple(row) for row in level.tolist()),
+        tuple(tuple(row) for row in control),
+        changes,
+        flows(room.labels, room.org_types, last) if last else {"nodes": [], "links": []},
+        effective_game(room),
+        tuple(room.undecided()),
+        tuple(room.human_bodies()),
+        dict(room.rules),
+    )
+
+
+def _control(info: dict, body: int) -> str:
+    if body in info["decisions"]:
+        return "human"
+    if body in info["autopilot"]:
+        return "autopilot (undecided)"
+    return "autopilot"
+
+
+def _last_flows(room: Room) -> dict[str, np.ndarray]:
+    """Last year's flows per body from ``model.last_round`` plus score and rating."""
+    r = room.model.last_round
+    n = room.n_bodies
+    out = {k: np.asarray(getattr(r, k, np.zeros(n)), float) for k in FLOWS}
+    scores = np.asarray(room.model.scores, float)
+    out["score"] = scores
+    out["rating"] = regulation.rating(scores).astype(float)
+    out["pooled"] = np.array([bool(o.pooled) for o in room.model.organisations], float)
+    return out
+
+
+def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> dict:
+    """Where last year's money went, as Sankey nodes and links (£m, only flows above £0.01m).
+
+    Left, each body as a payer; right, each body as a receiver. Through the
+    middle: the pooled fund (what each paid in; the savings landing this year
+    come from pooling ``savings_lag`` years earlier), the risk-sharing pot, the
+    central money (incentive fund, transformation money, bail-outs) and the
+    regulators' penalties. Council cuts shift cost straight onto the NHS bodies,
+    shared out by how much each council cut.
+    """
+    n = len(labels)
+    out_id = [f"out:{k}" for k in range(n)]
+    in_id = [f"in:{k}" for k in range(n)]
+    links: list[dict] = []
+
+    def link(source: str, target: str, value: float, kind: str) -> None:
+        if value > 0.01:
+            links.append(
+                {"source": source, "target": target, "value": round(float(value), 2), "kind": kind}
+            )
+
+    for k in range(n):
+        link(out_id[k], POOL, f["contribution"][k], "paid into the pool")
+        link(POOL, in_id[k], f["savings"][k], "savings landed")
+        link(out_id[k], RISK, -f["transfer"][k], "risk sharing")
+        link(RISK, in_id[k], f["transfer"][k], "risk sharing")
+        central = f["incentive"][k] + f["transformation"][k] + f["bailout"][k]
+        link(CENTRE, in_id[k], central, "incentive, transformation and bail-out money")
+        link(out_id[k], REGULATOR, f["penalty"][k], "penalty")
+    total_cut = float(f["cut"].sum())
+    if total_cut > 0:
+        for c in range(n):
+            for j in range(n):
+                link(out_id[c], in_id[j], f["shifted"][j] * f["cut"][c] / total_cut, "cuts shifted")
+    used = {x for lk in links for x in (lk["source"], lk["target"])}
+    nodes = []
+    for k in range(n):
+        for ident in (out_id[k], in_id[k]):
+            if ident in used:
+                nodes.append({"name": ident, "label": labels[k], "org_type": org_types[k]})
+    for ident in (POOL, RISK, CENTRE, REGULATOR):
+        if ident in used:
+            nodes.append({"name": ident, "label": ident, "org_type": ""})
+    return {"nodes": nodes, "links": links}
+
+
+def effective_game(room: Room) -> dict | None:
+    """The 2x2 game two representative bodies of this footprint face next year, in words.
+
+    None when the analysis does not fit this model (e.g. after a model change).
+    """
+    try:
+        from stpgame.analysis.effective_game import effective_game as game_of
+        from stpgame.analysis.stage_game import analyse_game
+
+        analysis = analyse_game(game_of(room.model))
+    except (AttributeError, KeyError, TypeError, ImportError):
+        return None
+    g = analysis.game
+    return {
+        "kind": analysis.kind,
+        "R": g.R,
+        "S": g.S,
+        "T": g.T,
+        "P": g.P,
+        "dominant": analysis.dominant,
+        "explanation": analysis.explanation,
+    }
+
+
+def describe(params: dict) -> str:
+    """A rule change in words: 'system_weight 0 → 1' style, using the parameter names."""
+    return ", ".join(f"{k} = {v}" for k, v in params.items())
+
+
+def rating_words(rating: float) -> str:
+    return regulation.RATINGS[int(rating)]

@@ -1,0 +1,255 @@
+"""A workshop room in real browsers: a facilitator and four participants (one on a phone).
+
+The test runs its own ``solara run app.py`` with a private data folder, so it can
+kill the server in the middle of the room and start it again: nothing submitted
+may be lost, and every participant gets their seat back. Every page is offline
+(any request to another host fails the test).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pandas as pd
+import pytest
+from conftest import ROOT, _solara_command, block_outside_requests, free_port, server_env
+from playwright.sync_api import expect
+
+from stpgame.core.model import STPModel
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LOAD = 60_000
+UPDATE = 5_000  # ms: other pages must show a change well within this (measured: see docs/app.md)
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+class Server:
+    """``solara run app.py`` on a fixed port with its own data folder; can be killed and restarted."""
+
+    def __init__(self, data, logs):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data, self.logs = data, logs
+        self.proc = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        env = {**server_env(), "STPGAME_DATA": str(self.data)}
+        cmd = [
+            *_solara_command(),
+            "run",
+            "app.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--production",
+            "--no-check-version",
+            "--no-open",
+        ]
+        log = open(self.logs / f"server{self.starts}.log", "wb")  # noqa: SIM115 (kept open while it runs)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, (self.logs / f"server{self.starts}.log").read_text()
+            try:
+                with opener.open(self.url + "/join", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise AssertionError("server did not start")
+
+    def kill(self) -> None:
+        """Like a crash: no chance to save anything on the way out."""
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(tmp_path / "data", tmp_path)
+    s.start()
+    yield s
+    if s.proc.poll() is None:
+        s.proc.terminate()
+        try:
+            s.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            s.proc.kill()
+
+
+def new_page(browser, viewport, blocked):
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    blocked.append(block_outside_requests(context))
+    return context.new_page()
+
+
+def open_room(page, url) -> str:
+    page.goto(url + "/workshop")
+    page.locator(".open-room").click(timeout=LOAD)
+    expect(page.locator(".room-code")).to_be_visible(timeout=LOAD)
+    return page.locator(".room-code").inner_text()
+
+
+def join(page, url, code, name, body):
+    page.goto(url + "/join")
+    page.locator(".code-input input").fill(code.lower(), timeout=LOAD)
+    page.locator(".code-join").click()
+    page.locator(".name-input input").fill(name, timeout=LOAD)
+    page.locator(".name-join").click()
+    page.locator(f".take-{body}").click(timeout=LOAD)
+    expect(page.locator(".submit-decision")).to_be_visible(timeout=LOAD)
+    assert "seat=" in page.url
+
+
+def decide(page, how: str, steps_left: int = 0) -> str:
+    """Pool it all or keep it all, then ``steps_left`` slider steps (5% each) down; submit."""
+    page.locator(".pool-all" if how == "pool" else ".keep-all").click()
+    level = 100 if how == "pool" else 0
+    expect(page.locator(".my-level")).to_have_text(f"{level}%")
+    if steps_left:
+        page.locator(".level-slider [role=slider]").focus()
+        for _ in range(steps_left):
+            page.keyboard.press("ArrowLeft")
+        level = max(0, level - 5 * steps_left)
+        expect(page.locator(".my-level")).to_have_text(f"{level}%")
+    page.locator(".submit-decision").click()
+    expect(page.locator(".submitted")).to_contain_text(f"{level}%")
+    return f"{level}%"
+
+
+def year_everywhere(pages, year: int, timeout=UPDATE) -> None:
+    for page in pages:
+        expect(page.locator(".room-year").first).to_have_text(f"Year {year}", timeout=timeout)
+
+
+def test_facilitator_and_four_participants_play_three_years(browser, server):
+    blocked: list[list[str]] = []
+    url = server.url
+    fac = new_page(browser, PROJECTOR, blocked)
+    code = open_room(fac, url)
+    fac_url = fac.url
+    assert "key=" in fac_url and 4 <= len(code) <= 6
+    other_fac = new_page(browser, PROJECTOR, blocked)
+    other = open_room(other_fac, url)
+    assert other != code
+
+    names = ["Asha", "Ben", "Chloe", "Dev"]
+    people = [
+        new_page(browser, PHONE if k == 3 else {"width": 1024, "height": 800}, blocked)
+        for k in range(4)
+    ]
+    for k, page in enumerate(people):
+        join(page, url, code, names[k], k)
+    expect(fac.locator(".joined")).to_contain_text("4 joined", timeout=UPDATE)
+    # the phone is usable: the decision controls fit the 390 px screen
+    phone = people[3]
+    box = phone.locator(".submit-decision").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+    # year 1: everyone decides; the facilitator sees it; Next year reaches every screen
+    levels = [decide(people[0], "pool"), decide(people[1], "keep")]
+    levels += [decide(people[2], "pool", steps_left=10), decide(people[3], "keep")]
+    assert levels == ["100%", "0%", "50%", "0%"]
+    expect(fac.locator(".decided-count")).to_contain_text("4 of 4", timeout=UPDATE)
+    expect(fac.locator(".next-year")).to_have_text("Next year")
+    start = time.monotonic()
+    fac.locator(".next-year").click()
+    year_everywhere([fac, *people], 1)
+    print(f"\nNext year -> 5 pages updated in {time.monotonic() - start:.2f} s")
+    # a participant's decision changes what the others see
+    expect(people[1].locator(".partners-table .partner-0 .partner-pooled")).to_have_text("100%")
+    expect(people[1].locator(".partners-table .partner-2 .partner-pooled")).to_have_text("50%")
+    expect(people[1].locator(".partners-table .partner-0")).to_contain_text("Asha")
+    expect(people[0].locator(".chart-flows")).to_have_attribute("data-drawn", "1", timeout=UPDATE)
+    paid = people[0].locator(".my-flows").inner_text()
+    assert "You paid into the pool" in paid
+    assert "You paid into the pool" not in people[1].locator(".my-flows").inner_text()
+
+    # year 2: the facilitator changes the rules without a reset (when the model can)
+    rules_note = fac.locator(".rules-unavailable")
+    if hasattr(STPModel, "change_rules"):
+        fac.locator(".rules-preset").click()
+        fac.get_by_role("option", name="System control total", exact=True).click()
+        fac.locator(".apply-preset").click()
+        expect(fac.locator(".rules-card")).to_contain_text("from year 2", timeout=UPDATE)
+        expect(fac.locator(".room-year").first).to_have_text("Year 1")
+    else:
+        expect(rules_note).to_contain_text("cannot change rules")
+        expect(fac.locator(".apply-preset")).to_be_disabled()
+    # a participant reloads and keeps the seat and the submitted decision
+    decide(people[2], "keep")
+    people[2].reload()
+    expect(people[2].locator(".my-body")).to_have_text("You play: CCG", timeout=LOAD)
+    expect(people[2].locator(".submitted")).to_contain_text("0%")
+    for k in (0, 1, 3):
+        decide(people[k], "pool")
+    expect(fac.locator(".decided-count")).to_contain_text("4 of 4", timeout=UPDATE)
+    fac.locator(".next-year").click()
+    year_everywhere([fac, *people], 2)
+
+    # year 3: three decide, then the server dies; nothing submitted may be lost
+    for k in (0, 1, 2):
+        decide(people[k], "keep" if k else "pool")
+    expect(fac.locator(".decided-count")).to_contain_text("3 of 4", timeout=UPDATE)
+    server.kill()
+    server.start()
+    for page in [fac, *people]:
+        page.reload()
+    year_everywhere([fac, *people], 2, timeout=LOAD)
+    expect(fac.locator(".decided-count")).to_contain_text("3 of 4")
+    for k in (0, 1, 2):
+        expect(people[k].locator(".submitted")).to_be_visible()
+    expect(people[3].locator(".not-submitted")).to_be_visible()
+    expect(people[3].locator(".my-body")).to_contain_text("Council")
+    decide(people[3], "pool")
+    expect(fac.locator(".next-year")).to_have_text("Next year", timeout=UPDATE)
+    fac.locator(".next-year").click()
+    year_everywhere([fac, *people], 3)
+
+    # the presenter view: Space plays the next year (one body undecided -> autopilot)
+    fac.locator(".view-presenter").click()
+    expect(fac.locator(".value-fp-balance")).to_be_visible()
+    decide(people[0], "pool")
+    fac.keyboard.press("Space")
+    year_everywhere([fac, *people], 4)
+
+    # debrief: the decisions CSV holds every decision submitted
+    fac.locator(".view-debrief").click()
+    expect(fac.locator(".chart-timeline")).to_have_attribute("data-drawn", "4", timeout=UPDATE)
+    with fac.expect_download() as download:
+        fac.locator(".download-decisions").click()
+    df = pd.read_csv(download.value.path())
+    assert len(df) == 4 + 4 + 4 + 1
+    assert list(df.groupby("year").size()) == [4, 4, 4, 1]
+    year1 = df[df["year"] == 1].sort_values("org_id")
+    assert list(year1["level"]) == [1.0, 0.0, 0.5, 0.0]
+    assert list(year1["name"]) == names
+    assert df["counted"].all()
+    with fac.expect_download() as download:
+        fac.locator(".download-years").click()
+    years = pd.read_csv(download.value.path())
+    year4 = years[years["round"] == 4].set_index("org_id")["control"]
+    assert list(year4) == [
+        "human",
+        "autopilot (undecided)",
+        "autopilot (undecided)",
+        "autopilot (undecided)",
+    ]
+
+    # the other room never moved
+    other_fac.reload()
+    expect(other_fac.locator(".room-year").first).to_have_text("Year 0", timeout=LOAD)
+    expect(other_fac.locator(".joined")).to_contain_text("0 joined")
+    assert (server.data / "rooms" / f"{other}.json").exists()
+    for urls in blocked:
+        assert urls == [], urls

@@ -1,0 +1,328 @@
+"""The workshop room's Python API, without a browser: seats, years, isolation, disk, replay."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stpgame.core.model import STPModel
+from stpgame.core.params import ParameterError
+from stpgame.workshop import Room, RoomError, Rooms
+from stpgame.workshop.room import CODE_ALPHABET
+from stpgame.workshop.views import snapshot
+
+HAS_CHANGE_RULES = hasattr(STPModel, "change_rules")
+needs_change_rules = pytest.mark.skipif(
+    not HAS_CHANGE_RULES, reason="needs STPModel.change_rules (lead's core rewrite)"
+)
+
+
+def seated(room: Room, *bodies: int):
+    people = []
+    for k, body in enumerate(bodies):
+        person = room.join(f"Player {k + 1}")
+        room.take(person.token, body)
+        people.append(person)
+    return people
+
+
+def test_open_room_has_one_small_footprint_and_a_short_code():
+    room = Room.open("fortress", seed=2)
+    assert 4 <= len(room.code) <= 6 and set(room.code) <= set(CODE_ALPHABET)
+    assert room.model.structure.n_footprints == 1
+    assert room.n_bodies == 4
+    assert room.labels == ["Acute trust", "Community / mental-health trust", "CCG", "Council"]
+    big = Room.open("fortress", seed=2, structure="complex")
+    assert big.n_bodies == 20 and big.model.structure.n_footprints == 1
+    assert big.labels[0] == "Acute trust 1" and len(set(big.labels)) == 20
+    with pytest.raises(ParameterError, match="structure"):
+        Room.open("fortress", structure="england")
+    with pytest.raises(ParameterError, match="n_footprints"):
+        Room.open("fortress", n_footprints=3)
+
+
+def test_a_year_needs_every_human_unless_forced_and_marks_the_undecided():
+    room = Room.open("fortress", seed=4)
+    alice, bob = seated(room, 0, 3)
+    room.decide(alice.token, 1.0)
+    assert room.undecided() == [3]
+    with pytest.raises(RoomError, match="Still deciding: Council"):
+        room.advance()
+    assert room.year == 0
+    room.advance(force=True)
+    assert room.year == 1
+    df = room.debrief()
+    assert list(df["control"]) == ["human", "autopilot", "autopilot", "autopilot (undecided)"]
+    assert df.loc[0, "decided_by"] == "Player 1" and df.loc[0, "level"] == 1.0
+    assert df.loc[3, "players"] == "Player 2"
+    assert df.loc[0, "strategy"] == "human"  # not the autopilot strategy it replaced
+    # next year everyone must decide again
+    assert room.undecided() == [0, 3]
+
+
+def test_teams_share_a_body_and_the_last_submission_counts():
+    room = Room.open("fortress", seed=5)
+    a, b = seated(room, 2, 2)
+    room.decide(a.token, 1.0)
+    room.decide(b.token, 0.25)
+    room.advance()
+    row = room.debrief().iloc[2]
+    assert row["level"] == 0.25 and row["decided_by"] == "Player 2"
+    assert row["players"] == "Player 1, Player 2"
+    decisions = room.decisions_frame()
+    assert list(decisions["counted"]) == [False, True]
+
+
+def test_a_decision_reaches_the_model_exactly_as_model_choose():
+    room = Room.open("bcf_pooling", seed=7)
+    a, b = seated(room, 0, 3)
+    plan = [(1.0, 0.0), (0.5, 1.0), (0.0, 0.3)]
+    for x, y in plan:
+        room.decide(a.token, x)
+        room.decide(b.token, y)
+        room.advance()
+    model = STPModel(seed=7, scenario="bcf_pooling", structure="simple", n_footprints=1)
+    for x, y in plan:
+        model.choose(0, x)
+        model.choose(3, y)
+        model.step()
+    pd.testing.assert_frame_equal(
+        room.model.org_dataframe(), model.org_dataframe(), check_categorical=False
+    )
+    # and the decisions mattered: the all-autopilot room differs
+    auto = Room.open("bcf_pooling", seed=7)
+    for _ in plan:
+        auto.advance()
+    assert not np.allclose(
+        auto.model.org_dataframe()["contribution"], room.model.org_dataframe()["contribution"]
+    )
+
+
+def test_bad_inputs_are_refused_with_the_name_and_range():
+    room = Room.open("fortress", seed=1)
+    (a,) = seated(room, 1)
+    with pytest.raises(ParameterError, match=r"level.*\[0, 1\].*1\.5"):
+        room.decide(a.token, 1.5)
+    with pytest.raises(ParameterError, match="body"):
+        room.take(a.token, 4)
+    with pytest.raises(RoomError, match="name"):
+        room.join("   ")
+    with pytest.raises(RoomError, match="not in this room"):
+        room.decide("no-such-token", 0.5)
+    stranger = room.join("Nobody yet")
+    with pytest.raises(RoomError, match="Take a body"):
+        room.decide(stranger.token, 0.5)
+    with pytest.raises(ParameterError, match="timer"):
+        room.set_timer(-5)
+    room.close()
+    with pytest.raises(RoomError, match="closed"):
+        room.decide(a.token, 0.5)
+
+
+def test_rooms_on_one_server_share_nothing(tmp_path):
+    rooms = Rooms(tmp_path)
+    one = rooms.open("fortress", seed=1)
+    two = rooms.open("fortress", seed=1)
+    assert one.code != two.code
+    assert rooms.get(one.code.lower()) is one and rooms.get(" " + two.code) is two
+    assert rooms.get("ZZZZZ") is None and rooms.get("x") is None
+    (a,) = seated(one, 0)
+    for _ in range(3):
+        one.decide(a.token, 1.0)
+        one.advance()
+    assert two.year == 0 and two.participants == {} and two.version == 1
+    for _ in range(3):
+        two.advance()
+    df1, df2 = one.model.org_dataframe(), two.model.org_dataframe()
+    assert not np.allclose(df1["contribution"], df2["contribution"])
+    # the same seed without the human gives the autopilot game
+    three = rooms.open("fortress", seed=1)
+    for _ in range(3):
+        three.advance()
+    pd.testing.assert_frame_equal(three.model.org_dataframe(), df2)
+
+
+def test_every_decision_and_year_is_on_disk_and_a_restart_restores_the_room(tmp_path):
+    rooms = Rooms(tmp_path)
+    room = rooms.open("deepening_cuts", seed=11)
+    a, b = seated(room, 0, 2)
+    path = tmp_path / f"{room.code}.json"
+    room.decide(a.token, 0.8)
+    on_disk = json.loads(path.read_text())
+    assert on_disk["events"][-1]["level"] == 0.8 and on_disk["events"][-1]["kind"] == "decision"
+    room.decide(b.token, 0.1)
+    room.advance()
+    assert json.loads(path.read_text())["year"] == 1
+    room.decide(a.token, 0.3)  # submitted, year not yet played
+    room.set_timer(90)
+    assert not list(tmp_path.glob("*.tmp"))  # atomic writes leave nothing behind
+
+    # "server restart": a new registry on the same folder
+    again = Rooms(tmp_path)
+    assert again.restore() == [room.code]
+    back = again.get(room.code)
+    assert back is not room and back.year == 1
+    assert back.pending[0].level == 0.3 and back.undecided() == [2]
+    assert back.timer_deadline == room.timer_deadline
+    assert back.is_facilitator(room.facilitator_key) and not back.is_facilitator("guess")
+    # reconnect: the token gives the same seat back
+    assert back.participant(a.token).body == 0 and back.participant(b.token).name == "Player 2"
+    pd.testing.assert_frame_equal(back.debrief(), room.debrief())
+    # both carry on identically
+    for r in (room, back):
+        r.decide(b.token, 1.0)
+        r.advance()
+    pd.testing.assert_frame_equal(back.debrief(), room.debrief())
+
+
+def test_closed_rooms_and_damaged_files_are_not_restored(tmp_path):
+    rooms = Rooms(tmp_path)
+    keep, gone = rooms.open("fortress", seed=1), rooms.open("fortress", seed=2)
+    rooms.close(gone.code)
+    assert rooms.get(gone.code) is None
+    (tmp_path / "BROKE.json").write_text("{not json")
+    again = Rooms(tmp_path)
+    assert again.restore() == [keep.code]
+    assert "BROKE" in again.restore_errors
+
+
+def test_session_file_replays_exactly_without_secrets():
+    room = Room.open("incentive_fund", seed=21)
+    people = seated(room, 0, 1, 3)
+    rng = np.random.default_rng(0)
+    for year in range(6):
+        for k, p in enumerate(people):
+            if (year + k) % 4:  # some humans miss some years
+                room.decide(p.token, float(rng.random()))
+        room.advance(force=True)
+    text = room.session_file()
+    assert room.facilitator_key not in text
+    assert all(p.token not in text for p in people)
+    replay = Room.from_dict(json.loads(text))
+    pd.testing.assert_frame_equal(replay.debrief(), room.debrief())
+    pd.testing.assert_frame_equal(replay.debrief_years(), room.debrief_years())
+    pd.testing.assert_frame_equal(replay.decisions_frame(), room.decisions_frame())
+    assert "autopilot (undecided)" in set(room.debrief()["control"])
+    # a tampered log does not pass for the original
+    data = json.loads(text)
+    data["events"] = [e for e in data["events"] if e["kind"] != "decision"]
+    with pytest.raises(RoomError, match="replay reached year|year"):
+        data["year"] = 99
+        Room.from_dict(data)
+
+
+def test_listeners_hear_every_change_and_can_leave():
+    room = Room.open("fortress", seed=1)
+    heard = []
+    stop = room.subscribe(lambda r: heard.append(r.version))
+    (a,) = seated(room, 0)
+    room.decide(a.token, 1.0)
+    room.advance()
+    assert heard == list(range(2, 2 + len(heard))) and len(heard) == 4
+    stop()
+    room.set_timer(30)
+    assert len(heard) == 4 and room.listener_count == 0
+
+
+def test_snapshot_shows_the_year_and_where_the_money_went():
+    room = Room.open("deepening_cuts", seed=3)
+    (a,) = seated(room, 0)
+    snap = snapshot(room)
+    assert snap.year == 0 and snap.flows == {"nodes": [], "links": []}
+    assert snapshot(room) is snap  # cached until the room changes
+    room.decide(a.token, 1.0)
+    assert snapshot(room).bodies[0].decided
+    room.advance()
+    snap = snapshot(room)
+    me = snap.bodies[0]
+    assert me.control == "human" and me.holders == ("Player 1",)
+    paid = [
+        lk
+        for lk in snap.flows["links"]
+        if lk["source"] == "out:0" and lk["target"] == "Pooled fund"
+    ]
+    assert paid and paid[0]["value"] == pytest.approx(me.last["contribution"], abs=0.01)
+    names = {n["name"] for n in snap.flows["nodes"]}
+    assert all(lk["source"] in names and lk["target"] in names for lk in snap.flows["links"])
+    assert snap.together["balance"][0] == pytest.approx(sum(b.last["balance"] for b in snap.bodies))
+
+
+@needs_change_rules
+@pytest.mark.change_rules
+def test_rules_change_mid_game_without_reset_and_replay_exactly():
+    room = Room.open("fortress", seed=8)
+    same = Room.open("fortress", seed=8)
+    for r in (room, same):
+        r.advance()
+        r.advance()
+    before = room.model.org_dataframe()
+    room.change_rules(system_weight=1.0, risk_share=0.5)
+    assert room.year == 2
+    pd.testing.assert_frame_equal(room.model.org_dataframe(), before)  # nothing replayed or lost
+    assert room.param("system_weight") == 1.0
+    for r in (room, same):
+        r.advance()
+        r.advance()
+    df, base = room.debrief(), same.debrief()
+    assert list(df[df["rules_changed"]]["round"].unique()) == [3]
+    pd.testing.assert_frame_equal(df[df["round"] <= 2], base[base["round"] <= 2])
+    assert not np.allclose(df[df["round"] > 2]["score"], base[base["round"] > 2]["score"])
+    years = room.debrief_years()
+    assert years.loc[years["round"] == 3, "rule_change"].item().startswith("system_weight")
+    replay = Room.from_dict(json.loads(room.session_file()))
+    pd.testing.assert_frame_equal(replay.debrief(), df)
+    with pytest.raises(ParameterError, match="structure"):
+        room.change_rules(structure="complex")
+
+
+@pytest.mark.skipif(HAS_CHANGE_RULES, reason="the model can change rules now")
+def test_without_model_support_a_rule_change_is_refused_and_not_logged():
+    room = Room.open("fortress", seed=8)
+    room.advance()
+    with pytest.raises(NotImplementedError, match="change_rules"):
+        room.change_rules(system_weight=1.0)
+    assert room.year == 1 and [e["kind"] for e in room.events] == ["advance"]
+    assert room.rule_changes() == []
+
+
+def test_debrief_downloads_and_chart_options_hold_every_body_year():
+    from stpgame.ui import workshop_charts
+    from stpgame.workshop import debrief
+
+    room = Room.open("fortress", seed=2)
+    a, b = seated(room, 0, 1)
+    for year in range(3):
+        room.decide(a.token, 1.0)
+        if year != 1:
+            room.decide(b.token, 0.0)
+        room.advance(force=True)
+    png = debrief.timeline(room, "png")
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    svg = debrief.timeline(room, "svg").decode()
+    assert "<svg" in svg and "Council" in svg
+    with pytest.raises(ValueError, match="png or svg"):
+        debrief.timeline(room, "pdf")
+    rows = pd.read_csv(io.BytesIO(debrief.decisions_csv(room)))
+    assert len(rows) == 5 and rows["counted"].all()
+    years = pd.read_csv(io.BytesIO(debrief.body_years_csv(room)))
+    assert len(years) == 3 * room.n_bodies
+    snap = snapshot(room)
+    option = workshop_charts.timeline(snap)
+    points = {(p[0], p[1]): s["name"] for s in option["series"] for p in s["data"]}
+    assert len(points) == 3 * room.n_bodies
+    assert points[("2", 1)] == "autopilot: no decision in time"
+    assert points[("2", 0)] == "a person decided" and points[("1", 3)] == "autopilot"
+    sankey = workshop_charts.flows(snap, body=0)["series"][0]
+    names = {n["name"] for n in sankey["data"]}
+    assert {lk["source"] for lk in sankey["links"]} <= names
+    assert any(n["label"]["formatter"].endswith("(you)") for n in sankey["data"])
+
+
+@pytest.mark.parametrize("seed", [None, -1, 1.5, True])
+def test_a_room_needs_a_fixed_seed(seed):
+    with pytest.raises(ParameterError, match="seed"):
+        Room.open("fortress", seed=seed)
