@@ -18,8 +18,6 @@ import pytest
 from conftest import ROOT, _solara_command, block_outside_requests, free_port, server_env
 from playwright.sync_api import expect
 
-from stpgame.core.model import STPModel
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LOAD = 60_000
@@ -176,16 +174,11 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     assert "You paid into the pool" not in people[1].locator(".my-flows").inner_text()
 
     # year 2: the facilitator changes the rules without a reset (when the model can)
-    rules_note = fac.locator(".rules-unavailable")
-    if hasattr(STPModel, "change_rules"):
-        fac.locator(".rules-preset").click()
-        fac.get_by_role("option", name="System control total", exact=True).click()
-        fac.locator(".apply-preset").click()
-        expect(fac.locator(".rules-card")).to_contain_text("from year 2", timeout=UPDATE)
-        expect(fac.locator(".room-year").first).to_have_text("Year 1")
-    else:
-        expect(rules_note).to_contain_text("cannot change rules")
-        expect(fac.locator(".apply-preset")).to_be_disabled()
+    fac.locator(".rules-preset").click()
+    fac.get_by_role("option", name="System control total", exact=True).click()
+    fac.locator(".apply-preset").click()
+    expect(fac.locator(".rules-card")).to_contain_text("from year 2", timeout=UPDATE)
+    expect(fac.locator(".room-year").first).to_have_text("Year 1")
     # a participant reloads and keeps the seat and the submitted decision
     decide(people[2], "keep")
     people[2].reload()

@@ -24,7 +24,7 @@ ORG_TYPES = ("acute", "community", "ccg", "council")
 """Organisation types, in the fixed order used by every array in the model."""
 
 NHS_TYPES = ("acute", "community", "ccg")
-STRUCTURES = ("england", "simple", "complex", "mixed")
+STRUCTURES = ("england", "simple", "complex", "mixed", "workshop")
 
 
 class Kind(StrEnum):
@@ -95,7 +95,8 @@ PARAMS: tuple[Param, ...] = (
         "[001]; calibration §1 (44 STP footprints)",
         "Which footprints: 'england' (44 real-sized STPs), 'simple' (1 council, 1 CCG, "
         "1 acute, 1 community trust, same boundary), 'complex' (many bodies, boundaries "
-        "that do not match), or 'mixed' (half of each).",
+        "that do not match), 'mixed' (half of each), or 'workshop' (8 bodies: 2 acute, 1 "
+        "community trust, 2 CCGs, 3 councils; one team each in a workshop room).",
         choices=STRUCTURES,
         group="structure",
     ),

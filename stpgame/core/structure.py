@@ -32,6 +32,10 @@ MEAN_BUDGET = {"acute": 400.0, "community": 170.0, "ccg": 113.0, "council": 115.
 ENGLAND_COUNTS = {"acute": 153, "community": 82, "ccg": 207, "council": 152}
 SIMPLE = ({"acute": 1, "community": 1, "ccg": 1, "council": 1}, 0.327)
 COMPLEX = ({"acute": 5, "community": 3, "ccg": 7, "council": 5}, 1.85)
+# A mid-sized footprint for a workshop room (6-12 bodies, one per team): like the South and
+# Midlands STPs, 3-4 CCGs and a similar number of providers, here trimmed to 2 CCGs, 2 acute
+# trusts, 1 community trust and 3 councils, boundaries not matching (calibration §1).
+WORKSHOP = ({"acute": 2, "community": 1, "ccg": 2, "council": 3}, 0.9)
 SMALLEST_POP, LARGEST_POP = 0.327, 2.8  # millions (calibration §1)
 
 
@@ -102,8 +106,10 @@ def build(structure: str, n_footprints: int = 0) -> Structure:
             "simple": ["simple"] * n,
             "complex": ["complex"] * n,
             "mixed": ["simple" if k % 2 == 0 else "complex" for k in range(n)],
+            "workshop": ["workshop"] * n,
         }[structure]
-        layout = [SIMPLE if kind == "simple" else COMPLEX for kind in kinds]
+        sizes = {"simple": SIMPLE, "complex": COMPLEX, "workshop": WORKSHOP}
+        layout = [sizes[kind] for kind in kinds]
         names = [f"{kind.capitalize()} {k + 1}" for k, kind in enumerate(kinds)]
     org_type, footprint = [], []
     for f, (count, _pop) in enumerate(layout):

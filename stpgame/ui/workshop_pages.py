@@ -351,12 +351,6 @@ def RuleChanger(room, snap: Snapshot, attempt):
             return
         attempt(lambda: room.change_rules(**changes))
 
-    if not room.can_change_rules:
-        solara.Text(
-            "This version of the model cannot change rules mid-game yet "
-            "(it needs STPModel.change_rules); a room keeps the rules it opened with.",
-            classes=["ws-note", "rules-unavailable"],
-        )
     for name, (label, help_text) in RULE_SLIDERS.items():
         solara.Text(f"{label}: {help_text}", classes=["ws-note"])
         solara.SliderFloat(
@@ -366,12 +360,10 @@ def RuleChanger(room, snap: Snapshot, attempt):
             max=1.0,
             step=0.05,
             on_value=lambda x, name=name: set_values({**values, name: x}),
-            disabled=not room.can_change_rules,
         )
     solara.Button(
         "Apply these from next year",
         on_click=apply_sliders,
-        disabled=not room.can_change_rules,
         classes=["apply-sliders"],
     )
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
@@ -385,7 +377,7 @@ def RuleChanger(room, snap: Snapshot, attempt):
         solara.Button(
             "Switch",
             on_click=apply_preset,
-            disabled=not (room.can_change_rules and choice),
+            disabled=not choice,
             classes=["apply-preset"],
         )
     if snap.rule_changes:

@@ -31,7 +31,7 @@ class Rooms:
         self,
         scenario: str = "fortress",
         seed: int = 1,
-        structure: str = "simple",
+        structure: str = "workshop",
         title: str = "",
         **overrides,
     ) -> Room:

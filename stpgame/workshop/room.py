@@ -31,17 +31,19 @@ from stpgame.core import scenarios
 from stpgame.core.model import STPModel
 from stpgame.core.params import ORG_TYPES, ParameterError
 from stpgame.ui import texts
-from stpgame.workshop import _compat
 from stpgame.workshop.store import atomic_write_json
 
 FORMAT = "stpgame-room"
 FORMAT_VERSION = 1
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 5
-# One footprint per room. No structure gives the 6-12 bodies a room wants, so the
-# choice is the simple footprint (4 bodies: the HFMA game's four roles) or the
-# complex one (20 bodies).
-STRUCTURES = {"simple": "Simple footprint (4 bodies)", "complex": "Complex footprint (20 bodies)"}
+# One footprint per room: the workshop footprint (8 bodies) by default, or the simple one
+# (4 bodies: the HFMA game's four roles) or the complex one (20 bodies).
+STRUCTURES = {
+    "workshop": "Workshop footprint (8 bodies)",
+    "simple": "Simple footprint (4 bodies)",
+    "complex": "Complex footprint (20 bodies)",
+}
 FIXED = ("structure", "n_footprints")  # a room's footprint never changes
 NAME_MAX = 40
 MAX_YEARS = 60
@@ -118,7 +120,7 @@ class Room:
         code: str,
         scenario: str = "fortress",
         seed: int = 1,
-        structure: str = "simple",
+        structure: str = "workshop",
         overrides: dict | None = None,
         title: str = "",
         folder: Path | str | None = None,
@@ -165,7 +167,7 @@ class Room:
         cls,
         scenario: str = "fortress",
         seed: int = 1,
-        structure: str = "simple",
+        structure: str = "workshop",
         title: str = "",
         code: str | None = None,
         folder: Path | str | None = None,
@@ -214,11 +216,7 @@ class Room:
         return bool(key) and secrets.compare_digest(str(key), self.facilitator_key)
 
     def param(self, name: str):
-        return _compat.param(self.model, name)
-
-    @property
-    def can_change_rules(self) -> bool:
-        return _compat.can_change_rules(self.model)
+        return getattr(self.model.params, name)
 
     # -- people and seats ---------------------------------------------------------------------
     def join(self, name: str) -> Participant:
@@ -383,7 +381,7 @@ class Room:
             )
             self.pending = {}
         elif kind == "rules":
-            _compat._change_rules(self.model, **event["params"])
+            self.model.change_rules(**event["params"])
             self.rules.update(event["params"])
             self._rule_changes.append({"year": event["year"], "params": dict(event["params"])})
         else:
@@ -473,8 +471,8 @@ class Room:
         return json.dumps(self.to_dict(secrets_too=False), indent=1)
 
     def release(self) -> None:
-        """Free the model (call when the room is removed from the server)."""
-        _compat.release(self.model)
+        """Let the model go (call when the room is removed from the server)."""
+        self.model = None  # type: ignore[assignment]
 
     # -- debrief --------------------------------------------------------------------------------------
     def debrief(self) -> pd.DataFrame:
