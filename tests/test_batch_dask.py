@@ -9,6 +9,9 @@ import pytest
 
 from stpgame.cli import UsageError, main
 
+# Starts a local Dask cluster: ~6 s.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "experiments" / "tiny.toml"
 
