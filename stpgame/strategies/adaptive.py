@@ -16,7 +16,8 @@ class TrustedPartners(Strategy):
 
     name, label = "trusted_partners", "Cooperate with trusted partners"
     source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    # Trust is built over the whole history of the relationship, not just the last round.
+    classifier = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(self, mem, idx, rng, cfg):
         trusted = mem.trust[idx] >= cfg.trust_threshold
