@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stpgame.strategies.base import Strategy
+from stpgame.strategies.memory import BoolArray, IndexArray, Memory, StrategyConfig
 
 
 class AlwaysCooperate(Strategy):
@@ -14,7 +15,9 @@ class AlwaysCooperate(Strategy):
     source = "Axelrod (1984) The Evolution of Cooperation"
     classifier = {"memory_depth": 0, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: StrategyConfig
+    ) -> BoolArray:
         return np.ones(len(idx), bool)
 
 
@@ -25,7 +28,9 @@ class AlwaysDefect(Strategy):
     source = "Axelrod (1984) The Evolution of Cooperation; [003] fortress mentality"
     classifier = {"memory_depth": 0, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: StrategyConfig
+    ) -> BoolArray:
         return np.zeros(len(idx), bool)
 
 
@@ -38,5 +43,7 @@ class Alternator(Strategy):
     )
     classifier = {"memory_depth": 1, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: StrategyConfig
+    ) -> BoolArray:
         return self.opening(mem, idx, ~mem.own_last[idx], True)

@@ -12,9 +12,16 @@ round; with a single partner this is just the opponent's move, as in Axelrod.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+BoolArray = npt.NDArray[np.bool_]  # moves and flags, one per player
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.intp]  # which players (positions in the memory)
 
 
 @dataclass
@@ -30,7 +37,7 @@ class StrategyConfig:
     generosity: float = 1 / 3
 
     @classmethod
-    def from_params(cls, p: dict) -> StrategyConfig:
+    def from_params(cls, p: Mapping[str, Any]) -> StrategyConfig:
         return cls(
             p["learning_rate"],
             p["exploration"],
@@ -44,7 +51,7 @@ class StrategyConfig:
 class Memory:
     """Per-player history: own and partners' last moves, payoffs, and learning state."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int) -> None:
         self.n = n
         self.round = 0
         self.fresh = np.ones(n, bool)  # no history yet (first round, or a new leader)
@@ -60,8 +67,9 @@ class Memory:
         self.peer_move = np.zeros(n, bool)  # a sampled peer's last move (set by the model)
         self.peer_payoff = np.full(n, -np.inf)
 
-    def partners_cooperated(self, idx: np.ndarray) -> np.ndarray:
-        return self.partner_last[idx] >= 0.5
+    def partners_cooperated(self, idx: IndexArray) -> BoolArray:
+        cooperated: BoolArray = self.partner_last[idx] >= 0.5
+        return cooperated
 
     def record(self, moves: np.ndarray, partner_share: np.ndarray, payoffs: np.ndarray) -> None:
         """Store one round: each player's move, its partners' pooled share, its payoff."""
