@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+from conftest import leaves_out_slow
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,3 +19,21 @@ def test_ci_and_pre_commit_type_check_the_same_paths():
     hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
     assert hooks["mypy"]["args"] == listed.split()
     assert all((ROOT / path).exists() for path in listed.split())
+
+
+@pytest.mark.parametrize(
+    ("markexpr", "leaves_out"),
+    [
+        ("not slow", True),
+        ("not slow and not browser", True),
+        ("not  browser and not slow", True),
+        ("", False),
+        ("not browser", False),
+        ("slow", False),
+        ("not slow or browser", False),
+        ("not (slow and browser)", False),
+        ("not slowish", False),
+    ],
+)
+def test_modules_of_slow_tests_are_skipped_only_when_no_slow_test_is_selected(markexpr, leaves_out):
+    assert leaves_out_slow(markexpr) is leaves_out
