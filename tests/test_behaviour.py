@@ -10,6 +10,9 @@ import pytest
 from stpgame import STPModel
 from stpgame.core.params import ORG_TYPES
 
+# Every claim is checked over SEEDS model runs: ~7 s in all.
+pytestmark = pytest.mark.slow
+
 SEEDS = range(6)
 
 
@@ -36,7 +39,6 @@ def system():
     return runs("system_control_total")
 
 
-@pytest.mark.slow
 def test_fortress_cooperation_collapses(fortress):
     """[003] fortress mentality: judged alone, bodies stop pooling."""
     start = np.mean([df["cooperation_rate"].iloc[0] for df in fortress])
@@ -45,7 +47,6 @@ def test_fortress_cooperation_collapses(fortress):
     assert end < 0.2 and end < start / 2
 
 
-@pytest.mark.slow
 def test_fortress_welfare_ends_below_system_control_total(fortress, system):
     """Same 44 footprints, different rules: the shared control total does better together."""
     f = np.array([final(df, "collective_welfare") for df in fortress])
@@ -57,7 +58,6 @@ def test_fortress_welfare_ends_below_system_control_total(fortress, system):
     )
 
 
-@pytest.mark.slow
 def test_raising_system_weight_raises_cooperation():
     """[003]: moving judgement from the body to the system makes pooling pay."""
     weights = (0.0, 0.5, 0.9, 1.0)
@@ -70,7 +70,6 @@ def test_raising_system_weight_raises_cooperation():
     assert (coop[-1] > coop[0]).sum() >= len(SEEDS) - 1
 
 
-@pytest.mark.slow
 def test_deeper_cuts_lower_cooperation_under_fortress_rules():
     """[001] integration paradox: pressure makes bodies firefight and protect their budgets."""
     easy = np.array([final(df, "cooperation_rate") for df in runs(funding_growth=0.03)])
@@ -79,7 +78,6 @@ def test_deeper_cuts_lower_cooperation_under_fortress_rules():
     assert (hard < easy).sum() >= len(SEEDS) - 1
 
 
-@pytest.mark.slow
 def test_cuts_raise_the_value_of_cooperation():
     """[001] ... and at the same time make cooperation worth more (price of fortress)."""
     easy = np.mean([final(df, "price_of_fortress") for df in runs(funding_growth=0.03)])
@@ -111,7 +109,6 @@ def test_simple_footprints_cooperate_more_than_complex_ones():
     assert np.mean(simple) > np.mean(complex_)
 
 
-@pytest.mark.slow
 def test_leadership_turnover_is_a_barrier():
     """[004] changing leadership is a barrier: more turnover, less pooling and trust."""
     low = runs("system_control_total", rounds=25, leadership_turnover=0.0)
