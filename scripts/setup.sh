@@ -7,14 +7,18 @@
 #   FORCE=1 bash scripts/setup.sh    # reinstall even if pyproject.toml has not changed
 #   PYTHON=python3.11 bash scripts/setup.sh  # interpreter used to create a new environment
 #
-# pip runs only when pyproject.toml changed since the last successful install (its sha256 is kept
-# in "$VENV/.stpgame-setup.sha256"), so a second run takes well under a second.
+# Versions: pyproject.toml holds the ranges; requirements/test.lock (scripts/lock.sh) pins the
+# exact versions, used as pip constraints when the file exists.
+#
+# pip runs only when pyproject.toml or the lock changed since the last successful install (their
+# sha256 is kept in "$VENV/.stpgame-setup.sha256"), so a second run takes well under a second.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 STAMP="$VENV/.stpgame-setup.sha256"
+LOCK="$ROOT/requirements/test.lock"
 START=$SECONDS
 
 say() { echo "[setup] $*"; }
@@ -52,16 +56,22 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 # 2. Packages ------------------------------------------------------------------------------------
-WANT="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+CONSTRAINTS=()
+INPUTS=("$ROOT/pyproject.toml")
+if [ -f "$LOCK" ]; then
+    CONSTRAINTS=(-c "$LOCK")
+    INPUTS+=("$LOCK")
+fi
+WANT="$(cat "${INPUTS[@]}" | sha256sum | cut -d' ' -f1)"
 HAVE="$(cat "$STAMP" 2>/dev/null || true)"
 if [ "${FORCE:-0}" != "0" ] || [ "$WANT" != "$HAVE" ]; then
     say "upgrading pip"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    say "installing -e \".[all]\" (about a minute on a fresh environment)"
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -e ".[all]")
+    say "installing -e \".[all]\" ${CONSTRAINTS[*]:-(no lock file)} (about a minute on a fresh environment)"
+    (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -e ".[all]" "${CONSTRAINTS[@]}")
     echo "$WANT" >"$STAMP"
 else
-    say "packages up to date (pyproject.toml unchanged)"
+    say "packages up to date (pyproject.toml and lock unchanged)"
 fi
 
 # 3. Offline front-end files ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ class ParameterError(StpgameError, ValueError):
     ``out``); the command line shows it as its flag where the two differ.
     """
 
-    def __init__(self, name: str, allowed: str, value: object, note: str = ""):
+    def __init__(self, name: str, allowed: str, value: object, note: str = "") -> None:
         self.name, self.allowed, self.value, self.note = name, allowed, value, note
         text = f"parameter '{name}': allowed {allowed}; got {value!r}"
         super().__init__(f"{text} ({note})" if note else text)
@@ -36,7 +36,7 @@ class ResultsError(StpgameError):
     command line can show it as its flag.
     """
 
-    def __init__(self, path: object, problem: str, hint: str = "", name: str = ""):
+    def __init__(self, path: object, problem: str, hint: str = "", name: str = "") -> None:
         self.path, self.problem, self.hint, self.name = path, problem, hint, name
         super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
 
@@ -47,7 +47,7 @@ class ResultsError(StpgameError):
 class ConflictError(StpgameError):
     """Inputs that are each valid but cannot be used together (``what`` says which)."""
 
-    def __init__(self, what: str, reason: str):
+    def __init__(self, what: str, reason: str) -> None:
         self.what, self.reason = what, reason
         super().__init__(f"{what}: {reason}")
 

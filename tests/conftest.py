@@ -23,11 +23,16 @@ Example::
 
 Tests that use ``page``, ``offline_page`` or ``app_server`` get the ``browser`` marker
 automatically, so ``pytest -m "not browser"`` leaves them out.
+
+A module whose tests are all slow says so with ``pytestmark = pytest.mark.slow`` on a line of
+its own; when ``-m`` leaves slow tests out (``-m "not slow"``, ``-m "not slow and not
+browser"``), such a module is not even imported, which saves the inner loop a second or two.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -68,6 +73,29 @@ def pytest_configure(config):
     config.addinivalue_line(
         "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
     )
+
+
+SLOW_MODULE = re.compile(r"^pytestmark = pytest\.mark\.slow$", re.M)
+
+
+def leaves_out_slow(markexpr: str) -> bool:
+    """True if ``-m markexpr`` rejects every slow test: a plain conjunction with "not slow"."""
+    words = markexpr.split()
+    if not words or "or" in words or "(" in markexpr or ")" in markexpr:
+        return False
+    conjuncts = " ".join(words).split(" and ")
+    return "not slow" in conjuncts
+
+
+def pytest_ignore_collect(collection_path, config):
+    if (
+        collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and leaves_out_slow(config.getoption("markexpr") or "")
+        and SLOW_MODULE.search(collection_path.read_text(encoding="utf-8"))
+    ):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config, items):

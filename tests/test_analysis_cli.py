@@ -189,6 +189,7 @@ def test_unknown_strategy_lists_every_choice(capsys):
     assert all(name in err for name in REGISTRY)
 
 
+@pytest.mark.slow
 def test_real_process_exit_status():
     proc = subprocess.run(
         [sys.executable, "-m", "stpgame", "match", "tit_for_tat", "x", "--turns", "5"],

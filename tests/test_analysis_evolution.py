@@ -93,6 +93,7 @@ def test_moran_selection_favours_defection_in_a_one_shot_dilemma():
     assert np.mean(finals) > 0.9
 
 
+@pytest.mark.slow
 def test_neutral_moran_fixation_probability_is_the_initial_share():
     """Moran (1958): without selection a type fixes with probability equal to its share."""
     m = pd.DataFrame(np.zeros((2, 2)), index=["a", "b"], columns=["a", "b"])
@@ -140,6 +141,7 @@ def test_stp_imitation_spreads_withholding_in_the_fortress():
     pd.testing.assert_frame_equal(df, again)
 
 
+@pytest.mark.slow
 def test_stp_imitation_spreads_pooling_under_canterbury_rules():
     """Under Canterbury's rules and savings pooling pays each body: it spreads."""
     df = stp_imitation(

@@ -20,6 +20,9 @@ from stpgame.core import scenarios
 from stpgame.ui import controls, export, texts
 from stpgame.ui.page import Page
 
+# Each test renders the whole Solara page in-process: 0.5-5 s each, ~23 s in all.
+pytestmark = pytest.mark.slow
+
 patch_display.patch()
 
 

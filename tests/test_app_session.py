@@ -125,6 +125,7 @@ def test_bad_side_seed_level_and_player_are_refused(simple):
         simple.step(0)
 
 
+@pytest.mark.slow
 def test_play_stops_at_the_tab_limit():
     s = Session("canterbury", seed=1)
     s.step(MAX_ROUNDS + 5)
@@ -270,6 +271,7 @@ def test_settings_json_reruns_the_same_game(simple):
     assert rerun.latest == simple.a.model.latest
 
 
+@pytest.mark.slow
 def test_png_exports_are_pictures(simple):
     simple.step(2)
     for data in (

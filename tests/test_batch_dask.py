@@ -10,6 +10,9 @@ import pytest
 from stpgame.cli import main
 from stpgame.errors import UnavailableError
 
+# Starts a local Dask cluster: ~6 s.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "experiments" / "tiny.toml"
 

@@ -218,6 +218,7 @@ def test_missing_file_and_wrong_command_exit_2(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_exit_status_2_from_a_real_process(tmp_path):
     path = write(tmp_path, "[vary]\nsystem_weight = {low = 0.0, high = 1.5, steps = 3}\n")
     out = tmp_path / "results"

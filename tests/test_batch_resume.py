@@ -16,6 +16,9 @@ import pytest
 from stpgame.batch.storage import PART_NAME
 from stpgame.cli import main
 
+# Real sweeps killed and resumed in subprocesses: 6-14 s each.
+pytestmark = pytest.mark.slow
+
 EXPERIMENT = """
 [experiment]
 scenario = "fortress"

@@ -18,6 +18,9 @@ from stpgame.batch.experiment import load_experiment
 from stpgame.batch.seeds import run_seed
 from stpgame.cli import main
 
+# End-to-end sweeps, sensitivity runs and figures: ~30 s in all.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "experiments" / "tiny.toml"
 

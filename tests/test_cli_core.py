@@ -179,6 +179,7 @@ def test_write_run_checks_its_target_too(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["params"], ["scenarios"], ["strategies", "--json"]])
 def test_a_closed_output_pipe_stops_quietly(command):
     """`stpgame params | head -1`: the reader has gone; no traceback, the shell's status 141.
@@ -202,6 +203,7 @@ def test_a_closed_output_pipe_stops_quietly(command):
     assert done.returncode == 141
 
 
+@pytest.mark.slow
 def test_python_dash_m_works_like_the_command(tmp_path):
     done = subprocess.run(
         [

@@ -38,6 +38,7 @@ def test_same_seed_same_match_and_different_seed_differs():
     assert (a.history(0), a.history(1)) != (c.history(0), c.history(1))
 
 
+@pytest.mark.slow
 def test_noise_flips_moves_at_the_given_rate():
     r = play_match("always_cooperate", "always_defect", 20000, noise=0.1, seed=1)
     assert r.moves[0].mean() == pytest.approx(0.9, abs=0.01)

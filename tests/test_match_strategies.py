@@ -7,34 +7,12 @@ organisations use, played through ``stpgame.analysis.match``.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from strategy_harness import versus
 
-from stpgame import strategies
 from stpgame.analysis.match import play_match
-from stpgame.strategies.base import Strategy
 
-SCRIPT = "CCDCDDCCCD"
-
-
-class Scripted(Strategy):
-    """Plays SCRIPT, whatever happens: a fixed test opponent."""
-
-    name = "scripted_test_opponent"
-
-    def decide(self, mem, idx, rng, cfg):
-        return np.full(len(idx), SCRIPT[mem.round % len(SCRIPT)] == "C")
-
-
-@pytest.fixture
-def scripted(monkeypatch):
-    monkeypatch.setitem(strategies.REGISTRY, Scripted.name, Scripted)
-    return Scripted.name
-
-
-def moves(a, b, turns=10, **kw):
-    r = play_match(a, b, turns, **kw)
-    return r.history(0), r.history(1)
+SCRIPT = "CCDCDDCCCD"  # a fixed opponent: plays this whatever happens
 
 
 # (strategy, expected moves against: alternator CDCD..., always_defect, always_cooperate)
@@ -58,9 +36,9 @@ CANON = [
 
 @pytest.mark.parametrize(("name", "vs_alt", "vs_alld", "vs_allc"), CANON)
 def test_canonical_moves_against_fixed_opponents(name, vs_alt, vs_alld, vs_allc):
-    assert moves(name, "alternator")[0] == vs_alt
-    assert moves(name, "always_defect")[0] == vs_alld
-    assert moves(name, "always_cooperate")[0] == vs_allc
+    assert versus(name, "alternator")[0] == vs_alt
+    assert versus(name, "always_defect")[0] == vs_alld
+    assert versus(name, "always_cooperate")[0] == vs_allc
 
 
 @pytest.mark.parametrize(
@@ -74,30 +52,30 @@ def test_canonical_moves_against_fixed_opponents(name, vs_alt, vs_alld, vs_allc)
         ("trusted_partners", "CCCDDDDDDD"),  # see test below
     ],
 )
-def test_moves_against_a_scripted_opponent(scripted, name, expected):
-    ours, theirs = moves(name, scripted)
+def test_moves_against_a_scripted_opponent(name, expected):
+    ours, theirs = versus(name, SCRIPT)
     assert theirs == SCRIPT
     assert ours == expected
 
 
-def test_strategies_are_the_same_in_either_seat(scripted):
+def test_strategies_are_the_same_in_either_seat():
     for name, *_ in CANON:
-        assert moves(scripted, name)[1] == moves(name, scripted)[0]
+        assert versus(SCRIPT, name)[1] == versus(name, SCRIPT)[0]
 
 
-def test_trusted_partners_follows_the_models_trust_rule(scripted):
+def test_trusted_partners_follows_the_models_trust_rule():
     """Trust starts at 0.5 [002]; +0.15 (1 - t) after mutual pooling, -0.3 t otherwise
     (params trust_gain/trust_loss; network.Relationships.update); it pools while trust
     >= 0.45 and the partner pooled last time (Fischbacher, Gächter & Fehr 2001).
     Against the script: 0.5 -> 0.575 -> 0.639 -> (script defects) 0.447 < 0.45, so
     it withholds from turn 3 and, as trust only grows on mutual pooling, for ever."""
-    assert moves("trusted_partners", scripted)[0] == "CCCDDDDDDD"
+    assert versus("trusted_partners", SCRIPT)[0] == "CCCDDDDDDD"
     # Slower erosion (trust_loss 0.1): 0.639 -> 0.575 -> 0.517, so it forgives once at
     # turn 4 after the script pooled at turn 3; then 0.466 -> 0.419 < 0.45 for good.
-    slow = moves("trusted_partners", scripted, params={"trust_loss": 0.1})[0]
+    slow = versus("trusted_partners", SCRIPT, params={"trust_loss": 0.1})[0]
     assert slow == "CCCDCDDDDD"
     # Starting distrust ("limited", 0.2 [002]): never pools
-    assert moves("trusted_partners", "always_cooperate", initial_trust=0.2)[0] == "D" * 10
+    assert versus("trusted_partners", "always_cooperate", initial_trust=0.2)[0] == "D" * 10
 
 
 def test_imitation_copies_a_better_paid_opponent():
@@ -105,11 +83,11 @@ def test_imitation_copies_a_better_paid_opponent():
     it is exploited once (S=0 < T=5), copies the defection, and then nobody earns
     more than it does (P = P), so it keeps defecting."""
     p = {"imitation_rate": 1.0, "initial_cooperation": 1.0}
-    assert moves("imitation", "always_defect", params=p)[0] == "CDDDDDDDDD"
-    assert moves("imitation", "always_cooperate", params=p)[0] == "C" * 10
+    assert versus("imitation", "always_defect", params=p)[0] == "CDDDDDDDDD"
+    assert versus("imitation", "always_cooperate", params=p)[0] == "C" * 10
     q = {"imitation_rate": 1.0, "initial_cooperation": 0.0}
     # defecting against a cooperator pays T = 5 > S = 0: nothing better to copy
-    assert moves("imitation", "always_cooperate", params=q)[0] == "D" * 10
+    assert versus("imitation", "always_cooperate", params=q)[0] == "D" * 10
 
 
 def test_reinforcement_learns_from_earned_and_foregone_payoffs():
@@ -119,14 +97,14 @@ def test_reinforcement_learns_from_earned_and_foregone_payoffs():
     P = 1, so it withholds from then on; against always_cooperate withholding would
     have earned T = 5 > R = 3, so it learns to exploit."""
     p = {"learning_rate": 1.0, "exploration": 0.0, "initial_cooperation": 1.0}
-    assert moves("reinforcement", "always_defect", params=p)[0] == "CDDDDDDDDD"
-    assert moves("reinforcement", "always_cooperate", params=p)[0] == "CDDDDDDDDD"
+    assert versus("reinforcement", "always_defect", params=p)[0] == "CDDDDDDDDD"
+    assert versus("reinforcement", "always_cooperate", params=p)[0] == "CDDDDDDDDD"
 
 
 def test_generous_tit_for_tat_never_defects_after_cooperation_and_forgives_a_third():
     """Nowak & Sigmund (1992): cooperate after C; after D cooperate with probability
     min(1 - (T-R)/(R-S), (R-P)/(T-P)) = 1/3 for (3, 0, 5, 1)."""
-    assert moves("generous_tit_for_tat", "always_cooperate", 50)[0] == "C" * 50
+    assert versus("generous_tit_for_tat", "always_cooperate", 50)[0] == "C" * 50
     r = play_match("generous_tit_for_tat", "always_defect", 3001, seed=5)
     assert r.history(0)[0] == "C"
     forgiven = r.moves[0, 1:].mean()
@@ -137,6 +115,6 @@ def test_generous_tit_for_tat_never_defects_after_cooperation_and_forgives_a_thi
 
 
 def test_self_play():
-    assert moves("tit_for_tat", "tit_for_tat") == ("C" * 10, "C" * 10)
-    assert moves("suspicious_tit_for_tat", "suspicious_tit_for_tat") == ("D" * 10, "D" * 10)
-    assert moves("alternator", "alternator") == ("CDCDCDCDCD", "CDCDCDCDCD")
+    assert versus("tit_for_tat", "tit_for_tat") == ("C" * 10, "C" * 10)
+    assert versus("suspicious_tit_for_tat", "suspicious_tit_for_tat") == ("D" * 10, "D" * 10)
+    assert versus("alternator", "alternator") == ("CDCDCDCDCD", "CDCDCDCDCD")

@@ -1,6 +1,7 @@
 """Money is conserved and the budget rules hold, for any parameters (hypothesis)."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def check_round(m: STPModel, landed_before: float) -> None:
     assert np.isfinite(m.appraisal.payoff).all() and np.isfinite(m.appraisal.foregone).all()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(p=params(), seed=st.integers(0, 2**32 - 1))
 def test_money_is_conserved_and_outputs_stay_finite(p, seed):
@@ -89,6 +91,7 @@ def test_money_is_conserved_and_outputs_stay_finite(p, seed):
     assert np.isfinite(m.model_dataframe().drop(columns="round").to_numpy(float)).all()
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), rounds=st.integers(1, 8))
 def test_same_seed_same_result(seed, rounds):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from strategy_harness import versus
 
 from stpgame.core.params import Params
 from stpgame.strategies import REGISTRY, Memory, get, mix_items, parse_mix
@@ -17,29 +18,21 @@ def test_each_strategy_cites_its_source_and_decides_for_a_population(name):
     assert moves.dtype == bool and moves.shape == (50,)
 
 
-def play(name, partner_moves, cfg=None):
-    """One player against a scripted partner; returns its moves."""
-    cfg = cfg or Params()
-    s, mem, rng, out = get(name), Memory(1), np.random.default_rng(0), []
-    idx = np.arange(1)
-    for theirs in partner_moves:
-        mine = bool(s.decide(mem, idx, rng, cfg)[0])
-        out.append(mine)
-        mem.record(np.array([mine]), np.array([float(theirs)]), np.zeros(1))
-    return out
-
-
 C, D = True, False
 
 
 def test_reciprocal_rules_against_a_script():
-    script = [C, D, C, D, D, C, C]
-    assert play("tit_for_tat", script) == [C, C, D, C, D, D, C]
-    assert play("suspicious_tit_for_tat", script) == [D, C, D, C, D, D, C]
-    assert play("tit_for_two_tats", script) == [C, C, C, C, C, D, C]
-    assert play("grim_trigger", script) == [C, C, D, D, D, D, D]
-    assert play("win_stay_lose_shift", script) == [C, C, D, D, C, D, D]
-    assert play("alternator", script) == [C, D, C, D, C, D, C]
+    script = "CDCDDCC"
+
+    def ours(name):
+        return versus(name, script, turns=len(script))[0]
+
+    assert ours("tit_for_tat") == "CCDCDDC"
+    assert ours("suspicious_tit_for_tat") == "DCDCDDC"
+    assert ours("tit_for_two_tats") == "CCCCCDC"
+    assert ours("grim_trigger") == "CCDDDDD"
+    assert ours("win_stay_lose_shift") == "CCDDCDD"
+    assert ours("alternator") == "CDCDCDC"
 
 
 def test_a_new_leader_starts_without_its_predecessors_memory():

@@ -73,6 +73,7 @@ def expected_totals(d: float, n: int = 20000, seed: int = 0):
     return coop.mean(), dev.mean(), coop.std() / np.sqrt(n), dev.std() / np.sqrt(n)
 
 
+@pytest.mark.slow
 def test_grim_indifference_by_simulation_of_probabilistic_match_ends():
     """Friedman (1971); Axelrod (1984) ch. 1 on the shadow of the future. With
     (3, 0, 5, 1) the threshold is (5-3)/(5-1) = 1/2: there cooperating and
@@ -145,6 +146,7 @@ def first_defector_never(name: str, others: list[str], turns: int = 200) -> bool
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_nice_strategies_rank_high_in_a_classic_round_robin(seed):
     """Axelrod (1980, 1984): in a round robin without noise the top places go to

@@ -178,7 +178,10 @@ def test_every_decision_and_year_is_on_disk_and_a_restart_restores_the_room(tmp_
 
 def test_closed_rooms_and_damaged_files_are_not_restored(tmp_path):
     rooms = Rooms(tmp_path)
-    keep, gone = rooms.open("fortress", seed=1, structure="simple"), rooms.open("fortress", seed=2, structure="simple")
+    keep, gone = (
+        rooms.open("fortress", seed=1, structure="simple"),
+        rooms.open("fortress", seed=2, structure="simple"),
+    )
     rooms.close(gone.code)
     assert rooms.get(gone.code) is None
     (tmp_path / "BROKE.json").write_text("{not json")

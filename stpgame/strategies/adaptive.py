@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from stpgame.strategies.base import Strategy
+from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
+
+if TYPE_CHECKING:
+    from stpgame.core.params import Params
 
 
 class TrustedPartners(Strategy):
@@ -16,9 +22,12 @@ class TrustedPartners(Strategy):
 
     name, label = "trusted_partners", "Cooperate with trusted partners"
     source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    # Trust is built over the whole history of the relationship, not just the last round.
+    classifier = {"memory_depth": float("inf"), "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         trusted = mem.trust[idx] >= cfg.trust_threshold
         return trusted & self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
@@ -41,7 +50,9 @@ class Reinforcement(Strategy):
     source = "Camerer & Ho (1999) Econometrica 67(4):827-874; Sutton & Barto (2018) ch. 2"
     classifier = {"memory_depth": float("inf"), "stochastic": True}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         q = mem.q[idx]
         coin = rng.random(len(idx)) < cfg.initial_cooperation
         undecided = (q[:, 1] == q[:, 0]) | ~mem.q_ready[idx]
@@ -50,7 +61,14 @@ class Reinforcement(Strategy):
         move = np.where(explore, rng.random(len(idx)) < 0.5, greedy)
         return np.where(mem.fresh[idx], coin, move)
 
-    def learn(self, mem, idx, moves, payoffs, cfg):
+    def learn(
+        self,
+        mem: Memory,
+        idx: IndexArray,
+        moves: BoolArray,
+        payoffs: FloatArray,
+        cfg: Params,
+    ) -> None:
         took = moves[idx].astype(int)
         rows = np.asarray(idx)
         got, missed = payoffs[idx], mem.foregone[idx]
@@ -76,7 +94,9 @@ class Imitation(Strategy):
     source = "Nowak & May (1992) Nature 359:826-829; [004] peer support"
     classifier = {"memory_depth": 1, "stochastic": True}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         better = mem.peer_advantage[idx] > mem.advantage()[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])

@@ -8,38 +8,49 @@ adaptive strategies update after payoffs are known.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 import numpy as np
 
-from stpgame.strategies.memory import Memory
+from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
 
 if TYPE_CHECKING:
     from stpgame.core.params import Params
+
+
+class Classifier(TypedDict, total=False):
+    """What a strategy declares about itself (the Axelrod library's classifier keys).
+
+    ``memory_depth``: how many past rounds its move depends on (``float("inf")``: no
+    bound); ``stochastic``: whether it draws random numbers to decide.
+    """
+
+    memory_depth: float
+    stochastic: bool
 
 
 class Strategy:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     source: ClassVar[str] = ""
-    classifier: ClassVar[dict] = {}
+    classifier: ClassVar[Classifier] = {}
 
     def decide(
-        self, mem: Memory, idx: np.ndarray, rng: np.random.Generator, cfg: Params
-    ) -> np.ndarray:
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         raise NotImplementedError
 
     def learn(
         self,
         mem: Memory,
-        idx: np.ndarray,
-        moves: np.ndarray,
-        payoffs: np.ndarray,
+        idx: IndexArray,
+        moves: BoolArray,
+        payoffs: FloatArray,
         cfg: Params,
     ) -> None:
         """Most strategies only need the memory the model records; learners override this."""
 
     @staticmethod
-    def opening(mem: Memory, idx: np.ndarray, then: np.ndarray, first: bool) -> np.ndarray:
+    def opening(mem: Memory, idx: IndexArray, then: BoolArray, first: bool) -> BoolArray:
         """Use ``first`` for players with no history and ``then`` for the rest."""
         return np.where(mem.fresh[idx], first, then)

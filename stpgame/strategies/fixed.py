@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from stpgame.strategies.base import Strategy
+from stpgame.strategies.memory import BoolArray, IndexArray, Memory
+
+if TYPE_CHECKING:
+    from stpgame.core.params import Params
 
 
 class AlwaysCooperate(Strategy):
@@ -14,7 +20,9 @@ class AlwaysCooperate(Strategy):
     source = "Axelrod (1984) The Evolution of Cooperation"
     classifier = {"memory_depth": 0, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         return np.ones(len(idx), bool)
 
 
@@ -25,7 +33,9 @@ class AlwaysDefect(Strategy):
     source = "Axelrod (1984) The Evolution of Cooperation; [003] fortress mentality"
     classifier = {"memory_depth": 0, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         return np.zeros(len(idx), bool)
 
 
@@ -38,5 +48,7 @@ class Alternator(Strategy):
     )
     classifier = {"memory_depth": 1, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         return self.opening(mem, idx, ~mem.own_last[idx], True)

@@ -14,12 +14,17 @@ round; with a single partner this is just the opponent's move, as in Axelrod.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+
+BoolArray = npt.NDArray[np.bool_]  # moves and flags, one per player
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.intp]  # which players (positions in the memory)
 
 
 class Memory:
     """Per-player history: own and partners' last moves, payoffs, and learning state."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int) -> None:
         self.n = n
         self.round = 0
         self.fresh = np.ones(n, bool)  # no history yet (first round, or a new leader)
@@ -40,8 +45,9 @@ class Memory:
         """How each player's last choice worked for it: its payoff minus the foregone one."""
         return self.payoff_last - self.foregone
 
-    def partners_cooperated(self, idx: np.ndarray) -> np.ndarray:
-        return self.partner_last[idx] >= 0.5
+    def partners_cooperated(self, idx: IndexArray) -> BoolArray:
+        cooperated: BoolArray = self.partner_last[idx] >= 0.5
+        return cooperated
 
     def record(self, moves: np.ndarray, partner_share: np.ndarray, payoffs: np.ndarray) -> None:
         """Store one round: each player's move, its partners' pooled share, its payoff."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
 from stpgame.strategies.base import Strategy
+from stpgame.strategies.memory import BoolArray, IndexArray, Memory
+
+if TYPE_CHECKING:
+    from stpgame.core.params import Params
 
 
 class TitForTat(Strategy):
@@ -15,7 +23,9 @@ class TitForTat(Strategy):
     source = "Axelrod (1980, 1984); strategy by A. Rapoport"
     classifier = {"memory_depth": 1, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         return self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
 
@@ -29,7 +39,9 @@ class SuspiciousTitForTat(Strategy):
     source = "Beaufils, Delahaye & Mathieu (1996) Our meeting with gradual, ALIFE V"
     classifier = {"memory_depth": 1, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         return self.opening(mem, idx, mem.partners_cooperated(idx), False)
 
 
@@ -40,7 +52,9 @@ class TitForTwoTats(Strategy):
     source = "Axelrod (1984) The Evolution of Cooperation (sample rule in the second tournament)"
     classifier = {"memory_depth": 2, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         two_defections = (mem.partner_last[idx] < 0.5) & (mem.partner_prev[idx] < 0.5)
         return self.opening(mem, idx, ~two_defections, True)
 
@@ -57,7 +71,9 @@ class GenerousTitForTat(Strategy):
     source = "Nowak & Sigmund (1992) Nature 355:250-253"
     classifier = {"memory_depth": 1, "stochastic": True}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         forgive = rng.random(len(idx)) < cfg.generosity
         return self.opening(mem, idx, mem.partners_cooperated(idx) | forgive, True)
 
@@ -72,7 +88,9 @@ class GrimTrigger(Strategy):
     source = "Friedman (1971) Review of Economic Studies 38(1):1-12"
     classifier = {"memory_depth": float("inf"), "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         fresh = mem.fresh[idx]
         fired = mem.triggered[idx] | (~fresh & ~mem.partners_cooperated(idx))
         mem.triggered[idx] = fired
@@ -92,6 +110,8 @@ class WinStayLoseShift(Strategy):
     source = "Nowak & Sigmund (1993) Nature 364:56-58"
     classifier = {"memory_depth": 1, "stochastic": False}
 
-    def decide(self, mem, idx, rng, cfg):
+    def decide(
+        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> BoolArray:
         same = mem.own_last[idx] == mem.partners_cooperated(idx)
         return self.opening(mem, idx, same, True)
