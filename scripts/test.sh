@@ -3,6 +3,7 @@
 #
 #   bash scripts/test.sh                    # everything, options from pyproject.toml
 #   bash scripts/test.sh -m "not browser"   # skip the real-browser tests
+#   bash scripts/test.sh -n 2 -m "not slow and not browser"   # the quick inner loop
 #   bash scripts/test.sh -n 2 tests/test_x.py   # any pytest arguments
 #
 # Browser tests drive Debian's Chromium at /usr/bin/chromium through Playwright (no

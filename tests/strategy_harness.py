@@ -97,9 +97,9 @@ def play_scripts(
     strategy's own moves in the first h turns are ``forced[k]``: it is still asked
     to decide (so any state it keeps follows the history) with a throwaway
     generator, and its answer is replaced. From turn h it plays freely with the
-    match generator, seeded by ``seed`` and untouched before turn h, so two calls
-    with the same seed meet the same random numbers at their first free turn
-    whatever their histories were.
+    match generator, seeded by ``seed`` and untouched before turn h (no noise, fixed
+    length: the engine draws nothing itself), so two calls with the same seed meet
+    the same random numbers at their first free turn whatever their histories were.
     """
     partner = np.asarray(partner, bool)
     matches, turns = partner.shape
