@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ class TrustedPartners(Strategy):
     name, label = "trusted_partners", "Cooperate with trusted partners"
     source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
     # Trust is built over the whole history of the relationship, not just the last round.
-    classifier = {"memory_depth": float("inf"), "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -48,7 +48,7 @@ class Reinforcement(Strategy):
 
     name, label = "reinforcement", "Learns from results"
     source = "Camerer & Ho (1999) Econometrica 67(4):827-874; Sutton & Barto (2018) ch. 2"
-    classifier = {"memory_depth": float("inf"), "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -92,7 +92,7 @@ class Imitation(Strategy):
 
     name, label = "imitation", "Copies better-performing peers"
     source = "Nowak & May (1992) Nature 359:826-829; [004] peer support"
-    classifier = {"memory_depth": 1, "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ class AlwaysCooperate(Strategy):
 
     name, label = "always_cooperate", "Always cooperate"
     source = "Axelrod (1984) The Evolution of Cooperation"
-    classifier = {"memory_depth": 0, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -31,7 +31,7 @@ class AlwaysDefect(Strategy):
 
     name, label = "always_defect", "Always defect (fortress)"
     source = "Axelrod (1984) The Evolution of Cooperation; [003] fortress mentality"
-    classifier = {"memory_depth": 0, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -46,7 +46,7 @@ class Alternator(Strategy):
     source = (
         "Axelrod (1980) Effective choice in the prisoner's dilemma, J Conflict Resolution 24(1)"
     )
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params

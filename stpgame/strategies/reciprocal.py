@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class TitForTat(Strategy):
 
     name, label = "tit_for_tat", "Tit for tat"
     source = "Axelrod (1980, 1984); strategy by A. Rapoport"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -37,7 +37,7 @@ class SuspiciousTitForTat(Strategy):
 
     name, label = "suspicious_tit_for_tat", "Suspicious tit for tat"
     source = "Beaufils, Delahaye & Mathieu (1996) Our meeting with gradual, ALIFE V"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -50,7 +50,7 @@ class TitForTwoTats(Strategy):
 
     name, label = "tit_for_two_tats", "Tit for two tats"
     source = "Axelrod (1984) The Evolution of Cooperation (sample rule in the second tournament)"
-    classifier = {"memory_depth": 2, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 2, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -69,7 +69,7 @@ class GenerousTitForTat(Strategy):
 
     name, label = "generous_tit_for_tat", "Generous tit for tat"
     source = "Nowak & Sigmund (1992) Nature 355:250-253"
-    classifier = {"memory_depth": 1, "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -86,7 +86,7 @@ class GrimTrigger(Strategy):
 
     name, label = "grim_trigger", "Grim trigger"
     source = "Friedman (1971) Review of Economic Studies 38(1):1-12"
-    classifier = {"memory_depth": float("inf"), "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
@@ -108,7 +108,7 @@ class WinStayLoseShift(Strategy):
 
     name, label = "win_stay_lose_shift", "Win-stay, lose-shift (Pavlov)"
     source = "Nowak & Sigmund (1993) Nature 364:56-58"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
