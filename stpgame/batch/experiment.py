@@ -467,7 +467,7 @@ def _varied(path: str, name: str, spec: RangeTable, design: str) -> Varied:
                 steps,
                 "or list them: values = [...]",
             )
-        values = [int(round(v)) for v in values]
+        values = [round(v) for v in values]
     else:
         values = [round(v, 12) for v in values]
     return Varied(name, values=tuple(values), low=low, high=high)
@@ -553,7 +553,8 @@ def sensitivity_values(sens: Sensitivity, matrix) -> list[list]:
         if not v.integer:
             cols.append([float(a) for a in x])
         elif sens.method == "morris":  # Morris levels are already whole numbers (checked above)
-            cols.append([int(round(a)) for a in x])
+            # int(): under numpy 1.x round() of an np.float64 is still an np.float64.
+            cols.append([int(round(a)) for a in x])  # noqa: RUF046
         else:
             cols.append(sampling.scale((x - v.low) / (v.high - v.low), v.low, v.high, True))
     return [list(row) for row in zip(*cols, strict=True)]

@@ -95,7 +95,6 @@ def analyse(out: str | Path):
 
     Returns (table, files written).
     """
-
     from stpgame.batch.experiment import load_experiment
 
     out = Path(out)

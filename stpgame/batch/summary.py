@@ -49,7 +49,6 @@ def t_interval(mean, sd, n):
 
 def load(out: str | Path):
     """(manifest, runs table) of a finished sweep."""
-
     manifest = storage.read_manifest(out)
     return manifest, storage.read_table(out, storage.RUNS)
 

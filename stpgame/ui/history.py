@@ -72,7 +72,7 @@ class History:
         return values[-1] if values else None
 
     def type_summary(self) -> list[dict[str, object]]:
-        """This year's individual outcomes per organisation type (for the headline table)."""
+        """The current year's individual outcomes per organisation type (for the headline table)."""
         out = []
         ratings = regulation.rating(self.score) if self.rounds else None
         for k, t in enumerate(ORG_TYPES):

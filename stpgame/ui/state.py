@@ -57,7 +57,7 @@ class TabState:
 
 
 def use_tab_state(scenario: str | None = None) -> TabState:
-    """This tab's state (a hook: call it once, in the page component)."""
+    """The state of one browser tab (a hook: call it once, in the page component)."""
     session = solara.use_memo(lambda: Session(scenario), [])
     tick = solara.use_reactive(session.version)
     settings = solara.use_reactive(0)

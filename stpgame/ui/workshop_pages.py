@@ -369,7 +369,7 @@ def RuleChanger(room, snap: Snapshot, attempt):
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.Select(
             "Or switch to the rules of a preset",
-            values=[""] + list(presets),
+            values=["", *presets],
             value=choice,
             on_value=set_choice,
             classes=["rules-preset"],

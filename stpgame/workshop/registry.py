@@ -107,7 +107,7 @@ _server_lock = threading.Lock()
 
 
 def rooms() -> Rooms:
-    """This server's rooms (made, and restored from the data folder, on first use)."""
+    """The rooms of this server (made, and restored from the data folder, on first use)."""
     global _server_rooms
     with _server_lock:
         if _server_rooms is None:
