@@ -28,6 +28,7 @@ class TrustedPartners(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool while trust reaches ``trust_threshold`` and the partners pooled last round."""
         trusted = mem.trust[idx] >= cfg.trust_threshold
         return trusted & self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
@@ -53,6 +54,7 @@ class Reinforcement(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """The better-valued move, a random one at rate ``exploration``; a coin at first."""
         q = mem.q[idx]
         coin = rng.random(len(idx)) < cfg.initial_cooperation
         undecided = (q[:, 1] == q[:, 0]) | ~mem.q_ready[idx]
@@ -69,6 +71,7 @@ class Reinforcement(Strategy):
         payoffs: FloatArray,
         cfg: Params,
     ) -> None:
+        """Move each value towards the payoff earned or foregone; the first year sets them."""
         took = moves[idx].astype(int)
         rows = np.asarray(idx)
         got, missed = payoffs[idx], mem.foregone[idx]
@@ -97,6 +100,7 @@ class Imitation(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Copy a better-doing peer's move at rate ``imitation_rate``; else repeat its own."""
         better = mem.peer_advantage[idx] > mem.advantage()[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])

@@ -23,6 +23,7 @@ class AlwaysCooperate(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool, every player, every round."""
         return np.ones(len(idx), bool)
 
 
@@ -36,6 +37,7 @@ class AlwaysDefect(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Withhold, every player, every round."""
         return np.zeros(len(idx), bool)
 
 
@@ -51,4 +53,5 @@ class Alternator(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then the opposite of its own last move."""
         return self.opening(mem, idx, ~mem.own_last[idx], True)

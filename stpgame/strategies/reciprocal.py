@@ -26,6 +26,7 @@ class TitForTat(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then copy the partners' last move."""
         return self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
 
@@ -42,6 +43,7 @@ class SuspiciousTitForTat(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Withhold first, then copy the partners' last move."""
         return self.opening(mem, idx, mem.partners_cooperated(idx), False)
 
 
@@ -55,6 +57,7 @@ class TitForTwoTats(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then withhold only after two rounds of partners withholding."""
         two_defections = (mem.partner_last[idx] < 0.5) & (mem.partner_prev[idx] < 0.5)
         return self.opening(mem, idx, ~two_defections, True)
 
@@ -74,6 +77,7 @@ class GenerousTitForTat(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then copy the partners, forgiving a withhold at rate ``generosity``."""
         forgive = rng.random(len(idx)) < cfg.generosity
         return self.opening(mem, idx, mem.partners_cooperated(idx) | forgive, True)
 
@@ -91,6 +95,7 @@ class GrimTrigger(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool until the partners withhold once; after that, withhold for good."""
         fresh = mem.fresh[idx]
         fired = mem.triggered[idx] | (~fresh & ~mem.partners_cooperated(idx))
         mem.triggered[idx] = fired
@@ -113,5 +118,6 @@ class WinStayLoseShift(Strategy):
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then pool exactly when its last move matched the partners'."""
         same = mem.own_last[idx] == mem.partners_cooperated(idx)
         return self.opening(mem, idx, same, True)
