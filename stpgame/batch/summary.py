@@ -54,6 +54,7 @@ def load(out: str | Path):
 
 
 def kept_outputs(manifest: dict) -> list[str]:
+    """The output columns a sweep kept: model outputs, then by-type ones per organisation type."""
     from stpgame.core.params import ORG_TYPES
 
     exp = manifest["experiment"]
