@@ -57,6 +57,7 @@ class Rooms:
         return len(self._rooms)
 
     def codes(self) -> list[str]:
+        """Codes of the open rooms, sorted."""
         with self._lock:
             return sorted(self._rooms)
 
