@@ -172,7 +172,7 @@ def rss_mb(pid: int) -> float:
 
 def summary(times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
     return f"median {statistics.median(ms):.0f} ms, p90 {p90:.0f} ms, n={len(ms)}"
 
 

@@ -12,7 +12,7 @@ Heavy parts (Mesa, pandas) load on first use so ``import stpgame`` stays fast.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["STPModel", "ParameterError", "scenarios", "__version__"]
+__all__ = ["ParameterError", "STPModel", "__version__", "scenarios"]
 
 
 def __getattr__(name: str):

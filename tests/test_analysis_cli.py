@@ -177,7 +177,7 @@ BAD = [
 
 @pytest.mark.parametrize(("argv", "named"), BAD)
 def test_bad_input_exits_2_with_one_clear_line(capsys, argv, named):
-    code, out, err = run(capsys, *argv)
+    code, _out, err = run(capsys, *argv)
     assert code == 2
     assert err.count("\n") == 1 and "Traceback" not in err
     assert named in err

@@ -169,7 +169,7 @@ def test_stage_game_rejects_non_numbers(bad):
 
 @pytest.mark.parametrize("text", ["3,0,5", "3,0,5,1,2", "a,0,5,1", "3,0,inf,1", ""])
 def test_parse_rejects_bad_text(text):
-    with pytest.raises(ParameterError, match="^parameter 'payoffs': allowed four"):
+    with pytest.raises(ParameterError, match=r"^parameter 'payoffs': allowed four"):
         StageGame.parse(text)
 
 

@@ -28,7 +28,7 @@ patch_display.patch()
 
 @pytest.fixture
 def app():
-    box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    _box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
     yield rc
     rc.close()
 
@@ -85,7 +85,7 @@ def test_step_advances_the_year_and_the_numbers(app):
     click(app, "step-button")
     assert year(app) == 2
     assert text(app, "value-system-balance") != first
-    welfare = [w for w in widgets(app, "chart-welfare", v.VuetifyTemplate)][0]
+    welfare = widgets(app, "chart-welfare", v.VuetifyTemplate)[0]
     assert welfare.drawn_key == "2"
     assert len(welfare.option["xAxis"]["data"]) == 2
 

@@ -103,7 +103,7 @@ def test_bad_rule_values_are_refused_with_the_parameter_named(simple, name, valu
 
 def test_cross_checks_apply_to_rules(simple):
     simple.set_rule("A", "target_pressure", 0.5)
-    with pytest.raises(ParameterError, match="bcf_minimum_share.*at most 1 - target_pressure"):
+    with pytest.raises(ParameterError, match=r"bcf_minimum_share.*at most 1 - target_pressure"):
         simple.set_rule("A", "bcf_minimum_share", 0.6)
     assert simple.params("A").bcf_minimum_share == simple.base_params().bcf_minimum_share
 

@@ -31,7 +31,7 @@ def module_files(package: Path = PACKAGE) -> dict[str, Path]:
 
 
 def _type_checking_only(tree: ast.AST) -> set[int]:
-    """ids of the nodes under ``if TYPE_CHECKING:`` blocks."""
+    """Ids of the nodes under ``if TYPE_CHECKING:`` blocks."""
     skipped: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If):
@@ -116,7 +116,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                return path[path.index(nxt) :] + [nxt]
+                return [*path[path.index(nxt) :], nxt]
             elif not state.get(nxt):
                 state[nxt] = 1
                 path.append(nxt)

@@ -50,8 +50,20 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_run(tmp_path, cap
     path.write_text(EXPERIMENT)
     out = tmp_path / "killed"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stpgame", "sweep", str(path), "--out", str(out)]
-        + ["--workers", workers, "--chunk", "1", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "stpgame",
+            "sweep",
+            str(path),
+            "--out",
+            str(out),
+            "--workers",
+            workers,
+            "--chunk",
+            "1",
+            "--quiet",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -28,7 +28,7 @@ SEED, YEARS = levers.SEEDS[0], levers.YEARS
 
 
 def documented() -> dict[str, str]:
-    """parameter -> 'decisions' or 'accounting only', from the committed table."""
+    """Parameter -> 'decisions' or 'accounting only', from the committed table."""
     rows = re.findall(
         r"^\| `(\w+)` \|.*\| (decisions|accounting only) \|$",
         (ROOT / "docs" / "levers.md").read_text(),

@@ -5,6 +5,8 @@ what the bodies do comes from what they experience and nothing else. "Intent" is
 of bodies that meant to pool (a council may mean to and be unable to afford it).
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -87,7 +89,7 @@ def test_always_defecting_bodies_never_gain_trust():
     for _ in range(6):
         m.step()
         trust.append(m.relationships.trust.mean())
-    assert all(b <= a for a, b in zip(trust, trust[1:], strict=False))
+    assert all(b <= a for a, b in itertools.pairwise(trust))
     assert trust[-1] < trust[0]
 
 

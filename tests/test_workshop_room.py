@@ -44,7 +44,7 @@ def test_open_room_has_one_small_footprint_and_a_short_code():
 
 def test_a_year_needs_every_human_unless_forced_and_marks_the_undecided():
     room = Room.open("fortress", seed=4, structure="simple")
-    alice, bob = seated(room, 0, 3)
+    alice, _bob = seated(room, 0, 3)
     room.decide(alice.token, 1.0)
     assert room.undecided() == [3]
     with pytest.raises(RoomError, match="Still deciding: Council"):
@@ -210,7 +210,7 @@ def test_session_file_replays_exactly_without_secrets():
     # a tampered log does not pass for the original
     data = json.loads(text)
     data["events"] = [e for e in data["events"] if e["kind"] != "decision"]
-    with pytest.raises(RoomError, match="replay reached year|year"):
+    with pytest.raises(RoomError, match=r"replay reached year|year"):
         data["year"] = 99
         Room.from_dict(data)
 

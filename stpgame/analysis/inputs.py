@@ -13,6 +13,7 @@ from stpgame.core.params import ParameterError
 
 
 def strategy_names() -> tuple[str, ...]:
+    """Every registered strategy name (imported late, so checking inputs stays cheap)."""
     from stpgame.strategies import REGISTRY
 
     return tuple(REGISTRY)

@@ -79,14 +79,17 @@ class MatchResult:
 
     @property
     def turns(self) -> int:
+        """Number of turns played."""
         return self.moves.shape[1]
 
     @property
     def scores(self) -> tuple[float, float]:
+        """Each player's total payoff over the match."""
         return tuple(float(x) for x in self.payoffs.sum(axis=1))
 
     @property
     def cooperations(self) -> tuple[int, int]:
+        """Turns each player cooperated."""
         return tuple(int(x) for x in self.moves.sum(axis=1))
 
     def history(self, player: int = 0) -> str:
@@ -94,6 +97,7 @@ class MatchResult:
         return "".join("C" if m else "D" for m in self.moves[player])
 
     def to_dict(self, moves: bool = True) -> dict:
+        """The match as JSON-safe data, with every move unless ``moves`` is False."""
         out = {
             "players": list(self.players),
             "payoffs": dict(zip("RSTP", self.game.as_tuple(), strict=True)),

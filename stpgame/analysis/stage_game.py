@@ -72,6 +72,7 @@ class StageGame:
         return cls(*values)
 
     def as_tuple(self) -> tuple[float, float, float, float]:
+        """The payoffs in the conventional order (R, S, T, P)."""
         return (self.R, self.S, self.T, self.P)
 
     def payoff(self, a_pools: bool, b_pools: bool) -> float:
@@ -103,6 +104,7 @@ class Equilibrium:
 
     @property
     def total(self) -> float:
+        """Both players' expected payoffs added together."""
         return self.payoff_a + self.payoff_b
 
 
@@ -124,6 +126,7 @@ class GameAnalysis:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The analysis as JSON-safe data (the payoffs keyed R, S, T, P)."""
         out = asdict(self)
         out["game"] = dict(zip("RSTP", self.game.as_tuple(), strict=True))
         out["equilibria"] = [{**asdict(e), "total": e.total} for e in self.equilibria]

@@ -78,6 +78,7 @@ class Varied:
 
     @property
     def integer(self) -> bool:
+        """Whether the parameter takes whole numbers (its sampled values are then rounded)."""
         return BY_NAME[self.name].kind is Kind.INT
 
 
@@ -118,14 +119,17 @@ class Experiment:
 
     @property
     def name(self) -> str:
+        """The experiment's name: its file name without the extension."""
         return Path(self.path).stem
 
     @property
     def varied_names(self) -> tuple[str, ...]:
+        """Names of the varied parameters, in order."""
         return tuple(v.name for v in self.varied)
 
     @property
     def n_runs(self) -> int:
+        """Total runs: conditions times replications."""
         return len(self.conditions) * self.replications
 
     def overrides(self, run: int) -> dict:
@@ -133,6 +137,7 @@ class Experiment:
         return {**self.fixed, **self.conditions[run // self.replications]}
 
     def seed(self, run: int) -> int:
+        """The seed of run ``run``, derived from ``base_seed`` so any run can be replayed alone."""
         return run_seed(self.base_seed, run)
 
     def output_columns(self) -> tuple[str, ...]:
@@ -467,7 +472,7 @@ def _varied(path: str, name: str, spec: RangeTable, design: str) -> Varied:
                 steps,
                 "or list them: values = [...]",
             )
-        values = [int(round(v)) for v in values]
+        values = [round(v) for v in values]
     else:
         values = [round(v, 12) for v in values]
     return Varied(name, values=tuple(values), low=low, high=high)
@@ -553,7 +558,8 @@ def sensitivity_values(sens: Sensitivity, matrix) -> list[list]:
         if not v.integer:
             cols.append([float(a) for a in x])
         elif sens.method == "morris":  # Morris levels are already whole numbers (checked above)
-            cols.append([int(round(a)) for a in x])
+            # int(): under numpy 1.x round() of an np.float64 is still an np.float64.
+            cols.append([int(round(a)) for a in x])  # noqa: RUF046
         else:
             cols.append(sampling.scale((x - v.low) / (v.high - v.low), v.low, v.high, True))
     return [list(row) for row in zip(*cols, strict=True)]

@@ -92,12 +92,14 @@ def scaled(table, names):
 
 
 def style():
+    """The house style for every figure (a matplotlib rc context)."""
     import matplotlib
 
     return matplotlib.rc_context(STYLE)
 
 
 def new_figure(width: float, height: float):
+    """A new figure of ``width`` x ``height`` inches, with constrained layout."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")

@@ -36,10 +36,12 @@ class Job:
 
     @property
     def first(self) -> int:
+        """Index of the chunk's first run."""
         return self.runs[0][0]
 
     @property
     def last(self) -> int:
+        """Index of the chunk's last run."""
         return self.runs[-1][0]
 
 
@@ -110,6 +112,7 @@ def chunks(pending: list[int], workers: int, size: int | None = None) -> list[li
 
 
 def make_jobs(experiment, groups: list[list[int]]) -> list[Job]:
+    """One job per group of runs, carrying each run's seed and parameter overrides."""
     return [
         Job(
             experiment.scenario,
@@ -164,6 +167,7 @@ class LocalEngine:
         self._pool = None
 
     def start(self) -> None:
+        """Start the pool processes (none with one worker): once, kept for the whole sweep."""
         if self.workers > 1 and self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -175,9 +179,11 @@ class LocalEngine:
             )
 
     def capacity(self) -> int:
+        """How many chunks can run at once."""
         return self.workers
 
     def run(self, jobs: list[Job]) -> Iterator[Result]:
+        """Play ``jobs``, yielding each chunk's result as it finishes (this process plays too)."""
         if self.workers == 1:
             for job in jobs:
                 yield run_job(job)
@@ -216,6 +222,7 @@ class LocalEngine:
         self._stopping.start()
 
     def close(self) -> None:
+        """Stop the pool processes, cancelling any chunks not yet started."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -242,12 +249,15 @@ class DaskEngine:
         self.description = {"engine": "dask", "scheduler": address, "worker_threads": threads}
 
     def start(self) -> None:
+        """Nothing to start: the cluster is already running."""
         pass
 
     def capacity(self) -> int:
+        """How many chunks can run at once: the cluster's worker threads."""
         return max(1, sum(self.client.nthreads().values()))
 
     def run(self, jobs: list[Job]) -> Iterator[Result]:
+        """Play ``jobs`` on the cluster and yield each chunk's result as it finishes."""
         from dask.distributed import as_completed
 
         futures = self.client.map(run_job, jobs, pure=False)
@@ -258,6 +268,7 @@ class DaskEngine:
             self.client.cancel(futures)
 
     def close(self) -> None:
+        """Disconnect from the scheduler (the cluster keeps running)."""
         self.client.close()
 
 

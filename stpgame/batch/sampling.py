@@ -59,6 +59,7 @@ def scale(unit: np.ndarray, low: float, high: float, integer: bool) -> list[floa
 
 
 def is_power_of_two(n: int) -> bool:
+    """Whether ``n`` is a power of two (Sobol sample sizes must be)."""
     return n > 0 and n & (n - 1) == 0
 
 

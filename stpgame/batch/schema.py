@@ -35,6 +35,7 @@ class Check:
     run: Callable[..., Any]
 
     def __call__(self, path: str, value: object, *context: object) -> Any:
+        """Check ``value`` at ``path``: the checked value, or ParameterError."""
         return self.run(path, value, *context)
 
 
@@ -57,6 +58,7 @@ def key(
 
 
 def join(path: str, name: str) -> str:
+    """The dotted path of key ``name`` inside table ``path`` (for error messages)."""
     return f"{path}.{name}" if path else name
 
 
@@ -102,6 +104,7 @@ def read(schema: type, path: str, value: object, *context: object) -> Any:
 
 # --- checks ---------------------------------------------------------------------------------
 def a_table(path: str, value: object) -> dict:
+    """Check that ``value`` is a TOML table."""
     if not isinstance(value, dict):
         raise ParameterError(path, f"a table ([{path}])", value)
     return value

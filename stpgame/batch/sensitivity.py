@@ -95,7 +95,6 @@ def analyse(out: str | Path):
 
     Returns (table, files written).
     """
-
     from stpgame.batch.experiment import load_experiment
 
     out = Path(out)
@@ -124,6 +123,7 @@ def analyse(out: str | Path):
 
 
 def format_table(table, method: str) -> str:
+    """The sensitivity table as text for the terminal, four significant figures."""
     cols = ["output", "parameter", *COLUMNS[method]]
     return table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}")
 

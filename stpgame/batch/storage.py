@@ -125,14 +125,17 @@ def write_parquet(path, df, metadata=None, columns=None) -> Path:
 
 
 def write_csv(path, df) -> Path:
+    """Write a table as CSV atomically (a killed sweep never leaves half a file)."""
     return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def write_text(path, text: str) -> Path:
+    """Write UTF-8 text atomically."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_bytes(path, data: bytes) -> Path:
+    """Write bytes atomically."""
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
@@ -186,6 +189,8 @@ class SweepFolder:
 
     # -- opening -----------------------------------------------------------------------------
     def open(self) -> SweepFolder:
+        """Lock the folder, check it is ours, tidy a killed sweep's leftovers, copy in the
+        experiment file."""
         check_folder(self.out, self.experiment.sha256)
         self.out.mkdir(parents=True, exist_ok=True)
         self._acquire()
@@ -213,6 +218,7 @@ class SweepFolder:
         self._lock = fh
 
     def close(self) -> None:
+        """Release the lock."""
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -233,9 +239,11 @@ class SweepFolder:
 
     # -- progress ----------------------------------------------------------------------------
     def complete(self) -> bool:
+        """Whether the sweep finished: manifest and both consolidated tables written."""
         return all((self.out / f).is_file() for f in (MANIFEST, ROUNDS, RUNS))
 
     def part_files(self) -> list[tuple[int, int, Path]]:
+        """The part files written so far, as (first run, last run, path), in run order."""
         folder = self.out / PARTS
         if not folder.is_dir():
             return []
@@ -256,6 +264,7 @@ class SweepFolder:
         return out
 
     def write_part(self, first: int, last: int, table) -> Path:
+        """Store one finished chunk as its own part file, so a killed sweep can resume."""
         return write_parquet(self.out / PARTS / f"part-{first:07d}-{last:07d}.parquet", table)
 
     # -- the end -------------------------------------------------------------------------------

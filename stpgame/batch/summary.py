@@ -49,12 +49,12 @@ def t_interval(mean, sd, n):
 
 def load(out: str | Path):
     """(manifest, runs table) of a finished sweep."""
-
     manifest = storage.read_manifest(out)
     return manifest, storage.read_table(out, storage.RUNS)
 
 
 def kept_outputs(manifest: dict) -> list[str]:
+    """The output columns a sweep kept: model outputs, then by-type ones per organisation type."""
     from stpgame.core.params import ORG_TYPES
 
     exp = manifest["experiment"]

@@ -19,6 +19,8 @@ from stpgame.batch.experiment import Experiment, load_experiment
 
 @dataclass
 class SweepReport:
+    """What ``run_sweep`` did: folder, runs in all, run now, found done, seconds, engine."""
+
     out: Path
     runs: int
     ran: int

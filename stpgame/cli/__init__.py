@@ -44,6 +44,7 @@ whose flag gives a library input under another name adds it with ``set_defaults(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``stpgame`` argument parser, with every family's commands."""
     from stpgame import __version__
 
     parser = argparse.ArgumentParser(
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``stpgame`` with ``argv``; the exit status (an error prints one line: status 2)."""
     args = build_parser().parse_args(argv)
     try:
         code = int(args.handler(args) or 0)

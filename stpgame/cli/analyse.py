@@ -10,6 +10,7 @@ from stpgame.cli.common import UsageError, parse_settings, table
 
 
 def add_parsers(sub) -> None:
+    """Add ``stpgame analyse``."""
     p = sub.add_parser(
         "analyse",
         help="the stage game: type, equilibria, cooperation thresholds (scenario or payoffs)",
@@ -25,6 +26,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_analyse(args) -> int:
+    """``stpgame analyse``: the given payoffs, or the effective game of a scenario."""
     if args.payoffs is not None:
         return _payoffs(args)
     return _scenario(args)

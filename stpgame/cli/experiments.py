@@ -15,6 +15,7 @@ MAX_WORKERS = 1024
 
 
 def add_parsers(sub) -> None:
+    """Add ``stpgame sweep``, ``sensitivity``, ``summarise`` and ``plot``."""
     p = sub.add_parser(
         "sweep",
         help="run an experiment file (grid/Latin hypercube/Sobol sweep with replications)",
@@ -134,6 +135,7 @@ def _sweep(args, expect_sensitivity: bool):
 
 
 def cmd_sweep(args) -> int:
+    """``stpgame sweep``: run (or resume) an experiment file."""
     _exp, report = _sweep(args, expect_sensitivity=False)
     if report.ran:
         print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
@@ -141,6 +143,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
+    """``stpgame sensitivity``: run the experiment, then its sensitivity analysis."""
     from stpgame.batch.sensitivity import analyse, format_table
 
     exp, report = _sweep(args, expect_sensitivity=True)
@@ -151,6 +154,7 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_summarise(args) -> int:
+    """``stpgame summarise``: a finished sweep's outputs per condition, with 95% intervals."""
     from stpgame.batch.summary import format_summary, summarise
 
     outputs = [o.strip() for o in args.outputs.split(",")] if args.outputs else None
@@ -161,6 +165,7 @@ def cmd_summarise(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    """``stpgame plot``: figures of a finished sweep."""
     from stpgame.batch.figures import plot
 
     files = plot(args.dir, statistic=args.stat)

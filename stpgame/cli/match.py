@@ -9,6 +9,7 @@ AXELROD = "3,0,5,1"
 
 
 def add_parsers(sub) -> None:
+    """Add ``stpgame match``."""
     p = sub.add_parser("match", help="an iterated two-player match between two strategies")
     p.add_argument("a", metavar="A", help="first strategy")
     p.add_argument("b", metavar="B", help="second strategy")
@@ -22,6 +23,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_match(args) -> int:
+    """``stpgame match``: play one match and print the result."""
     from stpgame.analysis.match import play_match
 
     result = play_match(

@@ -9,6 +9,7 @@ from stpgame.cli.common import parse_settings
 
 
 def add_parsers(sub) -> None:
+    """Add ``stpgame scenarios``, ``params``, ``strategies`` and ``run``."""
     p = sub.add_parser("scenarios", help="list the scenario presets")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_scenarios)
@@ -32,6 +33,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_scenarios(args) -> int:
+    """``stpgame scenarios``: list the presets."""
     from stpgame.core import scenarios
 
     items = scenarios.all_scenarios()
@@ -58,6 +60,7 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_params(args) -> int:
+    """``stpgame params``: list every parameter (or its Markdown table)."""
     from stpgame.core.params import describe
 
     rows = describe()
@@ -99,6 +102,7 @@ def markdown_table(rows: list[dict]) -> str:
 
 
 def cmd_strategies(args) -> int:
+    """``stpgame strategies``: list the decision rules and their sources."""
     from stpgame.strategies import REGISTRY
 
     rows = [
@@ -125,6 +129,7 @@ RUN_TABLES = ("model", "agents")
 
 
 def cmd_run(args) -> int:
+    """``stpgame run``: one simulation, written as Parquet tables with a manifest."""
     from stpgame.analysis.inputs import check_count
     from stpgame.core.model import STPModel
     from stpgame.core.params import check_seed

@@ -28,6 +28,7 @@ FLAGS = {"rounds": "--turns"}  # the stp functions call years per run "rounds"
 
 
 def add_parsers(sub) -> None:
+    """Add ``stpgame tournament`` and ``evolve``."""
     p = sub.add_parser("tournament", help="round robin of strategies, ranked (pd or stp game)")
     _add_field(p)
     p.add_argument("--turns", help="turns per match (pd, default 200) or years per run (stp, 20)")
@@ -134,6 +135,7 @@ def _round_robin(args, players: list[str]):
 
 # -- tournament ------------------------------------------------------------------------------
 def cmd_tournament(args) -> int:
+    """``stpgame tournament``: a round robin of strategies, ranked."""
     from stpgame.analysis.tournament import stp_tournament
 
     players = _strategies(args)
@@ -167,6 +169,7 @@ def cmd_tournament(args) -> int:
 
 # -- evolve ----------------------------------------------------------------------------------
 def cmd_evolve(args) -> int:
+    """``stpgame evolve``: strategy shares over generations."""
     from stpgame.analysis import evolution
 
     players = _strategies(args)

@@ -28,20 +28,24 @@ class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
 
     @property
     def org_type(self) -> str:
+        """Its kind: "acute", "community", "ccg" or "council"."""
         return ORG_TYPES[self.model.structure.org_type[self.index]]
 
     @property
     def footprint(self) -> str:
+        """Name of the STP footprint it belongs to."""
         name: str = self.model.structure.footprint_names[self.model.structure.footprint[self.index]]
         return name
 
     @property
     def strategy(self) -> str:
+        """Name of the strategy it plays."""
         name: str = self.model.strategy_names[self.index]
         return name
 
     @property
     def budget(self) -> float:
+        """Its budget (£m)."""
         return float(self.model.economy.budget[self.index])
 
     def _last(self, name: str) -> float:
@@ -50,10 +54,12 @@ class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
 
     @property
     def contribution(self) -> float:
+        """What it put into the pool last year (£m; NaN before the first year)."""
         return self._last("contribution")
 
     @property
     def balance(self) -> float:
+        """Its surplus or deficit last year (£m; NaN before the first year)."""
         return self._last("balance")
 
     @property
@@ -63,14 +69,17 @@ class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
 
     @property
     def pooled(self) -> bool:
+        """Whether it pooled last round (False before the first)."""
         return bool(self.model.memory.own_last[self.index]) and self.model.round > 0
 
     @property
     def score(self) -> float:
+        """Its regulatory score last year [003]."""
         return float(self.model.scores[self.index])
 
     @property
     def trust(self) -> float:
+        """Its mean trust in its footprint partners (0-1)."""
         return float(self.model.memory.trust[self.index])
 
     def choose(self, level: float) -> None:

@@ -174,6 +174,7 @@ class Economy:
         return weights
 
     def new_ledger(self) -> Ledger:
+        """An empty ledger: no savings in the pipeline, nothing carried over."""
         lag, n = self.p.savings_lag, len(self.budget)
         return Ledger(
             np.zeros((lag + 1, self.n_fp)), np.zeros((lag + 1, n)), np.zeros(n), np.zeros(n)
@@ -186,6 +187,8 @@ class Economy:
         return efficiency
 
     def transformation_rate(self, year: int) -> float:
+        """Transformation money this year, as a share of contribution: paid only in the
+        first ``transformation_years`` [004]."""
         p = self.p
         return p.transformation_fund if year <= p.transformation_years else 0.0
 

@@ -54,6 +54,7 @@ class Param:
 
     @property
     def allowed(self) -> str:
+        """The allowed values in words, for error messages and the parameter table."""
         if self.kind in ("float", "int"):
             return f"{self.kind} in [{_fmt(self.low)}, {_fmt(self.high)}]"
         if self.kind == "bool":

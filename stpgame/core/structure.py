@@ -51,10 +51,12 @@ class Structure:
 
     @property
     def n(self) -> int:
+        """Number of organisations."""
         return len(self.org_type)
 
     @property
     def n_footprints(self) -> int:
+        """Number of footprints."""
         return len(self.footprint_names)
 
     def copies(self, footprints: np.ndarray) -> tuple[Structure, np.ndarray]:

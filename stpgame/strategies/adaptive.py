@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -23,11 +23,12 @@ class TrustedPartners(Strategy):
     name, label = "trusted_partners", "Cooperate with trusted partners"
     source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
     # Trust is built over the whole history of the relationship, not just the last round.
-    classifier = {"memory_depth": float("inf"), "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool while trust reaches ``trust_threshold`` and the partners pooled last round."""
         trusted = mem.trust[idx] >= cfg.trust_threshold
         return trusted & self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
@@ -48,11 +49,12 @@ class Reinforcement(Strategy):
 
     name, label = "reinforcement", "Learns from results"
     source = "Camerer & Ho (1999) Econometrica 67(4):827-874; Sutton & Barto (2018) ch. 2"
-    classifier = {"memory_depth": float("inf"), "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """The better-valued move, a random one at rate ``exploration``; a coin at first."""
         q = mem.q[idx]
         coin = rng.random(len(idx)) < cfg.initial_cooperation
         undecided = (q[:, 1] == q[:, 0]) | ~mem.q_ready[idx]
@@ -69,6 +71,7 @@ class Reinforcement(Strategy):
         payoffs: FloatArray,
         cfg: Params,
     ) -> None:
+        """Move each value towards the payoff earned or foregone; the first year sets them."""
         took = moves[idx].astype(int)
         rows = np.asarray(idx)
         got, missed = payoffs[idx], mem.foregone[idx]
@@ -92,11 +95,12 @@ class Imitation(Strategy):
 
     name, label = "imitation", "Copies better-performing peers"
     source = "Nowak & May (1992) Nature 359:826-829; [004] peer support"
-    classifier = {"memory_depth": 1, "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Copy a better-doing peer's move at rate ``imitation_rate``; else repeat its own."""
         better = mem.peer_advantage[idx] > mem.advantage()[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])

@@ -30,6 +30,8 @@ class Classifier(TypedDict, total=False):
 
 
 class Strategy:
+    """Base class of every strategy: its name, source and classifier, and the moves it makes."""
+
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     source: ClassVar[str] = ""
@@ -38,6 +40,7 @@ class Strategy:
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool (True) or withhold (False) for each player in ``idx``; subclasses override it."""
         raise NotImplementedError
 
     def learn(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -18,11 +18,12 @@ class AlwaysCooperate(Strategy):
 
     name, label = "always_cooperate", "Always cooperate"
     source = "Axelrod (1984) The Evolution of Cooperation"
-    classifier = {"memory_depth": 0, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool, every player, every round."""
         return np.ones(len(idx), bool)
 
 
@@ -31,11 +32,12 @@ class AlwaysDefect(Strategy):
 
     name, label = "always_defect", "Always defect (fortress)"
     source = "Axelrod (1984) The Evolution of Cooperation; [003] fortress mentality"
-    classifier = {"memory_depth": 0, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Withhold, every player, every round."""
         return np.zeros(len(idx), bool)
 
 
@@ -46,9 +48,10 @@ class Alternator(Strategy):
     source = (
         "Axelrod (1980) Effective choice in the prisoner's dilemma, J Conflict Resolution 24(1)"
     )
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then the opposite of its own last move."""
         return self.opening(mem, idx, ~mem.own_last[idx], True)

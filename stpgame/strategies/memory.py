@@ -46,6 +46,7 @@ class Memory:
         return self.payoff_last - self.foregone
 
     def partners_cooperated(self, idx: IndexArray) -> BoolArray:
+        """Whether at least half of each player's partners pooled last round."""
         cooperated: BoolArray = self.partner_last[idx] >= 0.5
         return cooperated
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Strategy
+from stpgame.strategies.base import Classifier, Strategy
 from stpgame.strategies.memory import BoolArray, IndexArray, Memory
 
 if TYPE_CHECKING:
@@ -21,11 +21,12 @@ class TitForTat(Strategy):
 
     name, label = "tit_for_tat", "Tit for tat"
     source = "Axelrod (1980, 1984); strategy by A. Rapoport"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then copy the partners' last move."""
         return self.opening(mem, idx, mem.partners_cooperated(idx), True)
 
 
@@ -37,11 +38,12 @@ class SuspiciousTitForTat(Strategy):
 
     name, label = "suspicious_tit_for_tat", "Suspicious tit for tat"
     source = "Beaufils, Delahaye & Mathieu (1996) Our meeting with gradual, ALIFE V"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Withhold first, then copy the partners' last move."""
         return self.opening(mem, idx, mem.partners_cooperated(idx), False)
 
 
@@ -50,11 +52,12 @@ class TitForTwoTats(Strategy):
 
     name, label = "tit_for_two_tats", "Tit for two tats"
     source = "Axelrod (1984) The Evolution of Cooperation (sample rule in the second tournament)"
-    classifier = {"memory_depth": 2, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 2, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then withhold only after two rounds of partners withholding."""
         two_defections = (mem.partner_last[idx] < 0.5) & (mem.partner_prev[idx] < 0.5)
         return self.opening(mem, idx, ~two_defections, True)
 
@@ -69,11 +72,12 @@ class GenerousTitForTat(Strategy):
 
     name, label = "generous_tit_for_tat", "Generous tit for tat"
     source = "Nowak & Sigmund (1992) Nature 355:250-253"
-    classifier = {"memory_depth": 1, "stochastic": True}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then copy the partners, forgiving a withhold at rate ``generosity``."""
         forgive = rng.random(len(idx)) < cfg.generosity
         return self.opening(mem, idx, mem.partners_cooperated(idx) | forgive, True)
 
@@ -86,11 +90,12 @@ class GrimTrigger(Strategy):
 
     name, label = "grim_trigger", "Grim trigger"
     source = "Friedman (1971) Review of Economic Studies 38(1):1-12"
-    classifier = {"memory_depth": float("inf"), "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool until the partners withhold once; after that, withhold for good."""
         fresh = mem.fresh[idx]
         fired = mem.triggered[idx] | (~fresh & ~mem.partners_cooperated(idx))
         mem.triggered[idx] = fired
@@ -108,10 +113,11 @@ class WinStayLoseShift(Strategy):
 
     name, label = "win_stay_lose_shift", "Win-stay, lose-shift (Pavlov)"
     source = "Nowak & Sigmund (1993) Nature 364:56-58"
-    classifier = {"memory_depth": 1, "stochastic": False}
+    classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
         self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> BoolArray:
+        """Pool first, then pool exactly when its last move matched the partners'."""
         same = mem.own_last[idx] == mem.partners_cooperated(idx)
         return self.opening(mem, idx, same, True)

@@ -83,6 +83,8 @@ module.exports = {
 
 
 class ChartWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``EChart``: draws ``option`` and reports ``drawn_key`` once painted."""
+
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
     option = traitlets.Any({}).tag(sync=True)
     attributes = traitlets.Dict({}).tag(sync=True)
@@ -145,4 +147,5 @@ class FrameAckWidget(ipyvuetify.VuetifyTemplate):
 
 @solara.component
 def FrameAck(frame: int, on_acked):
+    """An invisible element that calls ``on_acked(frame)`` once the browser has drawn ``frame``."""
     return FrameAckWidget.element(frame=frame, on_acked=on_acked)

@@ -19,6 +19,8 @@ from stpgame.ui.history import History
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a chart: its name, a value per year, colour and style."""
+
     name: str
     values: tuple[float, ...]
     colour: str
@@ -27,6 +29,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart's contents: title, unit, years, lines and an optional shaded band."""
+
     key: str
     title: str
     unit: str
@@ -38,6 +42,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
+        """Whether there is nothing to draw yet (no year played)."""
         return not self.rounds
 
 

@@ -34,6 +34,7 @@ def differences(state: TabState) -> list[str]:
 
 @solara.component
 def Differences(state: TabState):
+    """Which rules B changes from A, in words (or a prompt to change one)."""
     _ = state.settings.value
     diff = differences(state)
     if diff:
@@ -44,6 +45,7 @@ def Differences(state: TabState):
 
 @solara.component
 def RulesB(state: TabState):
+    """The rules panel for side B."""
     settings = state.settings.value
     with solara.Details("Change rules B", expand=True):
         RulesPanel(state, "B", settings)

@@ -36,6 +36,7 @@ STOP_AT = (10, 20, 30, 50, 100, 200, 500)
 
 @solara.component
 def ScenarioPicker(state: TabState, settings: int):
+    """Choose a scenario preset; shows its summary, description and sources."""
     s = state.session
     by_title = {sc.title: sc.name for sc in scenarios.all_scenarios()}
 
@@ -249,6 +250,7 @@ def RulesPanel(state: TabState, side: str, settings: int):
 
 @solara.component
 def SeedControl(state: TabState, settings: int):
+    """The seed: the same seed and rules replay exactly the same run."""
     s = state.session
     with solara.Tooltip(
         "The same seed and rules give exactly the same run; change it to see other luck."
@@ -264,12 +266,14 @@ def SeedControl(state: TabState, settings: int):
 
 @solara.component
 def ErrorMessage(state: TabState):
+    """The last rejected input, in words."""
     if state.error.value:
         solara.Error(state.error.value, classes=["input-error"])
 
 
 @solara.component
 def Sidebar(state: TabState):
+    """The explorer's sidebar: scenario, Play settings, rules A and the seed."""
     settings = state.settings.value  # the sidebar's one listener: a pass per change, not one each
     ScenarioPicker(state, settings)
     PlaySettings(state)

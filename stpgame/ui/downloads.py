@@ -15,6 +15,7 @@ from stpgame.ui.style import Md
 
 @solara.component
 def Download(label: str, make, filename: str, mime: str, key: str):
+    """A download button: the file is made by ``make`` only when it is pressed."""
     solara.FileDownload(
         make,
         filename=filename,

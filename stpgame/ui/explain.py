@@ -17,6 +17,7 @@ def _sources(items) -> str:
 
 @solara.component
 def Explain(state: TabState, version: int):
+    """The preset in plain English, with its sources, and the other scenarios."""
     preset = state.session.preset
     Md(
         f"## {preset.title}\n*{preset.summary}*\n\n{preset.description}\n\n"

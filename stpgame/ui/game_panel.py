@@ -51,6 +51,7 @@ def payoff_table(analysis) -> str:
 
 
 def threshold_words(analysis, continuation: float) -> str:
+    """In words: how likely meeting again must be for pooling to last, and whether it is here."""
     g = analysis.grim_threshold
     if g is None:
         return "Playing again and again cannot make pooling pay: withholding is at least as good."
@@ -71,6 +72,8 @@ def threshold_words(analysis, continuation: float) -> str:
 
 
 def returns_table(model) -> str:
+    """Markdown table per organisation type: what £1 pooled returns to it and to its area,
+    and whether withholding pays it best whatever the others do."""
     df = n_player_view(model)
     rows = "".join(
         f"| {texts.org_label(r.org_type, plural=True)} | {pounds(r.own_return)} | "

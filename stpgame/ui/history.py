@@ -59,6 +59,7 @@ class History:
         )
 
     def series(self, key: str) -> list[float]:
+        """One model output, one value per year played."""
         return self.outputs[key]
 
     def by_type(self, which: str, org_type: str) -> list[float]:
@@ -68,11 +69,12 @@ class History:
         return [float(row[k]) for row in table[which]]
 
     def latest(self, key: str) -> float | None:
+        """One model output's value in the latest year (None before the first)."""
         values = self.outputs[key]
         return values[-1] if values else None
 
     def type_summary(self) -> list[dict[str, object]]:
-        """This year's individual outcomes per organisation type (for the headline table)."""
+        """The current year's individual outcomes per organisation type (for the headline table)."""
         out = []
         ratings = regulation.rating(self.score) if self.rounds else None
         for k, t in enumerate(ORG_TYPES):

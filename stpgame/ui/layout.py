@@ -16,6 +16,7 @@ import solara.lab
 
 
 def is_phone(headers: dict | None) -> bool:
+    """Whether the browser says it is a phone (then the sidebar starts closed)."""
     headers = headers or {}
     agent = headers.get("user-agent") or headers.get("User-Agent") or [""]
     text = agent[0] if isinstance(agent, list) else str(agent)
@@ -24,6 +25,7 @@ def is_phone(headers: dict | None) -> bool:
 
 @solara.component
 def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
+    """The app's layout: the explorer's navigation, none on the workshop pages."""
     phone = is_phone(solara.lab.headers.value)
     router = solara.use_router()
     explorer = router.parts[0] not in ("workshop", "join") if router.parts else True

@@ -29,6 +29,8 @@ TRUST_BANDS = (
 
 @dataclass(frozen=True)
 class Node:
+    """One organisation as drawn: position, size, symbol (its type) and colour (its action)."""
+
     org: int  # index in the model
     short: str  # e.g. "CCG 2"
     name: str  # e.g. "CCG 2 in STP 05"
@@ -43,6 +45,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """One relationship as drawn: its two ends, and colour and width for trust."""
+
     a: int  # positions in FootprintView.nodes
     b: int
     trust: float
@@ -52,6 +56,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class FootprintView:
+    """What the network view draws for one footprint, with its legend and a summary in words."""
+
     title: str
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
@@ -60,6 +66,7 @@ class FootprintView:
 
     @property
     def legend(self) -> str:
+        """How to read the picture, in words."""
         return (
             "Colour: green pooled this year, red kept it in-house, grey not played yet.  "
             "Shape: ● acute trust  ■ community trust  ▲ CCG  ◆ council.  "
@@ -68,6 +75,7 @@ class FootprintView:
 
     @property
     def summary(self) -> str:
+        """The picture in one sentence: how many pooled, and the average trust."""
         return (
             f"{self.pooled} of {len(self.nodes)} organisations pooled this year; "
             f"average trust between them {self.mean_trust:.2f} (0 none, 1 complete)."
@@ -75,6 +83,7 @@ class FootprintView:
 
 
 def trust_band(trust: float) -> tuple[str, str]:
+    """The survey band (CIPFA 2017 [002]) that ``trust`` falls in: its name and colour."""
     for cut, name, colour in TRUST_BANDS:
         if trust < cut:
             return name, colour

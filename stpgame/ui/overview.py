@@ -29,6 +29,7 @@ def ChartView(chart: Chart, height: int = 300):
 
 @solara.component
 def BigNumber(label: str, value: str, note: str = "", key: str = ""):
+    """A large number with its label (and a note), readable from the back of the room."""
     with solara.Column(gap="0px", classes=["big-number", f"big-{key}" if key else "big"]):
         solara.Text(value, classes=["big-value", f"value-{key}" if key else "value"])
         solara.Text(label, classes=["big-label"])
@@ -37,6 +38,7 @@ def BigNumber(label: str, value: str, note: str = "", key: str = ""):
 
 
 def price_note(history) -> str:
+    """The note under the price of fortress behaviour: this year's, and whether it is paid back."""
     if not len(history):
         return ""
     this_year = history.latest("price_of_fortress")
@@ -93,6 +95,7 @@ def type_table(rows: list[dict]) -> str:
 
 @solara.component
 def IndividualCard(history, version: int):
+    """What each type of organisation gets on its own: its books and its rating."""
     with solara.Card(texts.INDIVIDUAL_HEADING, classes=["individual-card"]):
         solara.HTML(
             unsafe_innerHTML=type_table(history.type_summary()),

@@ -14,6 +14,8 @@ import threading
 
 
 class Pacer:
+    """Lets the Play loop wait until the browser has drawn the year before (see above)."""
+
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._acked = -1

@@ -35,6 +35,7 @@ def Live(state: TabState):
 
 @solara.component
 def Page():
+    """The explorer page: one tab's game, its sidebar and its views."""
     state = use_tab_state()
     with solara.Column(gap="0px"):  # no gaps for the invisible parts (style, title, bars)
         Style()

@@ -183,6 +183,7 @@ def Results(state: TabState, version: int):
 
 @solara.component
 def PlayAs(state: TabState, version: int):
+    """Play one organisation yourself, beside the same game with it on autopilot."""
     Md(
         "## Play an organisation\n"
         "Take the part of one organisation. Everyone else follows their strategies. "

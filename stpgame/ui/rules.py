@@ -15,6 +15,8 @@ from stpgame.core.params import BY_NAME, ORG_TYPES, Param, ParameterError
 
 @dataclass(frozen=True)
 class Rule:
+    """A parameter the page lets people move: its label in the room's words, format and step."""
+
     name: str  # the model parameter
     label: str  # what the room calls it
     fmt: str  # "percent" | "pounds" | "years" | "weight" | "number" | "bool" | "choice"
@@ -22,24 +24,29 @@ class Rule:
 
     @property
     def param(self) -> Param:
+        """The parameter's definition (range, default, help, source)."""
         return BY_NAME[self.name]
 
     @property
     def low(self):
+        """Lowest allowed value."""
         return self.param.low
 
     @property
     def high(self):
+        """Highest allowed value."""
         return self.param.high
 
     @property
     def slider_step(self) -> float:
+        """Slider step: 1 for whole numbers, else the given step or a hundredth of the range."""
         if self.param.kind == "int":
             return 1
         return self.step or (self.high - self.low) / 100
 
     @property
     def tooltip(self) -> str:
+        """The parameter's help text and its source, for the tooltip."""
         p = self.param
         return f"{p.help} Source: {p.source}."
 

@@ -45,6 +45,7 @@ class Run:
         self.history = History(self.model)
 
     def step(self, choices: dict[int, float]) -> None:
+        """Play one year, with the human player's ``choices`` (body index -> pooling level)."""
         for index, level in choices.items():
             self.model.choose(index, level)
         self.model.step()
@@ -80,18 +81,22 @@ class Session:
     # -- reading -------------------------------------------------------------------
     @property
     def a(self) -> Run:
+        """The run under rules A."""
         return self.runs["A"]
 
     @property
     def b(self) -> Run:
+        """The run under rules B."""
         return self.runs["B"]
 
     @property
     def round(self) -> int:
+        """Years played so far (A and B always show the same year)."""
         return int(self.a.model.round)
 
     @property
     def preset(self) -> scenarios.Scenario:
+        """The chosen scenario preset."""
         return scenarios.get(self.scenario)
 
     def base_params(self) -> Params:
@@ -113,9 +118,11 @@ class Session:
         return self.checked[_check_side(side)]
 
     def value(self, side: str, name: str) -> object:
+        """The value ``side`` runs with for the rule ``name``."""
         return getattr(self.params(side), rule(name).name)
 
     def strategy_choice(self, side: str, org_type: str) -> tuple[str | None, float]:
+        """The strategy chosen for ``org_type`` on ``side``, and its share (None: the preset's)."""
         return self.rules[_check_side(side)].strategy.get(org_type, (None, 1.0))
 
     # -- changing the settings (each one starts the run again) ----------------------
@@ -128,6 +135,7 @@ class Session:
             self.reset()
 
     def set_seed(self, seed: object) -> None:
+        """Set the seed (a whole number >= 0) and start again."""
         value = check_seed(seed)
         if value is None:
             raise ParameterError("seed", "a whole number >= 0", seed)
@@ -192,6 +200,7 @@ class Session:
 
     @property
     def finished(self) -> bool:
+        """Whether the tab holds as many years as it may (``MAX_ROUNDS``)."""
         return self.round >= MAX_ROUNDS
 
     def set_player(self, index: int | None) -> None:

@@ -25,6 +25,8 @@ DEFAULT_STOP = 30
 
 @dataclass(frozen=True)
 class TabState:
+    """One tab's state: its session and the reactive values the components listen to."""
+
     session: Session
     tick: solara.Reactive[int]  # every change, including each year played
     settings: solara.Reactive[int]  # setting changes only
@@ -37,6 +39,7 @@ class TabState:
     pacer: Pacer  # Play waits for the browser to draw each year
 
     def changed(self, settings: bool = False) -> None:
+        """Tell the components the session changed (``settings``: a setting, not just a year)."""
         self.tick.set(self.session.version)
         if settings:
             self.settings.set(self.settings.value + 1)
@@ -57,7 +60,7 @@ class TabState:
 
 
 def use_tab_state(scenario: str | None = None) -> TabState:
-    """This tab's state (a hook: call it once, in the page component)."""
+    """The state of one browser tab (a hook: call it once, in the page component)."""
     session = solara.use_memo(lambda: Session(scenario), [])
     tick = solara.use_reactive(session.version)
     settings = solara.use_reactive(0)
@@ -103,4 +106,5 @@ def count(x: float | None) -> str:
 
 
 def percent(x: float | None) -> str:
+    """0.25 -> '25%'; None -> '–'."""
     return "–" if x is None else f"{x:.0%}"

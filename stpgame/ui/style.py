@@ -82,6 +82,7 @@ CSS = f"""
 
 @solara.component
 def Style():
+    """The app's stylesheet."""
     solara.Style(CSS)
 
 

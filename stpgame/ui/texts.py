@@ -234,10 +234,12 @@ EMPTY_CHART = "Press Step or Play: the charts fill in year by year."
 
 
 def org_label(org_type: str, plural: bool = False) -> str:
+    """What an organisation type is called on the page (singular or plural)."""
     return ORG_LABELS[org_type][1 if plural else 0]
 
 
 def strategy_label(name: str) -> str:
+    """What a strategy is called on the page."""
     from stpgame.strategies import REGISTRY
 
     return STRATEGY_WORDS.get(name) or REGISTRY[name].label or name

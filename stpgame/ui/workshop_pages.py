@@ -85,12 +85,14 @@ def _host() -> str:
 
 @solara.component
 def WorkshopStyle():
+    """The app's stylesheet plus the workshop pages' own."""
     Style()
     solara.Style(CSS)
 
 
 @solara.component
 def Big(label: str, value: str, key: str, note: str = ""):
+    """A large number with its label (and a note), readable on a projector."""
     with solara.Column(gap="0px", classes=["big-number", f"big-{key}"]):
         solara.Text(value, classes=["big-value", f"value-{key}"])
         solara.Text(label, classes=["big-label"])
@@ -100,6 +102,7 @@ def Big(label: str, value: str, key: str, note: str = ""):
 
 @solara.component
 def Chart(option: dict, key: str, css: str, height: int):
+    """An ECharts chart (see ``EChart``); ``key`` marks when it has been drawn."""
     EChart(option, key, f"chart {css}", height)
 
 
@@ -118,6 +121,8 @@ def _who(snap: Snapshot, body: int) -> str:
 
 @solara.component
 def Facilitator():
+    """``/workshop`` and ``/workshop/<CODE>``: the room if the link carries its facilitator
+    key, else the form that opens one."""
     router = solara.use_router()
     code = router.parts[1] if len(router.parts) > 1 else ""
     key = _query(router).get("key", "")
@@ -139,6 +144,7 @@ def Facilitator():
 
 @solara.component
 def OpenRoom():
+    """The form that opens a room: a preset's rules, a footprint and a seed."""
     router = solara.use_router()
     by_title = {sc.title: sc.name for sc in scenarios.all_scenarios()}
     title, set_title = solara.use_state(next(iter(by_title)))
@@ -179,6 +185,7 @@ def OpenRoom():
 
 @solara.component
 def FacilitatorRoom(room):
+    """The facilitator's page of one room, with its three views: room, presenter and debrief."""
     version = use_room_version(room)
     snap = snapshot(room)
     view, set_view = solara.use_state("Room")
@@ -223,6 +230,7 @@ def _next_label(snap: Snapshot) -> str:
 
 @solara.component
 def RoomHead(snap: Snapshot, big: bool = False):
+    """The room's code, year, title, timer and join link, and how many have decided."""
     host = _host()
     link = f"{host}/join/{snap.code}" if host else f"/join/{snap.code}"
     with solara.Div(classes=["ws-head"]):
@@ -247,6 +255,7 @@ def RoomHead(snap: Snapshot, big: bool = False):
 
 @solara.component
 def RoomControls(room, snap: Snapshot, next_year, attempt):
+    """The facilitator's room view: Next year, the timer, the seats and the rules."""
     RoomHead(snap)
     with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.Button(
@@ -274,6 +283,7 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
 
 @solara.component
 def Seats(room, snap: Snapshot, attempt):
+    """Who plays which body and whether they have decided, and who has no body yet."""
     with room.lock:
         people = [p.public() for p in room.participants.values()]
     rows = ""
@@ -304,6 +314,7 @@ def Seats(room, snap: Snapshot, attempt):
 
 @solara.component
 def AssignSeat(room, snap: Snapshot, people: list[dict], attempt):
+    """Seat a person at a body (or take them off it)."""
     names = [f"{p['name']} ({p['id']})" for p in people]
     who, set_who = solara.use_state(names[0])
     where, set_where = solara.use_state(snap.bodies[0].label)
@@ -324,6 +335,7 @@ def AssignSeat(room, snap: Snapshot, people: list[dict], attempt):
 
 @solara.component
 def RuleChanger(room, snap: Snapshot, attempt):
+    """Change the rules from next year (sliders, or a preset's rules) without starting again."""
     presets = {sc.title: sc for sc in scenarios.all_scenarios()}
     choice, set_choice = solara.use_state("")
     values, set_values = solara.use_state({name: float(room.param(name)) for name in RULE_SLIDERS})
@@ -369,7 +381,7 @@ def RuleChanger(room, snap: Snapshot, attempt):
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.Select(
             "Or switch to the rules of a preset",
-            values=[""] + list(presets),
+            values=["", *presets],
             value=choice,
             on_value=set_choice,
             classes=["rules-preset"],
@@ -443,6 +455,7 @@ def Presenter(room, snap: Snapshot, next_year):
 
 @solara.component
 def BodyTile(snap: Snapshot, body: int):
+    """One body on the projector: its balance, share pooled, rating and who plays it."""
     b = snap.bodies[body]
     with solara.Column(gap="0px", classes=["ws-tile", f"tile-{body}"]):
         solara.Text(b.label, classes=["big-label"], style={"font-weight": "700"})
@@ -462,6 +475,7 @@ def BodyTile(snap: Snapshot, body: int):
 
 @solara.component
 def Game(snap: Snapshot):
+    """The coming year's effective game in one sentence: type, best move, payoffs per £1."""
     g = snap.game
     if g is None:
         solara.Text("The effective game is not available for this model.", classes=["ws-note"])
@@ -477,6 +491,7 @@ def Game(snap: Snapshot):
 
 @solara.component
 def Debrief(room, snap: Snapshot, version: int):
+    """The debrief: the timeline, the charts and the room's data to download."""
     RoomHead(snap)
     if not snap.rounds:
         solara.Text("Nothing to debrief yet: play a year first.", classes=["ws-sub"])
@@ -532,6 +547,7 @@ def Debrief(room, snap: Snapshot, version: int):
 
 @solara.component
 def Download(label: str, make, filename: str, mime: str, key: str):
+    """A download button: the file is made by ``make`` only when it is pressed."""
     solara.FileDownload(
         make,
         filename=filename,
@@ -551,6 +567,7 @@ def Download(label: str, make, filename: str, mime: str, key: str):
 
 @solara.component
 def Join():
+    """``/join`` and ``/join/<CODE>``: the code form, the name form, or the person's seat."""
     router = solara.use_router()
     code = router.parts[1] if len(router.parts) > 1 else ""
     token = _query(router).get("seat", "")
@@ -568,6 +585,7 @@ def Join():
 
 @solara.component
 def CodeEntry(tried: str):
+    """Type a room code to join (``tried``: a code that found no room)."""
     router = solara.use_router()
     code, set_code = solara.use_state("")
     solara.Markdown("## Join a workshop room\nType the code on the facilitator's screen.")
@@ -587,6 +605,7 @@ def CodeEntry(tried: str):
 
 @solara.component
 def NameEntry(room):
+    """Give a name to join the room."""
     router = solara.use_router()
     name, set_name = solara.use_state("")
     message, set_message = solara.use_state("")
@@ -641,6 +660,7 @@ def participant_view(token: str):
 
 @solara.component
 def ParticipantRoom(room, token: str):
+    """A participant's page: choose a body, then decide each year and see the results."""
     view = solara.use_memo(lambda: participant_view(token), [token])
     use_room_version(room, view)
     snap = snapshot(room)
@@ -689,6 +709,7 @@ def ParticipantRoom(room, token: str):
 
 @solara.component
 def BodyChooser(room, snap: Snapshot, token: str, attempt):
+    """Choose which body to play (teams may share one)."""
     solara.Markdown(
         "### Which body will you play?\nTeams may share a body. Bodies nobody plays run on autopilot."
     )
@@ -710,6 +731,8 @@ def BodyChooser(room, snap: Snapshot, token: str, attempt):
 
 @solara.component
 def Decide(room, snap: Snapshot, token: str, body: int, attempt):
+    """The decision for the coming year: how much of the free budget to pool (changeable
+    until the year moves on)."""
     pending = room.pending.get(body)
     last = snap.bodies[body].last
     start = pending.level if pending else (last["level"] if last else 0.5)
@@ -758,6 +781,7 @@ def Decide(room, snap: Snapshot, token: str, body: int, attempt):
 
 @solara.component
 def Books(snap: Snapshot, body: int):
+    """The participant's own books last year: balance, rating and each money flow."""
     b = snap.bodies[body]
     with solara.Card("Your own books", classes=["player-card", "my-books"]):
         if b.last is None:
@@ -813,6 +837,7 @@ def Books(snap: Snapshot, body: int):
 
 @solara.component
 def Partners(snap: Snapshot, body: int):
+    """What the other bodies did last year: who played them, pooled share, balance, rating."""
     if not snap.rounds:
         return
     rows = ""

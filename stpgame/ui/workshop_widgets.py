@@ -116,6 +116,8 @@ module.exports = {
 
 
 class CountdownWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``Countdown``."""
+
     template = traitlets.Unicode(COUNTDOWN).tag(sync=True)
     seconds = traitlets.Float(-1.0).tag(sync=True)
     stamp = traitlets.Unicode("").tag(sync=True)
@@ -148,6 +150,8 @@ module.exports = {
 
 
 class SpaceKeyWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``SpaceKey``: counts presses of the Space bar outside text inputs."""
+
     template = traitlets.Unicode(SPACE).tag(sync=True)
     presses = traitlets.Int(0).tag(sync=True)
     on_press = traitlets.Callable(None, allow_none=True)
@@ -160,4 +164,5 @@ class SpaceKeyWidget(ipyvuetify.VuetifyTemplate):
 
 @solara.component
 def SpaceKey(on_press):
+    """Calls ``on_press()`` at each press of Space (the presenter's Next year)."""
     return SpaceKeyWidget.element(on_press=on_press)

@@ -57,6 +57,7 @@ class Rooms:
         return len(self._rooms)
 
     def codes(self) -> list[str]:
+        """Codes of the open rooms, sorted."""
         with self._lock:
             return sorted(self._rooms)
 
@@ -107,7 +108,7 @@ _server_lock = threading.Lock()
 
 
 def rooms() -> Rooms:
-    """This server's rooms (made, and restored from the data folder, on first use)."""
+    """The rooms of this server (made, and restored from the data folder, on first use)."""
     global _server_rooms
     with _server_lock:
         if _server_rooms is None:

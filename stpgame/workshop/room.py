@@ -55,6 +55,8 @@ class RoomError(ValueError):
 
 @dataclass
 class Participant:
+    """A person in the room and the body they play (None: no body yet)."""
+
     id: str  # shown to the facilitator and in the log
     token: str  # secret: the key to the seat (kept in the participant's URL)
     name: str
@@ -62,11 +64,14 @@ class Participant:
     joined: float = field(default_factory=time.time)
 
     def public(self) -> dict:
+        """What everyone may see of this person: no token."""
         return {"id": self.id, "name": self.name, "body": self.body}
 
 
 @dataclass(frozen=True)
 class Decision:
+    """A decision submitted for one body this year: the pooling level, and who sent it and when."""
+
     body: int
     level: float
     by: str  # participant id
@@ -75,6 +80,7 @@ class Decision:
 
 
 def new_code(taken=()) -> str:
+    """A new random room code, not one of ``taken``."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if code not in taken:
@@ -186,10 +192,12 @@ class Room:
 
     @property
     def n_bodies(self) -> int:
+        """Number of bodies in the room."""
         return int(self.model.structure.n)
 
     @property
     def org_types(self) -> list[str]:
+        """Each body's organisation type."""
         return [ORG_TYPES[int(t)] for t in self.model.structure.org_type]
 
     def participant(self, token: str | None) -> Participant | None:
@@ -200,10 +208,12 @@ class Room:
             return self.participants.get(str(token))
 
     def holders(self, body: int) -> list[Participant]:
+        """The people playing ``body``."""
         with self.lock:
             return [p for p in self.participants.values() if p.body == body]
 
     def human_bodies(self) -> list[int]:
+        """The bodies somebody plays, in order."""
         with self.lock:
             return sorted({p.body for p in self.participants.values() if p.body is not None})
 
@@ -213,9 +223,11 @@ class Room:
             return [b for b in self.human_bodies() if b not in self.pending]
 
     def is_facilitator(self, key: str | None) -> bool:
+        """Whether ``key`` is this room's facilitator key (compared in constant time)."""
         return bool(key) and secrets.compare_digest(str(key), self.facilitator_key)
 
     def param(self, name: str):
+        """The value of model parameter ``name`` now (rule changes included)."""
         return getattr(self.model.params, name)
 
     # -- people and seats ---------------------------------------------------------------------
@@ -354,6 +366,7 @@ class Room:
 
     @property
     def listener_count(self) -> int:
+        """Number of pages listening to this room."""
         return len(self._listeners)
 
     # -- the log ---------------------------------------------------------------------------------
@@ -462,6 +475,7 @@ class Room:
 
     @classmethod
     def load(cls, path: Path | str, folder: Path | str | None = None) -> Room:
+        """A room from a file written by ``save`` (replayed from its log)."""
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
         return cls.from_dict(data, folder)
@@ -554,10 +568,12 @@ class Room:
         return pd.DataFrame(rows, columns=[*columns, "counted"])
 
     def rule_changes(self) -> list[dict]:
+        """Every rule change so far: the first year under the new rules, the parameters changed."""
         with self.lock:
             return [dict(c) for c in self._rule_changes]
 
     def years(self) -> list[dict]:
+        """Every year played: its decisions, who played which body and which ran on autopilot."""
         with self.lock:
             return list(self._years)
 

@@ -36,6 +36,8 @@ REGULATOR = "Penalties"
 
 @dataclass(frozen=True)
 class BodyView:
+    """One body as the pages show it: who plays it, whether they decided, last year's results."""
+
     index: int
     label: str
     org_type: str
@@ -47,6 +49,8 @@ class BodyView:
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one object per room version
 class Snapshot:
+    """Everything the workshop pages show of a room at one version (see the module docstring)."""
+
     code: str
     title: str
     year: int
@@ -68,6 +72,7 @@ class Snapshot:
     rules: dict
 
     def label(self, body: int) -> str:
+        """The label of body ``body``."""
         return self.bodies[body].label
 
 
@@ -245,4 +250,5 @@ def describe(params: dict) -> str:
 
 
 def rating_words(rating: float) -> str:
+    """The regulator's rating in words (NHS Improvement's Single Oversight Framework segment)."""
     return regulation.RATINGS[int(rating)]

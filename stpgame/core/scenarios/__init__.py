@@ -20,6 +20,8 @@ HERE = Path(__file__).parent
 
 @dataclass(frozen=True)
 class Scenario:
+    """One preset, as read from its TOML file (see the module docstring for the keys)."""
+
     name: str
     title: str
     summary: str
@@ -60,10 +62,12 @@ def load_file(path: Path) -> Scenario:
 
 
 def names() -> list[str]:
+    """Scenario names, in their display order."""
     return list(_all())
 
 
 def all_scenarios() -> list[Scenario]:
+    """Every scenario, in its display order."""
     return list(_all().values())
 
 
