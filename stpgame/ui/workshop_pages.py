@@ -304,7 +304,7 @@ def Seats(room, snap: Snapshot, attempt):
         f"</tr>{rows}</table>",
         classes=["ws-table", "seats-table"],
     )
-    free = [p for p in people if p["body"] is None]
+    free = [person for person in people if person["body"] is None]
     solara.Text(
         f"{len(people)} joined; {len(free)} without a body yet.", classes=["ws-note", "joined"]
     )

@@ -450,10 +450,10 @@ class Room:
             data.get("facilitator_key"),
             data.get("created"),
         )
-        for i, p in enumerate(data.get("participants", [])):
-            token = p.get("token") or f"replay-{i}"
+        for i, person in enumerate(data.get("participants", [])):
+            token = person.get("token") or f"replay-{i}"
             room.participants[token] = Participant(
-                p["id"], token, p["name"], p.get("body"), p.get("joined", 0.0)
+                person["id"], token, person["name"], person.get("body"), person.get("joined", 0.0)
             )
         for event in data.get("events", []):
             room._apply(event)
