@@ -145,14 +145,14 @@ def cmd_tournament(args) -> int:
     if game == "pd":
         result = _round_robin(args, players)
     else:
-        stp = _stp_inputs(args)
+        inside = _stp_inputs(args)
         result = stp_tournament(
             players,
-            stp["scenario"],
+            inside["scenario"],
             repetitions=args.repetitions,
-            org_types=stp["org_types"],
+            org_types=inside["org_types"],
             seed=args.seed,
-            overrides=stp["overrides"],
+            overrides=inside["overrides"],
             **given(rounds=args.turns),
         )
     if args.csv:
@@ -181,14 +181,14 @@ def cmd_evolve(args) -> int:
     if method == "stp":
         if args.game == "pd" and (args.continuation is not None or args.payoffs is not None):
             raise UsageError("--continuation and --payoffs do not apply to --method stp")
-        stp = _stp_inputs(args)
+        inside = _stp_inputs(args)
         shares = evolution.stp_imitation(
             players,
-            stp["scenario"],
-            org_types=stp["org_types"],
+            inside["scenario"],
+            org_types=inside["org_types"],
             rate=args.rate,
             seed=args.seed,
-            overrides=stp["overrides"],
+            overrides=inside["overrides"],
             **given(generations=args.generations, rounds=args.turns),
         )
         what = f"imitation in '{stp['scenario']}' ({'/'.join(stp['org_types'])} bodies)"
