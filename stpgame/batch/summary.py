@@ -57,8 +57,8 @@ def kept_outputs(manifest: dict) -> list[str]:
     """The output columns a sweep kept: model outputs, then by-type ones per organisation type."""
     from stpgame.core.params import ORG_TYPES
 
-    exp = manifest["experiment"]
-    return list(exp["model_outputs"]) + [f"{c}_{t}" for c in exp["by_type"] for t in ORG_TYPES]
+    spec = manifest["experiment"]
+    return list(spec["model_outputs"]) + [f"{c}_{t}" for c in spec["by_type"] for t in ORG_TYPES]
 
 
 def summarise(

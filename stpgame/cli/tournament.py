@@ -191,7 +191,7 @@ def cmd_evolve(args) -> int:
             overrides=inside["overrides"],
             **given(generations=args.generations, rounds=args.turns),
         )
-        what = f"imitation in '{stp['scenario']}' ({'/'.join(stp['org_types'])} bodies)"
+        what = f"imitation in '{inside['scenario']}' ({'/'.join(inside['org_types'])} bodies)"
     else:
         if args.game != "pd":
             raise UsageError(f"--method {method} plays the pd tournament; use --method stp")
