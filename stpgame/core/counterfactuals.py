@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stpgame.core import regulation
+from stpgame.core.arrays import FloatArray
 from stpgame.core.economy import Economy, Ledger, Round, YearDraws
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
@@ -31,23 +32,18 @@ def appraised_payoff(economy: Economy, r: Round) -> np.ndarray:
     """What a body makes of a year: its judged result, bail-outs and central money included,
     and for a council the services it had to cut to balance (a council's books always
     balance; what it experiences as pressure is the cut [001])."""
-    p = economy.p
-    return regulation.judged_score(
-        r.balance - r.cut,
-        r.income,
-        economy.fp,
-        economy.n_fp,
-        r.outcome_index,
-        p.system_weight,
-        p.outcome_weight,
-    )
+    return _judged(economy, r, r.balance - r.cut)
 
 
 def regulatory_score(economy: Economy, r: Round) -> np.ndarray:
     """The regulator's score: the judged result before cash support [003]."""
+    return _judged(economy, r, r.balance - r.bailout)
+
+
+def _judged(economy: Economy, r: Round, values: FloatArray) -> FloatArray:
     p = economy.p
     return regulation.judged_score(
-        r.balance - r.bailout,
+        values,
         r.income,
         economy.fp,
         economy.n_fp,

@@ -22,6 +22,7 @@ from stpgame.core import regulation, scenarios
 from stpgame.core.params import ParameterError
 from stpgame.ui import texts, workshop_charts
 from stpgame.ui.chart_widget import EChart
+from stpgame.ui.downloads import Download
 from stpgame.ui.state import money, percent, pounds
 from stpgame.ui.style import Style
 from stpgame.ui.workshop_widgets import Countdown, SpaceKey, use_room_version
@@ -543,22 +544,6 @@ def Debrief(room, snap: Snapshot, version: int):
             "application/json",
             "session",
         )
-
-
-@solara.component
-def Download(label: str, make, filename: str, mime: str, key: str):
-    """A download button: the file is made by ``make`` only when it is pressed."""
-    solara.FileDownload(
-        make,
-        filename=filename,
-        label=label,
-        mime_type=mime,
-        children=[
-            solara.Button(
-                label, icon_name="mdi-download", classes=[f"download-{key}"], outlined=True
-            )
-        ],
-    )
 
 
 # ----------------------------------------------------------------------------------------------
