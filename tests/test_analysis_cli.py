@@ -205,3 +205,22 @@ def test_match_default_payoffs_are_axelrods():
     from stpgame.cli import match
 
     assert ",".join(f"{x:g}" for x in AXELROD_PAYOFFS) == match.AXELROD
+
+
+def test_negative_payoffs_are_values_not_options(capsys):
+    """Costs are naturally negative: ``--payoffs -5,-15,0,-10`` is one value (issue 10)."""
+    code, out, _ = run(capsys, "analyse", "--payoffs", "-5,-15,0,-10")
+    assert code == 0 and "R = -5  S = -15  T = 0  P = -10" in out
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [(["seed=3"], "give seed with --seed"), (["noise=0.1", "noise=0.2"], "given twice")],
+)
+def test_set_refuses_own_flags_and_repeats(capsys, tmp_path, settings, words):
+    argv = ["run", "--scenario", "fortress", "--rounds", "1", "--out", str(tmp_path / "o")]
+    for pair in settings:
+        argv += ["--set", pair]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and words in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

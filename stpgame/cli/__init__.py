@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``stpgame`` with ``argv``; the exit status (an error prints one line: status 2)."""
-    args = build_parser().parse_args(argv)
+    from stpgame.cli.common import join_negative_values
+
+    raw = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(join_negative_values(raw, ("--payoffs",)))
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

@@ -25,9 +25,33 @@ def parse_settings(pairs: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise ParameterError("--set", "key=value (see `stpgame params`)", pair)
-        out[key.strip()] = value.strip()
+        if key in OWN_FLAGS:
+            raise ParameterError("--set", f"a model parameter; give {key} with --{key}", pair)
+        if key in out:
+            raise ParameterError("--set", f"each parameter once ({key} is given twice)", pair)
+        out[key] = value.strip()
+    return out
+
+
+OWN_FLAGS = ("seed", "scenario", "rounds")
+"""Inputs with flags of their own, refused inside ``--set``."""
+
+
+def join_negative_values(argv: list[str], options: tuple[str, ...]) -> list[str]:
+    """``--payoffs -5,-15,0,-10`` -> ``--payoffs=-5,-15,0,-10``: argparse would read a value
+    starting with '-' as an option, and costs are naturally negative in this field."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in options and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
     return out
 
 
