@@ -21,7 +21,6 @@ responsive with 30 tabs open.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import subprocess
 import sys
@@ -29,20 +28,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder is on sys.path
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CHARTS = 7  # charts on the "Together vs alone" view
-
-
-def _conftest():
-    """The test suite's server settings and Chromium flags (one definition for both)."""
-    spec = importlib.util.spec_from_file_location(
-        "stpgame_conftest", ROOT / "tests" / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def start_server(conf) -> tuple[subprocess.Popen, str, float]:
@@ -185,7 +175,7 @@ def main() -> int:
     if args.steps < 1 or args.play_seconds <= 0 or args.tabs < 1:
         parser.error("--steps and --tabs must be >= 1 and --play-seconds > 0")
 
-    conf = _conftest()
+    conf = suite_conftest()
     proc, url, start_s = start_server(conf)
     try:
         with sync_playwright() as pw:

@@ -28,7 +28,6 @@ server, so the figures include the browser's own drawing time.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder is on sys.path
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,15 +62,6 @@ CLICK_TIME = """() => {
     if (e.target.closest('.next-year')) window.__clicked = Date.now();
   }, {capture: true, once: true});
 }"""
-
-
-def _conftest():
-    spec = importlib.util.spec_from_file_location(
-        "stpgame_conftest", ROOT / "tests" / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def start_server(conf, data: Path) -> tuple[subprocess.Popen, str]:
@@ -169,7 +160,7 @@ def main() -> None:
     if args.server_only:
         server_only(args.rooms, args.people, args.years)
         return
-    conf = _conftest()
+    conf = suite_conftest()
     data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     proc, url = start_server(conf, data)
     print(f"server {url}, data {data}")

@@ -184,12 +184,8 @@ def OpenRoom():
             solara.Text(message, classes=["ws-msg"])
 
 
-@solara.component
-def FacilitatorRoom(room):
-    """The facilitator's page of one room, with its three views: room, presenter and debrief."""
-    version = use_room_version(room)
-    snap = snapshot(room)
-    view, set_view = solara.use_state("Room")
+def use_attempt():
+    """(message, attempt): ``attempt(action)`` runs it and shows a refused input as the message."""
     message, set_message = solara.use_state("")
 
     def attempt(action) -> None:
@@ -199,6 +195,17 @@ def FacilitatorRoom(room):
             set_message(str(exc))
             return
         set_message("")
+
+    return message, attempt
+
+
+@solara.component
+def FacilitatorRoom(room):
+    """The facilitator's page of one room, with its three views: room, presenter and debrief."""
+    version = use_room_version(room)
+    snap = snapshot(room)
+    view, set_view = solara.use_state("Room")
+    message, attempt = use_attempt()
 
     def next_year() -> None:
         attempt(lambda: room.advance(force=True))
@@ -650,15 +657,7 @@ def ParticipantRoom(room, token: str):
     use_room_version(room, view)
     snap = snapshot(room)
     person = room.participant(token)
-    message, set_message = solara.use_state("")
-
-    def attempt(action) -> None:
-        try:
-            action()
-        except ERRORS as exc:
-            set_message(str(exc))
-            return
-        set_message("")
+    message, attempt = use_attempt()
 
     with solara.Div(classes=["ws-head"]):
         solara.HTML(
