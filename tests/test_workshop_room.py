@@ -286,6 +286,7 @@ def test_a_bad_rule_change_is_refused_and_not_logged():
     assert room.rule_changes() == []
 
 
+@pytest.mark.slow
 def test_debrief_downloads_and_chart_options_hold_every_body_year():
     from stpgame.ui import workshop_charts
     from stpgame.workshop import debrief
