@@ -125,3 +125,27 @@ def test_a_council_reports_its_cuts():
     council = next(o for o in m.organisations if o.org_type == "council")
     row = m.org_dataframe().query("round == 3 and org_id == @council.index").iloc[0]
     assert council.cut == pytest.approx(row["cut"])
+
+
+def test_change_rules_keeps_the_money_through_a_new_savings_lag():
+    """Savings in the pipeline survive a shorter lag: none is lost or made (the ledgers of
+    the actual year and of the everyone-pools twin both carry over)."""
+    m = STPModel(seed=4, structure="simple", n_footprints=2, savings_lag=4).run(5)
+    for ledger in (m.ledger, m.counterfactuals.twin_ledger):
+        assert ledger.pipeline.sum() > 0
+    before = [
+        (lg.generated_total, lg.landed_total + lg.pipeline.sum(), lg.cumulative.copy())
+        for lg in (m.ledger, m.counterfactuals.twin_ledger)
+    ]
+    m.change_rules(savings_lag=1)
+    assert m.params.savings_lag == 1 and m.round == 5
+    for ledger, (generated, owed, cumulative) in zip(
+        (m.ledger, m.counterfactuals.twin_ledger), before, strict=True
+    ):
+        assert ledger.pipeline.shape[0] == 2
+        assert ledger.landed_total + ledger.pipeline.sum() == pytest.approx(owed)
+        assert ledger.generated_total == generated
+        np.testing.assert_array_equal(ledger.cumulative, cumulative)
+    m.run(3)  # and the game goes on
+    with pytest.raises(ParameterError, match="structure"):
+        m.change_rules(structure="england")

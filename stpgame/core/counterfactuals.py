@@ -75,12 +75,6 @@ class Counterfactuals:
         self.as_played = played[np.argsort(source[played])]  # back in body order
         self.home = structure.footprint  # copy f is footprint f as played
 
-    def rebuild(self, structure: Structure, budget: np.ndarray, gap: np.ndarray, p: Params) -> None:
-        """New rules for the same places: keep the twin's ledger, rebuild the arithmetic."""
-        ledger = self.twin_ledger
-        self.__init__(structure, budget, gap, p)  # type: ignore[misc]
-        self.twin_ledger = _resized(ledger, self.twin.new_ledger())
-
     def everyone_pools(self, draws: YearDraws) -> Round:
         """The year played with every body pooling all it is free to pool (cash basis)."""
         return self.twin.play(np.ones(self.n), draws, ledger=self.twin_ledger)
@@ -148,15 +142,3 @@ class Appraisal:
         """Per £ pooled: the change in the body's own result and in its footprint's welfare."""
         moved = np.where(np.abs(self.moved) > 1e-12, self.moved, np.nan)
         return self.own_change / moved, self.system_change / moved
-
-
-def _resized(old: Ledger, new: Ledger) -> Ledger:
-    """Carry a ledger over to a new savings lag: what is due soonest keeps its place."""
-    k = min(len(old.pipeline), len(new.pipeline))
-    new.pipeline[:k] = old.pipeline[:k]
-    new.shares[:k] = old.shares[:k]
-    new.pipeline[k - 1] += old.pipeline[k:].sum(axis=0)
-    new.cumulative = old.cumulative
-    new.last_balance = old.last_balance
-    new.generated_total, new.landed_total = old.generated_total, old.landed_total
-    return new

@@ -69,6 +69,18 @@ class Ledger:
     generated_total: float = 0.0
     landed_total: float = 0.0
 
+    def carried_into(self, new: Ledger) -> Ledger:
+        """The money of this ledger moved into ``new`` (made for new rules, e.g. another lag):
+        what is due soonest keeps its place; savings due beyond the new lag land last."""
+        k = min(len(self.pipeline), len(new.pipeline))
+        new.pipeline[:k] = self.pipeline[:k]
+        new.shares[:k] = self.shares[:k]
+        new.pipeline[k - 1] += self.pipeline[k:].sum(axis=0)
+        new.cumulative = self.cumulative
+        new.last_balance = self.last_balance
+        new.generated_total, new.landed_total = self.generated_total, self.landed_total
+        return new
+
 
 @dataclass(frozen=True)
 class YearDraws:

@@ -111,10 +111,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         p, s = self.params, self.structure
         gap = (p.demand_growth - p.funding_growth) + p.cost_spread * self._cost_z
         self.economy = Economy(s, self.budget, gap, p)
-        if hasattr(self, "counterfactuals"):
-            self.counterfactuals.rebuild(s, self.budget, gap, p)
-        else:
-            self.counterfactuals = Counterfactuals(s, self.budget, gap, p)
+        self.counterfactuals = Counterfactuals(s, self.budget, gap, p)
 
     def change_rules(self, **changes: object) -> None:
         """Change parameters between years without a reset: money, trust and memory carry on.
@@ -127,12 +124,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             raise ParameterError(
                 fixed[0], "unchanged during a game (start a new one)", changes[fixed[0]]
             )
-        old = self.params
+        old, ledger, twin_ledger = self.params, self.ledger, self.counterfactuals.twin_ledger
         self.params = old.replace(**changes)
         self._build_economy()
-        from stpgame.core.counterfactuals import _resized
-
-        self.ledger = _resized(self.ledger, self.economy.new_ledger())
+        self.ledger = ledger.carried_into(self.economy.new_ledger())
+        cf = self.counterfactuals
+        cf.twin_ledger = twin_ledger.carried_into(cf.twin.new_ledger())
         if any(getattr(old, k) != getattr(self.params, k) for k in STRATEGY_PARAMS):
             self.strategy_names = self._assign_strategies()
 

@@ -26,7 +26,7 @@ from stpgame.ui.downloads import Download
 from stpgame.ui.state import money, percent, pounds
 from stpgame.ui.style import Style
 from stpgame.ui.workshop_widgets import Countdown, SpaceKey, use_room_version
-from stpgame.workshop import RoomError, rooms
+from stpgame.workshop import Room, RoomError, rooms
 from stpgame.workshop import debrief as debrief_files
 from stpgame.workshop.room import FIXED, STRUCTURES
 from stpgame.workshop.views import Snapshot, snapshot
@@ -120,15 +120,19 @@ def _who(snap: Snapshot, body: int) -> str:
 # facilitator
 
 
+def _routed_room(secret: str) -> tuple[str, Room | None, str]:
+    """The room code in the path (``/workshop/<CODE>``, ``/join/<CODE>``), its room on this
+    server if any, and the ``secret`` query value (facilitator key or seat token)."""
+    router = solara.use_router()
+    code = router.parts[1] if len(router.parts) > 1 else ""
+    return code, rooms().get(code) if code else None, _query(router).get(secret, "")
+
+
 @solara.component
 def Facilitator():
     """``/workshop`` and ``/workshop/<CODE>``: the room if the link carries its facilitator
     key, else the form that opens one."""
-    router = solara.use_router()
-    code = router.parts[1] if len(router.parts) > 1 else ""
-    key = _query(router).get("key", "")
-    registry = rooms()
-    room = registry.get(code) if code else None
+    code, room, key = _routed_room("key")
     WorkshopStyle()
     with solara.Column(classes=["ws-page"]):
         if room is not None and room.is_facilitator(key):
@@ -560,11 +564,7 @@ def Debrief(room, snap: Snapshot, version: int):
 @solara.component
 def Join():
     """``/join`` and ``/join/<CODE>``: the code form, the name form, or the person's seat."""
-    router = solara.use_router()
-    code = router.parts[1] if len(router.parts) > 1 else ""
-    token = _query(router).get("seat", "")
-    registry = rooms()
-    room = registry.get(code) if code else None
+    code, room, token = _routed_room("seat")
     WorkshopStyle()
     with solara.Column(classes=["ws-page", "join-page"]):
         if room is None:

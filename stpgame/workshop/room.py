@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from stpgame.core import scenarios
-from stpgame.core.model import STPModel
+from stpgame.core.model import STRUCTURE_PARAMS, STPModel
 from stpgame.core.params import ORG_TYPES, ParameterError
 from stpgame.ui import texts
 from stpgame.workshop.store import atomic_write_json
@@ -44,7 +44,7 @@ STRUCTURES = {
     "simple": "Simple footprint (4 bodies)",
     "complex": "Complex footprint (20 bodies)",
 }
-FIXED = ("structure", "n_footprints")  # a room's footprint never changes
+FIXED = STRUCTURE_PARAMS  # a room's footprint never changes
 NAME_MAX = 40
 MAX_YEARS = 60
 
