@@ -24,8 +24,10 @@ from stpgame.batch import sampling
 from stpgame.batch.schema import (
     Check,
     closest,
+    flag,
     key,
     names,
+    number_in,
     one_of,
     read,
     table_by_name,
@@ -46,6 +48,8 @@ MAX_SAMPLES = 1_000_000
 MAX_SEED = 2**63 - 1
 MAX_STEPS = 10_000
 MORRIS_LEVELS = 4
+SOBOL_TOLERANCE = 0.1
+"""Default largest change (N/2 to N) and 95% CI half-width of a settled Sobol index."""
 MODEL_COLUMNS = MODEL_VALUES
 
 ORG_COLUMNS = ORG_VALUES
@@ -92,6 +96,15 @@ class Sensitivity:
     statistic: str
     outputs: tuple[str, ...]
     parameters: tuple[Varied, ...]
+    second_order: bool = False
+    tolerance: float = SOBOL_TOLERANCE
+
+    @property
+    def rows_per_base_sample(self) -> int:
+        """Rows of Saltelli's Sobol design per base sample: D + 2, or 2D + 2 with second order
+        (SALib.sample.sobol writes each base sample's rows together)."""
+        d = len(self.parameters)
+        return 2 * d + 2 if self.second_order else d + 2
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,8 @@ class Experiment:
                 "levels": self.sensitivity.levels,
                 "statistic": self.sensitivity.statistic,
                 "outputs": list(self.sensitivity.outputs),
+                "second_order": self.sensitivity.second_order,
+                "tolerance": self.sensitivity.tolerance,
             },
         }
 
@@ -308,6 +323,8 @@ class SensitivityTable:
     method: str = key(one_of(SENSITIVITY_METHODS))
     n: int = key(whole(2, MAX_SAMPLES), toml="N")
     levels: int | None = key(whole(2, 100), default=None)
+    second_order: bool | None = key(flag, default=None)
+    tolerance: float | None = key(number_in(0.0, 1.0, above_low=True), default=None)
     statistic: str = key(one_of(STATISTICS), default="final")
     outputs: tuple[str, ...] = key(names(MODEL_COLUMNS, at_least=1))
     parameters: dict[str, Varied] = key(
@@ -489,6 +506,14 @@ def _sensitivity(table: SensitivityTable, kept: tuple[str, ...]) -> Sensitivity:
             raise ParameterError(
                 "sensitivity.levels", "no 'levels' for method = \"sobol\"", table.levels
             )
+    else:
+        for name in ("second_order", "tolerance"):
+            if getattr(table, name) is not None:
+                raise ParameterError(
+                    f"sensitivity.{name}",
+                    f"no '{name}' for method = \"morris\" (Sobol indices only)",
+                    getattr(table, name),
+                )
     levels = MORRIS_LEVELS if table.levels is None else table.levels
     for output in table.outputs:
         if output not in kept:
@@ -509,7 +534,16 @@ def _sensitivity(table: SensitivityTable, kept: tuple[str, ...]) -> Sensitivity:
                     [v.low, v.high],
                     f"(high - low) / (levels - 1) = {step:g}",
                 )
-    return Sensitivity(table.method, table.n, levels, table.statistic, table.outputs, bounds)
+    return Sensitivity(
+        table.method,
+        table.n,
+        levels,
+        table.statistic,
+        table.outputs,
+        bounds,
+        second_order=bool(table.second_order),
+        tolerance=SOBOL_TOLERANCE if table.tolerance is None else table.tolerance,
+    )
 
 
 def _check_conditions(conditions, fixed: dict, base, section: str) -> None:

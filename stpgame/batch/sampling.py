@@ -86,4 +86,4 @@ def salib_sample(sens, base_seed: int) -> np.ndarray:
         return morris.sample(problem, sens.n, num_levels=sens.levels, seed=seed)
     from SALib.sample import sobol
 
-    return sobol.sample(problem, sens.n, calc_second_order=False, seed=seed)
+    return sobol.sample(problem, sens.n, calc_second_order=sens.second_order, seed=seed)

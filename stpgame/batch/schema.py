@@ -198,3 +198,33 @@ def table_by_name(
         return out
 
     return Check(f"a table ({empty})" if empty else "a table", run)
+
+
+def _flag(path: str, value: object, *_: object) -> bool:
+    if not isinstance(value, bool):  # a file says true or false, not "yes" or 1
+        raise ParameterError(path, "true or false", value)
+    return value
+
+
+flag = Check("true or false", _flag)
+
+
+def number_in(low: float, high: float, *, above_low: bool = False) -> Check:
+    """A TOML number (integer or float, not text or a boolean) in [low, high]; ``above_low``
+    excludes ``low`` itself (a tolerance of 0 could never be met)."""
+    allowed = (
+        f"a number in ({low:g}, {high:g}]" if above_low else f"a number in [{low:g}, {high:g}]"
+    )
+
+    def run(path: str, value: object, *_: object) -> float:
+        if isinstance(value, str):
+            raise ParameterError(path, allowed, value, "a number, not text")
+        try:
+            x = float(checks.number(path, value, low, high))
+        except ParameterError:
+            raise ParameterError(path, allowed, value) from None
+        if above_low and x == low:
+            raise ParameterError(path, allowed, value)
+        return x
+
+    return Check(allowed, run)

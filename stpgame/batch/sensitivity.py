@@ -9,19 +9,33 @@ Both use SALib (Herman & Usher 2017, JOSS 2(9):97). The sample is drawn from
 the experiment's base seed, run through the ordinary sweep runner (so runs are
 resumable and parallel), and each sample point's output is the mean over its
 replications.
+
+Sobol indices are re-estimated from the first N/4 and N/2 base samples of the same sample
+(convergence.py); when they have not settled, ``analyse`` warns (ConvergenceWarning) and says
+why in ``sensitivity_convergence.txt``. ``second_order = true`` adds S2 for every pair of
+parameters (``sensitivity_second_order.csv``).
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from stpgame.batch import storage
+from stpgame.batch import convergence, storage
 from stpgame.batch.sampling import salib_problem, salib_seed
 from stpgame.errors import ResultsError
 
 INDEX_FILE = "sensitivity"
+CONVERGENCE_FILE = "sensitivity_convergence"
+SECOND_ORDER_FILE = "sensitivity_second_order.csv"
+
+
+class ConvergenceWarning(UserWarning):
+    """Sobol indices that have not settled: more base samples are needed (convergence.py)."""
+
+
 COLUMNS = {
     "morris": ("mu", "mu_star", "sigma", "mu_star_conf"),
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
@@ -78,11 +92,7 @@ def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarr
                 prob, x, y, num_levels=sens.levels, conf_level=0.95, seed=salib_seed(base_seed)
             )
         else:
-            from SALib.analyze import sobol
-
-            res = sobol.analyze(
-                prob, y, calc_second_order=False, conf_level=0.95, seed=salib_seed(base_seed)
-            )
+            res = convergence.sobol_indices(prob, y, sens.second_order, salib_seed(base_seed))
         for k, name in enumerate(prob["names"]):
             row = {"output": output, "parameter": name, "method": sens.method}
             row.update({c: float(np.asarray(res[c])[k]) for c in COLUMNS[sens.method]})
@@ -91,9 +101,11 @@ def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarr
 
 
 def analyse(out: str | Path):
-    """Indices for the finished sensitivity sweep in ``out``; writes CSV, Parquet and a figure.
+    """Indices for the finished sensitivity sweep in ``out``; writes CSV, Parquet and a figure,
+    and for Sobol the convergence check (and second-order indices when requested).
 
-    Returns (table, files written).
+    Returns (table, files written). Sobol indices that have not settled raise a
+    :class:`ConvergenceWarning` naming the file that says why.
     """
     from stpgame.batch.experiment import load_experiment
 
@@ -118,7 +130,27 @@ def analyse(out: str | Path):
             INDEX_COLUMNS,
         ),
     ]
-    files += figure(table, sens, out / "figures")
+    problems: list[str] = []
+    if sens.method == "sobol":
+        conv, problems = convergence.check(sens, salib_problem(sens), y, salib_seed(exp.base_seed))
+        verdict = convergence.report(sens, problems, len(y))
+        files += [
+            storage.write_csv(out / f"{CONVERGENCE_FILE}.csv", conv),
+            storage.write_text(out / f"{CONVERGENCE_FILE}.txt", verdict),
+        ]
+        if sens.second_order:
+            pairs = conv[conv["index"] == "S2"]
+            s2 = pairs[["output", "parameter", "other", "value_full", "conf_full"]]
+            s2 = s2.rename(columns={"value_full": "S2", "conf_full": "S2_conf"})
+            files.append(storage.write_csv(out / SECOND_ORDER_FILE, s2))
+    files += figure(table, sens, out / "figures", settled=not problems)
+    if problems:
+        warnings.warn(
+            f"Sobol indices have not settled (N = {sens.n}, {len(problems)} problem(s)); "
+            f"see {out / CONVERGENCE_FILE}.txt",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return table, files
 
 
@@ -128,8 +160,9 @@ def format_table(table, method: str) -> str:
     return table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}")
 
 
-def figure(table, sens, folder: Path) -> list[Path]:
-    """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals."""
+def figure(table, sens, folder: Path, settled: bool = True) -> list[Path]:
+    """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals (the
+    title says so when they have not settled)."""
     from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, panel_labels, save, style
     from stpgame.core.outputs import describe
 
@@ -187,5 +220,7 @@ def figure(table, sens, folder: Path) -> list[Path]:
         what = (
             "Morris screening, 95% CI of μ*" if sens.method == "morris" else "Sobol indices, 95% CI"
         )
+        if not settled:
+            what += f"\nNOT SETTLED at N = {sens.n}: see {CONVERGENCE_FILE}.txt"
         fig.suptitle(f"Sensitivity: {what}", fontsize=12)
         return save(fig, folder, "sensitivity")

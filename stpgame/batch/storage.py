@@ -49,6 +49,10 @@ KNOWN = {
     "figures",
     "sensitivity.csv",
     "sensitivity.parquet",
+    "sensitivity_convergence.csv",
+    "sensitivity_convergence.txt",
+    "sensitivity_second_order.csv",
+    "discovery",
 }
 RUN_COLUMNS = {
     "run": {"label": "Run", "unit": "index", "description": "The run's index in the sweep."},

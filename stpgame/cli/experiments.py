@@ -144,12 +144,21 @@ def cmd_sweep(args) -> int:
 
 def cmd_sensitivity(args) -> int:
     """``stpgame sensitivity``: run the experiment, then its sensitivity analysis."""
-    from stpgame.batch.sensitivity import analyse, format_table
+    import warnings
+
+    from stpgame.batch.sensitivity import ConvergenceWarning, analyse, format_table
 
     exp, report = _sweep(args, expect_sensitivity=True)
-    table, files = analyse(report.out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        table, files = analyse(report.out)
     print(format_table(table, exp.sensitivity.method))
     print("wrote " + ", ".join(str(f) for f in files))
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            print(f"stpgame sensitivity: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return 0
 
 
