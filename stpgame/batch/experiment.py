@@ -56,6 +56,9 @@ ORG_COLUMNS = ORG_VALUES
 """Organisation-level columns that can be kept as a mean per organisation type."""
 
 RUN_COLUMNS = ("run", "condition", "replication", "seed")
+ROLES = ("lever", "uncertainty")
+"""What a varied parameter is to a policy study (EMA's vocabulary): a lever a policy-maker
+sets, or an uncertainty about the world. Unmarked parameters have no role."""
 SENSITIVITY_METHODS = ("morris", "sobol")
 STATISTICS = ("final", "mean")
 
@@ -129,6 +132,8 @@ class Experiment:
     by_type: tuple[str, ...]
     sensitivity: Sensitivity | None
     conditions: tuple[dict, ...] = field(repr=False)
+    roles: dict[str, str] = field(default_factory=dict)
+    """Varied parameter -> "lever" or "uncertainty", for those the file marks."""
 
     @property
     def name(self) -> str:
@@ -139,6 +144,16 @@ class Experiment:
     def varied_names(self) -> tuple[str, ...]:
         """Names of the varied parameters, in order."""
         return tuple(v.name for v in self.varied)
+
+    @property
+    def levers(self) -> tuple[str, ...]:
+        """Varied parameters marked as policy levers, in the order they are varied."""
+        return tuple(n for n in self.varied_names if self.roles.get(n) == "lever")
+
+    @property
+    def uncertainties(self) -> tuple[str, ...]:
+        """Varied parameters marked as uncertainties, in the order they are varied."""
+        return tuple(n for n in self.varied_names if self.roles.get(n) == "uncertainty")
 
     @property
     def n_runs(self) -> int:
@@ -188,6 +203,8 @@ class Experiment:
             "design": self.design,
             "samples": self.samples,
             "varied": {v.name: _range_text(v) for v in self.varied},
+            "levers": list(self.levers),
+            "uncertainties": list(self.uncertainties),
             "conditions": len(self.conditions),
             "runs": self.n_runs,
             "model_outputs": list(self.model_outputs),
@@ -262,6 +279,8 @@ class HeadTable:
     scenario: str | None = key(
         one_of(_scenario_names, "a scenario preset (see `stpgame scenarios`)"), default=None
     )
+    levers: tuple[str, ...] = key(texts, default=())
+    uncertainties: tuple[str, ...] = key(texts, default=())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -414,6 +433,7 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
             f"{len(conditions)} conditions x {reps} replications",
         )
     _check_conditions(conditions, fixed, base, section)
+    roles = _roles(head, [v.name for v in varied], section)
     return Experiment(
         path=path,
         text=text,
@@ -433,7 +453,33 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
         by_type=outputs.by_type,
         sensitivity=sens,
         conditions=tuple(conditions),
+        roles=roles,
     )
+
+
+def _roles(head: HeadTable, varied: list[str], section: str) -> dict[str, str]:
+    """``experiment.levers`` and ``experiment.uncertainties``: varied parameters, each at
+    most one role (a fixed parameter is neither: it does not vary)."""
+    roles: dict[str, str] = {}
+    for role, listed in (("lever", head.levers), ("uncertainty", head.uncertainties)):
+        key_path = f"experiment.{'levers' if role == 'lever' else 'uncertainties'}"
+        for name in listed:
+            if name not in varied:
+                allowed = (
+                    f"parameters varied in [{section}] ({', '.join(varied)})"
+                    if varied
+                    else "no names: this experiment varies no parameter"
+                )
+                raise ParameterError(key_path, allowed, name, closest(name, varied, "name"))
+            if name in roles:
+                raise ParameterError(
+                    key_path,
+                    "each parameter once, either a lever or an uncertainty",
+                    name,
+                    f"already {'a ' if roles[name] == 'lever' else 'an '}{roles[name]}",
+                )
+            roles[name] = role
+    return roles
 
 
 def _samples(vary: VaryTable) -> int | None:

@@ -8,6 +8,8 @@ output registry (stpgame/core/outputs.py) and the parameter table, shares shown 
 percentages. Error bars and bands are 95% t-intervals over the replications of one
 condition (summary.py), never pooled across conditions. File names carry the
 statistic (``outcomes_final.png``, ``outcomes_mean.png``), so plotting both keeps both.
+When the experiment marks policy levers, lines and colours show the levers and the x axis
+an uncertainty (or another parameter), so each line is one policy.
 
 - ``outcomes``: collective and individual outcomes across conditions;
 - ``collective_vs_individual``: each condition's collective welfare against its
@@ -178,17 +180,25 @@ def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     runs = storage.read_table(out, storage.RUNS)
     rounds = storage.read_table(out, storage.ROUNDS)
     varied = list(manifest["experiment"]["varied"])
+    levers = [v for v in manifest["experiment"].get("levers", []) if v in varied]
     kept = kept_outputs(manifest)
     # shares and fractional parameters in percent, so axes, ticks and legends read as such
     runs = scaled(runs, [*varied, *(f"{o}_{statistic}" for o in kept)])
     rounds = scaled(rounds, [*varied, *kept])
     folder = out / "figures"
     files: list[Path] = []
+    # colour by policy lever: levers name the lines, the x axis an uncertainty or other parameter
+    others = [v for v in varied if v not in levers]
+    first_levers = levers + others
+    by_lever = first_levers
+    if levers and others:
+        head = [others[0], levers[0]]
+        by_lever = head + [v for v in varied if v not in head]
     with style():
-        files += outcomes(runs, varied, kept, statistic, manifest, folder)
+        files += outcomes(runs, by_lever, kept, statistic, manifest, folder)
         if {"collective_welfare", "mean_individual_score"} <= set(kept):
-            files += collective_vs_individual(runs, varied, statistic, folder)
-        files += over_rounds(rounds, runs, varied, kept, folder)
+            files += collective_vs_individual(runs, first_levers, statistic, folder)
+        files += over_rounds(rounds, runs, first_levers, kept, folder)
     return files
 
 
@@ -232,24 +242,42 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
     if sampled and x is not None:
         point = "condition" if pooled else "sample point"
         detail = f"one point per {point}: mean over its {n} replications"
-        if len(varied) > 1:
+        if len(varied) > 1 and points is not None:
             fig.colorbar(points, ax=list(axes[: len(panels)]), label=param_label(varied[1]))
     fig.suptitle(f"{title}\n{detail}", fontsize=12)
-    if series is not None and not sampled:
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, title=param_label(series), loc="outside right center")
+    legend_by = varied[1] if sampled and len(varied) > 1 else series
+    handles, labels = axes[0].get_legend_handles_labels()
+    if legend_by is not None and handles:
+        title = param_label(legend_by)
+        if legend_by in manifest["experiment"].get("levers", []):
+            title += "\n(policy lever)"
+        fig.legend(handles, labels, title=title, loc="outside right center")
     return save(fig, folder, f"outcomes_{statistic}")
 
 
 def _sample_points(ax, runs, x: str, colour_by: str | None, col: str):
-    """Scatter of each condition's mean, coloured (cividis, colour-blind safe) by a second parameter."""
+    """Scatter of each condition's mean, coloured by a second parameter: a number on the
+    cividis scale (colour-blind safe; returned for a colour bar), a few values of text
+    (a policy choice) in the Okabe-Ito colours and markers with a legend (returns None)."""
     agg = {"xv": (x, "first"), "y": (col, "mean")}
     if colour_by:
         agg["c"] = (colour_by, "first")
     per = runs.groupby("condition").agg(**agg)
-    if colour_by:
+    if not colour_by:
+        return ax.scatter(per["xv"], per["y"], s=18, color=OKABE_ITO[0], edgecolor="none")
+    if np.issubdtype(per["c"].dtype, np.number) and not np.issubdtype(per["c"].dtype, np.bool_):
         return ax.scatter(per["xv"], per["y"], c=per["c"], cmap="cividis", s=18, edgecolor="none")
-    return ax.scatter(per["xv"], per["y"], s=18, color=OKABE_ITO[0], edgecolor="none")
+    for k, (value, sub) in enumerate(per.groupby("c", sort=False)):
+        ax.scatter(
+            sub["xv"],
+            sub["y"],
+            s=22,
+            color=OKABE_ITO[k % len(OKABE_ITO)],
+            marker=MARKERS[k % len(MARKERS)],
+            edgecolor="none",
+            label=value_text(colour_by, value),
+        )
+    return None
 
 
 def _lines(ax, runs, x: str, series: str | None, col: str) -> None:

@@ -13,10 +13,11 @@ run and never leaves a corrupt file:
 - an exclusive lock stops two sweeps writing into one folder at once.
 
 The consolidated tables describe themselves (results_files.to_arrow): every column
-carries its label, unit and description in the Arrow field metadata, the file's metadata
-names the stpgame version, the scenario and the experiment, and each row of
-``runs.parquet`` carries the scenario and every parameter's value, not only the varied
-ones.
+carries its label, unit and description in the Arrow field metadata (and a varied
+parameter its ``role``, lever or uncertainty, when the file marks it), the file's metadata
+names the stpgame version, the scenario, the experiment, its levers and uncertainties,
+and each row of ``runs.parquet`` carries the scenario and every parameter's value, not
+only the varied ones.
 """
 
 from __future__ import annotations
@@ -292,14 +293,16 @@ class SweepFolder:
         table = exp.run_table()
         rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
         runs = summarise_runs(rounds, full_run_table(exp, table), exp.output_columns())
+        described = {**RUN_COLUMNS, **role_columns(exp)}
         for name, df in ((ROUNDS, rounds), (RUNS, runs)):
-            write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), RUN_COLUMNS)
+            write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), described)
         write_text(self.out / MANIFEST, json.dumps(manifest, indent=2, default=str))
         shutil.rmtree(self.out / PARTS, ignore_errors=True)
 
 
 def sweep_metadata(exp, rows: str) -> dict[str, str]:
-    """File metadata of a sweep's tables: version, scenario, experiment and what a row is."""
+    """File metadata of a sweep's tables: version, scenario, experiment, what a row is, and
+    which varied parameters are policy levers and which uncertainties (JSON lists)."""
     from stpgame.results_files import file_metadata
 
     return file_metadata(
@@ -308,7 +311,17 @@ def sweep_metadata(exp, rows: str) -> dict[str, str]:
         experiment=exp.name,
         experiment_title=exp.title,
         experiment_sha256=exp.sha256,
+        levers=list(exp.levers),
+        uncertainties=list(exp.uncertainties),
     )
+
+
+def role_columns(exp) -> dict[str, dict[str, str]]:
+    """Field metadata of the varied parameters the experiment marks: the parameter's own
+    label, unit and description plus its ``role`` ("lever" or "uncertainty")."""
+    from stpgame.core.outputs import column
+
+    return {name: {**column(name).metadata(), "role": role} for name, role in exp.roles.items()}
 
 
 def full_run_table(exp, table=None):

@@ -167,8 +167,18 @@ def cmd_summarise(args) -> int:
     from stpgame.batch.summary import format_summary, summarise
 
     outputs = [o.strip() for o in args.outputs.split(",")] if args.outputs else None
+    from stpgame.batch.storage import read_manifest
+
     table, path = summarise(args.dir, statistic=args.stat, outputs=outputs, write=True)
     print(format_summary(table, outputs))
+    spec = read_manifest(args.dir)["experiment"]
+    roles = [
+        f"{what}: {', '.join(spec[key])}"
+        for key, what in (("levers", "policy levers"), ("uncertainties", "uncertainties"))
+        if spec.get(key)
+    ]
+    if roles:
+        print("; ".join(roles))
     print(f"wrote {path}")
     return 0
 
