@@ -158,6 +158,11 @@ BAD = [
     ("", HEAD.replace("n_footprints = 1", "n_footprints = 99"), "fixed.n_footprints"),
     ("[vary]\nn_footprints = [1, 2]\n", None, "fixed.n_footprints"),
     ("[vary]\nbcf_minimum_share = [0.5, 0.9]\n", None, "vary.bcf_minimum_share"),
+    (
+        '[vary]\nstrategy_ccg = ["imitation:1", "imitation:1,tit_for_tat:1"]\n',
+        None,
+        "vary.strategy_ccg.values",
+    ),
     ('[vary]\nnoise = [0.1]\n[sensitivity]\nmethod = "morris"\n', None, "sensitivity"),
     (
         '[sensitivity]\nmethod = "morris"\nN = 4\noutputs = ["cooperation_rate"]\n'
@@ -270,3 +275,62 @@ def test_the_schema_reader_checks_each_declared_key():
     with pytest.raises(ParameterError) as err:
         read(Params, "v", {"nosie": 1})
     assert err.value.name == "v.nosie" and "did you mean 'noise'" in err.value.note
+
+
+def test_a_huge_grid_is_refused_from_its_sizes_before_it_is_built(tmp_path, monkeypatch, capsys):
+    def never(*args, **kwargs):
+        raise AssertionError("the conditions were built before the run count was checked")
+
+    monkeypatch.setattr("stpgame.batch.sampling.grid", never)
+    body = "[vary]\n" + "".join(
+        f"{name} = {{ low = 0.0, high = 0.2, steps = 1000 }}\n"
+        for name in ("system_weight", "noise", "target_pressure")
+    )
+    path = write(tmp_path, body)
+    out = tmp_path / "results"
+    assert main(["sweep", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"stpgame sweep: error: {path}: key 'vary': allowed at most 10,000,000 runs in all; "
+        "got 2000000000 (1,000 x 1,000 x 1,000 system_weight x noise x target_pressure values "
+        "x 2 replications)\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (
+            '[vary]\ndesign = "latin_hypercube"\nsamples = 1000000\nnoise = { low = 0.0, high = 0.1 }\n',
+            "vary",
+        ),
+        (
+            '[sensitivity]\nmethod = "sobol"\nN = 524288\noutputs = ["cooperation_rate"]\n'
+            "[sensitivity.parameters]\nnoise = [0.0, 0.1]\nsystem_weight = [0.0, 1.0]\n",
+            "sensitivity.N",
+        ),
+    ],
+)
+def test_huge_samples_are_refused_before_they_are_drawn(tmp_path, monkeypatch, body, key):
+    def never(*args, **kwargs):
+        raise AssertionError("the sample was drawn before the run count was checked")
+
+    monkeypatch.setattr("stpgame.batch.sampling.unit_sample", never)
+    monkeypatch.setattr("stpgame.batch.sampling.salib_sample", never)
+    with pytest.raises(ExperimentError, match=f"key '{key}': allowed at most 10,000,000 runs"):
+        load_experiment(
+            write(tmp_path, body, HEAD.replace("replications = 2", "replications = 20"))
+        )
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_the_run_count_known_before_building_is_the_number_of_runs_built(path, monkeypatch):
+    runs = load_experiment(path).n_runs
+    monkeypatch.setattr("stpgame.batch.experiment.MAX_RUNS", runs)
+    load_experiment(path)  # exactly at the limit
+    monkeypatch.setattr("stpgame.batch.experiment.MAX_RUNS", runs - 1)
+    with pytest.raises(
+        ExperimentError, match=f"allowed at most {runs - 1:,} runs in all; got {runs}"
+    ):
+        load_experiment(path)

@@ -102,6 +102,10 @@ def test_run_writes_model_agents_and_manifest(tmp_path, capsys):
         ),
         (["--scenario", "fortress", "--seed", "-4"], "parameter 'seed'"),
         (["--scenario", "fortress", "--set", "n_footprints=3"], "England has 44"),
+        (
+            ["--scenario", "fortress", "--set", "strategy_ccg=tit_for_tat:0.5,imitation:0.6"],
+            "parameter 'strategy_ccg': allowed a strategy mix",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path, capsys, args, message):

@@ -33,6 +33,11 @@ def test_every_parameter_has_unit_range_default_and_source():
             "unknown strategy 'nice'",
         ),
         ({"strategy_acute": "tit_for_tat:-1"}, "strategy_acute", ">= 0"),
+        (
+            {"strategy_council": "tit_for_tat:1,imitation:3"},
+            "strategy_council",
+            "(the weights add up to 4, not 1)",
+        ),
     ],
 )
 def test_bad_values_name_parameter_range_and_value(values, name, fragment):
@@ -57,7 +62,7 @@ def test_command_line_strings_are_converted():
     p = validate({"system_weight": "0.25", "savings_lag": "3", "council_balanced_budget": "false"})
     assert p.system_weight == 0.25 and p.savings_lag == 3
     assert p.council_balanced_budget is False
-    assert validate({"strategy_acute": "tit_for_tat:1,imitation:3"}).strategy_acute == (
+    assert validate({"strategy_acute": "tit_for_tat:0.25,imitation:0.75"}).strategy_acute == (
         "tit_for_tat:0.25,imitation:0.75"
     )
 

@@ -53,9 +53,21 @@ def test_a_new_leader_starts_without_its_predecessors_memory():
     assert tft.decide(mem, idx, np.random.default_rng(0), cfg)[0]
 
 
-def test_mixes_are_checked_and_normalised():
+def test_mixes_are_checked_and_never_rescaled():
     assert mix_items("tit_for_tat") == [("tit_for_tat", 1.0)]
-    assert parse_mix("imitation:1, always_defect:1") == "imitation:0.5,always_defect:0.5"
-    for bad in ("", "nice:1", "tit_for_tat:x", "tit_for_tat:0"):
-        with pytest.raises(ValueError):
+    assert parse_mix("imitation:0.5, always_defect:0.5") == "imitation:0.5,always_defect:0.5"
+    assert parse_mix("imitation:1,always_defect:0") == "imitation:1"
+    # rounding a file or a slider leaves stays within the tolerance and is evened out
+    assert sum(w for _, w in mix_items("imitation:0.3333333,tit_for_tat:0.6666666")) == 1.0
+    for bad, why in (
+        ("", "non-empty"),
+        ("nice:1", "unknown strategy 'nice'"),
+        ("tit_for_tat:x", "not a number"),
+        ("tit_for_tat:0", "add up to 0, not 1"),
+        ("imitation:1,always_defect:1", "add up to 2, not 1"),
+        ("imitation:0.3,always_defect:0.3", "add up to 0.6, not 1"),
+        ("imitation,always_defect", "give every strategy a weight"),
+        ("imitation:0.5,imitation:0.5", "'imitation' is named twice"),
+    ):
+        with pytest.raises(ValueError, match=why):
             parse_mix(bad)

@@ -15,6 +15,7 @@ in ``_build``. See docs/experiments.md for the format.
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -405,9 +406,11 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
         raise ParameterError("outputs.model", "at least one output", list(outputs.model))
 
     sens = None
+    reps = head.replications
     if file.sensitivity is not None:
         sens = _sensitivity(file.sensitivity, outputs.model)
         design, samples, varied = "sensitivity", None, sens.parameters
+        _check_size("sensitivity.N", _sensitivity_points(sens), reps)
         conditions = _sensitivity_conditions(sens, head.base_seed)
     elif file.vary is not None:
         design, samples = file.vary.design, _samples(file.vary)
@@ -415,6 +418,7 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
             _varied(f"vary.{name}", name, spec, design)
             for name, spec in file.vary.parameters.items()
         )
+        _check_size("vary", _design_points(design, samples, varied), reps)
         conditions = _conditions(design, samples, varied, head.base_seed)
     else:
         design, samples, varied, conditions = "single", None, (), [{}]
@@ -424,14 +428,6 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
             raise ParameterError(
                 f"fixed.{v.name}", f"a parameter not also in [{section}]", fixed[v.name]
             )
-    reps = head.replications
-    if len(conditions) * reps > MAX_RUNS:
-        raise ParameterError(
-            "experiment.replications",
-            f"at most {MAX_RUNS:,} runs in all",
-            reps,
-            f"{len(conditions)} conditions x {reps} replications",
-        )
     _check_conditions(conditions, fixed, base, section)
     roles = _roles(head, [v.name for v in varied], section)
     return Experiment(
@@ -480,6 +476,37 @@ def _roles(head: HeadTable, varied: list[str], section: str) -> dict[str, str]:
                 )
             roles[name] = role
     return roles
+
+
+def _design_points(
+    design: str, samples: int | None, varied: tuple[Varied, ...]
+) -> tuple[list[int], str]:
+    """How many conditions a design makes, as factors and words, known before building it."""
+    if design == "grid":
+        return [len(v.values) for v in varied], " x ".join(v.name for v in varied) + " values"
+    return [samples or 0], f"{design} samples"
+
+
+def _sensitivity_points(sens: Sensitivity) -> tuple[list[int], str]:
+    """SALib's sample size: N x (D + 1) Morris points, or N x rows per Saltelli base sample."""
+    if sens.method == "morris":
+        return [sens.n, len(sens.parameters) + 1], "N x (parameters + 1) morris points"
+    return [sens.n, sens.rows_per_base_sample], "N x rows per base sample of sobol points"
+
+
+def _check_size(where: str, points: tuple[list[int], str], reps: int) -> None:
+    """Refuse more than MAX_RUNS runs from the design's sizes alone, before any condition is
+    built: a 1000 x 1000 x 1000 grid would exhaust memory before it could be counted."""
+    factors, what = points
+    runs = math.prod(factors) * reps
+    if runs > MAX_RUNS:
+        sizes = " x ".join(f"{f:,}" for f in factors)
+        raise ParameterError(
+            where,
+            f"at most {MAX_RUNS:,} runs in all",
+            runs,
+            f"{sizes} {what} x {reps:,} replications",
+        )
 
 
 def _samples(vary: VaryTable) -> int | None:
