@@ -12,13 +12,15 @@ so results do not depend on the engine, the number of workers or the chunking.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from stpgame.errors import UnavailableError
+from stpgame.errors import ParameterError, UnavailableError
 
 MAX_CHUNK = 25
 CHUNKS_PER_WORKER = 8
@@ -228,22 +230,52 @@ class LocalEngine:
             self._pool = None
 
 
+SCHEDULER_FORM = "a Dask scheduler address such as tcp://host:8786 (tcp, tls, ws, wss or ucx)"
+_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?"  # Dask reads an address without a protocol as tcp
+    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"  # [IPv6] or host
+    r":([0-9]{1,5})"
+)
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a Dask scheduler to answer (a cluster on a busy login node is slow)."""
+
+
+def check_scheduler(address: object) -> str:
+    """A Dask scheduler address, checked by its form alone (no connection is tried).
+
+    Refused at once: Dask itself would try for a connect timeout and more before failing.
+    """
+    m = _ADDRESS.fullmatch(address) if isinstance(address, str) else None
+    if m is None or not 1 <= int(m.group(1)) <= 65535:
+        raise ParameterError("scheduler", SCHEDULER_FORM, address)
+    return address
+
+
 class DaskEngine:
     """Runs chunks on a Dask distributed cluster (``dask scheduler`` + ``dask worker``)."""
 
-    def __init__(self, address: str, timeout: float = 10.0):
+    def __init__(self, address: str, timeout: float | None = None):
+        address = check_scheduler(address)
         try:
             from dask.distributed import Client
         except ImportError:  # pragma: no cover - dask is in the experiments extra
             raise UnavailableError(
                 "scheduler", "needs Dask: pip install 'stpgame[experiments]'"
             ) from None
+        # Made in two steps so a client that fails to connect can be closed here: left to
+        # the garbage collector, its close waits twice the timeout at exit.
+        client = Client.__new__(Client)
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise UnavailableError(
-                "scheduler", f"cannot connect to a Dask scheduler at {address} ({exc})"
-            ) from None
+            client.__init__(
+                address,
+                timeout=CONNECT_TIMEOUT if timeout is None else timeout,
+                set_as_default=False,
+            )
+        except Exception as exc:  # anything: a refused port, a timeout, a stranger answering
+            with contextlib.suppress(Exception):
+                client.close(timeout=1)
+            raise UnavailableError("scheduler", _no_scheduler(address, exc)) from None
+        self.client = client
         self.address = address
         threads = sum(self.client.nthreads().values())
         self.description = {"engine": "dask", "scheduler": address, "worker_threads": threads}
@@ -270,6 +302,15 @@ class DaskEngine:
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
         self.client.close()
+
+
+def _no_scheduler(address: str, exc: Exception) -> str:
+    """Why no Dask scheduler could be used at ``address``, in one line."""
+    if isinstance(exc, OSError | TimeoutError):  # refused, unreachable, timed out, no such host
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    else:  # something listens there but does not speak Dask (a web server, another service)
+        reason = "what answers there is not a Dask scheduler"
+    return f"cannot connect to a Dask scheduler at {address} ({reason})"
 
 
 def default_workers() -> int:

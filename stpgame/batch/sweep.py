@@ -46,9 +46,11 @@ def run_sweep(
     runs are skipped.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if scheduler is not None:
+        runner.check_scheduler(scheduler)
     out = Path(out)
     storage.check_folder(out, exp.sha256)  # before connecting or creating anything
-    if scheduler:
+    if scheduler is not None:
         engine = runner.DaskEngine(scheduler)
     else:
         engine = runner.LocalEngine(workers or runner.default_workers())

@@ -89,7 +89,7 @@ def _sweep(args, expect_sensitivity: bool):
 
     workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
     chunk = _whole("--chunk", args.chunk, 1, 100_000)
-    if args.scheduler and args.workers is not None:
+    if args.scheduler is not None and args.workers is not None:
         raise ConflictError(
             "--workers and --scheduler", "choose one (Dask workers are set on the cluster)"
         )
