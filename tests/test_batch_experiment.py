@@ -334,3 +334,20 @@ def test_the_run_count_known_before_building_is_the_number_of_runs_built(path, m
         ExperimentError, match=f"allowed at most {runs - 1:,} runs in all; got {runs}"
     ):
         load_experiment(path)
+
+
+@pytest.mark.parametrize("second_order", ["false", "true"])
+def test_the_sobol_run_count_is_known_before_the_sample_with_or_without_s2(
+    tmp_path, monkeypatch, second_order
+):
+    body = (
+        f'[sensitivity]\nmethod = "sobol"\nN = 8\nsecond_order = {second_order}\n'
+        'outputs = ["cooperation_rate"]\n[sensitivity.parameters]\n'
+        "noise = [0.0, 0.1]\nsystem_weight = [0.0, 1.0]\nfunding_growth = [-0.02, 0.02]\n"
+    )
+    path = write(tmp_path, body)
+    runs = load_experiment(path).n_runs
+    assert runs == 8 * (2 * 3 + 2 if second_order == "true" else 3 + 2) * 2
+    monkeypatch.setattr("stpgame.batch.experiment.MAX_RUNS", runs - 1)
+    with pytest.raises(ExperimentError, match=f"'sensitivity.N': allowed at most {runs - 1}"):
+        load_experiment(path)
