@@ -11,19 +11,29 @@ Two counterfactuals, each behind this one object so the model's year reads as it
   incentive fund, penalties, bail-outs, council cuts, risk and gain sharing, outcome scores.
   This is the foregone payoff of experience-weighted attraction learning (Camerer & Ho 1999,
   Econometrica 67:827), computed rather than assumed: no closed form, nothing left out.
-  All replays run as one array program over copies of the footprints (a footprint of m
-  bodies is copied m times), so their cost grows with the sum of squared footprint sizes.
+
+All replays run as one array program over copies of the footprints (a footprint of m
+bodies is copied m times), and the model plays the year itself, the twin and the replays
+in one pass of the economy's phases. When each body is judged on its own books
+(``system_weight`` 0) a replay needs only the rows that can act on the flipped body: the
+body itself, the councils (whose cuts depend on their own books) and, for each other type,
+one row standing for the rest of that type. Every other phase is a sum over the footprint
+(pool, savings, funds, risk sharing, the shared control total, outcomes), which such a row
+carries exactly; ``tests/test_counterfactuals.py`` checks the reduced replays against full
+ones. With a blended rating every body's judged result enters every other's score, so the
+replays keep every row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from stpgame.core import regulation
 from stpgame.core.arrays import FloatArray
-from stpgame.core.economy import Economy, Ledger, Round, YearDraws
+from stpgame.core.economy import COUNCIL, Economy, Ledger, Round, YearDraws
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
 
@@ -53,27 +63,169 @@ def _judged(economy: Economy, r: Round, values: FloatArray) -> FloatArray:
     )
 
 
-class Counterfactuals:
-    """The everyone-pools twin and the flipped-move replays of one model."""
+@dataclass(frozen=True)
+class Replays:
+    """Where the replays sit: copies of footprints, the year as played (copies 0..F-1)
+    then one copy per body with its move flipped (copy F + i).
 
-    def __init__(self, structure: Structure, budget: np.ndarray, gap: np.ndarray, p: Params):
+    ``first``: per row, the body it copies (for a row standing for several bodies, one of
+    them); ``grouped``, ``members``, ``slot``: the rows standing for several bodies, their
+    member bodies and, per member, which of those rows it belongs to.
+    """
+
+    structure: Structure
+    first: np.ndarray
+    copied: np.ndarray  # per copy, the footprint it copies
+    flip_at: np.ndarray  # per body, the row of its flipped move
+    as_played: np.ndarray  # per body, its row in the copy of its footprint as played
+    grouped: np.ndarray
+    members: np.ndarray
+    slot: np.ndarray
+
+
+@lru_cache(maxsize=32)
+def replays(structure: Structure, reduced: bool) -> Replays:
+    """The replay layout of a structure (cached: structures are shared, see ``build``)."""
+    n, n_fp = structure.n, structure.n_footprints
+    copied = np.concatenate([np.arange(n_fp), structure.footprint])
+    full, source = structure.copies(copied)
+    played_rows = np.flatnonzero(full.footprint < n_fp)
+    as_played = played_rows[np.argsort(source[played_rows], kind="stable")]
+    flipped_rows = np.flatnonzero(full.footprint >= n_fp)
+    copy, body = full.footprint[flipped_rows], source[flipped_rows]
+    owner = copy - n_fp  # the body whose move this copy flips
+    if reduced:
+        alone = (body == owner) | (structure.org_type[body] == COUNCIL)
+        key = copy * (n + 4) + np.where(alone, body, n + structure.org_type[body])
+    else:
+        key = copy * (n + 4) + body
+    keys, at, row_of = np.unique(key, return_index=True, return_inverse=True)
+    count = np.bincount(row_of)
+    first_flipped = body[at]
+    grouped = np.flatnonzero(count > 1)
+    in_group = np.isin(row_of, grouped)
+    slot = np.searchsorted(grouped, row_of[in_group])
+    k = len(played_rows)
+    layout = Structure(
+        np.concatenate([full.org_type[:k], structure.org_type[first_flipped]]),
+        np.concatenate([full.footprint[:k], copy[at]]),
+        full.footprint_names,
+        full.population,
+        full.coterminous,
+        np.concatenate([np.ones(k, int), count]) if reduced else None,
+    )
+    flip_at = k + np.searchsorted(keys, (n_fp + np.arange(n)) * (n + 4) + np.arange(n))
+    return Replays(
+        layout,
+        np.concatenate([source[:k], first_flipped]),
+        copied,
+        flip_at,
+        as_played,
+        k + grouped,
+        body[in_group],
+        slot,
+    )
+
+
+class Counterfactuals:
+    """The everyone-pools twin and the flipped-move replays of one model.
+
+    ``play_year`` plays the year as it happens, the twin and every replay as one array
+    program (the world economy: body rows, twin rows, replay rows, each with its own
+    footprints), so the year costs one pass of the economy's phases, not three.
+    ``appraise`` replays a given profile on its own, for the game lens.
+    """
+
+    def __init__(
+        self,
+        structure: Structure,
+        budget: np.ndarray,
+        gap: np.ndarray,
+        p: Params,
+        reduce: bool | None = None,
+    ):
+        """``reduce``: replay only the rows that can act on the flipped body (module doc);
+        by default whenever it is exact, i.e. when each body is judged on its own books."""
+        if reduce is None:
+            reduce = p.system_weight == 0
+        elif reduce and p.system_weight:
+            raise ValueError("reduced replays are exact only when system_weight is 0")
         n, n_fp = structure.n, structure.n_footprints
-        self.n, self.n_fp = n, n_fp
-        self.twin = Economy(structure, budget, gap, p)
-        self.twin_ledger: Ledger = self.twin.new_ledger()
-        # Copy 0..n_fp-1: every footprint as played; then one copy of each body's footprint.
-        copies = np.concatenate([np.arange(n_fp), structure.footprint])
-        replayed, source = structure.copies(copies)
-        self.source = source
-        self.fp_source = copies
-        self.replay = Economy(replayed, budget[source], gap[source], p)
-        copy_of = replayed.footprint
-        owner = np.where(copy_of >= n_fp, copy_of - n_fp, -1)  # body whose move is flipped
-        self.flip_at = np.flatnonzero(owner == source)  # position of each flipped body
-        assert np.array_equal(source[self.flip_at], np.arange(n))
-        played = np.flatnonzero(copy_of < n_fp)
-        self.as_played = played[np.argsort(source[played])]  # back in body order
+        self.n, self.n_fp, self.p = n, n_fp, p
+        self.structure = structure
+        self._places = (structure, budget, gap)
+        self.twin_ledger: Ledger = Ledger.empty(p.savings_lag, n_fp, n)
+        self.layout = replays(structure, reduced=reduce)
+        lay = self.layout
         self.home = structure.footprint  # copy f is footprint f as played
+        # rows standing for several bodies: their members' shares of the row's budget
+        total = np.bincount(lay.slot, budget[lay.members], len(lay.grouped))
+        self._weight = budget[lay.members] / total[lay.slot]
+        self._replay_budget = self._rows(budget, total)
+        self._replay_gap = self._rows(gap)
+        # The world: the year as played, the twin, the replays (rows and footprints in turn).
+        whole = np.arange(n)
+        self._fp = np.concatenate([np.arange(n_fp), np.arange(n_fp), lay.copied])
+        self.world = Economy(
+            structure.stack(structure, lay.structure),
+            np.concatenate([budget, budget, self._replay_budget]),
+            np.concatenate([gap, gap, self._replay_gap]),
+            p,
+            afford_from=np.concatenate([whole, whole + n, lay.first]),
+        )
+        none, is_nhs = np.zeros(n), structure.org_type != COUNCIL
+        totals = regulation.control_totals_met(
+            none, none, is_nhs, structure.footprint, n_fp, p.control_total
+        )
+        self._totals = len(totals[1])  # control totals of one copy of the places
+
+    def _rows(self, x: np.ndarray, total: np.ndarray | None = None) -> np.ndarray:
+        """Per replay row: the body's value, or for a row standing for several bodies their
+        budget-weighted mean (their sum, if ``total`` is given: used for budgets)."""
+        lay = self.layout
+        out: FloatArray = x[lay.first]
+        if len(lay.grouped):
+            if total is not None:
+                out[lay.grouped] = total
+            else:
+                out[lay.grouped] = np.bincount(
+                    lay.slot, x[lay.members] * self._weight, len(lay.grouped)
+                )
+        return out
+
+    @cached_property
+    def twin(self) -> Economy:
+        """The places as played, for ``everyone_pools`` on its own (built when asked for)."""
+        return Economy(*self._places, self.p)
+
+    @cached_property
+    def replay(self) -> Economy:
+        """The replays alone (for ``appraise``), built when first asked for."""
+        return Economy(self.layout.structure, self._replay_budget, self._replay_gap, self.p)
+
+    def play_year(
+        self, levels: np.ndarray, draws: YearDraws, twin_draws: YearDraws, ledger: Ledger
+    ) -> tuple[Round, Round, Appraisal]:
+        """The year as played (cash, ``ledger``), with everyone pooling (cash, the twin's
+        ledger and relationships), and each body's appraisal (accrual): one pass.
+
+        The replays are bound by what each council could afford in the year as played.
+        """
+        n, n_fp = self.n, self.n_fp
+        meant = levels >= 0.5
+        lay = self.layout
+        world_draws = YearDraws(
+            draws.year,
+            draws.savings_shock[self._fp],
+            np.concatenate([draws.cost_shock, draws.cost_shock, self._rows(draws.cost_shock)]),
+            np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
+        )
+        lv = np.concatenate([levels, np.ones(n), self._flipped(levels, meant)])
+        r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger))
+        k = self._totals
+        actual = r.part(slice(0, n), slice(0, n_fp), slice(0, k))
+        twin = r.part(slice(n, 2 * n), slice(n_fp, 2 * n_fp), slice(k, 2 * k))
+        return actual, twin, self._appraisal(self.world, r, meant, 2 * n, 2 * n_fp)
 
     def everyone_pools(self, draws: YearDraws) -> Round:
         """The year played with every body pooling all it is free to pool (cash basis)."""
@@ -91,33 +243,52 @@ class Counterfactuals:
         (pool everything free / nothing). ``cap`` limits contributions to what each council
         could afford in the year actually played.
         """
-        src, fsrc, n = self.source, self.fp_source, self.n
+        lay = self.layout
         meant = levels >= 0.5
-        lv = levels[src]
-        lv[self.flip_at] = np.where(meant, 0.0, 1.0)
         replay_draws = YearDraws(
             draws.year,
-            draws.savings_shock[fsrc],
-            draws.cost_shock[src],
-            draws.fp_trust[fsrc],
+            draws.savings_shock[lay.copied],
+            self._rows(draws.cost_shock),
+            draws.fp_trust[lay.copied],
         )
         r = self.replay.play(
-            lv,
+            self._flipped(levels, meant),
             replay_draws,
-            cap=None if cap is None else cap[src],
-            outcomes=bool(self.replay.p.outcome_weight),
+            cap=None if cap is None else cap[lay.first],
+            outcomes=bool(self.p.outcome_weight),
         )
-        payoff = appraised_payoff(self.replay, r)
-        welfare = self.replay.per_fp(r.welfare_share)
+        return self._appraisal(self.replay, r, meant, 0, 0)
+
+    def _flipped(self, levels: np.ndarray, meant: np.ndarray) -> np.ndarray:
+        """Levels in the replays: as played, each copy's own body at its other extreme."""
+        lv = self._rows(levels)
+        lv[self.layout.flip_at] = np.where(meant, 0.0, 1.0)
+        return lv
+
+    def _appraisal(
+        self, economy: Economy, r: Round, meant: np.ndarray, row0: int, fp0: int
+    ) -> Appraisal:
+        """Read the appraisal off replays whose rows and footprints start at row0, fp0.
+
+        A flip that moves no money (nothing free to pool, or a council that cannot afford
+        more) leaves the year as played, so its foregone payoff is the payoff itself.
+        """
+        lay = self.layout
+        payoff = appraised_payoff(economy, r)
+        welfare = economy.per_fp(r.welfare_share)
         sign = np.where(meant, 1.0, -1.0)  # pool minus keep
-        played, flip = self.as_played, self.flip_at
+        played, flip = lay.as_played + row0, lay.flip_at + row0
+        moved = sign * (r.contribution[played] - r.contribution[flip])
+        same = moved == 0.0
+        foregone = np.where(same, payoff[played], payoff[flip])
+        system = welfare[self.home + fp0] - welfare[fp0 + self.n_fp + np.arange(self.n)]
         return Appraisal(
             payoff=payoff[played],
-            foregone=payoff[flip],
-            pool_gain=sign * (payoff[played] - payoff[flip]),
-            own_change=sign * (r.balance[played] - r.balance[flip]),
-            system_change=sign * (welfare[self.home] - welfare[self.n_fp + np.arange(n)]),
-            moved=sign * (r.contribution[played] - r.contribution[flip]),
+            foregone=foregone,
+            pool_gain=sign * (payoff[played] - foregone),
+            own_change=np.where(same, 0.0, sign * (r.balance[played] - r.balance[flip])),
+            system_change=np.where(same, 0.0, sign * system),
+            moved=moved,
         )
 
 

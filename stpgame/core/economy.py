@@ -37,7 +37,7 @@ footprint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -68,6 +68,11 @@ class Ledger:
     last_balance: np.ndarray
     generated_total: float = 0.0
     landed_total: float = 0.0
+
+    @classmethod
+    def empty(cls, lag: int, n_fp: int, n: int) -> Ledger:
+        """No savings in the pipeline, nothing carried over."""
+        return cls(np.zeros((lag + 1, n_fp)), np.zeros((lag + 1, n)), np.zeros(n), np.zeros(n))
 
     def carried_into(self, new: Ledger) -> Ledger:
         """The money of this ledger moved into ``new`` (made for new rules, e.g. another lag):
@@ -125,12 +130,32 @@ class Round:
         """Collective welfare: income - costs - pooled + savings - shifted cost (£m)."""
         return float(self.welfare_share.sum())
 
+    def part(self, rows: slice, footprints: slice, totals: slice) -> Round:
+        """The flows of some rows and their footprints, from a year played over several
+        copies of the footprints at once (their control totals are ``totals``)."""
+        cut = {"totals_met": totals, **dict.fromkeys(PER_FOOTPRINT, footprints)}
+        return Round(**{f.name: getattr(self, f.name)[cut.get(f.name, rows)] for f in _FIELDS})
+
+
+PER_FOOTPRINT = ("pool", "generated", "admissions", "delayed_days", "outcome_index")
+_FIELDS = fields(Round)
+
 
 class Economy:
     """Constants of one set of footprints, and the year's arithmetic over them."""
 
-    def __init__(self, structure: Structure, budget: np.ndarray, gap: np.ndarray, p: Params):
+    def __init__(
+        self,
+        structure: Structure,
+        budget: np.ndarray,
+        gap: np.ndarray,
+        p: Params,
+        afford_from: np.ndarray | None = None,
+    ):
         self.p = p
+        # For each row, the row whose affordability limits it: the replays of a year are
+        # bound by what each council could afford in the year actually played.
+        self.afford_from = afford_from
         self.fp = structure.footprint
         self.n_fp = structure.n_footprints
         self.type = structure.org_type
@@ -178,8 +203,10 @@ class Economy:
         moved = np.where(present[:, CCG], p.activity_payment * type_share[:, ACUTE], 0.0)
         type_share[:, ACUTE] -= moved
         type_share[:, CCG] += moved
-        type_budget = np.zeros((self.n_fp, len(ORG_TYPES)))
-        np.add.at(type_budget, (self.fp, self.type), self.budget)
+        k = len(ORG_TYPES)
+        type_budget = np.bincount(self.fp * k + self.type, self.budget, self.n_fp * k).reshape(
+            -1, k
+        )
         weights: FloatArray = (
             type_share[self.fp, self.type] * self.budget / type_budget[self.fp, self.type]
         )
@@ -187,10 +214,7 @@ class Economy:
 
     def new_ledger(self) -> Ledger:
         """An empty ledger: no savings in the pipeline, nothing carried over."""
-        lag, n = self.p.savings_lag, len(self.budget)
-        return Ledger(
-            np.zeros((lag + 1, self.n_fp)), np.zeros((lag + 1, n)), np.zeros(n), np.zeros(n)
-        )
+        return Ledger.empty(self.p.savings_lag, self.n_fp, len(self.budget))
 
     def savings_efficiency(self, fp_trust: np.ndarray) -> np.ndarray:
         """Per footprint: share of the multiplier that survives coordination, boundaries, trust."""
@@ -214,23 +238,26 @@ class Economy:
         self,
         levels: np.ndarray,
         draws: YearDraws,
-        ledger: Ledger | None = None,
+        ledger: Ledger | tuple[Ledger, ...] | None = None,
         cap: np.ndarray | None = None,
         outcomes: bool = True,
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
-        With a ``ledger`` the year is played on a cash basis and the ledger moves on a year;
-        without one it is appraised on an accrual basis (see module doc). ``cap`` limits each
-        body's contribution (the replays use what each council could afford in the year
-        actually played). ``outcomes=False`` skips admissions and delayed days (index 100),
-        for appraisals when outcomes do not count in anyone's score.
+        The leading footprints covered by ``ledger`` (one, or several one after another) are
+        played on a cash basis and their ledgers move on a year; the rest are appraised on an
+        accrual basis (see module doc). So the year as played, its everyone-pools twin and
+        every replay can run as one array program. ``cap`` limits each body's contribution
+        (a standalone replay uses what each council could afford in the year actually
+        played). ``outcomes=False`` skips admissions and delayed days (index 100), for
+        appraisals when outcomes do not count in anyone's score.
         """
+        ledgers = () if ledger is None else (ledger,) if isinstance(ledger, Ledger) else ledger
         money, demand = self.growth(draws.year)
         income = self.budget * money
         cost = income * (1.0 + self.gap + draws.cost_shock)
         tf = self.transformation_rate(draws.year)
-        landed_past = ledger.pipeline[0] if ledger is not None and self.p.savings_lag else None
+        landed_past = self._landing_now(ledgers) if ledgers and self.p.savings_lag else None
 
         contribution, affordable, wanted = self._contributions(
             levels, income, cost, landed_past, tf, money, cap
@@ -244,10 +271,9 @@ class Economy:
         share_now = np.divide(
             contribution, pool[self.fp], out=np.zeros_like(income), where=pool[self.fp] > 0
         )
-        if ledger is not None:
-            landed_fp, shares = self._advance(ledger, generated, share_now)
-        else:
-            landed_fp, shares = self.discount * generated, share_now
+        landed_fp, shares = self.discount * generated, share_now
+        if ledgers:
+            landed_fp, shares = self._advance_all(ledgers, generated, share_now, landed_fp)
         savings = landed_fp[self.fp] * self.landing
         gain_shared = (
             self.p.gain_share * (landed_fp[self.fp] * shares - savings)
@@ -267,9 +293,12 @@ class Economy:
         net = net + cut - shifted
         central, penalty, bailout, met = self._regulate(net, income)
         balance = net + central - penalty + bailout
-        if ledger is not None:
-            ledger.cumulative += balance
-            ledger.last_balance = balance
+        start = 0
+        for book in ledgers:
+            end = start + len(book.cumulative)
+            book.cumulative += balance[start:end]
+            book.last_balance = balance[start:end]
+            start = end
 
         if outcomes:
             admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
@@ -328,9 +357,36 @@ class Economy:
             affordable = np.where(
                 self.is_council, minimum + np.maximum(headroom, 0.0) / max(1.0 - tf, 1e-9), np.inf
             )
+            if self.afford_from is not None:
+                affordable = affordable[self.afford_from]
         else:
             affordable = np.full_like(wanted, np.inf)
         return np.minimum(wanted, affordable), affordable, wanted
+
+    def _landing_now(self, ledgers: tuple[Ledger, ...]) -> FloatArray:
+        """Per footprint: savings landing this year (cash footprints; none for the rest)."""
+        now = [book.pipeline[0] for book in ledgers]
+        rest = self.n_fp - sum(len(x) for x in now)
+        return np.concatenate([*now, np.zeros(rest)]) if rest else np.concatenate(now)
+
+    def _advance_all(
+        self,
+        ledgers: tuple[Ledger, ...],
+        generated: FloatArray,
+        share_now: FloatArray,
+        accrued: FloatArray,
+    ) -> tuple[FloatArray, FloatArray]:
+        """Savings landing and the shares they are owed by, per footprint and body: from
+        each ledger for the cash footprints it covers, accrued for the rest."""
+        landed_fp, shares = accrued.copy(), share_now.copy()
+        fp0 = row0 = 0
+        for book in ledgers:
+            fp1, row1 = fp0 + book.pipeline.shape[1], row0 + book.shares.shape[1]
+            landed_fp[fp0:fp1], shares[row0:row1] = self._advance(
+                book, generated[fp0:fp1], share_now[row0:row1]
+            )
+            fp0, row0 = fp1, row1
+        return landed_fp, shares
 
     def _advance(
         self, ledger: Ledger, generated: FloatArray, share_now: FloatArray

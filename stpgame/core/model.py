@@ -89,7 +89,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.scores = np.zeros(s.n)
         self.latest: dict[str, float] = {}
         self._pending: dict[int, float] = {}
-        self._org_rows: list[dict[str, np.ndarray]] = []
+        self._org_years = _YearTable(s.n)
         self._peers = _PeerSampler(s.footprint, s.org_type)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
         self._cum_price = 0.0
@@ -129,7 +129,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._build_economy()
         self.ledger = ledger.carried_into(self.economy.new_ledger())
         cf = self.counterfactuals
-        cf.twin_ledger = twin_ledger.carried_into(cf.twin.new_ledger())
+        cf.twin_ledger = twin_ledger.carried_into(self.economy.new_ledger())
         if any(getattr(old, k) != getattr(self.params, k) for k in STRATEGY_PARAMS):
             self.strategy_names = self._assign_strategies()
 
@@ -182,9 +182,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self, levels: np.ndarray, draws: YearDraws, twin_draws: YearDraws
     ) -> tuple[Round, Round, np.ndarray, np.ndarray]:
         """The year as played (cash), everyone pooling, and each body's appraisal."""
-        actual = self.economy.play(levels, draws, ledger=self.ledger)
-        twin = self.counterfactuals.everyone_pools(twin_draws)
-        self.appraisal = self.counterfactuals.appraise(levels, draws, cap=actual.affordable)
+        actual, twin, self.appraisal = self.counterfactuals.play_year(
+            levels, draws, twin_draws, self.ledger
+        )
         self.scores = regulatory_score(self.economy, actual)
         return actual, twin, self.appraisal.payoff, self.appraisal.foregone
 
@@ -231,34 +231,34 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     # -- outputs -----------------------------------------------------------------
     def model_dataframe(self) -> pd.DataFrame:
         """One row per year: the collective outcomes (see outputs.py)."""
-        df = self.datacollector.get_table_dataframe("years")
-        return df.astype({"round": "int64"}) if len(df) else pd.DataFrame(columns=MODEL_OUTPUTS)
+        years = self.datacollector.tables["years"]
+        if not years["round"]:
+            return pd.DataFrame(columns=MODEL_OUTPUTS)
+        columns = {k: np.asarray(years[k], float) for k in MODEL_OUTPUTS}
+        columns["round"] = np.asarray(years["round"], np.int64)
+        return pd.DataFrame(columns, copy=False)
 
     def org_dataframe(self) -> pd.DataFrame:
         """One row per organisation per year: the individual outcomes."""
-        if not self._org_rows:
+        reps = self._org_years.rows
+        if not reps:
             return pd.DataFrame(columns=ORG_OUTPUTS)
         s = self.structure
         n = s.n
-        cols = {k: np.concatenate([r[k] for r in self._org_rows]) for k in self._org_rows[0]}
-        reps = len(self._org_rows)
+        cols = self._org_years.columns()
         kinds, codes = np.unique(self.strategy_names, return_inverse=True)
-        df = pd.DataFrame(
-            {
-                "round": np.repeat(np.arange(1, reps + 1), n),
-                "org_id": np.tile(np.arange(n), reps),
-                "org_type": pd.Categorical.from_codes(np.tile(s.org_type, reps), ORG_TYPES),
-                "footprint": pd.Categorical.from_codes(
-                    np.tile(s.footprint, reps), s.footprint_names
-                ),
-                "strategy": pd.Categorical.from_codes(np.tile(codes, reps), kinds),
-                **cols,
-            }
-        )
-        df["rating"] = pd.Categorical.from_codes(
-            regulation.rating(df["score"].to_numpy()), regulation.RATINGS
-        )
-        return df[list(ORG_OUTPUTS)]
+        columns = {
+            "round": np.repeat(np.arange(1, reps + 1), n),
+            "org_id": np.tile(np.arange(n), reps),
+            "org_type": pd.Categorical.from_codes(np.tile(s.org_type, reps), ORG_TYPES),
+            "footprint": pd.Categorical.from_codes(np.tile(s.footprint, reps), s.footprint_names),
+            "strategy": pd.Categorical.from_codes(np.tile(codes, reps), kinds),
+            **cols,
+            "rating": pd.Categorical.from_codes(
+                regulation.rating(cols["score"]), regulation.RATINGS
+            ),
+        }
+        return pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
 
     def footprint_trust(self) -> np.ndarray:
         """Mean trust on the links inside each footprint, now."""
@@ -390,25 +390,45 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         }
         self.latest = {k: float(v) for k, v in self.latest.items()}
         self.latest["round"] = self.round
-        self._org_rows.append(
-            {
-                "pooled": pooled,
-                "level": levels,
-                "contribution": r.contribution,
-                "savings": r.savings,
-                "cut": r.cut,
-                "penalty": r.penalty,
-                "bailout": r.bailout,
-                "central_money": r.central,
-                "balance": r.balance,
-                "cumulative_balance": self.ledger.cumulative.copy(),
-                "score": self.scores,
-                "payoff": payoff,
-                "sucker": sucker,
-                "forced_cut": r.forced,
-                "trust": self.memory.trust,
-            }
+        self._org_years.add(
+            pooled=pooled,
+            level=levels,
+            contribution=r.contribution,
+            savings=r.savings,
+            cut=r.cut,
+            penalty=r.penalty,
+            bailout=r.bailout,
+            central_money=r.central,
+            balance=r.balance,
+            cumulative_balance=self.ledger.cumulative,
+            score=self.scores,
+            payoff=payoff,
+            sucker=sucker,
+            forced_cut=r.forced,
+            trust=self.memory.trust,
         )
+
+
+class _YearTable:
+    """Per-organisation values, one row of n per year, kept in arrays that grow by
+    doubling: a year costs one copy per column and the table one reshape."""
+
+    def __init__(self, n: int):
+        self.n, self.rows = n, 0
+        self._data: dict[str, np.ndarray] = {}
+
+    def add(self, **values: np.ndarray) -> None:
+        if not self._data:
+            self._data = {k: np.empty((8, self.n), np.asarray(v).dtype) for k, v in values.items()}
+        elif self.rows == len(next(iter(self._data.values()))):
+            self._data = {k: np.concatenate([a, np.empty_like(a)]) for k, a in self._data.items()}
+        for k, v in values.items():
+            self._data[k][self.rows] = v
+        self.rows += 1
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Each column, years one after another (a copy)."""
+        return {k: a[: self.rows].flatten() for k, a in self._data.items()}
 
 
 class _PeerSampler:

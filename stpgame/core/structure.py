@@ -18,6 +18,7 @@ same footprints and organisation counts, so only behaviour depends on the seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,15 +40,20 @@ WORKSHOP = ({"acute": 2, "community": 1, "ccg": 2, "council": 3}, 0.9)
 SMALLEST_POP, LARGEST_POP = 0.327, 2.8  # millions (calibration §1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: built once per name (``build``)
 class Structure:
-    """Organisations (one row each) grouped into footprints."""
+    """Organisations (one row each) grouped into footprints.
+
+    In the counterfactual replays a row can stand for several organisations of one type
+    (``members``); everywhere else each row is one organisation.
+    """
 
     org_type: np.ndarray  # index into ORG_TYPES
     footprint: np.ndarray  # footprint index
     footprint_names: tuple[str, ...]
     population: np.ndarray  # millions, per footprint
     coterminous: np.ndarray  # council and CCG boundaries match, per footprint
+    members: np.ndarray | None = None  # organisations each row stands for (None: one each)
 
     @property
     def n(self) -> int:
@@ -81,19 +87,43 @@ class Structure:
                 tuple(self.footprint_names[f] for f in footprints),
                 self.population[footprints],
                 self.coterminous[footprints],
+                None if self.members is None else self.members[source],
             ),
             source,
         )
 
+    def stack(self, *others: Structure) -> Structure:
+        """Side by side with ``others`` as one structure, footprints numbered on: the
+        model plays a year and its counterfactuals as one array program over them."""
+        parts = (self, *others)
+        offsets = np.cumsum([0] + [x.n_footprints for x in parts[:-1]])
+        return Structure(
+            np.concatenate([x.org_type for x in parts]),
+            np.concatenate([x.footprint + k for x, k in zip(parts, offsets, strict=True)]),
+            tuple(name for x in parts for name in x.footprint_names),
+            np.concatenate([x.population for x in parts]),
+            np.concatenate([x.coterminous for x in parts]),
+            None
+            if all(x.members is None for x in parts)
+            else np.concatenate([x.row_members() for x in parts]),
+        )
+
+    def row_members(self) -> np.ndarray:
+        """Organisations each row stands for."""
+        return np.ones(self.n, int) if self.members is None else self.members
+
     def counts(self) -> np.ndarray:
         """Organisations per footprint and type, shape (footprints, 4)."""
-        out = np.zeros((self.n_footprints, len(ORG_TYPES)), int)
-        np.add.at(out, (self.footprint, self.org_type), 1)
-        return out
+        k = len(ORG_TYPES)
+        cells = self.footprint * k + self.org_type
+        out = np.bincount(cells, self.row_members(), self.n_footprints * k)
+        return out.astype(int).reshape(-1, k)
 
 
+@lru_cache(maxsize=32)
 def build(structure: str, n_footprints: int = 0) -> Structure:
-    """The footprints of a named structure (see module docstring)."""
+    """The footprints of a named structure (see module docstring); built once per name and
+    shared (its arrays are read-only), so what is derived from it can be cached."""
     if structure == "england":
         pops = _england_populations()
         counts = [_allocate(ENGLAND_COUNTS[t], pops) for t in ORG_TYPES]
@@ -119,13 +149,16 @@ def build(structure: str, n_footprints: int = 0) -> Structure:
             org_type += [t] * count[name]
             footprint += [f] * count[name]
     coterminous = np.array([c["council"] == c["ccg"] for c, _ in layout])
-    return Structure(
+    arrays = (
         np.array(org_type),
         np.array(footprint),
-        tuple(names),
         np.array([p for _, p in layout], float),
         coterminous,
     )
+    for a in arrays:
+        a.flags.writeable = False
+    org, fp, population, cot = arrays
+    return Structure(org, fp, tuple(names), population, cot)
 
 
 def _england_populations(n: int = 44) -> np.ndarray:
