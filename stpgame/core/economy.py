@@ -133,12 +133,18 @@ class Round:
     def part(self, rows: slice, footprints: slice, totals: slice) -> Round:
         """The flows of some rows and their footprints, from a year played over several
         copies of the footprints at once (their control totals are ``totals``)."""
-        cut = {"totals_met": totals, **dict.fromkeys(PER_FOOTPRINT, footprints)}
-        return Round(**{f.name: getattr(self, f.name)[cut.get(f.name, rows)] for f in _FIELDS})
+        cut = {"rows": rows, "footprints": footprints, "totals": totals}
+        return Round(*[getattr(self, name)[cut[kind]] for name, kind in _FIELD_KINDS])
 
 
 PER_FOOTPRINT = ("pool", "generated", "admissions", "delayed_days", "outcome_index")
-_FIELDS = fields(Round)
+_FIELD_KINDS = tuple(
+    (
+        f.name,
+        "totals" if f.name == "totals_met" else "footprints" if f.name in PER_FOOTPRINT else "rows",
+    )
+    for f in fields(Round)
+)
 
 
 class Economy:
@@ -176,6 +182,9 @@ class Economy:
         self.base_delays = DELAYED_DAYS_PER_MILLION * structure.population
         self.discount = (1.0 + p.discount_rate) ** -p.savings_lag
         self.hospital_side = np.isin(self.type, (ACUTE, CCG))
+        # the same masks as numbers, so the year multiplies rather than selects
+        self._hospital, self._care = self.hospital_side * 1.0, ~self.hospital_side * 1.0
+        self._council = self.is_council * 1.0
         self.minimum = self.floor * self.discretionary
         self.room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
         self.discretionary_fp = self.per_fp(self.discretionary)
@@ -268,9 +277,8 @@ class Economy:
         pool = self.per_fp(contribution)
         generated = pool * self.p.savings_multiplier * self.savings_efficiency(draws.fp_trust)
         generated = generated * draws.savings_shock
-        share_now = np.divide(
-            contribution, pool[self.fp], out=np.zeros_like(income), where=pool[self.fp] > 0
-        )
+        pool_of = pool[self.fp]
+        share_now = np.divide(contribution, pool_of, out=np.zeros_like(income), where=pool_of > 0)
         landed_fp, shares = self.discount * generated, share_now
         if ledgers:
             landed_fp, shares = self._advance_all(ledgers, generated, share_now, landed_fp)
@@ -348,7 +356,7 @@ class Economy:
         ``cap`` (the replays) replaces the affordability test with the year actually played.
         """
         minimum = self.minimum * money
-        wanted = minimum + np.clip(levels, 0.0, 1.0) * self.room * money
+        wanted = minimum + np.minimum(np.maximum(levels, 0.0), 1.0) * self.room * money
         if cap is not None:
             affordable = cap
         elif self.p.council_balanced_budget:
@@ -378,7 +386,7 @@ class Economy:
     ) -> tuple[FloatArray, FloatArray]:
         """Savings landing and the shares they are owed by, per footprint and body: from
         each ledger for the cash footprints it covers, accrued for the rest."""
-        landed_fp, shares = accrued.copy(), share_now.copy()
+        landed_fp, shares = accrued, share_now  # fresh arrays of this year: filled in place
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + book.shares.shape[1]
@@ -421,7 +429,7 @@ class Economy:
         if not self.p.council_balanced_budget:
             zero = np.zeros_like(net)
             return zero, zero, np.zeros(self.n_fp)
-        cut = np.where(self.is_council, np.maximum(0.0, -net), 0.0)
+        cut = np.maximum(0.0, -net) * self._council
         cuts_fp = self.per_fp(cut)
         shifted = (self.p.cost_shift_rate * cuts_fp)[self.fp] * self.nhs_share
         return cut, shifted, cuts_fp
@@ -463,8 +471,8 @@ class Economy:
         trend with no pooling and no cuts.
         """
         p = self.p
-        hosp = self.per_fp(savings * self.hospital_side)
-        care = self.per_fp(savings * ~self.hospital_side)
+        hosp = self.per_fp(savings * self._hospital)
+        care = self.per_fp(savings * self._care)
         trend_adm, trend_del = self.base_admissions * demand, self.base_delays * demand
         shifted_fp = self.per_fp(shifted)
         admissions = np.maximum(
