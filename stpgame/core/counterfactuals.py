@@ -221,7 +221,9 @@ class Counterfactuals:
             np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
         )
         lv = np.concatenate([levels, np.ones(n), self._flipped(levels, meant)])
-        r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger))
+        # outcomes in the replays count only if they are part of the score
+        outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
+        r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger), outcomes=outcomes)
         k = self._totals
         actual = r.part(slice(0, n), slice(0, n_fp), slice(0, k))
         twin = r.part(slice(n, 2 * n), slice(n_fp, 2 * n_fp), slice(k, 2 * k))

@@ -249,7 +249,7 @@ class Economy:
         draws: YearDraws,
         ledger: Ledger | tuple[Ledger, ...] | None = None,
         cap: np.ndarray | None = None,
-        outcomes: bool = True,
+        outcomes: bool | tuple[int, int] = True,
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
@@ -259,7 +259,8 @@ class Economy:
         every replay can run as one array program. ``cap`` limits each body's contribution
         (a standalone replay uses what each council could afford in the year actually
         played). ``outcomes=False`` skips admissions and delayed days (index 100), for
-        appraisals when outcomes do not count in anyone's score.
+        appraisals when outcomes do not count in anyone's score; ``(rows, footprints)``
+        computes them only for the leading footprints (whose rows lead).
         """
         ledgers = () if ledger is None else (ledger,) if isinstance(ledger, Ledger) else ledger
         money, demand = self.growth(draws.year)
@@ -308,11 +309,14 @@ class Economy:
             book.last_balance = balance[start:end]
             start = end
 
-        if outcomes:
+        admissions, delays = np.full(self.n_fp, np.nan), np.full(self.n_fp, np.nan)
+        index = np.full(self.n_fp, 100.0)
+        if outcomes is True:
             admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
-        else:
-            admissions = delays = np.full(self.n_fp, np.nan)
-            index = np.full(self.n_fp, 100.0)
+        elif outcomes:
+            rows, fps = outcomes
+            part = self._outcomes(savings, shifted, cuts_fp, money, demand, rows, fps)
+            admissions[:fps], delays[:fps], index[:fps] = part
         welfare_share = income - cost - contribution + savings - shifted
         return Round(
             income,
@@ -463,18 +467,23 @@ class Economy:
         cuts_fp: FloatArray,
         money: float,
         demand: float,
+        rows: int | None = None,
+        fps: int | None = None,
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Admissions and delayed days: the demand trend, less savings, plus cost shifted.
 
         Savings avoid admissions (hospital side) and delayed days (community and council
         side); council cuts add delays, shifted cost adds admissions. Index 100 = the demand
-        trend with no pooling and no cuts.
+        trend with no pooling and no cuts. ``rows``, ``fps``: only the leading ones.
         """
         p = self.p
-        hosp = self.per_fp(savings * self._hospital)
-        care = self.per_fp(savings * self._care)
-        trend_adm, trend_del = self.base_admissions * demand, self.base_delays * demand
-        shifted_fp = self.per_fp(shifted)
+        fp, n_fp = self.fp[:rows], self.n_fp if fps is None else fps
+        hosp = regulation.per_footprint(savings[:rows] * self._hospital[:rows], fp, n_fp)
+        care = regulation.per_footprint(savings[:rows] * self._care[:rows], fp, n_fp)
+        trend_adm = self.base_admissions[:fps] * demand
+        trend_del = self.base_delays[:fps] * demand
+        shifted_fp = regulation.per_footprint(shifted[:rows], fp, n_fp)
+        cuts_fp = cuts_fp[:fps]
         admissions = np.maximum(
             0.0,
             trend_adm
