@@ -1,8 +1,10 @@
 """Writing a run's results: Parquet tables and a manifest, all or nothing.
 
-Files are written into a hidden temporary folder beside the target and moved
-into place only when every file is complete, so a failed or interrupted run
-never leaves a half-written output folder.
+Every file is written under a hidden temporary name and moved into place only when all
+are complete, the manifest last (stpgame.files.write_together), so a failed or
+interrupted run never leaves a half-written output folder, and a failed write leaves no
+folder it created. A folder that holds a previous run is replaced only on request
+(``overwrite``).
 
 Every Parquet file describes itself: each column's Arrow field metadata holds its
 ``label``, ``unit`` and ``description`` (from the output registry,
@@ -16,14 +18,13 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from stpgame.errors import ResultsError
+from stpgame.files import cannot_write, check_writable, folder_path, is_temporary, write_together
 
 MANIFEST = "manifest.json"
 RUN_TABLE_ROWS = {
@@ -90,19 +91,21 @@ def run_files(table_names) -> list[str]:
     return [f"{name}.parquet" for name in table_names] + [MANIFEST]
 
 
-def check_target(out_dir: str | os.PathLike, file_names) -> Path:
-    """Refuse, writing nothing that stays, an output folder the run may not use.
+def check_target(out_dir: str | os.PathLike, file_names, overwrite: bool = False) -> Path:
+    """Refuse, writing nothing, an output folder the run may not use.
 
-    ``out_dir`` must be new, or a folder holding only ``file_names`` (a previous
-    run's files, which are replaced); and it must be writable (:func:`check_writable`).
-    Call it before the work so a bad folder is refused at once.
+    ``out_dir`` must be new or empty; a folder holding a previous run's files
+    (``file_names`` only) is taken only with ``overwrite``, and one holding anything
+    else never. It must be writable (:func:`stpgame.files.check_writable`). Call it
+    before the work so a bad folder is refused at once.
     """
-    out = Path(out_dir)
+    out = folder_path(out_dir)
     if out.exists() and not out.is_dir():
         raise ResultsError(out, "exists and is not a folder", name="out")
     if out.is_dir():
+        names = sorted(p.name for p in out.iterdir() if not is_temporary(p.name))
         known = set(file_names)
-        strangers = sorted(p.name for p in out.iterdir() if p.name not in known)
+        strangers = [n for n in names if n not in known]
         if strangers:
             raise ResultsError(
                 out,
@@ -110,67 +113,49 @@ def check_target(out_dir: str | os.PathLike, file_names) -> Path:
                 "choose an empty or new folder",
                 name="out",
             )
+        if names and not overwrite:
+            raise ResultsError(
+                out,
+                f"holds a previous run ({', '.join(names)})",
+                "choose a new or empty folder, or replace it on purpose "
+                "(overwrite=True; stpgame run --overwrite)",
+                name="out",
+            )
     check_writable(out)
     return out
 
 
-def check_writable(path: str | os.PathLike, name: str = "out") -> None:
-    """Refuse ``path`` if its nearest existing folder will not take a new entry.
-
-    Tried for real, by creating and removing an empty hidden folder there, since
-    permission bits do not tell (root, read-only mounts, /proc).
-    """
-    path = Path(path)
-    base = path.parent
-    while not base.exists() and base != base.parent:
-        base = base.parent
-    if not base.is_dir():
-        raise ResultsError(path, f"{base} is not a folder", name=name)
-    try:
-        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.probe.", dir=base))
-    except OSError as exc:
-        raise cannot_write(path, exc, name) from exc
-
-
-def cannot_write(path: str | os.PathLike, exc: OSError, name: str = "out") -> ResultsError:
-    """The error for a failed write: the path, the reason, and the input it was given as."""
-    return ResultsError(path, f"cannot write there ({exc.strerror or exc})", name=name)
-
-
-def write_run(out_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+def write_run(
+    out_dir: str | os.PathLike,
+    tables: dict[str, pd.DataFrame],
+    manifest: dict,
+    overwrite: bool = False,
+) -> Path:
     """Write ``<name>.parquet`` for each table plus ``manifest.json`` into ``out_dir``.
 
-    The folder is checked by :func:`check_target` first: an existing ``out_dir``
-    must be empty or hold only a previous run's files (which are replaced);
-    anything else is refused so nothing is overwritten by accident.
+    The folder is checked by :func:`check_target` first (new or empty; a previous run's
+    folder only with ``overwrite``). The files appear together, the manifest last; if any
+    cannot be written, nothing is left: no temporary file, no folder created here.
     """
-    out = check_target(out_dir, run_files(tables))
-    tmp = None
+    names = run_files(tables)
+    out = check_target(out_dir, names, overwrite)
+    meta = {
+        "scenario": manifest.get("scenario"),
+        "seed": manifest.get("seed"),
+        "parameters": manifest.get("parameters"),
+    }
+
+    def table_writer(name: str, df: pd.DataFrame):
+        rows = RUN_TABLE_ROWS.get(name, name)
+        return lambda tmp: write_described(tmp, df, file_metadata(rows=rows, **meta))
+
+    writers = {f"{name}.parquet": table_writer(name, df) for name, df in tables.items()}
+    text = json.dumps(manifest, indent=2, default=str)
+    writers[MANIFEST] = lambda tmp: tmp.write_text(text, encoding="utf-8")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        meta = {
-            "scenario": manifest.get("scenario"),
-            "seed": manifest.get("seed"),
-            "parameters": manifest.get("parameters"),
-        }
-        for name, df in tables.items():
-            rows = RUN_TABLE_ROWS.get(name, name)
-            write_described(tmp / f"{name}.parquet", df, file_metadata(rows=rows, **meta))
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
-        if out.is_dir():
-            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, backup / "old")
-            os.replace(tmp, out)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException as exc:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise cannot_write(out, exc) from exc
-        raise
+        write_together(out, writers)
+    except OSError as exc:
+        raise cannot_write(out, exc) from exc
     return out
 
 

@@ -124,6 +124,17 @@ def test_unwritable_csv_folder_is_refused_before_the_tournament(capsys, monkeypa
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["tournament", "evolve"])
+def test_an_empty_csv_path_is_refused_not_ignored(capsys, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, command, "tit_for_tat", "always_defect", "--csv", "")
+    assert code == 2 and out == ""
+    assert err == (
+        f"stpgame {command}: error: parameter '--csv': allowed a file path (not a folder); got ''\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_evolve_methods(capsys, tmp_path):
     players = ["tit_for_tat", "always_defect", "win_stay_lose_shift"]
     code, out, _ = run(capsys, "evolve", *players, "--generations", "20", "--turns", "50", "--json")

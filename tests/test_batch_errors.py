@@ -65,3 +65,11 @@ def test_sweep_refuses_a_scheduler_address_of_the_wrong_form_at_once(tmp_path, c
         f"as tcp://host:8786 (tcp, tls, ws, wss or ucx); got {address!r}\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sweep_refuses_an_empty_out_not_reading_it_as_this_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", str(TINY), "--out", ""]) == 2
+    err = capsys.readouterr().err
+    assert err == "stpgame sweep: error: parameter '--out': allowed a folder path; got ''\n"
+    assert list(tmp_path.iterdir()) == []

@@ -171,6 +171,98 @@ def test_run_failing_to_write_exits_2_and_leaves_nothing(tmp_path, capsys, monke
     assert list(tmp_path.iterdir()) == []  # no temporary folder left behind
 
 
+def test_an_empty_out_is_refused_not_read_as_this_folder(tmp_path, capsys, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["run", "--scenario", "fortress", "--rounds", "2", "--out", ""]) == 2
+    err = capsys.readouterr().err
+    assert err == "stpgame run: error: parameter '--out': allowed a folder path; got ''\n"
+    assert list(tmp_path.rglob("*")) == [work]  # no stray '.old' folder beside it either
+
+
+def test_a_previous_run_is_replaced_only_with_overwrite(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["run", "--scenario", "canterbury", "--rounds", "2", "--out", str(out)]
+    assert main([*args, "--seed", "1"]) == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert main([*args, "--seed", "2"]) == 2
+    assert capsys.readouterr().err == (
+        f"stpgame run: error: --out {out}: holds a previous run (agents.parquet, "
+        "manifest.json, model.parquet); choose a new or empty folder, or replace it on "
+        "purpose (overwrite=True; stpgame run --overwrite)\n"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+    assert main([*args, "--seed", "2", "--overwrite"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in out.iterdir()) == sorted(first)
+    (out / "notes.txt").write_text("mine")  # --overwrite never replaces what is not a run's
+    assert main([*args, "--overwrite"]) == 2
+    assert "folder holds other files (notes.txt)" in capsys.readouterr().err
+
+
+def test_run_folders_get_the_ordinary_permissions(tmp_path, capsys):
+    old = os.umask(0o022)
+    try:
+        assert (
+            main(
+                [
+                    "run",
+                    "--scenario",
+                    "canterbury",
+                    "--rounds",
+                    "2",
+                    "--out",
+                    str(tmp_path / "a" / "run"),
+                ]
+            )
+            == 0
+        )
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "run"):
+        assert folder.stat().st_mode & 0o777 == 0o755, oct(folder.stat().st_mode)
+    assert (tmp_path / "a" / "run" / "manifest.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_run_into_an_empty_working_folder_writes_there(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--scenario", "canterbury", "--rounds", "2", "--out", "."]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "agents.parquet",
+        "manifest.json",
+        "model.parquet",
+    ]
+
+
+def test_a_failed_write_leaves_the_previous_run_and_no_folder_it_made(
+    tmp_path, capsys, monkeypatch
+):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "run"
+    args = ["run", "--scenario", "canterbury", "--rounds", "2", "--out"]
+    assert main([*args, str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real, written = pq.write_table, []
+
+    def full_after_one(table, where, *a, **kw):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(where)
+        return real(table, where, *a, **kw)
+
+    monkeypatch.setattr(pq, "write_table", full_after_one)
+    assert main([*args, str(out), "--seed", "5", "--overwrite"]) == 2
+    assert "cannot write there (No space left on device)" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    written.clear()
+    deep = tmp_path / "new" / "deeper" / "run"
+    assert main([*args, str(deep)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
 def test_write_run_checks_its_target_too(tmp_path):
     from stpgame.errors import ResultsError
     from stpgame.results_files import write_run

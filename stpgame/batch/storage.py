@@ -26,10 +26,10 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from stpgame.errors import ResultsError
+from stpgame.files import TMP_MARK, atomic_write, check_writable, folder_path
 
 EXPERIMENT_COPY = "experiment.toml"
 MANIFEST = "manifest.json"
@@ -86,39 +86,9 @@ TABLE_ROWS = {
 }
 
 PART_NAME = re.compile(r"^part-(\d{7,})-(\d{7,})\.parquet$")
-TMP_MARK = ".tmp-"
 
 
-# --- atomic writes ----------------------------------------------------------------------------
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a hidden temporary file beside ``path``, then move it into place."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_dir(path.parent)
-    return path
-
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open folders; os.replace is still atomic there
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
+# --- atomic writes (stpgame.files: the one safe writer) ----------------------------------
 def write_parquet(path, df, metadata=None, columns=None) -> Path:
     """Write ``df`` atomically; with file ``metadata``, every column is described too
     (from ``columns``, the output registry or the parameter table: results_files.to_arrow)."""
@@ -147,13 +117,11 @@ def write_bytes(path, data: bytes) -> Path:
 # --- the folder -------------------------------------------------------------------------------
 def check_folder(out: str | os.PathLike, sha256: str) -> None:
     """Refuse, without writing anything, a folder that is not ours or holds another experiment."""
-    out = Path(out)
+    out = folder_path(out)
     if out.exists() and not out.is_dir():
         raise ResultsError(out, "exists and is not a folder", name="out")
+    check_writable(out)
     if not out.is_dir():
-        from stpgame.results_files import check_writable
-
-        check_writable(out)
         return
     strangers = sorted(
         p.name for p in out.iterdir() if p.name not in KNOWN and TMP_MARK not in p.name

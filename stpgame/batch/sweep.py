@@ -15,6 +15,7 @@ from pathlib import Path
 
 from stpgame.batch import runner, storage
 from stpgame.batch.experiment import Experiment, load_experiment
+from stpgame.files import folder_path
 
 
 @dataclass
@@ -48,7 +49,7 @@ def run_sweep(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     if scheduler is not None:
         runner.check_scheduler(scheduler)
-    out = Path(out)
+    out = folder_path(out)
     storage.check_folder(out, exp.sha256)  # before connecting or creating anything
     if scheduler is not None:
         engine = runner.DaskEngine(scheduler)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from stpgame.errors import ParameterError, StpgameError
@@ -57,10 +55,10 @@ def join_negative_values(argv: list[str], options: tuple[str, ...]) -> list[str]
 
 def check_csv_path(path: str) -> Path:
     """A CSV target: a file (new or to replace) in an existing folder; checked before any work."""
-    from stpgame.results_files import check_writable
+    from stpgame.files import check_writable
 
     target = Path(path)
-    if target.is_dir():
+    if not path.strip() or target.is_dir():
         raise ParameterError("--csv", "a file path (not a folder)", path)
     if not target.parent.is_dir():
         raise ParameterError("--csv", "a file in an existing folder", path, "no such folder")
@@ -69,23 +67,14 @@ def check_csv_path(path: str) -> Path:
 
 
 def write_csv(df, path: str) -> Path:
-    """Write ``df`` to ``path`` atomically: a temporary file beside it, then os.replace."""
-    from stpgame.results_files import cannot_write
+    """Write ``df`` to ``path`` as CSV, complete or not at all (stpgame.files.atomic_write)."""
+    from stpgame.files import atomic_write, cannot_write
 
     target = check_csv_path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        atomic_write(target, lambda tmp: df.to_csv(tmp, index=False))
     except OSError as exc:
         raise cannot_write(path, exc, "csv") from exc
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            df.to_csv(fh, index=False)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise cannot_write(path, exc, "csv") from exc
-        raise
     return target
 
 

@@ -29,6 +29,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--out", required=True, help="output folder (created; must be new or empty)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a previous run's files in --out (a folder holding anything else is "
+        "still refused)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -138,7 +144,7 @@ def cmd_run(args) -> int:
     rounds = check_count(args.rounds, "--rounds", 10_000)
     seed = check_seed(args.seed)
     overrides = parse_settings(args.set)
-    check_target(args.out, run_files(RUN_TABLES))  # before the work, not after it
+    check_target(args.out, run_files(RUN_TABLES), args.overwrite)  # before the work
     started = time.perf_counter()
     model = STPModel.from_scenario(args.scenario, seed=seed, **overrides)
     built = time.perf_counter()
@@ -157,7 +163,7 @@ def cmd_run(args) -> int:
         **{"versions": environment()},
     }
     tables = dict(zip(RUN_TABLES, (model.model_dataframe(), model.org_dataframe()), strict=True))
-    out = write_run(args.out, tables, manifest)
+    out = write_run(args.out, tables, manifest, args.overwrite)
     print(
         f"wrote {out}/model.parquet, agents.parquet, manifest.json "
         f"({rounds} rounds, {model.structure.n} organisations, {ran - built:.2f} s)"

@@ -140,7 +140,7 @@ def cmd_tournament(args) -> int:
 
     players = _strategies(args)
     game = _game(args)
-    if args.csv:
+    if args.csv is not None:
         check_csv_path(args.csv)
     if game == "pd":
         result = _round_robin(args, players)
@@ -155,14 +155,14 @@ def cmd_tournament(args) -> int:
             overrides=inside["overrides"],
             **given(rounds=args.turns),
         )
-    if args.csv:
+    if args.csv is not None:
         write_csv(result.ranking, args.csv)
     if args.json:
         ranking = result.ranking.to_dict(orient="records")
         print(json.dumps({"settings": result.settings, "ranking": ranking}, indent=2, default=str))
         return 0
     print(result.report())
-    if args.csv:
+    if args.csv is not None:
         print(f"wrote {args.csv}")
     return 0
 
@@ -173,7 +173,7 @@ def cmd_evolve(args) -> int:
     from stpgame.analysis import evolution
 
     players = _strategies(args)
-    if args.csv:
+    if args.csv is not None:
         check_csv_path(args.csv)
     method = args.method
     if method not in METHODS:
@@ -211,7 +211,7 @@ def cmd_evolve(args) -> int:
                 **generations,
             )
             what = f"Moran process, population {args.population}, on the round-robin payoffs"
-    if args.csv:
+    if args.csv is not None:
         write_csv(shares, args.csv)
         print(f"wrote {args.csv} ({len(shares) - 1} generations, {what})")
         return 0
