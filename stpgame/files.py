@@ -38,21 +38,21 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and TMP_MARK in name
 
 
-def folder_path(value: str | os.PathLike, name: str = "out") -> Path:
+def folder_path(value: str | os.PathLike[str], name: str = "out") -> Path:
     """An output folder as given: an empty name is refused, not read as this folder."""
     if not str(value).strip():
         raise ParameterError(name, "a folder path", str(value))
     return Path(value)
 
 
-def atomic_write(path: str | os.PathLike, write: Writer) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Writer) -> Path:
     """Call ``write(tmp)`` on a hidden temporary file beside ``path``, then move it into place."""
     path = Path(path)
     write_together(path.parent, {path.name: write})
     return path
 
 
-def write_together(folder: str | os.PathLike, writers: Mapping[str, Writer]) -> Path:
+def write_together(folder: str | os.PathLike[str], writers: Mapping[str, Writer]) -> Path:
     """Write every file of ``writers`` (name -> writer) into ``folder``, all or nothing.
 
     ``folder`` and any missing parents are created (ordinary permissions). Every file is
@@ -110,7 +110,7 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def check_writable(path: str | os.PathLike, name: str = "out") -> None:
+def check_writable(path: str | os.PathLike[str], name: str = "out") -> None:
     """Refuse ``path`` if the folder that will take it (the folder itself when it exists,
     else its nearest existing parent) will not take a new entry.
 
@@ -131,6 +131,6 @@ def check_writable(path: str | os.PathLike, name: str = "out") -> None:
         raise cannot_write(path, exc, name) from exc
 
 
-def cannot_write(path: str | os.PathLike, exc: OSError, name: str = "out") -> ResultsError:
+def cannot_write(path: str | os.PathLike[str], exc: OSError, name: str = "out") -> ResultsError:
     """The error for a failed write: the path, the reason, and the input it was given as."""
     return ResultsError(path, f"cannot write there ({exc.strerror or exc})", name=name)
