@@ -73,3 +73,68 @@ def test_sweep_refuses_an_empty_out_not_reading_it_as_this_folder(tmp_path, caps
     err = capsys.readouterr().err
     assert err == "stpgame sweep: error: parameter '--out': allowed a folder path; got ''\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_resume_rechecks_every_part_file_and_reruns_the_damaged_ones(tmp_path, capsys):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from stpgame.batch.storage import SweepFolder
+
+    out = tmp_path / "resumed"
+    args = ["sweep", str(TINY), "--workers", "1", "--chunk", "2", "--quiet", "--out"]
+    with pytest.MonkeyPatch.context() as mp:  # stopped just before consolidation
+        mp.setattr(
+            SweepFolder,
+            "consolidate",
+            lambda self, manifest: (_ for _ in ()).throw(KeyboardInterrupt),
+        )
+        assert main([*args, str(out)]) == 130
+    parts = out / "parts"
+    assert sorted(p.name for p in parts.iterdir()) == [
+        f"part-{a:07d}-{a + 1:07d}.parquet" for a in range(0, 12, 2)
+    ]
+
+    def part(first: int) -> Path:
+        return parts / f"part-{first:07d}-{first + 1:07d}.parquet"
+
+    data = part(0).read_bytes()
+    part(0).write_bytes(data[: len(data) // 2])  # cut short
+    part(2).write_bytes(b"not parquet at all")
+    table = pd.read_parquet(part(4))
+    table.drop(columns=["cooperation_rate"]).to_parquet(part(4), index=False)
+    table = pd.read_parquet(part(6))
+    table[table["run"] == 6].to_parquet(part(6), index=False)  # run 7's rows lost
+    capsys.readouterr()
+
+    assert main([*args, str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "(4 already finished)" in captured.out
+    lines = captured.err.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith(
+        "tiny: parts/part-0000000-0000001.parquet: not a readable Parquet file ("
+    )
+    assert lines[1].startswith(
+        "tiny: parts/part-0000002-0000003.parquet: not a readable Parquet file ("
+    )
+    assert lines[2] == (
+        "tiny: parts/part-0000004-0000005.parquet: columns differ from the experiment's "
+        "(missing ['cooperation_rate'], unexpected []); its runs will run again"
+    )
+    assert lines[3] == (
+        "tiny: parts/part-0000006-0000007.parquet: holds 6 rows, expected 6 for each of runs "
+        "6-7; its runs will run again"
+    )
+    assert all(line.endswith("; its runs will run again") for line in lines)
+
+    reference = tmp_path / "uninterrupted"
+    assert main([*args, str(reference)]) == 0
+    for name in ("rounds.parquet", "runs.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / name), pd.read_parquet(reference / name)
+        )
+        assert pq.read_schema(out / name).equals(
+            pq.read_schema(reference / name), check_metadata=True
+        )

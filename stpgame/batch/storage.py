@@ -236,6 +236,31 @@ class SweepFolder:
             out.update(range(first, last + 1))
         return out
 
+    def remove_damaged_parts(self) -> list[tuple[Path, str]]:
+        """Check every part file (readable, the runs its name says, each with all its rows
+        and the experiment's columns) and delete those that fail, so their runs run again.
+
+        A part file is written atomically, so damage means something outside the sweep
+        (a full or failing disk, a copy cut short, a hand edit). Returns (path, problem) of
+        each part removed, for the caller to report.
+        """
+        if self.complete():
+            return []
+        removed, claimed = [], set()
+        for first, last, path in self.part_files():
+            runs = set(range(first, last + 1))
+            problem = (
+                "overlaps another part file"
+                if runs & claimed
+                else part_problem(path, first, last, self.experiment)
+            )
+            if problem is None:
+                claimed |= runs
+            else:
+                path.unlink()
+                removed.append((path, problem))
+        return removed
+
     def write_part(self, first: int, last: int, table) -> Path:
         """Store one finished chunk as its own part file, so a killed sweep can resume."""
         return write_parquet(self.out / PARTS / f"part-{first:07d}-{last:07d}.parquet", table)
@@ -249,7 +274,7 @@ class SweepFolder:
         parts = self.part_files()
         rounds = pd.concat([pd.read_parquet(p) for _, _, p in parts], ignore_index=True)
         rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
-        expected = exp.n_runs * exp.rounds
+        expected = exp.n_runs * rows_per_run(exp)
         if len(rounds) != expected or rounds["run"].nunique() != exp.n_runs:
             raise ResultsError(
                 self.out,
@@ -266,6 +291,38 @@ class SweepFolder:
             write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), described)
         write_text(self.out / MANIFEST, json.dumps(manifest, indent=2, default=str))
         shutil.rmtree(self.out / PARTS, ignore_errors=True)
+
+
+def rows_per_run(exp) -> int:
+    """Rows one run contributes to rounds.parquet (and its part file): one per year."""
+    return exp.rounds
+
+
+def part_problem(path: Path, first: int, last: int, exp) -> str | None:
+    """What is wrong with the part file of runs ``first..last``, or None if it is sound."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    if last >= exp.n_runs:
+        return f"names runs up to {last}, beyond the experiment's {exp.n_runs}"
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow's errors (ArrowInvalid, OSError, ...): unreadable
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = re.sub(r"^Could not open Parquet input source '.*?': ", "", reason)
+        return f"not a readable Parquet file ({reason})"
+    columns = ["run", "round", *exp.output_columns()]
+    if table.column_names != columns:
+        missing = [c for c in columns if c not in table.column_names]
+        extra = [c for c in table.column_names if c not in columns]
+        return f"columns differ from the experiment's (missing {missing}, unexpected {extra})"
+    want = np.repeat(np.arange(first, last + 1), rows_per_run(exp))
+    runs = table.column("run").to_numpy(zero_copy_only=False)
+    if len(runs) != len(want) or not np.array_equal(runs, want):
+        return (
+            f"holds {len(runs)} rows, expected {rows_per_run(exp)} for each of runs {first}-{last}"
+        )
+    return None
 
 
 def sweep_metadata(exp, rows: str) -> dict[str, str]:

@@ -58,6 +58,11 @@ def run_sweep(
     started = time.perf_counter()
     try:
         with storage.SweepFolder(out, exp) as folder:
+            for path, problem in folder.remove_damaged_parts():
+                print(
+                    f"{exp.name}: {path.relative_to(out)}: {problem}; its runs will run again",
+                    file=sys.stderr,
+                )
             done = folder.done()
             if folder.complete():
                 return SweepReport(out, exp.n_runs, 0, exp.n_runs, 0.0, engine.description)
