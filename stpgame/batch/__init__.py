@@ -8,8 +8,8 @@ Python API (the command line calls the same functions)::
     table = summarise("results/tiny")
 
 Submodules load on first use, so ``import stpgame`` and ``import stpgame.batch``
-stay fast; Dask, SALib, matplotlib and tqdm load only inside the functions that
-need them.
+stay fast; Dask, SALib, matplotlib, tqdm and ema_workbench load only inside the
+functions that need them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _EXPORTS = {
     "summarise": "summary",
     "plot": "figures",
     "analyse": "sensitivity",
+    "discover": "discovery",
 }
 __all__ = sorted(_EXPORTS)
 

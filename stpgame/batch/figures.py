@@ -107,14 +107,21 @@ def new_figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def writers(fig, name: str) -> dict:
+    """``{name.png: write, name.svg: write}`` (PNG at 300 dpi): a figure's files as writers for
+    ``stpgame.files.write_together``, when they belong to a set written all at once."""
+    return {
+        f"{name}.{fmt}": (lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt, dpi=300))
+        for fmt in FORMATS
+    }
+
+
 def save(fig, folder: Path, name: str) -> list[Path]:
     """Write ``name.png`` (300 dpi) and ``name.svg`` atomically; return the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for fmt in FORMATS:
-        path = folder / f"{name}.{fmt}"
-        storage.atomic_write(path, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt, dpi=300))
-        paths.append(path)
+    for file, write in writers(fig, name).items():
+        paths.append(storage.atomic_write(folder / file, write))
     return paths
 
 

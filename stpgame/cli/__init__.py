@@ -2,7 +2,7 @@
 
 One module per family of commands, each with ``add_parsers`` and its handlers:
 ``model`` (scenarios, params, strategies, run), ``analyse``, ``match``, ``tournament``
-(tournament and evolve) and ``experiments`` (sweep, sensitivity, summarise, plot).
+(tournament and evolve) and ``experiments`` (sweep, sensitivity, summarise, plot, discover).
 
 This is the error boundary. The library raises the errors in :mod:`stpgame.errors`, naming
 its inputs by its own names (``statistic``, ``out``); :func:`main` prints each as one line,
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from stpgame.cli.common import join_negative_values
 
     raw = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser().parse_args(join_negative_values(raw, ("--payoffs",)))
+    args = build_parser().parse_args(join_negative_values(raw, ("--payoffs", "--below", "--above")))
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

@@ -1,4 +1,4 @@
-"""Experiment commands for researchers: sweep, summarise, plot, sensitivity.
+"""Experiment commands for researchers: sweep, summarise, plot, sensitivity, discover.
 
 Each handler checks its arguments, then calls the public API in stpgame.batch;
 heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
@@ -55,6 +55,54 @@ def add_parsers(sub) -> None:
         help="each run's final-round value (default) or its mean over rounds",
     )
     p.set_defaults(handler=cmd_plot)
+
+    p = sub.add_parser(
+        "discover",
+        help="scenario discovery (PRIM): which input ranges hold the runs of interest",
+        description="PRIM (ema_workbench) on a finished sweep: the runs whose outcome is below "
+        "or above a value, searched over the uncertainties (or every varied parameter). "
+        "Writes DIR/discovery/<column>_<below|above>_<X>/: boxes.csv, summary.txt, "
+        "peeling_trajectory.png and .svg (and by_lever.csv when the experiment marks levers).",
+    )
+    p.add_argument("dir", metavar="DIR", help="a sweep's --out folder")
+    p.add_argument(
+        "--outcome", required=True, help="an output the sweep kept, e.g. cooperation_rate"
+    )
+    side = p.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--below", metavar="X", help="cases of interest: outcome below X (stored units)"
+    )
+    side.add_argument(
+        "--above", metavar="X", help="cases of interest: outcome above X (stored units)"
+    )
+    p.add_argument(
+        "--stat",
+        choices=("final", "mean"),
+        default="final",
+        help="each run's final-round value (default) or its mean over rounds",
+    )
+    p.add_argument(
+        "--threshold",
+        default=None,
+        help="density a box must reach, in (0, 1] (default 0.8)",
+    )
+    p.add_argument(
+        "--inputs",
+        metavar="A,B",
+        help="varied parameters to search (default: the uncertainties, else all varied)",
+    )
+    p.add_argument("--box", default=None, help="report this box of the peeling trajectory")
+    p.set_defaults(
+        handler=cmd_discover,
+        flags={
+            "outcome": "--outcome",
+            "below": "--below",
+            "above": "--above",
+            "threshold": "--threshold",
+            "inputs": "--inputs",
+            "box": "--box",
+        },
+    )
 
 
 def _run_options(p) -> None:
@@ -189,4 +237,24 @@ def cmd_plot(args) -> int:
 
     files = plot(args.dir, statistic=args.stat)
     print("wrote " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def cmd_discover(args) -> int:
+    """``stpgame discover``: PRIM on a finished sweep; prints the chosen box in plain English."""
+    from stpgame.batch.discovery import DEFAULT_THRESHOLD, discover
+
+    inputs = None if args.inputs is None else [n.strip() for n in args.inputs.split(",")]
+    found = discover(
+        args.dir,
+        args.outcome,
+        below=args.below,
+        above=args.above,
+        statistic=args.stat,
+        threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
+        inputs=inputs,
+        box=_whole("--box", args.box, 0, 1_000_000),
+    )
+    print(found.summary, end="")
+    print("wrote " + ", ".join(str(f) for f in found.files))
     return 0
