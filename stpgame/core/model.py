@@ -154,9 +154,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         sigma = p.savings_uncertainty
         shock = self.rng.lognormal(-(sigma**2) / 2, sigma, s.n_footprints)  # mean 1
         cost_shock = p.cost_shock * self.rng.standard_normal(s.n)
-        fp = s.footprint, s.n_footprints
-        draws = YearDraws(self.round, shock, cost_shock, self.relationships.footprint_trust(*fp))
-        twin = YearDraws(self.round, shock, cost_shock, self._twin_rel.footprint_trust(*fp))
+        draws = YearDraws(self.round, shock, cost_shock, self.relationships.footprint_trust())
+        twin = YearDraws(self.round, shock, cost_shock, self._twin_rel.footprint_trust())
         return draws, twin
 
     def _decide(self) -> np.ndarray:
@@ -214,8 +213,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         """Some leaders change: their links fall back to where they started, memory goes."""
         new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
         self.memory.forget(new_leader)
-        self.relationships.reset(new_leader)
-        self._twin_rel.reset(new_leader)
+        hit = self.relationships.links_of(new_leader)
+        if len(hit):
+            self.relationships.reset_links(hit)
+            self._twin_rel.reset_links(hit)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
@@ -262,8 +263,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def footprint_trust(self) -> np.ndarray:
         """Mean trust on the links inside each footprint, now."""
-        s = self.structure
-        return self.relationships.footprint_trust(s.footprint, s.n_footprints)
+        return self.relationships.footprint_trust()
 
     def pooling_returns(self) -> tuple[np.ndarray, np.ndarray]:
         """Per organisation, for next year: what a pound pooled rather than kept returns to

@@ -58,11 +58,23 @@ class Relationships:
         nhs = rng.choice(levels, size=len(self.i), p=NHS_COUNCIL_MIX)
         gp = rng.choice(levels, size=len(self.i), p=GP_COUNCIL_MIX)
         self.initial = np.clip(np.where(gp_council, gp, nhs) + shift, 0.0, 1.0)
+        self._totals: np.ndarray | None = None  # summed trust per body, until trust moves
         self.trust = self.initial.copy()
         self._gain_key: tuple[float, float] | None = None
         self._gain: FloatArray | None = None
         self._links_of: tuple[IntArray, IntArray] | None = None
         self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
+        self._fp, self._n_fp = structure.footprint, structure.n_footprints
+        self._fp_links = np.bincount(self._fp, self.degree, self._n_fp) / 2.0
+
+    @property
+    def trust(self) -> FloatArray:
+        """Trust on each link, in [0, 1]."""
+        return self._trust
+
+    @trust.setter
+    def trust(self, values: FloatArray) -> None:
+        self._trust, self._totals = values, None
 
     def copy(self) -> Relationships:
         """The same links with their own copy of today's trust (the everyone-pools twin)."""
@@ -73,8 +85,12 @@ class Relationships:
 
     def totals(self) -> np.ndarray:
         """Each organisation's summed trust over its links."""
-        t = self.trust
-        return np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
+        totals = self._totals
+        if totals is None:
+            t = self.trust
+            totals = np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
+            self._totals = totals
+        return totals
 
     def mean_trust(self) -> np.ndarray:
         """Each organisation's mean trust in its partners."""
@@ -83,15 +99,15 @@ class Relationships:
         )
         return mean
 
-    def footprint_trust(self, footprint: np.ndarray, n_fp: int) -> np.ndarray:
+    def footprint_trust(self) -> np.ndarray:
         """Mean trust on each footprint's links (0.5 for a footprint without links).
 
         Every link lies inside one footprint and touches two of its bodies, so a
         footprint's link-trust total is half the sum of its bodies' totals.
         """
-        total = np.bincount(footprint, self.totals(), n_fp) / 2.0
-        count = np.bincount(footprint, self.degree, n_fp) / 2.0
-        mean: FloatArray = np.divide(total, count, out=np.full(n_fp, 0.5), where=count > 0)
+        total = np.bincount(self._fp, self.totals(), self._n_fp) / 2.0
+        count = self._fp_links
+        mean: FloatArray = np.divide(total, count, out=np.full(self._n_fp, 0.5), where=count > 0)
         return mean
 
     def update(
@@ -105,16 +121,16 @@ class Relationships:
         pool but could not afford it as willing: partners can see its books.
         """
         t = self.trust
-        a, b = willing[self.i], willing[self.j]
         key = (gain, barrier)
         if self._gain_key != key:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
+        grown = t + cast(FloatArray, self._gain) * (1.0 - t)
+        if willing.all():  # the everyone-pools twin: every link grows
+            self.trust = grown
+            return
+        a, b = willing[self.i], willing[self.j]
         both, one = a & b, a ^ b
-        self.trust = np.where(
-            both,
-            t + cast(FloatArray, self._gain) * (1.0 - t),
-            np.where(one, t - loss * t, t - decay * t),
-        )
+        self.trust = np.where(both, grown, np.where(one, t - loss * t, t - decay * t))
 
     def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
@@ -122,13 +138,26 @@ class Relationships:
         Each of their links falls back to its surveyed starting level, or stays
         where it is if it is already lower: a new leader never inherits more.
         """
+        hit = self.links_of(orgs)
+        if len(hit):
+            self.reset_links(hit)
+
+    def reset_links(self, hit: np.ndarray) -> None:
+        """``reset`` for links already found (the twin shares the links of the played world)."""
+        self.trust[hit] = np.minimum(self.trust[hit], self.initial[hit])
+        self._totals = None
+
+    def links_of(self, orgs: np.ndarray) -> np.ndarray:
+        """Ids of the links touching any of ``orgs`` (a mask over organisations)."""
         who = np.flatnonzero(orgs)
         if len(who) == 0:
-            return
+            return who
         edges, ptr = self._incidence()
         start, count = ptr[who], ptr[who + 1] - ptr[who]
-        hit = edges[np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())]
-        self.trust[hit] = np.minimum(self.trust[hit], self.initial[hit])
+        hit: np.ndarray = edges[
+            np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
+        ]
+        return hit
 
     def _incidence(self) -> tuple[np.ndarray, np.ndarray]:
         """Links of each organisation as (link ids, offsets), built on first use."""
