@@ -2,9 +2,18 @@
 
 import math
 
+import numpy as np
 import pytest
 
-from stpgame.core.params import BY_NAME, DEFAULTS, PARAMS, ParameterError, check_seed, validate
+from stpgame.core.params import (
+    BY_NAME,
+    DEFAULTS,
+    PARAMS,
+    ParameterError,
+    check_seed,
+    from_text,
+    validate,
+)
 
 
 def test_every_parameter_has_unit_range_default_and_source():
@@ -20,7 +29,10 @@ def test_every_parameter_has_unit_range_default_and_source():
     [
         ({"system_wieght": 0.5}, "system_wieght", "did you mean 'system_weight'"),
         ({"system_weight": 1.5}, "system_weight", "[0, 1]"),
-        ({"system_weight": "high"}, "system_weight", "not a number"),
+        ({"system_weight": "high"}, "system_weight", "a number, not text"),
+        ({"system_weight": "0.5"}, "system_weight", "a number, not text"),
+        ({"savings_lag": "3"}, "savings_lag", "a number, not text"),
+        ({"council_balanced_budget": "yes"}, "council_balanced_budget", "not text"),
         ({"system_weight": math.nan}, "system_weight", "finite"),
         ({"savings_multiplier": math.inf}, "savings_multiplier", "finite"),
         ({"savings_lag": 2.5}, "savings_lag", "whole number"),
@@ -59,12 +71,32 @@ def test_contradictory_settings_are_refused():
 
 
 def test_command_line_strings_are_converted():
-    p = validate({"system_weight": "0.25", "savings_lag": "3", "council_balanced_budget": "false"})
+    typed = from_text(
+        {"system_weight": "0.25", "savings_lag": "3", "council_balanced_budget": "false"}
+    )
+    assert typed == {"system_weight": 0.25, "savings_lag": 3, "council_balanced_budget": False}
+    p = validate(typed)
     assert p.system_weight == 0.25 and p.savings_lag == 3
     assert p.council_balanced_budget is False
+    with pytest.raises(ParameterError, match="not a number"):
+        from_text({"system_weight": "high"})
     assert validate({"strategy_acute": "tit_for_tat:0.25,imitation:0.75"}).strategy_acute == (
         "tit_for_tat:0.25,imitation:0.75"
     )
+
+
+def test_numpy_scalars_count_as_the_values_they_hold():
+    p = validate(
+        {
+            "system_weight": np.float32(0.5),
+            "savings_lag": np.int64(2),
+            "council_balanced_budget": np.bool_(False),
+        }
+    )
+    assert (p.system_weight, p.savings_lag, p.council_balanced_budget) == (0.5, 2, False)
+    assert type(p.savings_lag) is int and type(p.council_balanced_budget) is bool
+    with pytest.raises(ParameterError, match="boolean"):
+        validate({"savings_lag": np.bool_(True)})
 
 
 @pytest.mark.parametrize("bad", [-1, "x", 1.5, True])

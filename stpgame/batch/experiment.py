@@ -234,9 +234,8 @@ NUMBER_KINDS = (Kind.FLOAT, Kind.INT)
 
 
 def _value(path: str, value: object, param: Param) -> object:
-    """One value of ``param`` as written in the file (a number must be a TOML number)."""
-    if param.kind in NUMBER_KINDS and isinstance(value, str):
-        raise ParameterError(path, param.allowed, value, "a number, not text")
+    """One value of ``param`` as written in the file (a number or a switch must be a TOML
+    number or boolean, not text)."""
     try:
         checked = param.coerce(value)
     except ParameterError as exc:

@@ -18,8 +18,12 @@ def given(**options: object) -> dict[str, object]:
     return {name: value for name, value in options.items() if value is not None}
 
 
-def parse_settings(pairs: list[str] | None) -> dict[str, str]:
-    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``; values are checked by ``Params.build``."""
+def parse_settings(pairs: list[str] | None) -> dict[str, object]:
+    """``["noise=0.1", "control_total=system"]`` -> ``{"noise": 0.1, "control_total": "system"}``:
+    numbers and switches read from their text (the Python API takes no text for them), the
+    rest checked by ``Params.build``."""
+    from stpgame.core.params import from_text
+
     out: dict[str, str] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
@@ -31,7 +35,7 @@ def parse_settings(pairs: list[str] | None) -> dict[str, str]:
         if key in out:
             raise ParameterError("--set", f"each parameter once ({key} is given twice)", pair)
         out[key] = value.strip()
-    return out
+    return from_text(out)
 
 
 OWN_FLAGS = ("seed", "scenario", "rounds")

@@ -4,7 +4,9 @@ is allowed and the value given, so a mistake reads the same from Python, the com
 an experiment file or the browser.
 
 numpy scalars (``np.int64``, ``np.float32``, ``np.bool_``) count as the Python values they
-hold; text is accepted only where a command line or file supplies it.
+hold. Text (``'0.5'``, ``'yes'``) is read only with ``text=True``, which the command line
+passes for what the user typed: from Python a string where a number or a switch belongs is
+a mistake, and is refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from collections.abc import Sequence
 
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
+
+
+def _is_numpy_bool(value: object) -> bool:
+    """``np.bool_`` (named ``bool`` in numpy 2), without importing numpy here."""
+    kind = type(value)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
 def _fmt(x: float) -> str:
@@ -29,14 +37,17 @@ def number(
     *,
     whole: bool = False,
     allowed: str | None = None,
+    text: bool = False,
 ) -> float | int:
-    """A finite number in [low, high] (a whole number if ``whole``); text is parsed."""
+    """A finite number in [low, high] (a whole number if ``whole``); text only if ``text``."""
     from stpgame.errors import ParameterError
 
     kind = "int" if whole else "float"
     allowed = allowed or f"{kind} in [{_fmt(low)}, {_fmt(high)}]"
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or _is_numpy_bool(value):
         raise ParameterError(name, allowed, value, "a boolean is not a number")
+    if isinstance(value, str) and not text:
+        raise ParameterError(name, allowed, value, "a number, not text")
     try:
         if isinstance(value, str):
             x = float(value.strip())
@@ -73,12 +84,16 @@ def whole(name: str, value: object, low: int = 0, high: float = math.inf) -> int
     return int(value)
 
 
-def boolean(name: str, value: object, allowed: str = "true or false") -> bool:
-    """True/False (also numpy's), or the words a command line or file may use."""
+def boolean(
+    name: str, value: object, allowed: str = "true or false", *, text: bool = False
+) -> bool:
+    """True/False (also numpy's); with ``text``, also the words a command line may use."""
     from stpgame.errors import ParameterError
 
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or _is_numpy_bool(value):
         return bool(value)
+    if isinstance(value, str) and not text:
+        raise ParameterError(name, allowed, value, "true or false, not text")
     if isinstance(value, str) and value.strip().lower() in _TRUE:
         return True
     if isinstance(value, str) and value.strip().lower() in _FALSE:

@@ -63,13 +63,15 @@ class Param:
             return "one of " + ", ".join(self.choices)
         return "a strategy mix such as 'tit_for_tat:0.5,imitation:0.5' (names from `stpgame strategies`)"
 
-    def coerce(self, value: object) -> object:
-        """Convert ``value`` (Python value or command-line string) and check it."""
+    def coerce(self, value: object, *, text: bool = False) -> object:
+        """Check ``value`` and return it as the parameter's type. A number or a switch given
+        as text (``'0.5'``, ``'yes'``) is read only with ``text`` (the command line)."""
         if self.kind is Kind.BOOL:
-            return checks.boolean(self.name, value, self.allowed)
+            return checks.boolean(self.name, value, self.allowed, text=text)
         if self.kind in (Kind.FLOAT, Kind.INT):
             assert self.low is not None and self.high is not None
-            return checks.number(self.name, value, self.low, self.high, whole=self.kind is Kind.INT)
+            whole = self.kind is Kind.INT
+            return checks.number(self.name, value, self.low, self.high, whole=whole, text=text)
         if self.kind is Kind.CHOICE:
             return checks.choice(self.name, value, self.choices)
         from stpgame.strategies import parse_mix
@@ -883,6 +885,20 @@ def _checked(name: str, value: object) -> object:
     if name not in BY_NAME:
         raise ParameterError(name, "a known parameter (see `stpgame params`)", value, _close(name))
     return BY_NAME[name].coerce(value)
+
+
+def from_text(values: Mapping[str, str]) -> dict[str, object]:
+    """Command-line text (``--set noise=0.1``) as typed values: numbers and switches are read
+    from their text and checked; choices, mixes and unknown names pass on unchanged to
+    :meth:`Params.build`, which checks them (and names an unknown one)."""
+    out: dict[str, object] = {}
+    for name, value in values.items():
+        param = BY_NAME.get(name)
+        if param is not None and param.kind in (Kind.BOOL, Kind.FLOAT, Kind.INT):
+            out[name] = param.coerce(value, text=True)
+        else:
+            out[name] = value
+    return out
 
 
 def check_seed(seed: object) -> int | None:
