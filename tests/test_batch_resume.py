@@ -32,6 +32,7 @@ structure = "mixed"
 [outputs]
 model = ["cooperation_rate", "collective_welfare", "mean_individual_score"]
 by_type = ["balance"]
+series = ["type"]
 """
 
 
@@ -86,7 +87,7 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_run(tmp_path, cap
         table = pq.read_table(part).to_pandas()
         first, last = (int(g) for g in PART_NAME.match(part.name).groups())
         assert sorted(table["run"].unique()) == list(range(first, last + 1))
-        assert len(table) == 25 * (last - first + 1)
+        assert len(table) == 26 * (last - first + 1)  # years 0 to 25
     # Pool workers notice their parent died and exit on their own.
     stop = time.monotonic() + 20
     while any(_alive(pid) for pid in children) and time.monotonic() < stop:
@@ -101,7 +102,7 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_run(tmp_path, cap
 
     reference = tmp_path / "uninterrupted"
     assert main(["sweep", str(path), "--out", str(reference), "--workers", "1", "--quiet"]) == 0
-    for name in ("rounds.parquet", "runs.parquet"):
+    for name in ("rounds.parquet", "runs.parquet", "types.parquet"):
         pd.testing.assert_frame_equal(
             pd.read_parquet(out / name), pd.read_parquet(reference / name)
         )

@@ -38,7 +38,7 @@ def test_sweep_writes_tidy_parquet_and_a_manifest(tiny_sweep):
     rounds = pd.read_parquet(tiny_sweep / "rounds.parquet")
     runs = pd.read_parquet(tiny_sweep / "runs.parquet")
     manifest = json.loads((tiny_sweep / "manifest.json").read_text())
-    assert len(rounds) == exp.n_runs * exp.rounds and len(runs) == exp.n_runs
+    assert len(rounds) == exp.n_runs * (exp.rounds + 1) and len(runs) == exp.n_runs
     head = ["run", "condition", "system_weight", "funding_growth", "replication", "seed", "round"]
     assert list(rounds.columns[:7]) == head
     assert {"cooperation_rate", "balance_council", "score_acute"} <= set(rounds.columns)
@@ -49,7 +49,8 @@ def test_sweep_writes_tidy_parquet_and_a_manifest(tiny_sweep):
     assert np.allclose(
         last["collective_welfare"], runs.set_index("run")["collective_welfare_final"]
     )
-    means = rounds.groupby("run")["pooled_share"].mean()
+    played = rounds[rounds["round"] >= 1]  # "mean" is over the years played, not year 0
+    means = played.groupby("run")["pooled_share"].mean()
     assert np.allclose(means, runs.set_index("run")["pooled_share_mean"])
     assert manifest["experiment"]["sha256"] == exp.sha256
     assert manifest["experiment"]["content"] == TINY.read_text()
@@ -71,7 +72,7 @@ def test_sweep_tables_describe_every_column_and_name_scenario_and_version(tiny_s
         schema = pq.read_schema(tiny_sweep / name)
         meta = {k.decode(): v.decode() for k, v in schema.metadata.items()}
         assert meta["stpgame_version"] == __version__ and meta["scenario"] == "fortress"
-        assert meta["experiment"] == "tiny" and meta["experiment_sha256"] == exp.sha256
+        assert meta["experiment"] == "tiny" and meta["experiment_digest"] == exp.digest
         for field in schema:
             got = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
             assert set(got) == {"label", "unit", "description"}, field.name
@@ -113,8 +114,12 @@ def test_each_run_equals_the_model_run_directly(tiny_sweep):
         expected = model.run(exp.rounds).model_dataframe()
         got = rounds[rounds["run"] == run]
         assert (got["seed"] == exp.seed(run)).all()
+        assert list(got["round"]) == list(range(exp.rounds + 1))
+        year0, got = got.iloc[0], got.iloc[1:]
         for column in exp.model_outputs:
             assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy()), column
+        # year 0, before the first decision: flows of a played year are missing
+        assert year0[list(exp.model_outputs)].isna().all()
         org = model.org_dataframe()
         council = org[org["org_type"] == "council"].groupby("round")["balance"].mean()
         assert np.allclose(got["balance_council"].to_numpy(), council.to_numpy())

@@ -2,10 +2,10 @@
 
 Python API (the command line calls the same functions)::
 
-    from stpgame.batch import load_experiment, run_sweep, summarise
-    exp = load_experiment("experiments/tiny.toml")
-    run_sweep(exp, "results/tiny", workers=2)
-    table = summarise("results/tiny")
+    from stpgame.batch import Experiment, summarise
+    exp = Experiment.from_toml("experiments/tiny.toml")   # or .from_dict({...}),
+    exp.run("results/tiny", workers=2)                     # .from_dataframe(designs, {...})
+    table, path = summarise("results/tiny")
 
 Submodules load on first use, so ``import stpgame`` and ``import stpgame.batch``
 stay fast; Dask, SALib, matplotlib, tqdm and ema_workbench load only inside the
@@ -17,9 +17,10 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "load_experiment": "experiment",
-    "Experiment": "experiment",
+    "load_experiment": "api",
+    "Experiment": "api",
     "ExperimentError": "experiment",
+    "rerun": "rerun",
     "run_seed": "seeds",
     "run_sweep": "sweep",
     "summarise": "summary",

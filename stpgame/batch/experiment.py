@@ -1,8 +1,10 @@
 """Experiment files (TOML): what to run, checked completely before anything runs.
 
 An experiment names a scenario preset, fixed overrides, the parameters to vary
-(a full grid, a Latin hypercube or a Sobol sample) or a sensitivity analysis,
-the number of replications, a base seed, the rounds and the outputs to keep.
+(a full grid, a Latin hypercube or a Sobol sample, a table of conditions given point
+by point) or a sensitivity analysis, the number of replications, a base seed, the
+rounds, the outputs to keep and any custom outcomes (outcomes.py). An experiment built
+in Python (api.py) is written as the same TOML and read by the same code.
 Each table of the file is declared below as a dataclass whose fields carry their
 checks (read by ``schema.read``); parameter values are checked by the parameter
 table in params.py, so a typo or a range outside a parameter's allowed range stops
@@ -15,15 +17,17 @@ in ``_build``. See docs/experiments.md for the format.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from stpgame.batch import sampling
+from stpgame.batch import outcomes, sampling
 from stpgame.batch.schema import (
     Check,
+    a_table,
     closest,
     flag,
     key,
@@ -38,7 +42,7 @@ from stpgame.batch.schema import (
     whole,
 )
 from stpgame.batch.seeds import run_seed
-from stpgame.core.outputs import MODEL_VALUES, ORG_VALUES
+from stpgame.core.outputs import MODEL_VALUES, ORG_VALUES, column
 from stpgame.core.params import BY_NAME, Kind, Param, validate
 from stpgame.errors import ParameterError
 
@@ -60,6 +64,10 @@ RUN_COLUMNS = ("run", "condition", "replication", "seed")
 ROLES = ("lever", "uncertainty")
 """What a varied parameter is to a policy study (EMA's vocabulary): a lever a policy-maker
 sets, or an uncertainty about the world. Unmarked parameters have no role."""
+SERIES = {"footprint": ("footprints", "footprint"), "type": ("types", "org_type")}
+"""Groups an experiment can keep organisation outputs for (``[outputs] series``): each one's
+table (``footprints.parquet``) and the organisation column it groups by."""
+RESERVED = frozenset({*RUN_COLUMNS, "scenario", "round", "footprint", "org_type", "organisations"})
 SENSITIVITY_METHODS = ("morris", "sobol")
 STATISTICS = ("final", "mean")
 
@@ -113,11 +121,21 @@ class Sensitivity:
 
 @dataclass(frozen=True)
 class Experiment:
-    """A checked experiment file. ``conditions`` lists each condition's varied values."""
+    """A checked experiment. ``conditions`` lists each condition's varied values.
 
+    ``text`` is its TOML (the file as written, or what api.py wrote for an experiment built
+    in Python); ``sha256`` hashes that text (a results folder holds one experiment's text);
+    ``digest`` hashes its content whatever the comments and layout, so an experiment built
+    in Python and the file with the same keys and values have the same digest (it is what
+    the result tables carry). Read a file with :func:`load_experiment`; the Python API's
+    ``stpgame.batch.Experiment`` (api.py) adds the builders and ``run``.
+    """
+
+    name: str
     path: str
     text: str
     sha256: str
+    digest: str
     title: str
     description: str
     sources: tuple[str, ...]
@@ -126,20 +144,19 @@ class Experiment:
     rounds: int
     replications: int
     base_seed: int
-    design: str  # "single" | grid | latin_hypercube | sobol | "sensitivity"
+    design: str  # "single" | grid | latin_hypercube | sobol | "sensitivity" | "conditions"
     samples: int | None
     varied: tuple[Varied, ...]
     model_outputs: tuple[str, ...]
     by_type: tuple[str, ...]
+    series: tuple[str, ...]
+    series_outputs: tuple[str, ...]
+    outcomes: tuple[outcomes.Outcome, ...]
     sensitivity: Sensitivity | None
+    source: str  # what made a [conditions] table (a sampler, a DataFrame), if anyone said
     conditions: tuple[dict, ...] = field(repr=False)
     roles: dict[str, str] = field(default_factory=dict)
     """Varied parameter -> "lever" or "uncertainty", for those the file marks."""
-
-    @property
-    def name(self) -> str:
-        """The experiment's name: its file name without the extension."""
-        return Path(self.path).stem
 
     @property
     def varied_names(self) -> tuple[str, ...]:
@@ -170,10 +187,23 @@ class Experiment:
         return run_seed(self.base_seed, run)
 
     def output_columns(self) -> tuple[str, ...]:
-        """Columns every run reports per round (after ``round``)."""
+        """Columns every run reports per year (after ``round``): model outputs, means per
+        organisation type, custom per-year outcomes."""
         from stpgame.core.params import ORG_TYPES
 
-        return self.model_outputs + tuple(f"{c}_{t}" for c in self.by_type for t in ORG_TYPES)
+        by_type = tuple(f"{c}_{t}" for c in self.by_type for t in ORG_TYPES)
+        return self.model_outputs + by_type + self.outcome_names("year")
+
+    def outcome_names(self, per: str) -> tuple[str, ...]:
+        """Names of the custom outcomes measured ``per`` "run" or "year"."""
+        return tuple(o.name for o in self.outcomes if o.per == per)
+
+    def column_metadata(self) -> dict[str, dict[str, str]]:
+        """Label, unit and description of the custom outcomes' columns."""
+        out: dict[str, dict[str, str]] = {}
+        for o in self.outcomes:
+            out.update(o.columns())
+        return out
 
     def run_table(self):
         """One row per run: run, condition, varied values, replication, seed."""
@@ -195,6 +225,8 @@ class Experiment:
         """The experiment as plain data, for the manifest."""
         return {
             "file": self.path,
+            "name": self.name,
+            "digest": self.digest,
             "title": self.title,
             "scenario": self.scenario,
             "fixed": self.fixed,
@@ -210,6 +242,10 @@ class Experiment:
             "runs": self.n_runs,
             "model_outputs": list(self.model_outputs),
             "by_type": list(self.by_type),
+            "series": list(self.series),
+            "series_outputs": list(self.series_outputs),
+            "outcomes": {o.name: o.spec() for o in self.outcomes},
+            "source": self.source,
             "sensitivity": None
             if self.sensitivity is None
             else {
@@ -285,10 +321,103 @@ class HeadTable:
 
 @dataclass(frozen=True, kw_only=True)
 class OutputsTable:
-    """``[outputs]``: model outputs to keep, and organisation outputs kept per type."""
+    """``[outputs]``: model outputs to keep, organisation outputs kept as a mean per type,
+    and tidy per-footprint / per-type tables of organisation outputs."""
 
     model: tuple[str, ...] = key(names(MODEL_COLUMNS), default=MODEL_COLUMNS)
     by_type: tuple[str, ...] = key(names(ORG_COLUMNS), default=())
+    series: tuple[str, ...] = key(names(SERIES), default=())
+    series_outputs: tuple[str, ...] | None = key(names(ORG_COLUMNS, at_least=1), default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutcomeTable:
+    """``outcomes.<name>``: a custom outcome: its function, when it is measured, its labels."""
+
+    function: str = key(Check(outcomes.FUNCTION, outcomes.reference))
+    per: str = key(one_of(outcomes.PER))
+    label: str | None = key(text, default=None)
+    unit: str = key(text, default="-")
+    description: str = key(text, default="")
+
+
+WHEN_MEASURED = {
+    "run": "measured once per run, after its last year",
+    "year": "measured in year 0 and after every year",
+}
+
+
+def _outcomes(path: str, value: object, *_: object) -> tuple[outcomes.Outcome, ...]:
+    """``[outcomes]``: custom outcomes by name, each a table (OutcomeTable)."""
+    from stpgame.batch.schema import join
+
+    found: list[outcomes.Outcome] = []
+    columns: set[str] = set()
+    for name, spec in a_table(path, value).items():
+        where = join(path, name)
+        if not outcomes.NAME.match(name):
+            raise ParameterError(
+                where, "a name of lower-case letters, digits and _, starting with a letter", name
+            )
+        table = read(OutcomeTable, where, spec)
+        made = outcomes.Outcome(
+            name,
+            table.function,
+            table.per,
+            table.label if table.label is not None else name,
+            table.unit,
+            table.description or f"Custom outcome {table.function}, {WHEN_MEASURED[table.per]}.",
+        )
+        for col in made.columns():
+            if col in RESERVED or col in BY_NAME or col in columns or _describes(col):
+                raise ParameterError(
+                    where, "a name no other column of the results has", name, f"'{col}' is taken"
+                )
+            columns.add(col)
+        found.append(made)
+    return tuple(found)
+
+
+def _describes(name: str) -> bool:
+    try:
+        column(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _parameter_names(path: str, value: object, *_: object) -> tuple[str, ...]:
+    """A non-empty list of distinct parameter names."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ParameterError(path, "a non-empty list of parameter names", value)
+    for v in value:
+        if v not in BY_NAME:
+            raise ParameterError(path, PARAMETER, v, closest(v, BY_NAME, "parameter"))
+    if len(set(value)) != len(value):
+        raise ParameterError(path, "parameter names without repeats", value)
+    return tuple(value)
+
+
+def _rows(path: str, value: object, *_: object) -> tuple[list, ...]:
+    """A non-empty list of rows (lists); their values are checked against ``parameters``."""
+    if not isinstance(value, list) or not value:
+        raise ParameterError(path, "a non-empty list of rows, each a list of values", value)
+    if len(value) > MAX_SAMPLES:
+        raise ParameterError(path, f"at most {MAX_SAMPLES:,} rows", len(value))
+    for i, row in enumerate(value):
+        if not isinstance(row, list):
+            raise ParameterError(f"{path}[{i}]", "a list of values", row)
+    return tuple(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConditionsTable:
+    """``[conditions]``: the conditions point by point: a row of values per condition, in the
+    order of ``parameters`` (what a DataFrame of designs or a custom sampler gave)."""
+
+    parameters: tuple[str, ...] = key(Check("a list of parameter names", _parameter_names))
+    rows: tuple[list, ...] = key(Check("a list of rows, each a list of values", _rows))
+    source: str = key(text, default="")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -355,7 +484,11 @@ class SensitivityTable:
 class ExperimentFile:
     """The whole file: one field per table."""
 
-    EXCLUSIVE: ClassVar = (("vary", "sensitivity"),)
+    EXCLUSIVE: ClassVar = (
+        ("vary", "sensitivity"),
+        ("vary", "conditions"),
+        ("sensitivity", "conditions"),
+    )
     experiment: HeadTable = key(table_of(HeadTable))
     fixed: dict[str, object] = key(
         table_by_name(BY_NAME, lambda path, name, v: _value(path, v, BY_NAME[name]), PARAMETER),
@@ -364,11 +497,16 @@ class ExperimentFile:
     vary: VaryTable | None = key(table_of(VaryTable), default=None)
     outputs: OutputsTable = key(table_of(OutputsTable), default=OutputsTable())
     sensitivity: SensitivityTable | None = key(table_of(SensitivityTable), default=None)
+    conditions: ConditionsTable | None = key(table_of(ConditionsTable), default=None)
+    outcomes: tuple[outcomes.Outcome, ...] = key(
+        Check("a table of outcomes by name", _outcomes), default=()
+    )
 
 
 # --- loading ----------------------------------------------------------------------------------
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment file; raises ExperimentError naming the bad key."""
+def load_experiment(path: str | Path, kind: type[Experiment] = Experiment) -> Experiment:
+    """Read and check an experiment file; raises ExperimentError naming the bad key.
+    ``kind``: the class to build (api.Experiment adds the Python API's methods)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -378,16 +516,40 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ExperimentError("FILE", "a readable experiment file", str(path), str(exc)) from None
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ExperimentError("FILE", "valid TOML", path.name, str(exc), str(path)) from None
+    return from_text(text, name=path.stem, path=str(path), source=str(path), kind=kind)
+
+
+def from_text(
+    text: str,
+    *,
+    name: str,
+    path: str = "",
+    source: str = "",
+    kind: type[Experiment] = Experiment,
+) -> Experiment:
+    """Check an experiment's TOML ``text`` and build it (as ``kind``); ``source`` names it in
+    errors."""
     try:
-        return _build(read(ExperimentFile, "", data), str(path), text, raw)
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError("FILE", "valid TOML", Path(path).name, str(exc), source) from None
+    try:
+        return _build(read(ExperimentFile, "", data), name, path, text, digest(data), kind)
     except ParameterError as exc:  # named by its key path (vary.noise.values)
-        raise ExperimentError(exc.name, exc.allowed, exc.value, exc.note, str(path)) from None
+        raise ExperimentError(exc.name, exc.allowed, exc.value, exc.note, source) from None
 
 
-def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment:
+def digest(data: dict) -> str:
+    """sha256 of an experiment's content (its tables, keys in order, values), not its layout."""
+    canonical = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _build(
+    file: ExperimentFile, name: str, path: str, text: str, digest: str, kind: type[Experiment]
+) -> Experiment:
     """The rules that join keys, then the experiment with its conditions."""
     head = file.experiment
     base = None
@@ -401,8 +563,14 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
     except ParameterError as exc:
         raise ParameterError(f"fixed.{exc.name}", exc.allowed, exc.value, exc.note) from None
     outputs = file.outputs
-    if not outputs.model and not outputs.by_type:
+    if not outputs.model and not outputs.by_type and not file.outcomes:
         raise ParameterError("outputs.model", "at least one output", list(outputs.model))
+    if outputs.series_outputs is not None and not outputs.series:
+        raise ParameterError(
+            "outputs.series_outputs",
+            'only with series = ["footprint"] and/or ["type"]',
+            list(outputs.series_outputs),
+        )
 
     sens = None
     reps = head.replications
@@ -419,9 +587,15 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
         )
         _check_size("vary", _design_points(design, samples, varied), reps)
         conditions = _conditions(design, samples, varied, head.base_seed)
+    elif file.conditions is not None:
+        design, samples = "conditions", None
+        _check_size("conditions", ([len(file.conditions.rows)], "conditions"), reps)
+        varied, conditions = _given(file.conditions)
     else:
         design, samples, varied, conditions = "single", None, (), [{}]
-    section = "sensitivity.parameters" if sens else "vary"
+    section = {"sensitivity": "sensitivity.parameters", "conditions": "conditions"}.get(
+        design, "vary"
+    )
     for v in varied:
         if v.name in fixed:
             raise ParameterError(
@@ -429,11 +603,13 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
             )
     _check_conditions(conditions, fixed, base, section)
     roles = _roles(head, [v.name for v in varied], section)
-    return Experiment(
+    return kind(
+        name=name,
         path=path,
         text=text,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        title=head.title if head.title is not None else Path(path).stem,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        digest=digest,
+        title=head.title if head.title is not None else name,
         description=head.description.strip(),
         sources=head.sources,
         scenario=head.scenario,
@@ -446,7 +622,11 @@ def _build(file: ExperimentFile, path: str, text: str, raw: bytes) -> Experiment
         varied=varied,
         model_outputs=outputs.model,
         by_type=outputs.by_type,
+        series=outputs.series,
+        series_outputs=outputs.series_outputs or (ORG_COLUMNS if outputs.series else ()),
+        outcomes=file.outcomes,
         sensitivity=sens,
+        source=file.conditions.source if file.conditions else "",
         conditions=tuple(conditions),
         roles=roles,
     )
@@ -506,6 +686,50 @@ def _check_size(where: str, points: tuple[list[int], str], reps: int) -> None:
             runs,
             f"{sizes} {what} x {reps:,} replications",
         )
+
+
+def sampler_ranges(vary: object) -> tuple[int, dict[str, tuple[object, object]]]:
+    """A ``vary`` table for a custom sampler (api.py): its ``samples`` and each parameter's
+    (low, high); a design, listed values or grid steps make no sense there and are refused."""
+    if "design" in a_table("vary", vary):
+        raise ParameterError("vary.design", "no design with a custom sampler", vary["design"])
+    table = read(VaryTable, "vary", vary)
+    if table.samples is None:
+        raise ParameterError(
+            "vary.samples", "a whole number (required with a sampler)", None, "missing"
+        )
+    ranges = {
+        k: _varied(f"vary.{k}", k, spec, "a custom sampler") for k, spec in table.parameters.items()
+    }
+    return table.samples, {k: (v.low, v.high) for k, v in ranges.items()}
+
+
+def base_seed(head: object) -> int:
+    """The ``experiment`` table's base seed (what a custom sampler draws from)."""
+    return read(HeadTable, "experiment", head).base_seed
+
+
+def _given(table: ConditionsTable) -> tuple[tuple[Varied, ...], list[dict]]:
+    """``[conditions]``: every row checked value by value against its parameter."""
+    params = [BY_NAME[n] for n in table.parameters]
+    conditions = []
+    for i, row in enumerate(table.rows):
+        if len(row) != len(params):
+            raise ParameterError(
+                f"conditions.rows[{i}]",
+                f"{len(params)} values, one for each of: " + ", ".join(table.parameters),
+                row,
+            )
+        conditions.append(
+            {
+                p.name: _value(f"conditions.rows[{i}].{p.name}", v, p)
+                for p, v in zip(params, row, strict=True)
+            }
+        )
+    varied = tuple(
+        Varied(p.name, values=tuple(dict.fromkeys(c[p.name] for c in conditions))) for p in params
+    )
+    return varied, conditions
 
 
 def _samples(vary: VaryTable) -> int | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from stpgame.batch import storage
-from stpgame.batch.summary import kept_outputs, t_interval
+from stpgame.batch.summary import custom_outcomes, kept_outputs, t_interval
 from stpgame.core.outputs import column, describe
 from stpgame.errors import ParameterError
 
@@ -188,7 +188,10 @@ def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     rounds = storage.read_table(out, storage.ROUNDS)
     varied = list(manifest["experiment"]["varied"])
     levers = [v for v in manifest["experiment"].get("levers", []) if v in varied]
-    kept = kept_outputs(manifest)
+    custom = custom_outcomes(manifest)  # in the tables and summaries, not in these figures
+    kept = [o for o in kept_outputs(manifest) if o not in custom]
+    if not kept:
+        return []
     # shares and fractional parameters in percent, so axes, ticks and legends read as such
     runs = scaled(runs, [*varied, *(f"{o}_{statistic}" for o in kept)])
     rounds = scaled(rounds, [*varied, *kept])

@@ -18,8 +18,9 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from stpgame.batch.outcomes import Outcome
 from stpgame.errors import ParameterError, UnavailableError
 
 MAX_CHUNK = 25
@@ -28,13 +29,19 @@ CHUNKS_PER_WORKER = 8
 
 @dataclass(frozen=True)
 class Job:
-    """A chunk of runs to play: everything a worker needs, small enough to pickle cheaply."""
+    """A chunk of runs to play: everything a worker needs, small enough to pickle cheaply.
+
+    Custom outcomes travel as their import paths; the worker imports the functions.
+    """
 
     scenario: str | None
     rounds: int
     model_outputs: tuple[str, ...]
     by_type: tuple[str, ...]
     runs: tuple[tuple[int, int, dict], ...]  # (run index, seed, parameter overrides)
+    outcomes: tuple[Outcome, ...] = ()
+    series: tuple[str, ...] = ()  # "footprint", "type"
+    series_outputs: tuple[str, ...] = ()
 
     @property
     def first(self) -> int:
@@ -49,25 +56,39 @@ class Job:
 
 @dataclass
 class Result:
-    """A finished chunk: its run indices, one row per run per round, and compute seconds."""
+    """A finished chunk: its run indices, one row per run per year (``table``), any other
+    tables (``extra``: per footprint, per type, custom outcomes per run) and compute seconds."""
 
     first: int
     last: int
     table: object  # pandas.DataFrame
     seconds: float
+    extra: dict = field(default_factory=dict)  # table name -> pandas.DataFrame
 
 
-def simulate(job: Job, run: int, seed: int, overrides: dict):
-    """Play one run and return its kept outputs, one row per round."""
+def simulate(job: Job, run: int, seed: int, overrides: dict) -> dict:
+    """Play one run and return its tables by name: ``rounds`` (kept outputs, one row per
+    year from year 0), and as asked, ``footprints`` / ``types`` and ``outcomes``."""
     import pandas as pd
 
+    from stpgame.batch import outcomes
+    from stpgame.batch.experiment import SERIES
+    from stpgame.batch.storage import OUTCOMES
     from stpgame.core.model import STPModel
     from stpgame.core.params import ORG_TYPES
 
-    model = STPModel(seed=seed, scenario=job.scenario, **overrides).run(job.rounds)
-    table = model.model_dataframe()[["round", *job.model_outputs]]
+    measured = outcomes.functions(job.outcomes)
+    yearly = [(o, f) for o, f in measured if o.per == "year"]
+    series: dict[str, list[float]] = {o.name: [] for o, _ in yearly}
+    model = STPModel(seed=seed, scenario=job.scenario, **overrides)
+    for year in range(job.rounds + 1):
+        if year:
+            model.step()
+        for o, f in yearly:
+            series[o.name].append(outcomes.measure(o, f, model, run))
+    table = model.model_dataframe(year0=True)[["round", *job.model_outputs]].copy()
+    org = model.org_dataframe(year0=True) if job.by_type or job.series else None
     if job.by_type:
-        org = model.org_dataframe()
         means = (
             org.groupby(["round", "org_type"], observed=False)[list(job.by_type)]
             .mean(numeric_only=False)
@@ -79,6 +100,30 @@ def simulate(job: Job, run: int, seed: int, overrides: dict):
         )
         means.columns = [f"{col}_{org_type}" for col, org_type in means.columns]
         table = table.merge(means, left_on="round", right_index=True, how="left")
+    for name, values in series.items():  # after the means by type: Experiment.output_columns
+        table[name] = values
+    table.insert(0, "run", run)
+    tables = {"rounds": table}
+    for group in job.series:
+        name, by = SERIES[group]
+        tables[name] = _group_means(org, by, job.series_outputs, run)
+    once = [(o, f) for o, f in measured if o.per == "run"]
+    if once:
+        values = {o.name: [outcomes.measure(o, f, model, run)] for o, f in once}
+        tables[OUTCOMES] = pd.DataFrame({"run": [run], **values})
+    return tables
+
+
+def _group_means(org, by: str, values: tuple[str, ...], run: int):
+    """One row per year and group (footprint or organisation type): how many organisations
+    it has and the mean of each organisation output over them."""
+    import pandas as pd
+
+    grouped = org.groupby(["round", by], observed=True, sort=True)
+    means = grouped[list(values)].mean().astype("float64")
+    counts = grouped.size().rename("organisations").astype("int64")
+    table = pd.concat([counts, means], axis=1).reset_index()
+    table[by] = table[by].astype(str)  # plain text: the same type whatever the structure
     table.insert(0, "run", run)
     return table
 
@@ -88,12 +133,12 @@ def run_job(job: Job) -> Result:
     import pandas as pd
 
     started = time.perf_counter()
-    tables = [simulate(job, run, seed, overrides) for run, seed, overrides in job.runs]
-    table = pd.concat(tables, ignore_index=True)
-    table = table.astype({"run": "int64", "round": "int64"})
+    runs = [simulate(job, run, seed, overrides) for run, seed, overrides in job.runs]
+    tables = {name: pd.concat([r[name] for r in runs], ignore_index=True) for name in runs[0]}
+    table = tables.pop("rounds").astype({"run": "int64", "round": "int64"})
     floats = [c for c in table.columns if c not in ("run", "round")]
     table[floats] = table[floats].astype("float64")
-    return Result(job.first, job.last, table, time.perf_counter() - started)
+    return Result(job.first, job.last, table, time.perf_counter() - started, tables)
 
 
 def chunks(pending: list[int], workers: int, size: int | None = None) -> list[list[int]]:
@@ -122,6 +167,9 @@ def make_jobs(experiment, groups: list[list[int]]) -> list[Job]:
             experiment.model_outputs,
             experiment.by_type,
             tuple((r, experiment.seed(r), experiment.overrides(r)) for r in group),
+            experiment.outcomes,
+            experiment.series,
+            experiment.series_outputs,
         )
         for group in groups
     ]

@@ -6,7 +6,10 @@ run and never leaves a corrupt file:
 - every file is written to a hidden temporary name, flushed to disk and moved
   into place with ``os.replace`` (atomic on POSIX and Windows);
 - each finished chunk of runs is its own part file ``parts/part-FIRST-LAST.parquet``,
-  so the part files present say exactly which runs are done;
+  so the part files present say exactly which runs are done; a chunk's other tables
+  (per footprint, per type, custom outcomes per run) are written before it as
+  ``parts/<table>-FIRST-LAST.parquet``, and any without their part file (a chunk killed
+  in between) are deleted on the next start;
 - the consolidated ``rounds.parquet`` and ``runs.parquet`` come next and
   ``manifest.json`` last: a folder with a manifest is complete;
 - a copy of the experiment file is kept; a different file (by sha256) is refused;
@@ -28,6 +31,7 @@ import re
 import shutil
 from pathlib import Path
 
+from stpgame.batch.experiment import SERIES
 from stpgame.errors import ResultsError
 from stpgame.files import TMP_MARK, atomic_write, check_writable, folder_path
 
@@ -35,13 +39,17 @@ EXPERIMENT_COPY = "experiment.toml"
 MANIFEST = "manifest.json"
 ROUNDS = "rounds.parquet"
 RUNS = "runs.parquet"
+SERIES_FILES = {group: f"{table}.parquet" for group, (table, _) in SERIES.items()}
 PARTS = "parts"
+OUTCOMES = "outcomes"
+"""The part tables of custom outcomes measured once per run (joined into runs.parquet)."""
 LOCK = ".lock"
 KNOWN = {
     EXPERIMENT_COPY,
     MANIFEST,
     ROUNDS,
     RUNS,
+    *SERIES_FILES.values(),
     PARTS,
     LOCK,
     "summary.csv",  # older versions wrote one summary whatever the statistic
@@ -77,15 +85,30 @@ RUN_COLUMNS = {
         "unit": "-",
         "description": "The scenario preset the run starts from (empty: the parameter defaults).",
     },
+    "organisations": {
+        "label": "Organisations",
+        "unit": "organisations",
+        "description": "How many organisations the group has (the values are means over them).",
+    },
 }
 """Metadata of a sweep's bookkeeping columns (outputs and parameters come from their tables)."""
 TABLE_ROWS = {
-    ROUNDS: "one row per run per year",
+    ROUNDS: "one row per run per year, from year 0 (the state before the first decision)",
+    SERIES_FILES["footprint"]: "one row per run, year (from 0) and footprint: its number of "
+    "organisations and each organisation output's mean over them",
+    SERIES_FILES["type"]: "one row per run, year (from 0) and organisation type: its number of "
+    "organisations and each organisation output's mean over them",
     RUNS: "one row per run: scenario, every parameter, each output's final-year value and "
-    "mean over years",
+    "mean over years 1 to the last, custom outcomes measured once per run",
 }
 
 PART_NAME = re.compile(r"^part-(\d{7,})-(\d{7,})\.parquet$")
+EXTRA_NAME = re.compile(r"^([a-z]+)-(\d{7,})-(\d{7,})\.parquet$")
+
+
+def result_files(exp) -> list[str]:
+    """The result tables a sweep of ``exp`` writes, in order."""
+    return [ROUNDS, RUNS, *(SERIES_FILES[group] for group in exp.series)]
 
 
 # --- atomic writes (stpgame.files: the one safe writer) ----------------------------------
@@ -169,6 +192,7 @@ class SweepFolder:
         self._acquire()
         check_folder(self.out, self.experiment.sha256)  # again, now that we hold the lock
         self._clean_temporaries()
+        self._drop_orphans()
         if not (self.out / EXPERIMENT_COPY).is_file():
             write_bytes(self.out / EXPERIMENT_COPY, self.experiment.text.encode("utf-8"))
         if not self.complete():
@@ -209,6 +233,24 @@ class SweepFolder:
                 for p in folder.iterdir():
                     if TMP_MARK in p.name and p.is_file():
                         p.unlink(missing_ok=True)
+
+    def _drop_orphans(self) -> None:
+        """A chunk's other tables whose part file was never written (killed in between)."""
+        done = {(first, last) for first, last, _ in self.part_files()}
+        for _, first, last, path in self._extra_files():
+            if (first, last) not in done:
+                path.unlink(missing_ok=True)
+
+    def _extra_files(self) -> list[tuple[str, int, int, Path]]:
+        folder = self.out / PARTS
+        if not folder.is_dir():
+            return []
+        found = []
+        for p in folder.iterdir():
+            m = EXTRA_NAME.match(p.name)
+            if m and m.group(1) != "part":
+                found.append((m.group(1), int(m.group(2)), int(m.group(3)), p))
+        return sorted(found)
 
     # -- progress ----------------------------------------------------------------------------
     def complete(self) -> bool:
@@ -261,8 +303,11 @@ class SweepFolder:
                 removed.append((path, problem))
         return removed
 
-    def write_part(self, first: int, last: int, table) -> Path:
-        """Store one finished chunk as its own part file, so a killed sweep can resume."""
+    def write_part(self, first: int, last: int, table, extra: dict | None = None) -> Path:
+        """Store one finished chunk as its own part file, so a killed sweep can resume; its
+        other tables (``extra``, by name) first, so a part file means the chunk is whole."""
+        for name, df in (extra or {}).items():
+            write_parquet(self.out / PARTS / f"{name}-{first:07d}-{last:07d}.parquet", df)
         return write_parquet(self.out / PARTS / f"part-{first:07d}-{last:07d}.parquet", table)
 
     # -- the end -------------------------------------------------------------------------------
@@ -286,16 +331,48 @@ class SweepFolder:
         table = exp.run_table()
         rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
         runs = summarise_runs(rounds, full_run_table(exp, table), exp.output_columns())
-        described = {**RUN_COLUMNS, **role_columns(exp)}
-        for name, df in ((ROUNDS, rounds), (RUNS, runs)):
+        extra = self._read_extra(parts)
+        if OUTCOMES in extra:
+            runs = runs.merge(extra.pop(OUTCOMES), on="run", how="left", validate="one_to_one")
+        files = [(ROUNDS, rounds), (RUNS, runs)]
+        for group in exp.series:
+            series = table.merge(extra[SERIES[group][0]], on="run", how="right")
+            files.append((SERIES_FILES[group], series))
+        described = {**RUN_COLUMNS, **role_columns(exp), **exp.column_metadata()}
+        for name, df in files:
             write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), described)
         write_text(self.out / MANIFEST, json.dumps(manifest, indent=2, default=str))
         shutil.rmtree(self.out / PARTS, ignore_errors=True)
 
+    def _read_extra(self, parts) -> dict:
+        """Each extra table, joined over the part files' chunks, in run order."""
+        import pandas as pd
+
+        by_name: dict[str, list] = {}
+        for name, first, last, path in self._extra_files():
+            by_name.setdefault(name, []).append(((first, last), path))
+        chunks = [(first, last) for first, last, _ in parts]
+        out = {}
+        for name, found in by_name.items():
+            paths = dict(found)
+            missing = [c for c in chunks if c not in paths]
+            if missing:
+                first, last = missing[0]
+                raise ResultsError(
+                    self.out,
+                    f"runs {first}-{last} have no {name} table",
+                    f"delete {self.out / PARTS} and run again",
+                    name="out",
+                )
+            table = pd.concat([pd.read_parquet(paths[c]) for c in chunks], ignore_index=True)
+            out[name] = table.sort_values("run", kind="stable").reset_index(drop=True)
+        return out
+
 
 def rows_per_run(exp) -> int:
-    """Rows one run contributes to rounds.parquet (and its part file): one per year."""
-    return exp.rounds
+    """Rows one run contributes to rounds.parquet (and its part file): one per year, from
+    year 0 (the state before the first decision)."""
+    return exp.rounds + 1
 
 
 def part_problem(path: Path, first: int, last: int, exp) -> str | None:
@@ -335,7 +412,7 @@ def sweep_metadata(exp, rows: str) -> dict[str, str]:
         rows,
         experiment=exp.name,
         experiment_title=exp.title,
-        experiment_sha256=exp.sha256,
+        experiment_digest=exp.digest,
         levers=list(exp.levers),
         uncertainties=list(exp.uncertainties),
     )
@@ -373,13 +450,15 @@ def full_run_table(exp, table=None):
 
 
 def summarise_runs(rounds, table, outputs):
-    """One row per run: each output's value in the final round and its mean over rounds."""
+    """One row per run: each output's value in the final year and its mean over the years
+    played (1 to the last: year 0, before the first decision, is not a played year)."""
     import pandas as pd
 
     outputs = list(outputs)
-    # rounds is sorted by run then round, so each run's last row is its final round
-    final = rounds.drop_duplicates("run", keep="last").set_index("run")[outputs]
-    mean = rounds.groupby("run", sort=True)[outputs].mean()
+    played = rounds[rounds["round"] >= 1]
+    # rounds is sorted by run then round, so each run's last row is its final year
+    final = played.drop_duplicates("run", keep="last").set_index("run")[outputs]
+    mean = played.groupby("run", sort=True)[outputs].mean()
     final, mean = final.add_suffix("_final"), mean.add_suffix("_mean")
     merged = pd.concat([final, mean], axis=1)
     ordered = [f"{c}_{s}" for c in outputs for s in ("final", "mean")]

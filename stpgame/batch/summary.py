@@ -54,11 +54,33 @@ def load(out: str | Path):
 
 
 def kept_outputs(manifest: dict) -> list[str]:
-    """The output columns a sweep kept: model outputs, then by-type ones per organisation type."""
+    """The outputs a sweep kept: model outputs, by-type ones per organisation type, then its
+    custom outcomes."""
     from stpgame.core.params import ORG_TYPES
 
     spec = manifest["experiment"]
-    return list(spec["model_outputs"]) + [f"{c}_{t}" for c in spec["by_type"] for t in ORG_TYPES]
+    by_type = [f"{c}_{t}" for c in spec["by_type"] for t in ORG_TYPES]
+    return list(spec["model_outputs"]) + by_type + list(custom_outcomes(manifest))
+
+
+def custom_outcomes(manifest: dict) -> dict:
+    """The custom outcomes of a finished sweep, by name (outcomes.Outcome)."""
+    from stpgame.batch.outcomes import Outcome
+
+    found = manifest["experiment"].get("outcomes") or {}  # older manifests have none
+    return {name: Outcome(name, **spec) for name, spec in found.items()}
+
+
+def run_column(output: str, statistic: str, custom: dict) -> str:
+    """The runs-table column of ``output``: ``<output>_<statistic>``, or the output itself
+    for a custom outcome measured once per run (it has one value per run, no statistic)."""
+    if output in custom and custom[output].per == "run":
+        return output
+    return f"{output}_{statistic}"
+
+
+def _describe(output: str, custom: dict):
+    return custom[output].output() if output in custom else describe(output)
 
 
 def summarise(
@@ -69,7 +91,8 @@ def summarise(
 ):
     """Tidy table: one row per condition and output with n, mean, sd and the 95% CI.
 
-    ``statistic``: each run's ``final``-round value or its ``mean`` over rounds.
+    ``statistic``: each run's ``final``-year value or its ``mean`` over years 1 to the last
+    (a custom outcome measured once per run has its one value either way).
     Writes ``summary_<statistic>.csv`` into ``out`` (atomically) when ``write``. Each row
     names the output's label and unit (from the output registry); values stay as stored
     (shares as fractions, as the ``unit`` column says).
@@ -87,7 +110,8 @@ def summarise(
             "outputs", f"outputs kept by this sweep ({', '.join(kept)})", unknown[0]
         )
     varied = list(manifest["experiment"]["varied"])
-    columns = [f"{o}_{statistic}" for o in outputs]
+    custom = custom_outcomes(manifest)
+    columns = [run_column(o, statistic, custom) for o in outputs]
     grouped = runs.groupby("condition", sort=True)
     first = grouped[varied].first() if varied else pd.DataFrame(index=grouped.size().index)
     frames = []
@@ -100,8 +124,8 @@ def summarise(
                     **{name: first[name] for name in varied},
                     "condition": stats.index,
                     "output": output,
-                    "label": describe(output).label,
-                    "unit": describe(output).unit,
+                    "label": _describe(output, custom).label,
+                    "unit": _describe(output, custom).unit,
                     "statistic": statistic,
                     "n": stats["count"].astype(int),
                     "mean": stats["mean"],
@@ -129,7 +153,8 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     varied = [c for c in table.columns[: list(table.columns).index("condition")]]
     index = [*varied, "condition"] if varied else ["condition"]
     rows = table[table["output"].isin(chosen)].copy()
-    scale = rows["output"].map({o: describe(o).scale for o in chosen})  # shares in %
+    info = {o: _shown(o, table) for o in chosen}
+    scale = rows["output"].map({o: info[o].scale for o in chosen})  # shares in %
     rows["cell"] = [
         _cell(m * k, lo * k, hi * k)
         for m, lo, hi, k in zip(rows["mean"], rows["ci_low"], rows["ci_high"], scale, strict=True)
@@ -144,8 +169,20 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     hidden = len(present) - len(chosen)
     if hidden > 0:
         note += f"; {hidden} more outputs in {summary_file(statistic)} (choose with --outputs)"
-    units = "; ".join(f"{o}: {describe(o).display_unit() or '-'}" for o in chosen)
+    units = "; ".join(f"{o}: {info[o].display_unit() or '-'}" for o in chosen)
     return wide.to_string(index=False) + "\n" + note + "\nunits: " + units
+
+
+def _shown(output: str, table):
+    """How an output is shown: the registry's way, or as stored for a custom outcome (its
+    label and unit are in the summary table)."""
+    from stpgame.batch.outcomes import Outcome
+
+    try:
+        return describe(output)
+    except KeyError:
+        row = table[table["output"] == output].iloc[0]
+        return Outcome(output, "", "run", row["label"], row["unit"], "").output()
 
 
 def _cell(mean: float, low: float, high: float) -> str:

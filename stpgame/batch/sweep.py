@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stpgame.batch import runner, storage
+from stpgame.batch import outcomes, runner, storage
 from stpgame.batch.experiment import Experiment, load_experiment
 from stpgame.files import folder_path
 
@@ -50,6 +50,8 @@ def run_sweep(
     if scheduler is not None:
         runner.check_scheduler(scheduler)
     out = folder_path(out)
+    for o in exp.outcomes:  # every custom outcome imports here, before anything runs
+        outcomes.resolve(f"outcomes.{o.name}.function", o.function)
     storage.check_folder(out, exp.sha256)  # before connecting or creating anything
     if scheduler is not None:
         engine = runner.DaskEngine(scheduler)
@@ -73,7 +75,7 @@ def run_sweep(
             compute = 0.0
             with _progress(exp, len(done), quiet) as bar:
                 for result in engine.run(jobs):
-                    folder.write_part(result.first, result.last, result.table)
+                    folder.write_part(result.first, result.last, result.table, result.extra)
                     compute += result.seconds
                     bar.update(result.last - result.first + 1)
             wall = time.perf_counter() - started
@@ -140,10 +142,7 @@ def manifest(exp: Experiment, engine: dict, timings: dict, command: str) -> dict
             "rule": RULE,
             "runs": run_seeds(exp.base_seed, exp.n_runs).tolist(),
         },
-        "files": {
-            storage.ROUNDS: "one row per run per round",
-            storage.RUNS: "one row per run: each output's final-round value and mean over rounds",
-        },
+        "files": {name: storage.TABLE_ROWS[name] for name in storage.result_files(exp)},
         "git": git_commit(),
         "versions": environment(),
         "engine": engine,

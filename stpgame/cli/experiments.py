@@ -1,4 +1,5 @@
-"""Experiment commands for researchers: sweep, summarise, plot, sensitivity, discover.
+"""Experiment commands for researchers: sweep, summarise, plot, sensitivity, discover,
+rerun.
 
 Each handler checks its arguments, then calls the public API in stpgame.batch;
 heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
@@ -15,7 +16,8 @@ MAX_WORKERS = 1024
 
 
 def add_parsers(sub) -> None:
-    """Add ``stpgame sweep``, ``sensitivity``, ``summarise`` and ``plot``."""
+    """Add ``stpgame sweep``, ``sensitivity``, ``summarise``, ``plot``, ``discover`` and
+    ``rerun``."""
     p = sub.add_parser(
         "sweep",
         help="run an experiment file (grid/Latin hypercube/Sobol sweep with replications)",
@@ -104,12 +106,28 @@ def add_parsers(sub) -> None:
         },
     )
 
+    p = sub.add_parser(
+        "rerun",
+        help="run a finished sweep again from its manifest and check the tables are identical",
+        description="Run the sweep in DIR again into a temporary folder (DIR is only read) and "
+        "compare every result table. Exit 0: identical; 1: they differ (the first difference "
+        "is named); 2: DIR is not a finished sweep.",
+    )
+    p.add_argument("dir", metavar="DIR", help="a finished sweep's --out folder")
+    _engine_options(p)
+    p.set_defaults(handler=cmd_rerun)
+
 
 def _run_options(p) -> None:
     p.add_argument(
         "file", metavar="FILE", help="experiment file (.toml), e.g. experiments/tiny.toml"
     )
     p.add_argument("--out", required=True, help="results folder (created; rerun to resume)")
+    _engine_options(p)
+    p.add_argument("--chunk", default=None, help="runs per task (default: automatic, at most 25)")
+
+
+def _engine_options(p) -> None:
     p.add_argument(
         "--workers",
         default=None,
@@ -120,7 +138,6 @@ def _run_options(p) -> None:
         metavar="ADDRESS",
         help="run on a Dask cluster instead, e.g. tcp://127.0.0.1:8786",
     )
-    p.add_argument("--chunk", default=None, help="runs per task (default: automatic, at most 25)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -131,16 +148,29 @@ def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
     return None if value is None else check_count(value, name, high, low=low)
 
 
-def _sweep(args, expect_sensitivity: bool):
-    from stpgame.batch.experiment import load_experiment
-    from stpgame.batch.sweep import run_sweep
-
+def _workers(args) -> int | None:
+    """``--workers`` checked, and not given together with ``--scheduler``."""
     workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
-    chunk = _whole("--chunk", args.chunk, 1, 100_000)
     if args.scheduler is not None and args.workers is not None:
         raise ConflictError(
             "--workers and --scheduler", "choose one (Dask workers are set on the cluster)"
         )
+    return workers
+
+
+def _where(engine: dict) -> str:
+    """The engine a sweep ran on, in words."""
+    if engine["engine"] == "dask":
+        return f"Dask at {engine['scheduler']}"
+    return f"{engine['workers']} local worker(s)"
+
+
+def _sweep(args, expect_sensitivity: bool):
+    from stpgame.batch.experiment import load_experiment
+    from stpgame.batch.sweep import run_sweep
+
+    workers = _workers(args)
+    chunk = _whole("--chunk", args.chunk, 1, 100_000)
     exp = load_experiment(args.file)
     if expect_sensitivity and exp.sensitivity is None:
         raise UsageError(f"{args.file}: has no [sensitivity] table; run it with `stpgame sweep`")
@@ -164,11 +194,7 @@ def _sweep(args, expect_sensitivity: bool):
             file=sys.stderr,
         )
         raise
-    where = (
-        f"Dask at {report.engine['scheduler']}"
-        if report.engine["engine"] == "dask"
-        else f"{report.engine['workers']} local worker(s)"
-    )
+    where = _where(report.engine)
     if report.ran == 0:
         print(
             f"{exp.name}: all {report.runs} runs already finished in {report.out}; nothing to run"
@@ -229,6 +255,23 @@ def cmd_summarise(args) -> int:
         print("; ".join(roles))
     print(f"wrote {path}")
     return 0
+
+
+def cmd_rerun(args) -> int:
+    """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
+    from stpgame.batch.rerun import rerun
+
+    workers = _workers(args)
+    report = rerun(args.dir, workers=workers, scheduler=args.scheduler, quiet=args.quiet)
+    for note in report.notes:
+        print(f"note: {note}")
+    tables = ", ".join(report.tables)
+    ran = f"ran again in {report.seconds:.1f} s with {_where(report.engine)}"
+    if report.identical:
+        print(f"{args.dir}: {ran}; identical: {tables}")
+        return 0
+    print(f"{args.dir}: {ran}; NOT identical: {report.difference}")
+    return 1
 
 
 def cmd_plot(args) -> int:

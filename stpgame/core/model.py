@@ -31,7 +31,7 @@ from stpgame.core.arrays import BoolArray, FloatArray, IntArray
 from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
 from stpgame.core.economy import Economy, Round, YearDraws
 from stpgame.core.network import Relationships
-from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS
+from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS, ORG_VALUES
 from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, Params
 from stpgame.core.structure import MEAN_BUDGET, Structure, build
 from stpgame.errors import ParameterError
@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
 STRUCTURE_PARAMS = ("structure", "n_footprints")
+YEAR0_STOCKS = ("mean_trust", "cumulative_price_of_fortress", "trust", "cumulative_balance")
+"""The outputs that have a value in year 0, before the first decision: trust as the bodies
+start, and sums over no years yet (zero). Every other output is a flow of a played year
+(pooling, money, admissions, scores) and is missing (NaN) in year 0."""
 
 
 class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
@@ -83,6 +87,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.ledger = self.economy.new_ledger()
         self.memory = strategies.Memory(s.n)
         self.memory.trust = self.relationships.mean_trust()
+        self._year0_trust = (self.memory.trust.copy(), self._mean_trust())
         self.strategy_names = self._assign_strategies()
         self.round = 0
         self.last_round: Round | None = None
@@ -230,34 +235,51 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._pending[k] = float(checks.number("level", level, 0.0, 1.0))
 
     # -- outputs -----------------------------------------------------------------
-    def model_dataframe(self) -> pd.DataFrame:
-        """One row per year: the collective outcomes (see outputs.py)."""
+    def model_dataframe(self, year0: bool = False) -> pd.DataFrame:
+        """One row per year: the collective outcomes (see outputs.py). ``year0`` puts the
+        state before the first decision first, as round 0 (see ``YEAR0_STOCKS``)."""
         years = self.datacollector.tables["years"]
-        if not years["round"]:
+        if not years["round"] and not year0:
             return pd.DataFrame(columns=MODEL_OUTPUTS)
         columns = {k: np.asarray(years[k], float) for k in MODEL_OUTPUTS}
         columns["round"] = np.asarray(years["round"], np.int64)
-        return pd.DataFrame(columns, copy=False)
+        if year0:
+            start = {k: np.nan for k in MODEL_OUTPUTS} | {
+                "round": 0,
+                "mean_trust": self._year0_trust[1],
+                "cumulative_price_of_fortress": 0.0,
+            }
+            columns = {
+                k: np.concatenate([[start[k]], v]).astype(v.dtype) for k, v in columns.items()
+            }
+        return pd.DataFrame({k: columns[k] for k in MODEL_OUTPUTS}, copy=False)
 
-    def org_dataframe(self) -> pd.DataFrame:
-        """One row per organisation per year: the individual outcomes."""
+    def org_dataframe(self, year0: bool = False) -> pd.DataFrame:
+        """One row per organisation per year: the individual outcomes. ``year0`` puts each
+        body's state before the first decision first, as round 0 (see ``YEAR0_STOCKS``)."""
         reps = self._org_years.rows
-        if not reps:
+        if not reps and not year0:
             return pd.DataFrame(columns=ORG_OUTPUTS)
         s = self.structure
         n = s.n
         cols = self._org_years.columns()
+        first = 1
+        if year0:
+            start = {k: np.full(n, np.nan) for k in ORG_VALUES}
+            start |= {"trust": self._year0_trust[0], "cumulative_balance": np.zeros(n)}
+            cols = {k: np.concatenate([v, cols[k]]) if k in cols else v for k, v in start.items()}
+            reps, first = reps + 1, 0
         kinds, codes = np.unique(self.strategy_names, return_inverse=True)
+        score = cols["score"]
+        ratings = np.where(np.isnan(score), -1, regulation.rating(score))  # -1: none in year 0
         columns = {
-            "round": np.repeat(np.arange(1, reps + 1), n),
+            "round": np.repeat(np.arange(first, first + reps), n),
             "org_id": np.tile(np.arange(n), reps),
             "org_type": pd.Categorical.from_codes(np.tile(s.org_type, reps), ORG_TYPES),
             "footprint": pd.Categorical.from_codes(np.tile(s.footprint, reps), s.footprint_names),
             "strategy": pd.Categorical.from_codes(np.tile(codes, reps), kinds),
             **cols,
-            "rating": pd.Categorical.from_codes(
-                regulation.rating(cols["score"]), regulation.RATINGS
-            ),
+            "rating": pd.Categorical.from_codes(ratings, regulation.RATINGS),
         }
         return pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
 
@@ -312,6 +334,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._strategy_objects = {nm: strategies.get(nm) for nm in sorted(set(names))}
         self._groups = [(nm, np.flatnonzero(names == nm)) for nm in self._strategy_objects]
         return names.astype(str)
+
+    def _mean_trust(self) -> float:
+        trust = self.relationships.trust
+        return float(trust.mean()) if len(trust) else 0.0
 
     def _deficit_depth(self) -> np.ndarray:
         """Last year's deficit as a share of budget, relative to the 2015/16 provider
@@ -374,7 +400,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             "emergency_admissions": r.admissions.sum(),
             "delayed_bed_days": r.delayed_days.sum(),
             "patient_outcome_index": r.outcome_index @ self._population_weight,
-            "mean_trust": self.relationships.trust.mean() if len(self.relationships.trust) else 0.0,
+            "mean_trust": self._mean_trust(),
             "sucker_share": sucker.sum() / n,
             "councils_cutting": (r.cut[councils] > 0).mean() if councils.any() else 0.0,
             "council_cuts": r.cut.sum(),
