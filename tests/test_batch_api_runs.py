@@ -288,3 +288,19 @@ def test_rerun_of_a_folder_that_is_not_a_finished_sweep_exits_2(cli_tiny, tmp_pa
     assert "does not match its sha256" in capsys.readouterr().err
     assert fingerprint(damaged) == before
     assert main(["rerun", str(cli_tiny), "--workers", "2", "--scheduler", "tcp://x:1"]) == 2
+
+
+def test_the_command_line_finds_outcome_modules_in_the_current_folder(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "here_outcomes.py").write_text("def one(model):\n    return 1.0\n")
+    path = tmp_path / "e.toml"
+    path.write_text(
+        '[experiment]\nscenario = "fortress"\nrounds = 1\nreplications = 1\nbase_seed = 1\n'
+        '[fixed]\nstructure = "simple"\nn_footprints = 1\n'
+        '[outcomes.one]\nfunction = "here_outcomes:one"\nper = "run"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    assert main(["sweep", str(path), "--out", "out", "--workers", "1", "--quiet"]) == 0
+    assert pd.read_parquet(tmp_path / "out" / "runs.parquet")["one"].tolist() == [1.0]

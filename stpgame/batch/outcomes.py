@@ -140,8 +140,11 @@ def resolve(path: str, ref: str) -> Callable[..., object]:
         raise ParameterError(path, allowed, ref, f"no such function ({exc})") from None
     except Exception as exc:  # ImportError, or an error raised by the module itself
         module = ref.partition(":")[0]
+        hint = ""
+        if isinstance(exc, ModuleNotFoundError):
+            hint = "; run from the folder that holds it, or put that folder on PYTHONPATH"
         raise ParameterError(
-            path, allowed, ref, f"cannot import {module}: {type(exc).__name__}: {exc}"
+            path, allowed, ref, f"cannot import {module}: {type(exc).__name__}: {exc}{hint}"
         ) from None
     if not callable(found):
         raise ParameterError(path, FUNCTION, ref, "not callable")

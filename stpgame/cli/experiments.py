@@ -7,6 +7,7 @@ heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from stpgame.cli.common import UsageError
@@ -165,10 +166,18 @@ def _where(engine: dict) -> str:
     return f"{engine['workers']} local worker(s)"
 
 
+def _importable_here() -> None:
+    """Custom outcomes are imported by their path (``my_outcomes:f``): like ``python -m
+    stpgame``, let the current folder's modules be found (pool workers inherit the path)."""
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+
+
 def _sweep(args, expect_sensitivity: bool):
     from stpgame.batch.experiment import load_experiment
     from stpgame.batch.sweep import run_sweep
 
+    _importable_here()
     workers = _workers(args)
     chunk = _whole("--chunk", args.chunk, 1, 100_000)
     exp = load_experiment(args.file)
@@ -261,6 +270,7 @@ def cmd_rerun(args) -> int:
     """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
     from stpgame.batch.rerun import rerun
 
+    _importable_here()
     workers = _workers(args)
     report = rerun(args.dir, workers=workers, scheduler=args.scheduler, quiet=args.quiet)
     for note in report.notes:
