@@ -304,3 +304,33 @@ def test_the_command_line_finds_outcome_modules_in_the_current_folder(tmp_path, 
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
     assert main(["sweep", str(path), "--out", "out", "--workers", "1", "--quiet"]) == 0
     assert pd.read_parquet(tmp_path / "out" / "runs.parquet")["one"].tolist() == [1.0]
+
+
+def test_resume_reruns_a_chunk_whose_other_tables_are_damaged(extra, tmp_path, capsys):
+    from stpgame.batch.storage import SweepFolder
+
+    _, finished = extra
+    path = tmp_path / "extra.toml"
+    path.write_text(EXTRA)
+    out = tmp_path / "resumed"
+    args = ["sweep", str(path), "--workers", "1", "--chunk", "2", "--quiet", "--out", str(out)]
+    with pytest.MonkeyPatch.context() as mp:  # stopped just before consolidation
+        mp.setattr(
+            SweepFolder, "consolidate", lambda self, m: (_ for _ in ()).throw(KeyboardInterrupt)
+        )
+        assert main(args) == 130
+    parts = out / "parts"
+    (parts / "types-0000000-0000001.parquet").write_bytes(b"cut")
+    (parts / "outcomes-0000002-0000003.parquet").unlink()
+    (parts / "footprints-0000009-0000009.parquet").write_bytes(b"an orphan: no part file")
+    capsys.readouterr()
+    assert main(args) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "extra: parts/part-0000000-0000001.parquet: its types table is missing or unreadable "
+        "(ArrowInvalid); its runs will run again",
+        "extra: parts/part-0000002-0000003.parquet: its outcomes table is missing or unreadable "
+        "(FileNotFoundError); its runs will run again",
+    ]
+    for name in ("rounds.parquet", "runs.parquet", "footprints.parquet", "types.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name), pd.read_parquet(finished / name))

@@ -124,7 +124,7 @@ def test_resume_rechecks_every_part_file_and_reruns_the_damaged_ones(tmp_path, c
         "(missing ['cooperation_rate'], unexpected []); its runs will run again"
     )
     assert lines[3] == (
-        "tiny: parts/part-0000006-0000007.parquet: holds 6 rows, expected 6 for each of runs "
+        "tiny: parts/part-0000006-0000007.parquet: holds 7 rows, expected 7 for each of runs "
         "6-7; its runs will run again"
     )
     assert all(line.endswith("; its runs will run again") for line in lines)

@@ -148,9 +148,10 @@ def _question(outcome: str, below, above, statistic: str) -> Question:
 
 def _check_outcome(question: Question, manifest: dict) -> None:
     from stpgame.batch.schema import closest
-    from stpgame.batch.summary import kept_outputs
+    from stpgame.batch.summary import custom_outcomes, kept_outputs
 
-    kept = kept_outputs(manifest)
+    custom = custom_outcomes(manifest)  # in the tables and summaries, not searched here
+    kept = [o for o in kept_outputs(manifest) if o not in custom]
     if question.output not in kept:
         raise ParameterError(
             "outcome",

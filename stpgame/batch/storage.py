@@ -301,6 +301,7 @@ class SweepFolder:
             else:
                 path.unlink()
                 removed.append((path, problem))
+        self._drop_orphans()  # the other tables of the parts removed
         return removed
 
     def write_part(self, first: int, last: int, table, extra: dict | None = None) -> Path:
@@ -399,6 +400,25 @@ def part_problem(path: Path, first: int, last: int, exp) -> str | None:
         return (
             f"holds {len(runs)} rows, expected {rows_per_run(exp)} for each of runs {first}-{last}"
         )
+    return _extra_problem(path.parent, first, last, exp)
+
+
+def _extra_problem(folder: Path, first: int, last: int, exp) -> str | None:
+    """What is wrong with the chunk's other tables (per footprint, per type, custom outcomes
+    per run): each must be there, readable, and hold exactly the chunk's runs."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    names = [SERIES[group][0] for group in exp.series]
+    names += [OUTCOMES] if exp.outcome_names("run") else []
+    for name in names:
+        path = folder / f"{name}-{first:07d}-{last:07d}.parquet"
+        try:
+            runs = pq.read_table(path, columns=["run"]).column("run").to_numpy()
+        except Exception as exc:  # missing or unreadable (pyarrow's errors, OSError)
+            return f"its {name} table is missing or unreadable ({type(exc).__name__})"
+        if not np.array_equal(np.unique(runs), np.arange(first, last + 1)):
+            return f"its {name} table holds other runs than {first}-{last}"
     return None
 
 
