@@ -296,15 +296,21 @@ def cmd_plot(args) -> int:
 def cmd_discover(args) -> int:
     """``stpgame discover``: PRIM on a finished sweep; prints the chosen box in plain English."""
     from stpgame.batch.discovery import DEFAULT_THRESHOLD, discover
+    from stpgame.core.checks import number
+
+    def typed(name: str, text: str | None, allowed: str = "a number") -> float | None:
+        """The number typed (the library takes no text for a number)."""
+        return None if text is None else float(number(name, text, allowed=allowed, text=True))
 
     inputs = None if args.inputs is None else [n.strip() for n in args.inputs.split(",")]
+    threshold = typed("threshold", args.threshold, "a density in (0, 1]")
     found = discover(
         args.dir,
         args.outcome,
-        below=args.below,
-        above=args.above,
+        below=typed("below", args.below),
+        above=typed("above", args.above),
         statistic=args.stat,
-        threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         inputs=inputs,
         box=_whole("--box", args.box, 0, 1_000_000),
     )
