@@ -116,16 +116,29 @@ def simulate(job: Job, run: int, seed: int, overrides: dict) -> dict:
 
 def _group_means(org, by: str, values: tuple[str, ...], run: int):
     """One row per year and group (footprint or organisation type): how many organisations
-    it has and the mean of each organisation output over them."""
+    it has and the mean of each organisation output over them (missing values left out, as
+    pandas does). Sums by group with numpy: a pandas groupby costs ~10 ms an England run."""
+    import numpy as np
     import pandas as pd
 
-    grouped = org.groupby(["round", by], observed=True, sort=True)
-    means = grouped[list(values)].mean().astype("float64")
-    counts = grouped.size().rename("organisations").astype("int64")
-    table = pd.concat([counts, means], axis=1).reset_index()
-    table[by] = table[by].astype(str)  # plain text: the same type whatever the structure
-    table.insert(0, "run", run)
-    return table
+    groups = org[by].cat
+    names = np.asarray(groups.categories, dtype=object).astype(str)
+    size = len(names)
+    key = org["round"].to_numpy() * size + groups.codes.to_numpy()
+    present, index = np.unique(key, return_inverse=True)
+    table = {
+        "run": np.full(len(present), run, np.int64),
+        "round": (present // size).astype(np.int64),
+        by: names[present % size],
+        "organisations": np.bincount(index).astype(np.int64),
+    }
+    for name in values:
+        x = org[name].to_numpy(float)
+        known = ~np.isnan(x)
+        total = np.bincount(index, np.where(known, x, 0.0))
+        with np.errstate(invalid="ignore", divide="ignore"):  # no value known: NaN
+            table[name] = total / np.bincount(index, known)
+    return pd.DataFrame(table)
 
 
 def run_job(job: Job) -> Result:
