@@ -334,3 +334,17 @@ def test_resume_reruns_a_chunk_whose_other_tables_are_damaged(extra, tmp_path, c
     ]
     for name in ("rounds.parquet", "runs.parquet", "footprints.parquet", "types.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(out / name), pd.read_parquet(finished / name))
+
+
+def test_custom_outcomes_and_series_run_on_a_dask_cluster_too(extra, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    exp, local = extra
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "dask"
+        report = exp.run(out, scheduler=cluster.scheduler_address, chunk=3, quiet=True)
+    assert report.engine["engine"] == "dask"
+    same_bytes(
+        local, out, ("rounds.parquet", "runs.parquet", "footprints.parquet", "types.parquet")
+    )
