@@ -125,6 +125,18 @@ savings_lag = [0, 3]
 
 [outputs]
 model = ["cooperation_rate", "collective_welfare", "price_of_fortress"]
+
+[outcomes.council_money]
+function = "batch_outcomes:council_money"
+per = "run"
+label = "Councils' money"
+unit = "£m"
+
+[outcomes.pooled_money]
+function = "batch_outcomes:pooled_money"
+per = "year"
+label = "Money pooled"
+unit = "£m per year"
 """
 
 
@@ -251,3 +263,23 @@ def test_discover_refuses_folders_that_are_not_a_finished_sweep_with_varied_inpu
     assert not (tmp_path / "missing").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["experiment"]["varied"] == {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("outcome", "column", "said"),
+    [
+        ("council_money", "council_money", "councils' money is above"),
+        ("pooled_money", "pooled_money_final", "money pooled, final year is above"),
+    ],
+)
+def test_discover_searches_custom_outcomes_in_their_own_words(sweep, capsys, outcome, column, said):
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    split = float(np.median(runs[column]))
+    assert main(["discover", str(sweep), "--outcome", outcome, "--above", str(split)]) == 0
+    out = capsys.readouterr().out
+    assert f"Cases of interest: runs whose {said} {split:g} £m" in out
+    folder = sweep / "discovery" / f"{column}_above_{split:g}"
+    boxes = pd.read_csv(folder / "boxes.csv")
+    # box 0 is everything: its density is the share of runs of interest
+    assert boxes.loc[0, "density"] == pytest.approx(float((runs[column] > split).mean()))

@@ -7,8 +7,12 @@ people read them (fractions as percentages, from the output registry and paramet
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from stpgame.core.outputs import Output
 
 
 @dataclass(frozen=True)
@@ -19,11 +23,21 @@ class Question:
     statistic: str
     direction: str  # "below" | "above"
     value: float
+    custom: Output | None = None  # a custom outcome's own description (batch/outcomes.py)
 
     @property
     def column(self) -> str:
-        """The outcome's column in runs.parquet (``cooperation_rate_final``)."""
+        """The outcome's column in runs.parquet (``cooperation_rate_final``; a custom outcome
+        measured once per run is its own column)."""
+        if self.custom is not None and self.custom.name == self.output:
+            return self.output
         return f"{self.output}_{self.statistic}"
+
+    def about(self) -> Output:
+        """What the column holds: from the output registry, or the custom outcome's words."""
+        from stpgame.core.outputs import column
+
+        return column(self.column) if self.custom is None else self.custom
 
     @property
     def folder_name(self) -> str:
@@ -65,9 +79,9 @@ def shown(name: str, value) -> str:
 
 def threshold_text(question: Question) -> str:
     """The question's value with its unit as people read it: '12% of organisations'."""
-    from stpgame.core.outputs import column
-
-    text, unit = shown(question.column, question.value), column(question.column).display_unit()
+    about = question.about()
+    value = round(question.value * about.scale, 10)
+    text, unit = (f"{value:g}%" if about.percent else f"{value:g}"), about.display_unit()
     if text.endswith("%") and unit.startswith("%"):
         return text + unit[1:]
     return f"{text} {unit}" if unit else text

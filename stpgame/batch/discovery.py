@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +97,7 @@ def discover(
     manifest = storage.read_manifest(out)
     spec = manifest["experiment"]
     runs = storage.read_table(out, storage.RUNS)
-    _check_outcome(question, manifest)
+    question = _check_outcome(question, manifest)
     chosen_inputs, role = _inputs(spec, inputs, out)
     values = runs[question.column].to_numpy(float)
     known = ~np.isnan(values)
@@ -146,12 +146,12 @@ def _question(outcome: str, below, above, statistic: str) -> Question:
     return Question(outcome, statistic, direction, value)
 
 
-def _check_outcome(question: Question, manifest: dict) -> None:
+def _check_outcome(question: Question, manifest: dict) -> Question:
+    """The question, for an output the sweep kept (a custom outcome brings its own words)."""
     from stpgame.batch.schema import closest
     from stpgame.batch.summary import custom_outcomes, kept_outputs
 
-    custom = custom_outcomes(manifest)  # in the tables and summaries, not searched here
-    kept = [o for o in kept_outputs(manifest) if o not in custom]
+    kept = kept_outputs(manifest)
     if question.output not in kept:
         raise ParameterError(
             "outcome",
@@ -159,6 +159,11 @@ def _check_outcome(question: Question, manifest: dict) -> None:
             question.output,
             closest(question.output, kept, "output"),
         )
+    custom = custom_outcomes(manifest).get(question.output)
+    if custom is None:
+        return question
+    column = question.output if custom.per == "run" else f"{question.output}_{question.statistic}"
+    return replace(question, custom=custom.output(column))
 
 
 def _inputs(spec: dict, inputs: Sequence[str] | None, out: Path) -> tuple[list[str], str]:
@@ -369,9 +374,7 @@ def describe(
     """The plain-English summary printed by ``stpgame discover`` and kept in summary.txt."""
     from ema_workbench import __version__ as ema_version
 
-    from stpgame.core.outputs import column
-
-    out = column(question.column)
+    out = question.about()
     row = boxes.iloc[chosen]
     k_all = int(boxes.iloc[0]["of_interest_in_box"])  # box 0 is the whole input space
     scaled = threshold_text(question)

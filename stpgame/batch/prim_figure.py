@@ -16,8 +16,6 @@ from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, param_label, s
 
 def figure(question, boxes, chosen: int, threshold: float, limit, initial):
     """The figure (a matplotlib Figure, drawn on the Agg canvas when saved)."""
-    from stpgame.core.outputs import column
-
     inputs = list(initial.columns)
     with style():
         fig = new_figure(11.5, max(4.4, 1.2 + 0.55 * len(inputs)))
@@ -89,7 +87,7 @@ def figure(question, boxes, chosen: int, threshold: float, limit, initial):
         right.set_xticks([0, 1], ["low end", "high end"])
         right.set_title(f"Box {chosen}: range of each input searched\n(blue: restricted)")
         right.grid(False)
-        out = column(question.column)
+        out = question.about()
         value = threshold_text(question)
         n_runs = int(boxes.iloc[0]["runs_in_box"])  # box 0 is the whole input space
         fig.suptitle(
