@@ -7,6 +7,7 @@ is patched as the Solara server does, so the app bar's buttons render too.
 from __future__ import annotations
 
 import io
+import json
 import os
 
 import ipyvuetify as v
@@ -87,7 +88,7 @@ def test_step_advances_the_year_and_the_numbers(app):
     assert text(app, "value-system-balance") != first
     welfare = widgets(app, "chart-welfare", v.VuetifyTemplate)[0]
     assert welfare.drawn_key == "2"
-    assert len(welfare.option["xAxis"]["data"]) == 2
+    assert len(json.loads(welfare.option)["xAxis"]["data"]) == 2
 
 
 def test_choosing_a_preset_resets_the_run(app):
@@ -192,11 +193,11 @@ def test_game_panel_explains_the_stage_game(app):
 def test_network_tab_draws_the_chosen_footprint(app):
     open_tab(app, "Relationships")
     chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
-    names = {n["name"] for n in chart.option["series"][0]["data"]}
+    names = {n["name"] for n in json.loads(chart.option)["series"][0]["data"]}
     assert all(name.endswith("STP 01") for name in names)
     one(app, "footprint-select", v.Select).v_model = one(app, "footprint-select", v.Select).items[4]
     chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
-    assert all(n["name"].endswith("STP 05") for n in chart.option["series"][0]["data"])
+    assert all(n["name"].endswith("STP 05") for n in json.loads(chart.option)["series"][0]["data"])
 
 
 def test_downloads_give_files_that_parse(app):

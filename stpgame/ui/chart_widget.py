@@ -7,9 +7,18 @@ sets ``data-drawn`` on the chart's element to ``drawn_key`` (here: the last
 year the chart shows) when the redraw has finished, which the browser tests
 and the benchmark wait for. The template is inline so no data file has to be
 packaged.
+
+The option travels as one JSON string, not a nested dict: Reacton walks and
+compares every nested value of a widget's properties on each redraw, which for
+a Sankey diagram or a 30-year chart cost more than everything else on a
+workshop page. A string is compared in one step, and the JSON is built once per
+room version and shared by every page that shows it (``to_json``).
 """
 
 from __future__ import annotations
+
+import json
+import math
 
 import ipyvuetify
 import solara
@@ -47,7 +56,7 @@ module.exports = {
     draw() {
       if (!this.chart) return;  // not loaded yet: mounted() draws the latest option
       this.pending = this.drawn_key;
-      this.chart.setOption(this.option, true);
+      this.chart.setOption(JSON.parse(this.option), true);
     },
     import(deps) {
       return this.loadRequire().then(() => {
@@ -86,7 +95,7 @@ class ChartWidget(ipyvuetify.VuetifyTemplate):
     """The browser side of ``EChart``: draws ``option`` and reports ``drawn_key`` once painted."""
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
-    option = traitlets.Any({}).tag(sync=True)
+    option = traitlets.Unicode("{}").tag(sync=True)  # JSON (see ``to_json``)
     attributes = traitlets.Dict({}).tag(sync=True)
     drawn_key = traitlets.Unicode("").tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
@@ -102,9 +111,27 @@ class ChartWidget(ipyvuetify.VuetifyTemplate):
         return None
 
 
+def to_json(option: dict) -> str:
+    """An ECharts option as JSON; NaN and infinities (no JSON for them) become null (a gap)."""
+    try:
+        return json.dumps(option, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(option), separators=(",", ":"), allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 @solara.component
-def EChart(option: dict, key: str, css_class: str, height: int):
-    """A chart filling its column, ``height`` pixels tall."""
+def EChart(option: str, key: str, css_class: str, height: int):
+    """A chart filling its column, ``height`` pixels tall; ``option`` is ``to_json(option)``."""
     return ChartWidget.element(
         option=option,
         drawn_key=key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import solara
 
 from stpgame.ui import network_view
-from stpgame.ui.chart_widget import EChart
+from stpgame.ui.chart_widget import EChart, to_json
 from stpgame.ui.state import TabState
 
 
@@ -29,6 +29,6 @@ def NetworkPanel(state: TabState, version: int):
         classes=["footprint-select"],
     )
     solara.Text(view.summary, classes=["network-summary"])
-    option = solara.use_memo(lambda: network_view.echarts_option(view), [view])
+    option = solara.use_memo(lambda: to_json(network_view.echarts_option(view)), [view])
     EChart(option, str(s.round), "chart chart-network", 600)
     solara.Text(view.legend, classes=["card-note"])

@@ -14,7 +14,7 @@ from html import escape
 import solara
 
 from stpgame.ui import charts, echarts, texts
-from stpgame.ui.chart_widget import EChart
+from stpgame.ui.chart_widget import EChart, to_json
 from stpgame.ui.charts import Chart
 from stpgame.ui.state import TabState, count, money, percent
 
@@ -22,7 +22,7 @@ from stpgame.ui.state import TabState, count, money, percent
 @solara.component
 def ChartView(chart: Chart, height: int = 300):
     """One live chart, drawn by ECharts in the browser; marked drawn with its last year."""
-    option = solara.use_memo(lambda: echarts.option(chart), [chart])
+    option = solara.use_memo(lambda: to_json(echarts.option(chart)), [chart])
     last = str(chart.rounds[-1]) if chart.rounds else "0"
     EChart(option, last, f"chart chart-{chart.key}", height)
 

@@ -9,6 +9,13 @@
   it is sent the seconds left, not a clock time, so a phone whose clock is
   wrong still shows the right time.
 - ``SpaceKey``: Space (outside text boxes) presses "Next year" on the presenter view.
+- ``LevelPicker``: the participant's slider, "Keep it all" / "Pool it all" and
+  "Submit my decision" as one widget. Moving the slider or pressing the two
+  buttons stays in the browser (30 people dragging sliders send the server
+  nothing); only Submit does, and "Next year" does not redraw it.
+- ``SeatMemory``: keeps a participant's seat token in the browser's localStorage,
+  so reopening ``/join/<CODE>`` in the same browser (without the ``?seat=``
+  link) gets the seat back.
 """
 
 from __future__ import annotations
@@ -124,10 +131,14 @@ class CountdownWidget(ipyvuetify.VuetifyTemplate):
 
 
 @solara.component
-def Countdown(deadline: float | None, version: int):
-    """Time left until ``deadline`` (a server clock time), counted down in the browser."""
+def Countdown(deadline: float | None):
+    """Time left until ``deadline`` (a server clock time), counted down in the browser.
+
+    Only a new deadline redraws it (every timer set gets a new one), so a year
+    advancing costs the countdown nothing.
+    """
     seconds = -1.0 if deadline is None else max(0.0, deadline - time.time())
-    return CountdownWidget.element(seconds=seconds, stamp=f"{version}:{deadline}")
+    return CountdownWidget.element(seconds=seconds, stamp=str(deadline))
 
 
 SPACE = """
@@ -166,3 +177,104 @@ class SpaceKeyWidget(ipyvuetify.VuetifyTemplate):
 def SpaceKey(on_press):
     """Calls ``on_press()`` at each press of Space (the presenter's Next year)."""
     return SpaceKeyWidget.element(on_press=on_press)
+
+
+SEAT = """
+<template><span class="seat-memory" :data-checked="checked" style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() { this.sync(); },
+  watch: { token() { this.sync(); }, forget() { this.sync(); } },
+  methods: {
+    sync() {
+      const key = "stpgame-seat-" + this.code;
+      try {
+        if (this.token) {
+          localStorage.setItem(key, this.token);
+        } else if (this.forget) {
+          localStorage.removeItem(key);
+        } else if (this.lookup) {
+          this.found = localStorage.getItem(key) || "";
+        }
+      } catch (e) {
+        // storage switched off (private mode, policy): the ?seat= link still holds the seat
+      }
+      this.checked = true;
+    },
+  },
+};
+</script>
+"""
+
+
+class SeatMemoryWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``SeatMemory``."""
+
+    template = traitlets.Unicode(SEAT).tag(sync=True)
+    code = traitlets.Unicode("").tag(sync=True)
+    token = traitlets.Unicode("").tag(sync=True)  # to keep ("" on the name form)
+    lookup = traitlets.Bool(True).tag(sync=True)  # read a kept token (name form only)
+    forget = traitlets.Bool(False).tag(sync=True)  # drop the kept token (it is stale)
+    found = traitlets.Unicode("").tag(sync=True)
+    checked = traitlets.Bool(False).tag(sync=True)
+    on_found = traitlets.Callable(None, allow_none=True)
+
+    @traitlets.observe("found")
+    def _found(self, change) -> None:
+        if self.on_found is not None and change["new"]:
+            self.on_found(change["new"])
+
+
+@solara.component
+def SeatMemory(
+    code: str, token: str = "", lookup: bool = True, forget: bool = False, on_found=None
+):
+    """Keep ``token`` as the seat for room ``code`` in this browser, or (no token, ``lookup``)
+    call ``on_found(token)`` with the seat kept earlier; ``forget`` drops a kept seat."""
+    return SeatMemoryWidget.element(
+        code=code, token=token, lookup=lookup, forget=forget, on_found=on_found
+    )
+
+
+PICKER = """
+<template>
+  <div class="level-picker">
+    <span class="ws-level my-level">{{ Math.round(level * 100) }}%</span>
+    <v-slider v-model="level" :min="0" :max="1" :step="0.05" hide-details
+              class="level-slider"></v-slider>
+    <div class="d-flex flex-wrap" style="gap: 8px">
+      <v-btn class="keep-all" @click="level = 0">Keep it all</v-btn>
+      <v-btn class="pool-all" @click="level = 1">Pool it all</v-btn>
+    </div>
+    <v-btn class="submit-decision mt-2" color="primary" block :disabled="closed"
+           @click="submit({level: level})">
+      <v-icon left>mdi-check</v-icon>Submit my decision
+    </v-btn>
+  </div>
+</template>
+<script>
+module.exports = {
+  data() { return { level: this.start }; },
+};
+</script>
+"""
+
+
+class LevelPickerWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``LevelPicker``: the level lives in the browser until submitted."""
+
+    template = traitlets.Unicode(PICKER).tag(sync=True)
+    start = traitlets.Float(0.5).tag(sync=True)  # where the slider starts when the page opens
+    closed = traitlets.Bool(False).tag(sync=True)
+    on_submit = traitlets.Callable(None, allow_none=True)
+
+    def vue_submit(self, data) -> None:
+        """Submit pressed: ``data`` is ``{"level": x}`` from the browser."""
+        if self.on_submit is not None:
+            self.on_submit(data.get("level") if isinstance(data, dict) else None)
+
+
+def LevelPicker(start: float, closed: bool, on_submit):
+    """The pooling level picker (an element, no component: see the module docstring);
+    ``on_submit(level)`` gets the browser's level, unchecked (the room checks it)."""
+    return LevelPickerWidget.element(start=start, closed=closed, on_submit=on_submit)

@@ -164,7 +164,8 @@ class Room:
         self._years: list[dict] = []  # per year played: who played what (from the log)
         self._rule_changes: list[dict] = []
         self._listeners: list[Callable[[Room], None]] = []
-        self._snapshot = None
+        self._snapshot = None  # views.snapshot's caches
+        self._year_view = None
         self.labels = body_labels(self.model.structure)
 
     # -- opening ----------------------------------------------------------------------

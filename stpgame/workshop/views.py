@@ -9,7 +9,10 @@ tables are built once per year, not once per page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -70,10 +73,25 @@ class Snapshot:
     undecided: tuple[int, ...]
     humans: tuple[int, ...]
     rules: dict
+    _memo: dict = field(default_factory=dict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def label(self, body: int) -> str:
         """The label of body ``body``."""
         return self.bodies[body].label
+
+    def memo(self, key: object, build: Callable[[], Any]) -> Any:
+        """``build()``, made once for this version and shared by every page that asks.
+
+        The pages' HTML and chart JSON depend only on the snapshot (and the body a
+        page shows), so thirty pages redrawing after "Next year" build each piece
+        once, not thirty times. The lock makes the pages' redraw threads wait for
+        the first build instead of repeating it.
+        """
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = build()
+            return self._memo[key]
 
 
 def snapshot(room: Room) -> Snapshot:
@@ -82,12 +100,35 @@ def snapshot(room: Room) -> Snapshot:
         cached = room._snapshot
         if cached is not None and cached.version == room.version:
             return cached
-        snap = _build(room)
+        snap = _build(room, _year_view(room))
         room._snapshot = snap
         return snap
 
 
-def _build(room: Room) -> Snapshot:
+@dataclass(frozen=True)
+class _YearView:
+    """The part of a snapshot that changes only when a year is played or the rules change:
+    the model's tables, last year's flows and the effective game. A submitted decision
+    makes a new snapshot but reuses this (building it takes ~30 ms, the rest ~0.1 ms)."""
+
+    key: tuple[int, int]
+    rounds: tuple[int, ...]
+    together: dict
+    balance: tuple[tuple[float, ...], ...]
+    cumulative: tuple[tuple[float, ...], ...]
+    level: tuple[tuple[float, ...], ...]
+    control: tuple[tuple[str, ...], ...]
+    last: tuple[dict | None, ...]  # per body
+    flows: dict
+    game: dict | None
+    rule_changes: tuple[tuple[int, str], ...]
+
+
+def _year_view(room: Room) -> _YearView:
+    key = (room.year, len(room.rule_changes()))
+    cached = room._year_view
+    if cached is not None and cached.key == key:
+        return cached
     model = room.model
     n = room.n_bodies
     years = room.years()
@@ -103,23 +144,9 @@ def _build(room: Room) -> Snapshot:
         balance[k, y] = df["balance"].to_numpy()
         cumulative[k, y] = df["cumulative_balance"].to_numpy()
         level[k, y] = df["level"].to_numpy()
-    control = [[_control(info, b) for info in years] for b in range(n)]
     last = _last_flows(room) if rounds else None
     if last is not None:
         last["level"] = level[:, -1]
-    holders = {b: tuple(p.name for p in room.holders(b)) for b in range(n)}
-    bodies = tuple(
-        BodyView(
-            b,
-            room.labels[b],
-            room.org_types[b],
-            holders[b],
-            b in room.pending,
-            None if last is None else {k: float(v[b]) for k, v in last.items()},
-            control[b][-1] if years else "",
-        )
-        for b in range(n)
-    )
     together = {}
     if len(md):
         together = {
@@ -130,7 +157,40 @@ def _build(room: Room) -> Snapshot:
             "cum_price": tuple(float(x) for x in md["cumulative_price_of_fortress"]),
             "pooling": tuple(float(x) for x in md["cooperation_rate"]),
         }
-    changes = tuple((c["year"], describe(c["params"])) for c in room.rule_changes())
+    view = _YearView(
+        key,
+        rounds,
+        together,
+        tuple(tuple(row) for row in balance.tolist()),
+        tuple(tuple(row) for row in cumulative.tolist()),
+        tuple(tuple(row) for row in level.tolist()),
+        tuple(tuple(_control(info, b) for info in years) for b in range(n)),
+        tuple(
+            None if last is None else {name: float(v[b]) for name, v in last.items()}
+            for b in range(n)
+        ),
+        flows(room.labels, room.org_types, last) if last else {"nodes": [], "links": []},
+        effective_game(room),
+        tuple((c["year"], describe(c["params"])) for c in room.rule_changes()),
+    )
+    room._year_view = view
+    return view
+
+
+def _build(room: Room, year: _YearView) -> Snapshot:
+    n = room.n_bodies
+    bodies = tuple(
+        BodyView(
+            b,
+            room.labels[b],
+            room.org_types[b],
+            tuple(p.name for p in room.holders(b)),
+            b in room.pending,
+            year.last[b],
+            year.control[b][-1] if year.rounds else "",
+        )
+        for b in range(n)
+    )
     return Snapshot(
         room.code,
         room.title,
@@ -139,15 +199,15 @@ def _build(room: Room) -> Snapshot:
         room.closed,
         room.timer_deadline,
         bodies,
-        rounds,
-        together,
-        tuple(tuple(row) for row in balance.tolist()),
-        tuple(tuple(row) for row in cumulative.tolist()),
-        tuple(tuple(row) for row in level.tolist()),
-        tuple(tuple(row) for row in control),
-        changes,
-        flows(room.labels, room.org_types, last) if last else {"nodes": [], "links": []},
-        effective_game(room),
+        year.rounds,
+        year.together,
+        year.balance,
+        year.cumulative,
+        year.level,
+        year.control,
+        year.rule_changes,
+        year.flows,
+        year.game,
         tuple(room.undecided()),
         tuple(room.human_bodies()),
         dict(room.rules),

@@ -1,0 +1,106 @@
+"""What the facilitator's and the participants' workshop pages share: style, routing, messages.
+
+- ``WorkshopStyle``: the app's stylesheet plus the workshop pages' own;
+- ``routed_room``: the room named in the path and the secret in the query
+  (facilitator key or seat token);
+- ``use_attempt``: run an action, show a refused input as a message;
+- ``html_block``: one block of HTML built by ``workshop_html`` (one widget,
+  however much it shows: see that module for why).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import solara
+
+from stpgame.core.params import ParameterError
+from stpgame.ui.style import Style
+from stpgame.workshop import Room, RoomError, rooms
+
+ERRORS = (RoomError, ParameterError, NotImplementedError)
+
+CSS = """
+.ws-page { max-width: 1280px; margin: 0 auto; padding: 4px 8px 24px 8px; }
+.ws-head { display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; }
+.ws-code { font-size: 40px; font-weight: 800; letter-spacing: 4px; color: #1f3b73; }
+.ws-year { font-size: 32px; font-weight: 800; }
+.ws-sub { font-size: 18px; color: #333; }
+.ws-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
+.ws-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; }
+.ws-tile { border: 2px solid #dde3ee; border-radius: 6px; padding: 8px 10px; }
+.ws-tile .big-value { font-size: 28px; }
+.ws-table { overflow-x: auto; }
+.ws-table table { border-collapse: collapse; width: 100%; font-size: 17px; }
+.ws-table td, .ws-table th { padding: 4px 6px; border-bottom: 1px solid #e0e0e0; text-align: left; }
+.ws-table td.num { text-align: right; white-space: nowrap; }
+.ws-ok { color: #1b7f3b; font-weight: 700; }
+.ws-wait { color: #b35900; font-weight: 700; }
+.ws-msg { color: #b00020; font-size: 17px; }
+.ws-note { font-size: 16px; color: #444; }
+.ws-decision .v-btn { font-size: 17px; min-height: 44px; }
+.ws-level { font-size: 44px; font-weight: 800; }
+.countdown { font-size: 26px; font-weight: 700; color: #1f3b73; }
+.countdown-over { color: #b00020; }
+.presenter { width: 100%; max-width: 1280px; margin: 0 auto; }
+.presenter .ws-code { font-size: 52px; line-height: 1.1; }
+.presenter .ws-year { font-size: 44px; line-height: 1.1; }
+.presenter .big-value { font-size: 40px; }
+.presenter .big-label { font-size: 20px; }
+.presenter .ws-tile .big-value { font-size: 34px; }
+.presenter .ws-game { font-size: 21px; line-height: 1.3; }
+.presenter .big-number { margin: 0; }
+.presenter-columns { display: grid; grid-template-columns: 2fr 3fr; gap: 16px; }
+@media (max-width: 700px) { .presenter-columns { grid-template-columns: 1fr; } }
+.ws-card-title { font-size: 26px; font-weight: 800; margin: 4px 0 6px 0; }
+"""
+
+
+@solara.component
+def WorkshopStyle():
+    """The app's stylesheet plus the workshop pages' own."""
+    Style()
+    solara.Style(CSS)
+
+
+def html_block(html: str, css: str = ""):
+    """A block of HTML built (and escaped) by ``workshop_html``: one widget element, no
+    component around it (each element costs time on every redraw)."""
+    return solara.widgets.HTML.element(
+        tag="div", unsafe_innerHTML=html, attributes={"class": css} if css else {}
+    )
+
+
+def query(router) -> dict[str, str]:
+    """The page address's query values (first value of each)."""
+    return {k: v[0] for k, v in parse_qs(router.search or "").items() if v}
+
+
+def host() -> str:
+    """The host the browser asked for (for the join link shown to the room)."""
+    headers = solara.lab.headers.value or {}
+    value = headers.get("host") or headers.get("Host") or [""]
+    return value[0] if isinstance(value, list) else str(value)
+
+
+def routed_room(secret: str) -> tuple[str, Room | None, str]:
+    """The room code in the path (``/workshop/<CODE>``, ``/join/<CODE>``), its room on this
+    server if any, and the ``secret`` query value (facilitator key or seat token)."""
+    router = solara.use_router()
+    code = router.parts[1] if len(router.parts) > 1 else ""
+    return code, rooms().get(code) if code else None, query(router).get(secret, "")
+
+
+def use_attempt():
+    """(message, attempt): ``attempt(action)`` runs it and shows a refused input as the message."""
+    message, set_message = solara.use_state("")
+
+    def attempt(action) -> None:
+        try:
+            action()
+        except ERRORS as exc:
+            set_message(str(exc))
+            return
+        set_message("")
+
+    return message, attempt
