@@ -246,3 +246,54 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     assert (server.data / "rooms" / f"{other}.json").exists()
     for urls in blocked:
         assert urls == [], urls
+
+
+def test_the_browser_keeps_the_seat_and_the_link_still_works(browser, server):
+    blocked: list[list[str]] = []
+    url = server.url
+    fac = new_page(browser, PROJECTOR, blocked)
+    code = open_room(fac, url)
+    phone = browser.new_context(viewport=PHONE)  # one person's browser: its own localStorage
+    blocked.append(block_outside_requests(phone))
+    page = phone.new_page()
+    join(page, url, code, "Asha", 2)
+    seat = page.url
+    decide(page, "pool")
+    # nothing on the phone's page is wider than the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # the same browser reopens /join/<CODE> without the link: the seat comes back
+    again = phone.new_page()
+    again.goto(f"{url}/join/{code}")
+    expect(again.locator(".my-body")).to_have_text("You play: CCG", timeout=LOAD)
+    expect(again.locator(".my-name")).to_have_text("Asha")
+    expect(again.locator(".submitted")).to_contain_text("100%")
+    assert "seat=" in again.url
+    # another browser has no seat kept: it gets the name form
+    stranger = new_page(browser, PHONE, blocked)
+    stranger.goto(f"{url}/join/{code}")
+    expect(stranger.locator(".name-input")).to_be_visible(timeout=LOAD)
+    stranger.wait_for_timeout(1500)  # a kept seat would have moved the page on by now
+    expect(stranger.locator(".name-input")).to_be_visible()
+
+    # "Not Asha?" lets someone else join from this browser; their seat is then the one kept
+    again.locator(".not-me").click()
+    again.locator(".name-input input").fill("Ben", timeout=LOAD)
+    again.locator(".name-join").click()
+    again.locator(".take-3").click(timeout=LOAD)
+    expect(again.locator(".my-body")).to_have_text("You play: Council", timeout=LOAD)
+    third = phone.new_page()
+    third.goto(f"{url}/join/{code}")
+    expect(third.locator(".my-name")).to_have_text("Ben", timeout=LOAD)
+    expect(fac.locator(".joined")).to_contain_text("2 joined", timeout=UPDATE)
+
+    # the seat link still works on its own, in a browser that never saw it
+    elsewhere = new_page(browser, PHONE, blocked)
+    elsewhere.goto(seat)
+    expect(elsewhere.locator(".my-name")).to_have_text("Asha", timeout=LOAD)
+    # a seat link this room does not know is dropped, and the name form says why
+    wrong = new_page(browser, PHONE, blocked)
+    wrong.goto(f"{url}/join/{code}?seat=not-a-seat")
+    expect(wrong.locator(".ws-msg")).to_contain_text("not one of this room's", timeout=LOAD)
+    for urls in blocked:
+        assert urls == [], urls
