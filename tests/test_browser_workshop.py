@@ -174,6 +174,7 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     assert "You paid into the pool" not in people[1].locator(".my-flows").inner_text()
 
     # year 2: the facilitator changes the rules without a reset (when the model can)
+    fac.locator(".rules-panel .v-expansion-panel-header").click()
     fac.locator(".rules-preset").click()
     fac.get_by_role("option", name="System control total", exact=True).click()
     fac.locator(".apply-preset").click()

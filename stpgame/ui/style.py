@@ -94,15 +94,15 @@ def Md(text: str, classes: list[str] = []):  # noqa: B006 (Solara props are neve
 
 
 @solara.component
-def Expander(summary: str, content: Callable[[], None], expand: bool = False):
-    """A collapsible section whose content is only built while it is open.
+def Expander(summary: str, content: Callable[[], None], expand: bool = False, css: str = ""):
+    """A collapsible section whose content is only built while it is open (``css``: classes).
 
     (``solara.Details`` builds hidden content too; every element on the page adds to the
     cost of each redraw during Play.)
     """
     is_open, set_open = solara.use_state(expand)
     panels = v.ExpansionPanels(
-        v_model=0 if is_open else None, on_v_model=lambda m: set_open(m == 0)
+        v_model=0 if is_open else None, on_v_model=lambda m: set_open(m == 0), class_=css
     )
     with panels, v.ExpansionPanel():
         v.ExpansionPanelHeader(children=[summary])

@@ -2,7 +2,8 @@
 
 Every page of a room reads the same ``stpgame.workshop.views.snapshot`` and
 re-renders within a moment of any change (``use_room_version``), whoever made
-it. The facilitator's controls are keyed by a secret in the URL (``?key=``), so
+it. Reacton walks a page's whole tree on every redraw, so the occasional tools
+(seating someone, changing the rules) are built only while their panel is open. The facilitator's controls are keyed by a secret in the URL (``?key=``), so
 a reload, a new tab or a server restart gives them back. Three views: the room
 (seats, who has decided, timer, Next year, rule changes), the presenter view for
 a projector (1280x720, big numbers, Space = next year) and the debrief
@@ -20,6 +21,7 @@ from stpgame.core import scenarios
 from stpgame.ui import workshop_html
 from stpgame.ui.chart_widget import EChart
 from stpgame.ui.downloads import Download
+from stpgame.ui.style import Expander
 from stpgame.ui.workshop_base import (
     ERRORS,
     WorkshopStyle,
@@ -184,6 +186,7 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
     with room.lock:
         people = tuple((p.id, p.name, p.body) for p in room.participants.values())
     free = sum(1 for p in people if p[2] is None)
+    labels = tuple(b.label for b in snap.bodies)
     with solara.Div(classes=["ws-grid"]):
         with solara.Card("Seats: who plays which body", classes=["seats-card"]):
             html_block(
@@ -192,9 +195,27 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
                 "yet.</span>"
             )
             if people:
-                AssignSeat(room, tuple(b.label for b in snap.bodies), people, attempt)
-        with solara.Card("Change the rules (from next year, no reset)", classes=["rules-card"]):
-            RuleChanger(room, snap.rule_changes, attempt)
+                Expander(
+                    "Seat someone at a body",
+                    lambda: AssignSeat(room, labels, people, attempt),
+                    css="assign-panel",
+                )
+        with solara.Card("Rules", classes=["rules-card"]):
+            if snap.rule_changes:
+                html_block(
+                    "<ul>"
+                    + "".join(
+                        f"<li>from year {year}: {escape(what)}</li>"
+                        for year, what in snap.rule_changes
+                    )
+                    + "</ul>",
+                    "rule-changes",
+                )
+            Expander(
+                "Change the rules from next year (no reset)",
+                lambda: RuleChanger(room, attempt),
+                css="rules-panel",
+            )
 
 
 @solara.component
@@ -219,11 +240,8 @@ def AssignSeat(room, labels: tuple[str, ...], people: tuple, attempt):
 
 
 @solara.component
-def RuleChanger(room, changes: tuple[tuple[int, str], ...], attempt):
-    """Change the rules from next year (sliders, or a preset's rules) without starting again.
-
-    ``changes``: the rule changes so far (first year, what changed), listed below.
-    """
+def RuleChanger(room, attempt):
+    """Change the rules from next year (sliders, or a preset's rules) without starting again."""
     presets = {sc.title: sc for sc in scenarios.all_scenarios()}
     choice, set_choice = solara.use_state("")
     values, set_values = solara.use_state({name: float(room.param(name)) for name in RULE_SLIDERS})
@@ -282,11 +300,6 @@ def RuleChanger(room, changes: tuple[tuple[int, str], ...], attempt):
             on_click=apply_preset,
             disabled=not choice,
             classes=["apply-preset"],
-        )
-    if changes:
-        solara.Markdown(
-            "\n".join(f"- from year {year}: {what}" for year, what in changes),
-            style={"font-size": "15px"},
         )
 
 
