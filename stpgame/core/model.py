@@ -68,7 +68,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         **overrides: object,
     ):
         if params is None and scenario is not None:
-            params = Params.build(scenarios.get(scenario).params)
+            params = scenarios.get(scenario).checked
         self.params: Params = (
             params if params is not None and not overrides else Params.build(overrides, params)
         )

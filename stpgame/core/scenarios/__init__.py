@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
-from stpgame.core.params import validate
+from stpgame.core.params import Params, validate
 from stpgame.errors import ParameterError
 
 HERE = Path(__file__).parent
@@ -29,6 +29,11 @@ class Scenario:
     sources: tuple[str, ...]
     params: dict[str, object]
     order: int = 99
+
+    @cached_property
+    def checked(self) -> Params:
+        """The preset's parameters, checked once (``Params`` are frozen, so shared)."""
+        return Params.build(self.params)
 
 
 @cache
