@@ -119,3 +119,70 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM to a process group is POSIX")
+@pytest.mark.parametrize("target", ["parent", "process_group"])
+def test_sigterm_says_how_to_resume_and_the_resumed_files_are_byte_identical(
+    tmp_path, capsys, target
+):
+    """``kill PID`` reaches the sweep alone; SLURM's end of a job reaches every process of
+    it (here: the whole process group, pool workers included)."""
+    import shlex
+
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT)
+    out = tmp_path / "stopped"
+    args = ["sweep", str(path), "--out", str(out), "--workers", "2", "--chunk", "1"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stpgame", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    parts = out / "parts"
+    while not (
+        parts.is_dir() and len([p for p in parts.iterdir() if PART_NAME.match(p.name)]) >= 3
+    ):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "no part file appeared"
+        time.sleep(0.01)
+    children = _children(proc.pid)
+    if target == "parent":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    command = shlex.join(["stpgame", *args])
+    assert err.endswith(
+        f"finished runs are kept in {out}; to resume, run the same command again:\n"
+        f"  {command}\nterminated (SIGTERM)\n"
+    ), err
+    stop = time.monotonic() + 20
+    while any(_alive(pid) for pid in children) and time.monotonic() < stop:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+    finished = [p for p in parts.iterdir() if PART_NAME.match(p.name)]
+    assert 3 <= len(finished) < 40 and not (out / "manifest.json").exists()
+    for part in finished:
+        first, last = (int(g) for g in PART_NAME.match(part.name).groups())
+        assert sorted(pq.read_table(part).column("run").to_pylist()) == [
+            r for r in range(first, last + 1) for _ in range(25)
+        ]
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "stpgame", *shlex.split(command)[1:]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({len(finished)} already finished)" in resumed.stdout
+    reference = tmp_path / "uninterrupted"
+    assert main(["sweep", str(path), "--out", str(reference), "--workers", "1", "--quiet"]) == 0
+    for name in ("rounds.parquet", "runs.parquet"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name

@@ -455,9 +455,27 @@ class _Terminal:
         pass
 
 
-def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch):
-    assert main(["sweep", str(TINY), "--out", str(tmp_path / "a"), "--workers", "1"]) == 0
-    assert capsys.readouterr().err == ""  # stderr is not a terminal here: no bar
+def test_progress_bar_on_a_terminal_lines_in_a_log_nothing_when_quiet(
+    tmp_path, capsys, monkeypatch
+):
+    import re
+
+    args = ["sweep", str(TINY), "--workers", "1", "--chunk", "1", "--out"]
+    assert main([*args, str(tmp_path / "a")]) == 0
+    lines = capsys.readouterr().err.splitlines()  # stderr is not a terminal here: lines
+    assert re.fullmatch(
+        r"tiny: 12 runs \(4 conditions x 3 replications x 6 rounds\) on 1 local worker\(s\); "
+        r"about [0-9.]+ s \(runs 0 and 11 timed here: [0-9.e-]+ s per run\)",
+        lines[0],
+    ), lines[0]
+    # the two timed runs are done when progress starts; then one line per run (8% each)
+    assert [line.split(" runs (")[0] for line in lines[1:]] == [
+        f"tiny: {k}/12" for k in range(3, 13)
+    ]
+    assert re.fullmatch(
+        r"tiny: 12/12 runs \(100%\), [0-9.e+]+ runs/s, [0-9.]+ s elapsed", lines[-1]
+    )
+    assert all(", about " in line and line.endswith(" left") for line in lines[1:-1])
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["sweep", str(TINY), "--out", str(tmp_path / "b"), "--workers", "1"]) == 0

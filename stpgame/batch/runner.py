@@ -190,16 +190,20 @@ def make_jobs(experiment, groups: list[list[int]]) -> list[Job]:
 
 # --- engines ------------------------------------------------------------------------------
 def _quiet_worker() -> None:
-    """Pool worker start-up: leave Ctrl-C to the parent, exit if the parent dies, import the model.
+    """Pool worker start-up: leave Ctrl-C and SIGTERM to the parent, exit if the parent dies,
+    import the model.
 
-    A parent killed outright (SIGKILL, out of memory) cannot shut its pool down;
-    without the watch its idle workers would wait for work forever.
+    SLURM ends a job by sending SIGTERM to all its processes: the parent then stops its
+    workers itself (LocalEngine.close), so it never meets a pool broken under it. A parent
+    killed outright (SIGKILL, out of memory) cannot shut its pool down; without the watch
+    its idle workers would wait for work forever.
     """
     import multiprocessing
     import signal
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
@@ -285,8 +289,13 @@ class LocalEngine:
         self._stopping.start()
 
     def close(self) -> None:
-        """Stop the pool processes, cancelling any chunks not yet started."""
+        """Stop the pool processes. A pool still here means the sweep was cut short (an
+        error, Ctrl-C, SIGTERM): its chunks in flight would never be stored, so the
+        processes are killed rather than waited for."""
         if self._pool is not None:
+            processes = getattr(self._pool, "_processes", None) or {}  # private, no public way
+            for process in list(processes.values()):
+                process.kill()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 

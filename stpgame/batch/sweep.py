@@ -9,18 +9,21 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stpgame.batch import outcomes, runner, storage
 from stpgame.batch.experiment import Experiment, load_experiment
+from stpgame.batch.progress import Estimate, progress
 from stpgame.files import folder_path
 
 
 @dataclass
 class SweepReport:
-    """What ``run_sweep`` did: folder, runs in all, run now, found done, seconds, engine."""
+    """What ``run_sweep`` did: folder, runs in all, run now, found done, seconds, engine;
+    ``started`` is False when ``confirm`` declined (then nothing was written)."""
 
     out: Path
     runs: int
@@ -28,6 +31,7 @@ class SweepReport:
     resumed: int
     seconds: float
     engine: dict
+    started: bool = True
 
 
 def run_sweep(
@@ -38,6 +42,7 @@ def run_sweep(
     quiet: bool = False,
     chunk: int | None = None,
     command: str = "stpgame.batch.run_sweep",
+    confirm: Callable[[Estimate], bool] | None = None,
 ) -> SweepReport:
     """Run every unfinished run of ``experiment`` into ``out`` and consolidate the results.
 
@@ -45,6 +50,11 @@ def run_sweep(
     process). ``scheduler``: a Dask scheduler address (``tcp://host:8786``) to
     run on a cluster instead. Safe to call again on the same folder: finished
     runs are skipped.
+
+    Before anything is written, the first and last pending runs are played and timed
+    here (they are real runs, kept), and the run count with a time estimate is printed
+    to stderr (unless ``quiet``); ``confirm(estimate)`` returning False stops the sweep
+    there, with nothing written.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     if scheduler is not None:
@@ -59,21 +69,37 @@ def run_sweep(
         engine = runner.LocalEngine(workers or runner.default_workers())
     started = time.perf_counter()
     try:
-        with storage.SweepFolder(out, exp) as folder:
+        folder = storage.SweepFolder(out, exp)
+        if folder.complete():
+            return SweepReport(out, exp.n_runs, 0, exp.n_runs, 0.0, engine.description)
+        pending = [r for r in range(exp.n_runs) if r not in folder.done()]
+        timed: list[runner.Result] = []
+        if pending:
+            engine.start()  # workers import the model while the first runs are timed here
+            timed, estimate = _calibrate(exp, pending, engine.capacity())
+            if not quiet:
+                print(
+                    estimate.line(exp.name, where(engine.description), shape(exp)), file=sys.stderr
+                )
+            if confirm is not None and not confirm(estimate):
+                resumed = exp.n_runs - len(pending)
+                return SweepReport(out, exp.n_runs, 0, resumed, 0.0, engine.description, False)
+        with folder:
             for path, problem in folder.remove_damaged_parts():
                 print(
                     f"{exp.name}: {path.relative_to(out)}: {problem}; its runs will run again",
                     file=sys.stderr,
                 )
             done = folder.done()
-            if folder.complete():
-                return SweepReport(out, exp.n_runs, 0, exp.n_runs, 0.0, engine.description)
             pending = [r for r in range(exp.n_runs) if r not in done]
-            if pending:
-                engine.start()  # workers import the model while the jobs are prepared
-            jobs = runner.make_jobs(exp, runner.chunks(pending, engine.capacity(), chunk))
             compute = 0.0
-            with _progress(exp, len(done), quiet) as bar:
+            timed = [r for r in timed if r.first in pending]
+            for result in timed:  # played before the folder was ours: stored now
+                folder.write_part(result.first, result.last, result.table)
+                compute += result.seconds
+            rest = sorted(set(pending) - {r.first for r in timed})
+            jobs = runner.make_jobs(exp, runner.chunks(rest, engine.capacity(), chunk))
+            with progress(exp.name, exp.n_runs, exp.n_runs - len(rest), quiet) as bar:
                 for result in engine.run(jobs):
                     folder.write_part(result.first, result.last, result.table, result.extra)
                     compute += result.seconds
@@ -91,31 +117,31 @@ def run_sweep(
     return SweepReport(out, exp.n_runs, len(pending), len(done), wall, engine.description)
 
 
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
+def _calibrate(
+    exp: Experiment, pending: list[int], workers: int
+) -> tuple[list[runner.Result], Estimate]:
+    """Play the first and last pending runs here, one after the other, and time them: an
+    estimate from this experiment on this machine, not from a general per-run figure
+    (a run's cost grows with its rounds and bodies and differs between conditions)."""
+    import stpgame.core.model  # noqa: F401 - the import is not part of a run's time
 
-    def __enter__(self):
-        return self
+    runs = sorted({pending[0], pending[-1]})
+    results = [runner.run_job(job) for job in runner.make_jobs(exp, [[r] for r in runs])]
+    per_run = sum(r.seconds for r in results) / len(results)
+    return results, Estimate(exp.n_runs, len(pending), workers, tuple(runs), per_run)
 
-    def __exit__(self, *exc) -> None:
-        pass
+
+def where(engine: dict) -> str:
+    """Where the runs are played, in words: ``2 local worker(s)`` or ``Dask at tcp://...``."""
+    if engine["engine"] == "dask":
+        return f"Dask at {engine['scheduler']}"
+    return f"{engine['workers']} local worker(s)"
 
 
-def _progress(exp: Experiment, initial: int, quiet: bool):
-    """A tqdm bar on stderr (runs done, rate, time left); none when quiet or not a terminal."""
-    if quiet or not sys.stderr.isatty():
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(
-        total=exp.n_runs,
-        initial=initial,
-        unit="run",
-        desc=exp.name,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        smoothing=0.1,
+def shape(exp: Experiment) -> str:
+    """``10 conditions x 10 replications x 20 rounds``."""
+    return (
+        f"{len(exp.conditions)} conditions x {exp.replications} replications x {exp.rounds} rounds"
     )
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Mapping
 
 from stpgame.cli import analyse, experiments, match, model, tournament
+from stpgame.cli.common import Terminated
 from stpgame.errors import (
     ConflictError,
     ParameterError,
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     raw = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(join_negative_values(raw, ("--payoffs", "--below", "--above")))
+    args.argv = raw  # the command as typed, for manifests and the resume hint
+    previous = _on_sigterm()
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -77,6 +81,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated (SIGTERM)", file=sys.stderr)
+        return 143  # 128 + SIGTERM, what a shell or SLURM shows for a terminated command
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm():
+    """Make SIGTERM unwind like Ctrl-C (raising Terminated); returns the handler it replaced
+    (None where signals cannot be set: outside the main thread, or no SIGTERM)."""
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, terminate)
+    except (ValueError, AttributeError, OSError):
+        return None
 
 
 def message(exc: StpgameError, flags: Mapping[str, str] = FLAGS) -> str:

@@ -13,6 +13,11 @@ class UsageError(StpgameError):
     """A command line whose options do not fit together, said in one sentence (exit status 2)."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (``kill``, a SLURM job's end): unwinds like Ctrl-C, so files are
+    closed, temporaries removed and workers stopped, then the exit status is 143."""
+
+
 def given(**options: object) -> dict[str, object]:
     """The options the user gave: ``None`` means "not given", so the library's default holds."""
     return {name: value for name, value in options.items() if value is not None}

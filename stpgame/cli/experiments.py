@@ -8,9 +8,10 @@ heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 
-from stpgame.cli.common import UsageError
+from stpgame.cli.common import Terminated, UsageError
 from stpgame.errors import ConflictError
 
 MAX_WORKERS = 1024
@@ -126,6 +127,12 @@ def _run_options(p) -> None:
     p.add_argument("--out", required=True, help="results folder (created; rerun to resume)")
     _engine_options(p)
     p.add_argument("--chunk", default=None, help="runs per task (default: automatic, at most 25)")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="start without asking, however long the estimate (only a terminal is asked, "
+        "and only above an hour)",
+    )
 
 
 def _engine_options(p) -> None:
@@ -139,7 +146,9 @@ def _engine_options(p) -> None:
         metavar="ADDRESS",
         help="run on a Dask cluster instead, e.g. tcp://127.0.0.1:8786",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no estimate and no progress (bar or lines)"
+    )
 
 
 def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
@@ -147,6 +156,26 @@ def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
     from stpgame.analysis.inputs import check_count
 
     return None if value is None else check_count(value, name, high, low=low)
+
+
+def _ask(estimate) -> bool:
+    """On a terminal, ask before a sweep estimated to take over an hour; elsewhere (a SLURM
+    job, a pipe, a background process) never ask: a batch job must not wait for a reply."""
+    from stpgame.batch.progress import ASK_ABOVE_S, duration
+
+    if estimate.seconds <= ASK_ABOVE_S or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return True
+    print(
+        f"This sweep should take about {duration(estimate.seconds)}. Start it? [y/N] ",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, ValueError):
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _workers(args) -> int | None:
@@ -159,13 +188,6 @@ def _workers(args) -> int | None:
     return workers
 
 
-def _where(engine: dict) -> str:
-    """The engine a sweep ran on, in words."""
-    if engine["engine"] == "dask":
-        return f"Dask at {engine['scheduler']}"
-    return f"{engine['workers']} local worker(s)"
-
-
 def _importable_here() -> None:
     """Custom outcomes are imported by their path (``my_outcomes:f``): like ``python -m
     stpgame``, let the current folder's modules be found (pool workers inherit the path)."""
@@ -175,7 +197,7 @@ def _importable_here() -> None:
 
 def _sweep(args, expect_sensitivity: bool):
     from stpgame.batch.experiment import load_experiment
-    from stpgame.batch.sweep import run_sweep
+    from stpgame.batch.sweep import run_sweep, shape, where
 
     _importable_here()
     workers = _workers(args)
@@ -187,6 +209,7 @@ def _sweep(args, expect_sensitivity: bool):
         raise UsageError(
             f"{args.file}: has a [sensitivity] table; run it with `stpgame sensitivity`"
         )
+    command = shlex.join(["stpgame", *args.argv])
     try:
         report = run_sweep(
             exp,
@@ -195,24 +218,26 @@ def _sweep(args, expect_sensitivity: bool):
             scheduler=args.scheduler,
             quiet=args.quiet,
             chunk=chunk,
-            command=" ".join(["stpgame", *sys.argv[1:]]) if sys.argv else "stpgame",
+            command=command,
+            confirm=lambda estimate: args.yes or _ask(estimate),
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         print(
-            f"finished runs are kept in {args.out}; run the same command again to resume",
+            f"finished runs are kept in {args.out}; to resume, run the same command again:\n"
+            f"  {command}",
             file=sys.stderr,
         )
         raise
-    where = _where(report.engine)
-    if report.ran == 0:
+    if not report.started:
+        print(f"{exp.name}: not started; nothing written", file=sys.stderr)
+    elif report.ran == 0:
         print(
             f"{exp.name}: all {report.runs} runs already finished in {report.out}; nothing to run"
         )
     else:
         print(
-            f"{exp.name}: {report.ran} runs in {report.seconds:.1f} s with {where}"
-            f" ({report.resumed} already finished); {len(exp.conditions)} conditions x "
-            f"{exp.replications} replications x {exp.rounds} rounds"
+            f"{exp.name}: {report.ran} runs in {report.seconds:.1f} s with "
+            f"{where(report.engine)} ({report.resumed} already finished); {shape(exp)}"
         )
     return exp, report
 
@@ -220,6 +245,8 @@ def _sweep(args, expect_sensitivity: bool):
 def cmd_sweep(args) -> int:
     """``stpgame sweep``: run (or resume) an experiment file."""
     _exp, report = _sweep(args, expect_sensitivity=False)
+    if not report.started:
+        return 1
     if report.ran:
         print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
     return 0
@@ -232,6 +259,8 @@ def cmd_sensitivity(args) -> int:
     from stpgame.batch.sensitivity import ConvergenceWarning, analyse, format_table
 
     exp, report = _sweep(args, expect_sensitivity=True)
+    if not report.started:
+        return 1
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         table, files = analyse(report.out)
@@ -269,6 +298,7 @@ def cmd_summarise(args) -> int:
 def cmd_rerun(args) -> int:
     """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
     from stpgame.batch.rerun import rerun
+    from stpgame.batch.sweep import where
 
     _importable_here()
     workers = _workers(args)
@@ -276,7 +306,7 @@ def cmd_rerun(args) -> int:
     for note in report.notes:
         print(f"note: {note}")
     tables = ", ".join(report.tables)
-    ran = f"ran again in {report.seconds:.1f} s with {_where(report.engine)}"
+    ran = f"ran again in {report.seconds:.1f} s with {where(report.engine)}"
     if report.identical:
         print(f"{args.dir}: {ran}; identical: {tables}")
         return 0

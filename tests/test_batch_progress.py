@@ -1,0 +1,117 @@
+"""What a sweep tells the person waiting: the estimate before it starts, progress lines in a
+log, and a question on a terminal before a long sweep (never in a batch job)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from stpgame.batch import progress
+from stpgame.batch.progress import Estimate, Lines, duration
+from stpgame.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "experiments" / "tiny.toml"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_log_gets_a_line_every_five_percent_and_every_ten_minutes():
+    log, clock = io.StringIO(), Clock()
+    lines = Lines("big", 1000, 100, log, clock)
+    for _ in range(10):  # 100 runs in 10 chunks, one every 2 s
+        clock.now += 2
+        lines.update(10)
+    shown = log.getvalue().splitlines()
+    assert [s.split(" runs (")[0] for s in shown] == ["big: 150/1,000", "big: 200/1,000"]
+    assert shown[-1] == "big: 200/1,000 runs (20%), 5 runs/s, 20 s elapsed, about 3 min left"
+    clock.now += 601  # slower than 5% in 10 minutes: a line anyway, so the log stays alive
+    lines.update(1)
+    assert log.getvalue().splitlines()[-1].startswith("big: 201/1,000 runs (20%)")
+    clock.now += 1
+    lines.update(799)
+    assert log.getvalue().splitlines()[-1] == (
+        "big: 1,000/1,000 runs (100%), 1.45 runs/s, 10 min elapsed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.04, "0.0 s"),
+        (4.26, "4.3 s"),
+        (45, "45 s"),
+        (720, "12 min"),
+        (12240, "3.4 h"),
+        (181440, "2.1 days"),
+    ],
+)
+def test_durations_read_at_a_glance(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_the_estimate_is_the_timed_cost_of_the_runs_left_spread_over_the_workers():
+    est = Estimate(total=1000, pending=800, workers=4, timed=(200, 999), per_run_s=0.5)
+    assert est.seconds == 100.0
+    assert est.line("x", "4 local worker(s)", "10 conditions x 100 replications x 20 rounds") == (
+        "x: 1,000 runs (10 conditions x 100 replications x 20 rounds), 800 still to run on "
+        "4 local worker(s); about 2 min (runs 200 and 999 timed here: 0.5 s per run)"
+    )
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def as_terminal(monkeypatch, answer: str) -> _Tty:
+    """Every sweep counts as long; stdin and stderr are a terminal, stdin holds ``answer``.
+
+    Called in the test itself: pytest puts its own capture back on sys.stderr between a
+    fixture's setup and the test."""
+    monkeypatch.setattr(progress, "ASK_ABOVE_S", 0.0)
+    stderr = _Tty()
+    monkeypatch.setattr("sys.stdin", _Tty(answer))
+    monkeypatch.setattr("sys.stderr", stderr)
+    return stderr
+
+
+def test_a_long_sweep_asks_on_a_terminal_and_no_writes_nothing(tmp_path, monkeypatch):
+    stderr = as_terminal(monkeypatch, "n\n")
+    out = tmp_path / "r"
+    assert main(["sweep", str(TINY), "--out", str(out), "--workers", "1"]) == 1
+    assert "This sweep should take about " in stderr.getvalue()
+    assert " Start it? [y/N] " in stderr.getvalue()
+    assert stderr.getvalue().endswith("tiny: not started; nothing written\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_long_sweep_runs_when_the_answer_is_yes(tmp_path, monkeypatch):
+    stderr = as_terminal(monkeypatch, "y\n")
+    assert main(["sweep", str(TINY), "--out", str(tmp_path / "r"), "--workers", "1"]) == 0
+    assert "Start it? [y/N]" in stderr.getvalue()
+    assert (tmp_path / "r" / "manifest.json").is_file()
+
+
+@pytest.mark.slow
+def test_yes_starts_a_long_sweep_without_asking(tmp_path, monkeypatch):
+    stderr = as_terminal(monkeypatch, "")  # nothing to read: a question would get "no"
+    assert main(["sweep", str(TINY), "--out", str(tmp_path / "r"), "--workers", "1", "--yes"]) == 0
+    assert "Start it?" not in stderr.getvalue()
+
+
+@pytest.mark.slow
+def test_a_batch_job_is_never_asked(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(progress, "ASK_ABOVE_S", 0.0)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal: SLURM, a pipe, nohup
+    assert main(["sweep", str(TINY), "--out", str(tmp_path / "r"), "--workers", "1"]) == 0
+    assert "Start it?" not in capsys.readouterr().err
