@@ -261,21 +261,20 @@ class LocalEngine:
         self.start()
         queue, running = deque(jobs), set()
         limit = self.AHEAD * (self.workers - 1)
-        try:
-            while queue or running:
-                while queue and len(running) < limit:
-                    running.add(self._pool.submit(run_job, queue.popleft()))
-                finished = {f for f in running if f.done()}
-                if not finished and not queue:
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    running.discard(future)
-                    yield future.result()
-                if queue:
-                    yield run_job(queue.popleft())
-        finally:
-            for future in running:
-                future.cancel()
+        # Cut short (an error, Ctrl-C, SIGTERM), the chunks still queued are left to close(),
+        # which kills the pool: cancelling them here first would make Python 3.11's pool
+        # fail on them in its own thread (InvalidStateError on a cancelled future).
+        while queue or running:
+            while queue and len(running) < limit:
+                running.add(self._pool.submit(run_job, queue.popleft()))
+            finished = {f for f in running if f.done()}
+            if not finished and not queue:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.discard(future)
+                yield future.result()
+            if queue:
+                yield run_job(queue.popleft())
         self._stop_in_background()
 
     def _stop_in_background(self) -> None:
@@ -293,10 +292,13 @@ class LocalEngine:
         error, Ctrl-C, SIGTERM): its chunks in flight would never be stored, so the
         processes are killed rather than waited for."""
         if self._pool is not None:
-            processes = getattr(self._pool, "_processes", None) or {}  # private, no public way
-            for process in list(processes.values()):
+            processes = getattr(self._pool, "_processes", None)  # private: no public way
+            for process in list((processes or {}).values()):
                 process.kill()
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            # A signal in the middle of the pool's start leaves its manager thread made but
+            # not started, and shutdown cannot join it: nothing is left to wait for then.
+            with contextlib.suppress(RuntimeError):
+                self._pool.shutdown(wait=True, cancel_futures=not processes)
             self._pool = None
 
 
