@@ -95,7 +95,7 @@ def run_sweep(
             compute = 0.0
             timed = [r for r in timed if r.first in pending]
             for result in timed:  # played before the folder was ours: stored now
-                folder.write_part(result.first, result.last, result.table)
+                folder.write_part(result.first, result.last, result.table, result.extra)
                 compute += result.seconds
             rest = sorted(set(pending) - {r.first for r in timed})
             jobs = runner.make_jobs(exp, runner.chunks(rest, engine.capacity(), chunk))
