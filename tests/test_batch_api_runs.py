@@ -319,17 +319,17 @@ def test_resume_reruns_a_chunk_whose_other_tables_are_damaged(extra, tmp_path, c
             SweepFolder, "consolidate", lambda self, m: (_ for _ in ()).throw(KeyboardInterrupt)
         )
         assert main(args) == 130
-    parts = out / "parts"
-    (parts / "types-0000000-0000001.parquet").write_bytes(b"cut")
-    (parts / "outcomes-0000002-0000003.parquet").unlink()
+    parts = out / "parts"  # runs 0 and 3 were timed first (one part each), then runs 1-2
+    (parts / "types-0000000-0000000.parquet").write_bytes(b"cut")
+    (parts / "outcomes-0000001-0000002.parquet").unlink()
     (parts / "footprints-0000009-0000009.parquet").write_bytes(b"an orphan: no part file")
     capsys.readouterr()
     assert main(args) == 0
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "extra: parts/part-0000000-0000001.parquet: its types table is missing or unreadable "
+        "extra: parts/part-0000000-0000000.parquet: its types table is missing or unreadable "
         "(ArrowInvalid); its runs will run again",
-        "extra: parts/part-0000002-0000003.parquet: its outcomes table is missing or unreadable "
+        "extra: parts/part-0000001-0000002.parquet: its outcomes table is missing or unreadable "
         "(FileNotFoundError); its runs will run again",
     ]
     for name in ("rounds.parquet", "runs.parquet", "footprints.parquet", "types.parquet"):

@@ -171,7 +171,9 @@ def test_sigterm_says_how_to_resume_and_the_resumed_files_are_byte_identical(
     for part in finished:
         first, last = (int(g) for g in PART_NAME.match(part.name).groups())
         assert sorted(pq.read_table(part).column("run").to_pylist()) == [
-            r for r in range(first, last + 1) for _ in range(25)
+            r
+            for r in range(first, last + 1)
+            for _ in range(26)  # years 0 to 25
         ]
 
     resumed = subprocess.run(
