@@ -171,3 +171,44 @@ def test_two_tabs_do_not_share_state(browser, app_server):
     finally:
         for context in contexts:
             context.close()
+
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
+LAYOUT = """() => {
+  const box = (s) => document.querySelector(s).getBoundingClientRect();
+  const page = document.documentElement.scrollWidth;
+  const together = box('.collective-column'), alone = box('.individual-column');
+  const table = box('.individual-table table'), card = box('.individual-card');
+  const buttons = [...document.querySelectorAll('.run-bar .v-btn')].map(b => b.getBoundingClientRect().right);
+  return {page, stacked: alone.top >= together.bottom - 1, side_by_side: alone.left >= together.right - 1,
+          table_right: table.right, card_right: card.right, buttons_right: Math.max(...buttons)};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "agent", "stacked"),
+    [
+        ({"width": 390, "height": 844}, IPHONE, True),  # phone: sidebar closed
+        ({"width": 1280, "height": 720}, None, False),  # projector, sidebar open
+    ],
+)
+def test_together_and_alone_fit_the_screen(browser, app_server, viewport, agent, stacked):
+    from conftest import block_outside_requests
+
+    context = browser.new_context(viewport=viewport, user_agent=agent)
+    blocked = block_outside_requests(context)
+    try:
+        page = context.new_page()
+        page.goto(app_server)
+        expect(page.locator(".year-counter")).to_have_text("Year 0", timeout=LOAD)
+        step(page)
+        drawn(page, "welfare", 1)
+        layout = page.evaluate(LAYOUT)
+        assert layout["page"] <= viewport["width"]  # nothing sticks out sideways
+        assert layout["stacked"] is stacked and layout["side_by_side"] is not stacked
+        # the whole table of each organisation on its own is inside its card: no column cut off
+        assert layout["table_right"] <= layout["card_right"]
+        assert layout["buttons_right"] <= viewport["width"]  # Play, Step and Reset reachable
+        assert blocked == []
+    finally:
+        context.close()

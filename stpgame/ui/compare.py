@@ -65,12 +65,12 @@ def Compare(state: TabState, version: int):
         classes=["view-title"],
     )
     Differences(state)
-    with solara.Columns([1, 1]):
+    with solara.Div(classes=["two-up", "ab-cards"]):
         with solara.Column(classes=["ab-a"]):
             SystemCard(ha, version, title="Rules A")
         with solara.Column(classes=["ab-b"]):
             SystemCard(hb, version, title="Rules B")
-    with solara.GridFixed(columns=2, justify_items="stretch", align_items="stretch"):
+    with solara.Div(classes=["two-up", "ab-charts"]):
         for chart in items:
             ChartView(chart, height=300)
     RulesB(state)

@@ -118,7 +118,7 @@ def Overview(state: TabState, version: int):
         collective = charts.collective(h)
         individual = charts.individual(h)
         version = s.version
-    with solara.Columns([1, 1], classes=["together-alone"]):
+    with solara.Div(classes=["two-up", "together-alone"]):
         with solara.Column(classes=["collective-column"]):
             SystemCard(h, version)
             for chart in collective:

@@ -137,7 +137,7 @@ def Results(state: TabState, version: int):
         return
     last = log[-1]
     rating = regulation.RATINGS[int(last["rating"])]
-    with solara.Columns([1, 1]):
+    with solara.Div(classes=["two-up", "player-cards"]):
         with solara.Card(f"You: {label}, year {int(last['round'])}", classes=["player-card"]):
             with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
                 BigNumber("your balance this year", money(last["balance"]), key="player-balance")

@@ -31,7 +31,14 @@ CSS = f"""
 .v-application .v-label, .v-application .v-select__selection {{ font-size: 17px; }}
 .view-title h2 {{ font-size: 28px; margin: 2px 0 4px 0; }}
 .run-bar {{ position: sticky; top: -12px; z-index: 5; background: white !important;
-    padding: 6px 0 8px 0; border-bottom: 2px solid #dde3ee; margin-bottom: 8px; }}
+    padding: 6px 0 8px 0; border-bottom: 2px solid #dde3ee; margin-bottom: 8px;
+    flex-wrap: wrap; row-gap: 6px; }}
+/* Two columns side by side (together | alone, A | B) where both fit, one above the other
+   where they do not: a phone, or a projector's 1280 px with the sidebar open leaves each
+   column about 420 px. */
+.two-up {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr));
+    gap: 12px 16px; align-items: start; }}
+.two-up > * {{ min-width: 0; }}
 .year-counter {{ font-size: 32px; font-weight: 800; margin-right: 8px; white-space: nowrap; }}
 .run-bar-title {{ font-size: 24px; font-weight: 600; margin-left: 12px; color: #333; }}
 .run-buttons .v-btn {{ font-size: 17px; }}
@@ -54,11 +61,13 @@ CSS = f"""
 .big-label {{ display: block; font-size: 16px; color: #333; }}
 .big-note {{ display: block; font-size: 14px; color: #555; }}
 .card-note {{ display: block; font-size: 16px; color: #333; margin-top: 6px; }}
+.type-table {{ overflow-x: auto; }}
 .type-table table {{ font-size: 18px; border-collapse: collapse; width: 100%; }}
-.type-table td, .type-table th {{ padding: 5px 6px; line-height: 1.3; text-align: right;
+.type-table td, .type-table th {{ padding: 5px 4px; line-height: 1.3; text-align: right;
     border-bottom: 1px solid #e0e0e0; }}
-.type-table td:first-child, .type-table th:first-child {{ text-align: left; }}
-.type-table td:not(:first-child) {{ white-space: nowrap; }}
+.type-table td:first-child, .type-table th:first-child {{ text-align: left; padding-left: 0; }}
+.type-table td:last-child, .type-table th:last-child {{ padding-right: 0; }}
+.type-table td:not(:first-child):not(:last-child) {{ white-space: nowrap; }}
 .type-table th {{ font-size: 15px; font-weight: 600; color: #444; vertical-align: bottom; }}
 .individual-table .count {{ font-size: 14px; color: #555; }}
 .payoff-table table {{ font-size: 22px; width: auto; margin: 8px 0; }}
@@ -76,6 +85,9 @@ CSS = f"""
    narrower than the screen so the page behind (tap it to close the sidebar) stays reachable. */
 @media (max-width: 600px) {{
   .v-navigation-drawer {{ min-width: 0 !important; width: 85vw !important; max-width: 85vw !important; }}
+  .type-table table {{ font-size: 16px; }}
+  .type-table th {{ font-size: 14px; }}
+  .type-table td, .type-table th {{ padding: 4px 2px; }}
 }}
 """
 
