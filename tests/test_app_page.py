@@ -91,6 +91,14 @@ def test_step_advances_the_year_and_the_numbers(app):
     assert len(json.loads(welfare.option)["xAxis"]["data"]) == 2
 
 
+def test_the_outcome_index_says_what_100_means(app):
+    click(app, "step-button")
+    number = one(app, "big-outcomes", v.Sheet)  # the value, its label, and what 100 is
+    notes = [w.children[0] for w in number.children]
+    assert notes[1] == "patient-outcome index"
+    assert "100 = demand trend without pooling or cuts" in notes
+
+
 def test_choosing_a_preset_resets_the_run(app):
     click(app, "step-button")
     click(app, "step-button")
@@ -116,6 +124,24 @@ def test_a_refused_rule_shows_a_message_naming_it(app):
     message = " ".join(str(c) for w in widgets(app, "input-error", v.Alert) for c in w.children)
     assert "Better Care Fund" in message and "bcf_minimum_share" in message and "1.0" in message
     assert one(app, "rule-bcf_minimum_share-A", v.Slider).v_model == pytest.approx(0.2)
+
+
+def test_a_refused_seed_is_shown_at_the_seed_box_until_it_is_fixed(app):
+    def type_seed(text: str):
+        box = one(app, "seed-input", v.TextField)
+        box.v_model = text
+        box.fire_event("keyup.enter", {})  # the box sends its text on Enter or on leaving it
+        return one(app, "seed-input", v.TextField)
+
+    click(app, "step-button")
+    box = type_seed("-1")
+    assert box.error and box.messages == ["parameter 'seed': allowed a whole number >= 0; got -1"]
+    assert widgets(app, "input-error", v.Alert) == []  # not at the top of the sidebar
+    assert year(app) == 1  # nothing was reset
+    box = type_seed("1")  # the seed in use again: the message goes, the run carries on
+    assert not box.error and box.messages == [] and year(app) == 1
+    box = type_seed("7")
+    assert not box.error and year(app) == 0 and _session_of(app).seed == 7
 
 
 def test_slider_snapping_is_not_a_change(app):

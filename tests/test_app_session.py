@@ -11,6 +11,7 @@ import pytest
 
 from stpgame import STPModel, scenarios
 from stpgame.core.params import BY_NAME, ParameterError
+from stpgame.errors import ResultsError
 from stpgame.ui import charts, echarts, export, network_view, rules, texts
 from stpgame.ui.session import MAX_ROUNDS, Session, org_labels
 
@@ -280,3 +281,57 @@ def test_png_exports_are_pictures(simple):
         export.network_png(simple, 0),
     ):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_settings_hold_every_human_choice_and_rerun_identically(simple, tmp_path):
+    simple.set_player(2)
+    for level in (1.0, 0.0, 0.35, 1.0):  # a different choice every year
+        simple.set_level(level)
+        simple.step(1)
+    path = tmp_path / "settings.json"
+    path.write_bytes(export.settings_json(simple))
+    doc = json.loads(path.read_text())
+    assert [(c["year"], c["organisation"], c["level"]) for c in doc["choices"]] == [
+        (1, 2, 1.0),
+        (2, 2, 0.0),
+        (3, 2, 0.35),
+        (4, 2, 1.0),
+    ]
+    again = export.rerun(path)
+    for side in ("A", "B"):
+        pd.testing.assert_frame_equal(
+            again[side].model_dataframe(), simple.runs[side].model.model_dataframe()
+        )
+        pd.testing.assert_frame_equal(
+            again[side].org_dataframe(), simple.runs[side].model.org_dataframe()
+        )
+    # the last choice alone (what the file used to keep) is a different game
+    doc["choices"] = [{"year": y, "organisation": 2, "level": 1.0} for y in range(1, 5)]
+    other = export.rerun(doc)["A"].org_dataframe()
+    assert not other["balance"].equals(simple.a.model.org_dataframe()["balance"])
+
+
+def test_rerun_refuses_what_is_not_a_settings_file(simple, tmp_path):
+    simple.step(1)
+    doc = json.loads(export.settings_json(simple))
+    with pytest.raises(ResultsError, match="not an stpgame settings file"):
+        export.rerun({"seed": 1})
+    with pytest.raises(ResultsError, match="without rules"):
+        export.rerun({k: v for k, v in doc.items() if k != "rules"})
+    with pytest.raises(ParameterError, match="choices"):
+        export.rerun({**doc, "choices": [{"year": 9, "organisation": 0, "level": 1.0}]})
+    with pytest.raises(ParameterError, match="level"):
+        export.rerun({**doc, "choices": [{"year": 1, "organisation": 0, "level": 3}]})
+    (tmp_path / "x.json").write_text("{not json")
+    with pytest.raises(ResultsError, match="not a readable settings file"):
+        export.rerun(tmp_path / "x.json")
+
+
+def test_the_organisation_csv_names_the_human_not_the_autopilot(simple):
+    simple.step(1)  # year 1 on autopilot
+    simple.set_player(1)
+    simple.step(2)
+    orgs = pd.read_csv(io.BytesIO(export.org_csv(simple, "A")))
+    played = orgs[orgs["org_id"] == 1].set_index("round")["strategy"]
+    assert played[1] != "human" and list(played[[2, 3]]) == ["human", "human"]
+    assert (orgs[orgs["org_id"] != 1]["strategy"] != "human").all()

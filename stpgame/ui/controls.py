@@ -16,7 +16,7 @@ import solara
 from solara import v
 
 from stpgame.core import scenarios
-from stpgame.core.params import ORG_TYPES
+from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck
@@ -250,16 +250,39 @@ def RulesPanel(state: TabState, side: str, settings: int):
 
 @solara.component
 def SeedControl(state: TabState, settings: int):
-    """The seed: the same seed and rules replay exactly the same run."""
+    """The seed: the same seed and rules replay exactly the same run.
+
+    A refused seed is shown under its own box (not with the other messages at the
+    top of the sidebar) and goes as soon as the box holds a good one again; the run
+    restarts only when the seed really changes.
+    """
     s = state.session
+    text, set_text = solara.use_state(str(s.seed))
+    message, set_message = solara.use_state("")
+
+    def commit(value: str | None) -> None:
+        value = value or ""
+        set_text(value)
+        try:
+            seed = check_seed(value)
+            if seed is None:
+                raise ParameterError("seed", "a whole number >= 0", value)
+        except ParameterError as exc:
+            set_message(str(exc))
+            return
+        set_message("")
+        if seed != s.seed:
+            state.attempt(lambda: s.set_seed(seed))
+
     with solara.Tooltip(
         "The same seed and rules give exactly the same run; change it to see other luck."
     ):
-        solara.InputInt(
+        solara.InputText(
             "Seed (luck)",
-            value=s.seed,
-            on_value=lambda x: state.attempt(lambda: s.set_seed(x)),
+            value=text,
+            on_value=commit,
             continuous_update=False,
+            error=message or False,
             classes=["seed-input"],
         )
 

@@ -41,7 +41,8 @@ def Downloads(state: TabState, version: int):
     Md(
         f"## Download this run (year {s.round})\n"
         "Data as CSV (one row per year; one row per organisation per year), the settings "
-        "that rerun it exactly, and the charts as pictures.",
+        "with every choice made playing an organisation, which rerun it exactly "
+        "(`stpgame.ui.export.rerun(file)`), and the charts as pictures.",
         classes=["view-title"],
     )
     csv, png = "text/csv", "image/png"

@@ -13,6 +13,7 @@ from html import escape
 
 import solara
 
+from stpgame.core.outputs import REGISTRY as OUTPUTS
 from stpgame.ui import charts, echarts, texts
 from stpgame.ui.chart_widget import EChart, to_json
 from stpgame.ui.charts import Chart
@@ -67,6 +68,7 @@ def SystemCard(history, version: int, title: str = texts.SYSTEM_HEADING):
         BigNumber(
             "patient-outcome index",
             "–" if not len(h) else f"{h.latest('patient_outcome_index'):.1f}",
+            OUTPUTS["patient_outcome_index"].display_unit(),  # what 100 means
             key="outcomes",
         )
 
