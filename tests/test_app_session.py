@@ -335,3 +335,35 @@ def test_the_organisation_csv_names_the_human_not_the_autopilot(simple):
     played = orgs[orgs["org_id"] == 1].set_index("round")["strategy"]
     assert played[1] != "human" and list(played[[2, 3]]) == ["human", "human"]
     assert (orgs[orgs["org_id"] != 1]["strategy"] != "human").all()
+
+
+def test_network_view_marks_the_played_body_and_names_colours_as_drawn(simple):
+    simple.set_player(5)
+    simple.step(3)
+    model = simple.a.model
+    fp = int(model.structure.footprint[5])
+    view = network_view.footprint_view(
+        model, fp, simple.org_labels(), simple.a.history.pooled, you=5
+    )
+    assert [n.org for n in view.nodes if n.you] == [5]
+    option = network_view.echarts_option(view)
+    (mine,) = [d for d in option["series"][0]["data"] if d["label"]["formatter"].startswith("You")]
+    assert mine["itemStyle"]["borderWidth"] > 2
+    assert "Thick black outline: the organisation you play" in view.legend
+    # each colour word in the legend names one colour only, as drawn
+    assert "red" not in view.legend and "orange kept it in-house" in view.legend
+    assert texts.WITHHELD_COLOUR not in {e.colour for e in view.edges}
+    for e in view.edges:
+        assert e.dashed == (e.trust < 0.35)
+    # the title sits above the graph, whose top node's label sits above the circle
+    assert option["series"][0]["top"] >= 100
+    # seen from another footprint, the summary says where the played body is
+    other = network_view.footprint_view(
+        model,
+        (fp + 1) % model.structure.n_footprints,
+        simple.org_labels(),
+        simple.a.history.pooled,
+        you=5,
+    )
+    assert not any(n.you for n in other.nodes)
+    assert simple.org_labels()[5] in other.summary

@@ -154,8 +154,9 @@ def compare_png(session: Session) -> bytes:
 def network_png(session: Session, footprint: int) -> bytes:
     """The relationship network of one footprint under rules A."""
     with session.lock:
+        you = session.player.index if session.player is not None else None
         view = footprint_view(
-            session.a.model, footprint, session.org_labels(), session.a.history.pooled
+            session.a.model, footprint, session.org_labels(), session.a.history.pooled, you
         )
     return figures.network_png(view)
 

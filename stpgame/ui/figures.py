@@ -100,6 +100,7 @@ def network_png(view) -> bytes:
             [a.y, b.y],
             color=e.colour,
             lw=e.width,
+            ls="--" if e.dashed else "-",
             alpha=0.8,
             zorder=1,
         )
@@ -112,17 +113,18 @@ def network_png(view) -> bytes:
             c=node.colour,
             marker=markers.get(node.symbol, "o"),
             edgecolors="black",
-            linewidths=1.5,
+            linewidths=4.5 if node.you else 1.5,
             zorder=2,
         )
         ax.annotate(
-            node.short,
+            f"You: {node.short}" if node.you else node.short,
             (node.x, node.y),
             xytext=(node.x * (node.size * 0.6 + 6), node.y * (node.size * 0.6 + 6)),
             textcoords="offset points",
             ha="left" if node.x > 0.3 else "right" if node.x < -0.3 else "center",
             va="bottom" if node.y > 0.3 else "top" if node.y < -0.3 else "center",
             fontsize=11,
+            fontweight="bold" if node.you else "normal",
         )
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-1.4, 1.4)

@@ -18,7 +18,8 @@ def NetworkPanel(state: TabState, version: int):
         names = list(model.structure.footprint_names)
         sizes = model.structure.counts().sum(axis=1)
         fp = min(state.footprint.value, len(names) - 1)
-        view = network_view.footprint_view(model, fp, s.org_labels(), s.a.history.pooled)
+        you = s.player.index if s.player is not None else None
+        view = network_view.footprint_view(model, fp, s.org_labels(), s.a.history.pooled, you)
     choices = [f"{name} ({int(n)} organisations)" for name, n in zip(names, sizes, strict=True)]
 
     solara.Select(

@@ -19,12 +19,14 @@ from stpgame.ui import texts
 
 SYMBOLS = {"acute": "circle", "community": "roundRect", "ccg": "triangle", "council": "diamond"}
 # Trust bands: below 0.35 'limited', below 0.65 'reasonable', else 'strong' (cut points halfway
-# between the survey levels 0.2 / 0.5 / 0.8 used in network.py).
-TRUST_BANDS = (
-    (0.35, "limited", "#D55E00"),
-    (0.65, "reasonable", "#8c8c8c"),
-    (1.01, "strong", "#0072B2"),
+# between the survey levels 0.2 / 0.5 / 0.8 used in network.py). Limited trust is a dashed
+# dark line, not a colour of its own: orange already means "kept it in-house" on the nodes.
+TRUST_BANDS = (  # (below, name, colour, dashed)
+    (0.35, "limited", "#333333", True),
+    (0.65, "reasonable", "#9e9e9e", False),
+    (1.01, "strong", "#0072B2", False),
 )
+GRAPH_TOP = 110  # px: the title and the top node's label both fit above the circle
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Node:
     symbol: str
     colour: str
     state: str  # "pooled" | "withheld" | "not yet"
+    you: bool = False  # the organisation the person in this tab plays
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Edge:
     trust: float
     colour: str
     width: float
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,35 +67,48 @@ class FootprintView:
     edges: tuple[Edge, ...]
     pooled: int
     mean_trust: float
+    you_elsewhere: str = ""  # the played organisation, when it is in another footprint
 
     @property
     def legend(self) -> str:
-        """How to read the picture, in words."""
+        """How to read the picture, in words (the colours named as they are drawn)."""
+        you = (
+            "  Thick black outline: the organisation you play."
+            if any(n.you for n in self.nodes)
+            else ""
+        )
         return (
-            "Colour: green pooled this year, red kept it in-house, grey not played yet.  "
+            "Colour: green pooled this year, orange kept it in-house, grey not played yet.  "
             "Shape: ● acute trust  ■ community trust  ▲ CCG  ◆ council.  "
-            "Lines: blue strong trust, grey reasonable, red limited; thicker = more trust."
+            "Lines: blue strong trust, grey reasonable, dashed black limited; thicker = more "
+            "trust." + you
         )
 
     @property
     def summary(self) -> str:
         """The picture in one sentence: how many pooled, and the average trust."""
-        return (
+        text = (
             f"{self.pooled} of {len(self.nodes)} organisations pooled this year; "
             f"average trust between them {self.mean_trust:.2f} (0 none, 1 complete)."
         )
+        if self.you_elsewhere:
+            text += f" You play {self.you_elsewhere}: choose its footprint to see it."
+        return text
 
 
-def trust_band(trust: float) -> tuple[str, str]:
-    """The survey band (CIPFA 2017 [002]) that ``trust`` falls in: its name and colour."""
-    for cut, name, colour in TRUST_BANDS:
+def trust_band(trust: float) -> tuple[str, str, bool]:
+    """The survey band (CIPFA 2017 [002]) that ``trust`` falls in: name, colour, dashed."""
+    for cut, name, colour, dashed in TRUST_BANDS:
         if trust < cut:
-            return name, colour
-    return TRUST_BANDS[-1][1], TRUST_BANDS[-1][2]
+            return name, colour, dashed
+    return TRUST_BANDS[-1][1:]
 
 
-def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray) -> FootprintView:
-    """The view of ``footprint`` (index) in ``model``; ``pooled`` is this year's action per org."""
+def footprint_view(
+    model, footprint: int, labels: list[str], pooled: np.ndarray, you: int | None = None
+) -> FootprintView:
+    """The view of ``footprint`` (index) in ``model``; ``pooled`` is this year's action per org;
+    ``you``: the organisation the person plays (marked), if any."""
     s = model.structure
     if not 0 <= footprint < s.n_footprints:
         from stpgame.core.params import ParameterError
@@ -125,6 +142,7 @@ def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray)
                 SYMBOLS[t],
                 colour,
                 state,
+                you is not None and int(org) == you,
             )
         )
     position = {node.org: k for k, node in enumerate(nodes)}
@@ -132,14 +150,17 @@ def footprint_view(model, footprint: int, labels: list[str], pooled: np.ndarray)
     edges = []
     for a, b, data in graph.subgraph(members.tolist()).edges(data=True):
         trust = float(data.get("trust", 0.0))
-        edges.append(Edge(position[a], position[b], trust, trust_band(trust)[1], 1 + 6 * trust))
+        _, colour, dashed = trust_band(trust)
+        edges.append(Edge(position[a], position[b], trust, colour, 1 + 6 * trust, dashed))
     mean_trust = float(np.mean([e.trust for e in edges])) if edges else 0.0
+    elsewhere = labels[you] if you is not None and you not in position else ""
     return FootprintView(
         f"Relationships in {s.footprint_names[footprint]} (year {model.round})",
         tuple(nodes),
         tuple(edges),
         sum(n.state == "pooled" for n in nodes),
         mean_trust,
+        elsewhere,
     )
 
 
@@ -161,12 +182,17 @@ def echarts_option(view: FootprintView) -> dict:
             "y": round(-n.y * 300, 1),
             "symbol": n.symbol,
             "symbolSize": round(n.size, 1),
-            "itemStyle": {"color": n.colour, "borderColor": "#222", "borderWidth": 2},
+            "itemStyle": {
+                "color": n.colour,
+                "borderColor": "#000",
+                "borderWidth": 6 if n.you else 2,
+            },
             "label": {
                 "show": True,
                 "position": label_side(n),
-                "formatter": n.short,
+                "formatter": f"You: {n.short}" if n.you else n.short,
                 "fontSize": 15,
+                "fontWeight": "bold" if n.you else "normal",
             },
             "value": n.state,
         }
@@ -177,20 +203,25 @@ def echarts_option(view: FootprintView) -> dict:
             "source": view.nodes[e.a].name,
             "target": view.nodes[e.b].name,
             "value": round(e.trust, 2),
-            "lineStyle": {"color": e.colour, "width": round(e.width, 1), "opacity": 0.75},
+            "lineStyle": {
+                "color": e.colour,
+                "width": round(e.width, 1),
+                "opacity": 0.75,
+                "type": "dashed" if e.dashed else "solid",
+            },
         }
         for e in view.edges
     ]
     return {
         "animation": False,
-        "title": {"text": view.title, "left": "center", "textStyle": {"fontSize": 20}},
+        "title": {"text": view.title, "left": "center", "top": 8, "textStyle": {"fontSize": 20}},
         "tooltip": {"textStyle": {"fontSize": 16}},
         "series": [
             {
                 "type": "graph",
                 "layout": "none",
                 "roam": False,
-                "top": 70,
+                "top": GRAPH_TOP,
                 "left": "center",
                 "width": 460,
                 "height": 440,
