@@ -6,7 +6,7 @@ Starts ``solara run app.py`` (offline, no telemetry, as scripts/app.sh does) and
 on the default England preset (Fortress, 594 organisations):
 
 - server start to first HTTP 200, and page load to a usable Step button;
-- Step latency: from the click to all seven charts of the main view showing the new
+- Step latency: from the click to all eight charts of the main view showing the new
   year (each chart marks itself ``data-drawn="<year>"`` once ECharts has finished
   drawing it), median and 90th percentile;
 - Play at "As fast as it can draw": years played per second, and chart redraws per
@@ -32,7 +32,7 @@ from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-N_CHARTS = 7  # charts on the "Together vs alone" view
+N_CHARTS = 8  # charts on the "Together vs alone" view
 
 
 def start_server(conf) -> tuple[subprocess.Popen, str, float]:

@@ -226,6 +226,21 @@ def test_network_tab_draws_the_chosen_footprint(app):
     assert all(n["name"].endswith("STP 05") for n in json.loads(chart.option)["series"][0]["data"])
 
 
+def test_simple_vs_complex_shows_two_footprints_side_by_side(app):
+    preset = scenarios.get("simple_vs_complex")
+    one(app, "scenario-select", v.Select).v_model = preset.title
+    assert "side by side" in text(app, "where-to-look")
+    click(app, "step-button")
+    open_tab(app, "Relationships")
+    charts = widgets(app, "chart-network", v.VuetifyTemplate)
+    sizes = [len(json.loads(c.option)["series"][0]["data"]) for c in charts]
+    assert sorted(sizes) == [4, 20]  # one simple, one complex footprint
+    assert len(widgets(app, "chart-fp_pooling", v.VuetifyTemplate)) == 1
+    beside = one(app, "beside-select", v.Select)
+    beside.v_model = beside.items[0]  # none: one footprint
+    assert len(widgets(app, "chart-network", v.VuetifyTemplate)) == 1
+
+
 def test_downloads_give_files_that_parse(app):
     click(app, "step-button")
     click(app, "step-button")

@@ -355,8 +355,11 @@ def test_network_view_marks_the_played_body_and_names_colours_as_drawn(simple):
     assert texts.WITHHELD_COLOUR not in {e.colour for e in view.edges}
     for e in view.edges:
         assert e.dashed == (e.trust < 0.35)
-    # the title sits above the graph, whose top node's label sits above the circle
-    assert option["series"][0]["top"] >= 100
+    # a round circle (left + right = top + bottom of a square chart), with more room on top
+    # than below for the title above the top node's label
+    box = {k: float(option["series"][0][k].rstrip("%")) for k in ("left", "right", "top", "bottom")}
+    assert box["left"] + box["right"] == box["top"] + box["bottom"]
+    assert box["top"] > box["bottom"]
     # seen from another footprint, the summary says where the played body is
     other = network_view.footprint_view(
         model,
@@ -367,3 +370,41 @@ def test_network_view_marks_the_played_body_and_names_colours_as_drawn(simple):
     )
     assert not any(n.you for n in other.nodes)
     assert simple.org_labels()[5] in other.summary
+
+
+def test_the_pooling_chart_shows_the_mandatory_pool_apart_from_choices():
+    def pooled(name: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        s = Session(name, seed=4)
+        s.step(3)
+        (chart,) = [c for c in charts.collective(s.a.history) if c.key == "pooled"]
+        money, choices = chart.lines
+        assert money.values == tuple(s.a.history.series("pooled_share"))
+        return money.values, choices.values
+
+    bcf_money, bcf_choices = pooled("bcf_pooling")
+    fortress_money, fortress_choices = pooled("fortress")
+    # the mandatory pool: more money pooled every year, while the choices barely move
+    assert all(b > f + 0.05 for b, f in zip(bcf_money, fortress_money, strict=True))
+    assert bcf_choices == pytest.approx(fortress_choices, abs=0.02)
+    assert "Pooling: money and choices" in texts.WHERE_TO_LOOK["bcf_pooling"]
+
+
+def test_footprints_side_by_side_follow_pooling_and_trust_year_by_year():
+    from stpgame.ui.network_panel import NONE, beside
+    from stpgame.ui.state import AUTO
+
+    s = Session("simple_vs_complex", seed=2)
+    s.step(3)
+    model = s.a.model
+    sizes = model.structure.counts().sum(axis=1)
+    other = beside(AUTO, 0, sizes)
+    assert sizes[other] != sizes[0]  # a simple and a complex footprint
+    assert beside(NONE, 0, sizes) == NONE and beside(3, 3, sizes) == NONE
+    assert beside(AUTO, 0, Session("fortress").a.model.structure.counts().sum(axis=1)) == NONE
+    pool_chart, trust_chart = charts.footprints(s.a.history, [0, other], ["S", "C"])
+    fp = model.structure.footprint
+    for line, k in zip(pool_chart.lines, (0, other), strict=True):
+        assert line.values[-1] == pytest.approx(s.a.history.pooled[fp == k].mean())
+    for line, k in zip(trust_chart.lines, (0, other), strict=True):
+        assert line.values[-1] == pytest.approx(model.footprint_trust()[k])
+        assert len(line.values) == 3

@@ -57,7 +57,7 @@ def open_tab(page, name: str) -> None:
 
 def test_page_loads_offline_with_charts(offline_page, app_server):
     open_app(offline_page, app_server)
-    expect(offline_page.locator(".chart")).to_have_count(7)
+    expect(offline_page.locator(".chart")).to_have_count(8)
     expect(offline_page.get_by_text("The whole system", exact=True)).to_be_visible()
     expect(offline_page.get_by_text("Each organisation on its own", exact=True)).to_be_visible()
     loaded = offline_page.evaluate(

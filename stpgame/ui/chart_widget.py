@@ -130,12 +130,19 @@ def _finite(value):
 
 
 @solara.component
-def EChart(option: str, key: str, css_class: str, height: int):
-    """A chart filling its column, ``height`` pixels tall; ``option`` is ``to_json(option)``."""
+def EChart(option: str, key: str, css_class: str, height: int, square: bool = False):
+    """A chart filling its column, ``height`` pixels tall; ``option`` is ``to_json(option)``.
+
+    ``square``: as tall as it is wide, at most ``height`` pixels (a network drawn in a
+    non-square box comes out stretched: ECharts scales its two axes apart).
+    """
+    style = (
+        f"width: 100%; max-width: {height}px; aspect-ratio: 1 / 1; margin: 0 auto;"
+        if square
+        else f"height: {height}px; width: 100%;"
+    )
     return ChartWidget.element(
-        option=option,
-        drawn_key=key,
-        attributes={"style": f"height: {height}px; width: 100%;", "class": css_class},
+        option=option, drawn_key=key, attributes={"style": style, "class": css_class}
     )
 
 

@@ -56,7 +56,9 @@ def _unit(output) -> str:
 
 
 def collective(h: History) -> list[Chart]:
-    """The whole system: money, welfare against everyone pooling, hospitals, patients."""
+    """The whole system: money, welfare against everyone pooling, how much is pooled (money,
+    and bodies' own choices: a mandatory pool raises the first, not the second), hospitals,
+    patients."""
     r = tuple(h.rounds)
     thousand = 1e-3
     return [
@@ -88,6 +90,26 @@ def collective(h: History) -> list[Chart]:
                     texts.SYSTEM_COLOUR,
                 ),
             ),
+        ),
+        Chart(
+            "pooled",
+            "Pooling: money and choices",
+            "% of free budget · % of bodies",
+            r,
+            (
+                Line(
+                    "Money pooled (% of free budget, mandatory pool included)",
+                    _t(h.series("pooled_share")),
+                    texts.POOLED_COLOUR,
+                ),
+                Line(
+                    "Bodies pooling half or more of what they are free to",
+                    _t(h.series("cooperation_rate")),
+                    texts.SYSTEM_COLOUR,
+                    dashed=True,
+                ),
+            ),
+            percent=True,
         ),
         Chart(
             "hospital",
@@ -161,6 +183,33 @@ def individual(h: History) -> list[Chart]:
             per_type("pooled"),
             percent=True,
         ),
+    ]
+
+
+FOOTPRINT_COLOURS = (texts.SYSTEM_COLOUR, texts.WITHHELD_COLOUR)
+
+
+def footprints(h: History, shown: list[int], names: list[str]) -> list[Chart]:
+    """The footprints shown side by side, year by year: how many of their bodies pool, and how
+    much they trust each other (``names``: each footprint's name, with its size)."""
+    r = tuple(h.rounds)
+
+    def lines(which: str) -> tuple[Line, ...]:
+        return tuple(
+            Line(names[fp], _t(h.by_footprint(which, fp)), FOOTPRINT_COLOURS[k % 2], dashed=k > 0)
+            for k, fp in enumerate(shown)
+        )
+
+    return [
+        Chart(
+            "fp_pooling",
+            "Share of bodies pooling, by footprint",
+            "% of the footprint's bodies",
+            r,
+            lines("pooled"),
+            percent=True,
+        ),
+        Chart("fp_trust", "Mean trust, by footprint", "0 none, 1 complete", r, lines("trust")),
     ]
 
 

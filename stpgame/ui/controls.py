@@ -21,7 +21,7 @@ from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck
 from stpgame.ui.rules import MAIN_RULES, MORE_RULES, Rule, format_value
-from stpgame.ui.state import TabState
+from stpgame.ui.state import AUTO, TabState
 from stpgame.ui.style import Expander
 
 SPEEDS = {
@@ -43,6 +43,7 @@ def ScenarioPicker(state: TabState, settings: int):
     def pick(title: str) -> None:
         state.playing.set(False)
         state.footprint.set(0)
+        state.beside.set(AUTO)
         state.attempt(lambda: s.choose_scenario(by_title[title]))
 
     solara.Select(
@@ -53,6 +54,10 @@ def ScenarioPicker(state: TabState, settings: int):
         classes=["scenario-select"],
     )
     solara.Text(s.preset.summary, classes=["scenario-summary"])
+    if s.preset.name in texts.WHERE_TO_LOOK:
+        solara.Text(
+            texts.WHERE_TO_LOOK[s.preset.name], classes=["scenario-summary", "where-to-look"]
+        )
     preset = s.preset
     Expander(
         "What this scenario shows, and its sources",

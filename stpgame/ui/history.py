@@ -33,6 +33,11 @@ class History:
         self.score = np.zeros(model.structure.n)
         self.pooled = np.zeros(model.structure.n, bool)
         self.cumulative = np.zeros(model.structure.n)
+        # per footprint, one row per year: the share of its bodies that pooled, its mean trust
+        self.footprint = np.asarray(model.structure.footprint)
+        self.fp_size = np.bincount(self.footprint, minlength=model.structure.n_footprints)
+        self.fp_pooled: list[np.ndarray] = []
+        self.fp_trust: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.rounds)
@@ -51,6 +56,9 @@ class History:
         self.own_balance.append(self._by_type(self.balance))
         self.own_score.append(self._by_type(self.score))
         self.type_pooled.append(self._by_type(self.pooled.astype(float)))
+        pooled = np.bincount(self.footprint, self.pooled.astype(float), len(self.fp_size))
+        self.fp_pooled.append(pooled / np.maximum(self.fp_size, 1))
+        self.fp_trust.append(np.array(m.footprint_trust(), float))
 
     def _by_type(self, values: np.ndarray) -> np.ndarray:
         total = np.bincount(self.org_type, values, len(ORG_TYPES))
@@ -67,6 +75,11 @@ class History:
         table = {"balance": self.own_balance, "score": self.own_score, "pooled": self.type_pooled}
         k = ORG_TYPES.index(org_type)
         return [float(row[k]) for row in table[which]]
+
+    def by_footprint(self, which: str, footprint: int) -> list[float]:
+        """``which`` is "pooled" (share of its bodies) or "trust" (mean on its links); per year."""
+        table = {"pooled": self.fp_pooled, "trust": self.fp_trust}[which]
+        return [float(row[footprint]) for row in table]
 
     def latest(self, key: str) -> float | None:
         """One model output's value in the latest year (None before the first)."""

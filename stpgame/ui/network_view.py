@@ -26,7 +26,10 @@ TRUST_BANDS = (  # (below, name, colour, dashed)
     (0.65, "reasonable", "#9e9e9e", False),
     (1.01, "strong", "#0072B2", False),
 )
-GRAPH_TOP = 110  # px: the title and the top node's label both fit above the circle
+# The graph's box in its (square) chart: left + right = top + bottom keeps the circle round;
+# the top leaves room for the title and the top node's label.
+GRAPH_BOX = {"left": "25%", "right": "25%", "top": "30%", "bottom": "20%"}
+CROWDED = 10  # more organisations than this: smaller symbols and labels
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ def footprint_view(
     budget = np.asarray(model.economy.budget)
     big = float(budget[members].max()) if len(members) else 1.0
     played = model.round > 0
+    shrink = min(1.0, math.sqrt(CROWDED / max(len(members), 1)))  # many bodies: smaller marks
     nodes = []
     for k, org in enumerate(members):
         angle = math.pi / 2 - 2 * math.pi * k / max(len(members), 1)
@@ -138,7 +142,7 @@ def footprint_view(
                 t,
                 math.cos(angle),
                 math.sin(angle),
-                28 + 30 * math.sqrt(budget[org] / big),
+                (28 + 30 * math.sqrt(budget[org] / big)) * shrink,
                 SYMBOLS[t],
                 colour,
                 state,
@@ -175,6 +179,7 @@ def label_side(node: Node) -> str:
 
 def echarts_option(view: FootprintView) -> dict:
     """An ECharts graph with fixed positions (layout 'none')."""
+    font = 15 if len(view.nodes) <= CROWDED else 12
     nodes = [
         {
             "name": n.name,
@@ -191,7 +196,7 @@ def echarts_option(view: FootprintView) -> dict:
                 "show": True,
                 "position": label_side(n),
                 "formatter": f"You: {n.short}" if n.you else n.short,
-                "fontSize": 15,
+                "fontSize": font,
                 "fontWeight": "bold" if n.you else "normal",
             },
             "value": n.state,
@@ -221,10 +226,9 @@ def echarts_option(view: FootprintView) -> dict:
                 "type": "graph",
                 "layout": "none",
                 "roam": False,
-                "top": GRAPH_TOP,
-                "left": "center",
-                "width": 460,
-                "height": 440,
+                # a square box in the square chart (left + right = top + bottom), with room
+                # for the title and the labels around the circle
+                **GRAPH_BOX,
                 "data": nodes,
                 "links": links,
                 "emphasis": {"focus": "adjacency", "lineStyle": {"width": 8}},

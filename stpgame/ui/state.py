@@ -19,6 +19,7 @@ from stpgame.ui.pacer import Pacer
 from stpgame.ui.rules import RULES
 from stpgame.ui.session import Session
 
+AUTO = -2  # the network view picks the footprint shown beside (see network_panel.beside)
 DEFAULT_SPEED = 2.0  # years a second: slow enough for a room to follow
 DEFAULT_STOP = 30
 
@@ -33,6 +34,7 @@ class TabState:
     playing: solara.Reactive[bool]
     error: solara.Reactive[str]  # the last rejected input, in words
     footprint: solara.Reactive[int]  # footprint shown in the network view
+    beside: solara.Reactive[int]  # footprint shown beside it (NONE, or AUTO: see network_panel)
     tab: solara.Reactive[int]  # the open tab
     speed: solara.Reactive[float]  # years a second during Play (0: as fast as it draws)
     stop_at: solara.Reactive[int]  # Play stops at this year
@@ -67,12 +69,13 @@ def use_tab_state(scenario: str | None = None) -> TabState:
     playing = solara.use_reactive(False)
     error = solara.use_reactive("")
     footprint = solara.use_reactive(0)
+    beside = solara.use_reactive(AUTO)
     tab = solara.use_reactive(0)
     speed = solara.use_reactive(DEFAULT_SPEED)
     stop_at = solara.use_reactive(DEFAULT_STOP)
     return solara.use_memo(
         lambda: TabState(
-            session, tick, settings, playing, error, footprint, tab, speed, stop_at, Pacer()
+            session, tick, settings, playing, error, footprint, beside, tab, speed, stop_at, Pacer()
         ),
         [],
     )

@@ -230,6 +230,19 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 # Short forms of regulation.RATINGS (NHS Improvement's Single Oversight Framework segments).
 RATING_SHORT = ("1 autonomy", "2 targeted", "3 mandated", "4 special")
 
+# Where a preset's point shows on the page (its description, in stpgame/core/scenarios/, says
+# what to watch; this names the view that shows it).
+WHERE_TO_LOOK = {
+    "bcf_pooling": (
+        "Where to look: Together vs alone, 'Pooling: money and choices': the money pooled "
+        "against the bodies that choose to pool; councils' own balance on the right."
+    ),
+    "simple_vs_complex": (
+        "Where to look: Relationships, a simple and a complex footprint side by side, with "
+        "their pooling and trust year by year."
+    ),
+}
+
 EMPTY_CHART = "Press Step or Play: the charts fill in year by year."
 
 
