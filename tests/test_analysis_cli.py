@@ -235,3 +235,68 @@ def test_set_refuses_own_flags_and_repeats(capsys, tmp_path, settings, words):
     code, _, err = run(capsys, *argv)
     assert code == 2 and words in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["analyse", "--payoffs", "3,0,5,1", "--rounds", "3"],
+            "--rounds applies only with --scenario",
+        ),
+        (["analyse", "--payoffs", "3,0,5,1", "--seed", "1"], "--seed applies only with --scenario"),
+        (
+            ["tournament", "tit_for_tat", "always_defect", "--scenario", ""],
+            "--scenario applies only",
+        ),
+        (
+            ["tournament", "tit_for_tat", "always_defect", "--org-types", ""],
+            "--org-types applies only",
+        ),
+        (
+            ["tournament", "tit_for_tat", "always_defect", "--game", "stp", "--org-types", ""],
+            "org",
+        ),
+        (
+            ["evolve", "tit_for_tat", "always_defect", "--population", "0"],
+            "--population applies only with --method moran",
+        ),
+        (
+            ["evolve", "tit_for_tat", "always_defect", "--mutation", "2"],
+            "--mutation applies only with --method moran",
+        ),
+        (
+            ["evolve", "tit_for_tat", "always_defect", "--method", "moran", "--rate", "0.5"],
+            "--rate applies only with --method replicator or stp",
+        ),
+        (
+            ["evolve", "tit_for_tat", "always_defect", "--method", "moran", "--selection", "nan"],
+            "selection",
+        ),
+    ],
+)
+def test_options_a_command_would_not_use_are_refused_not_ignored(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"stpgame {argv[0]}: error: ") and message in err
+    assert err.count("\n") == 1
+
+
+def test_moran_options_reach_the_moran_process(capsys):
+    code, out, _ = run(
+        capsys,
+        "evolve",
+        "tit_for_tat",
+        "always_defect",
+        "--method",
+        "moran",
+        "--population",
+        "10",
+        "--generations",
+        "3",
+        "--turns",
+        "5",
+        "--repetitions",
+        "1",
+    )
+    assert code == 0 and "Moran process, population 10," in out

@@ -142,3 +142,87 @@ def test_resume_rechecks_every_part_file_and_reruns_the_damaged_ones(tmp_path, c
         assert pq.read_schema(out / name).equals(
             pq.read_schema(reference / name), check_metadata=True
         )
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """The tiny experiment swept once (1 worker)."""
+    out = tmp_path_factory.mktemp("finished") / "tiny"
+    assert main(["sweep", str(TINY), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    return out
+
+
+def _damage(folder: Path, kind: str) -> str:
+    import pandas as pd
+
+    if kind == "manifest without its experiment's keys":
+        (folder / "manifest.json").write_text('{"experiment": {}}')
+        return "manifest.json: damaged: its experiment has no 'varied' (dict)"
+    runs = pd.read_parquet(folder / "runs.parquet")
+    if kind == "runs table without its columns":
+        runs[["run"]].to_parquet(folder / "runs.parquet")
+        return "runs.parquet: damaged: no column 'condition' (and "
+    runs.iloc[:0].to_parquet(folder / "runs.parquet")
+    return "runs.parquet: damaged: no rows; rerun the sweep into a new folder"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "manifest without its experiment's keys",
+        "runs table without its columns",
+        "empty runs table",
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["summarise"], ["plot"], ["discover", "--outcome", "cooperation_rate", "--below", "0.1"]],
+)
+def test_a_damaged_results_folder_is_one_line_naming_the_file(
+    finished, tmp_path, capsys, kind, command
+):
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(finished, folder)
+    message = _damage(folder, kind)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    capsys.readouterr()
+    assert main([command[0], str(folder), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"stpgame {command[0]}: error: {folder}/{message}"), err
+    assert err.count("\n") == 1
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("given", "fragment"),
+    [("", "got ''"), ("cooperation_rate,cooperation_rate", "allowed each output once")],
+)
+def test_summarise_refuses_an_empty_or_repeated_output_list(finished, capsys, given, fragment):
+    assert main(["summarise", str(finished), "--outputs", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stpgame summarise: error: parameter '--outputs': ") and fragment in err
+
+
+@pytest.mark.parametrize("kind", ["device", "folder", "too big"])
+def test_an_experiment_file_that_is_not_a_small_file_is_refused_unread(tmp_path, capsys, kind):
+    if kind == "device":
+        if not Path("/dev/zero").exists():
+            pytest.skip("needs /dev/zero")
+        path, why = "/dev/zero", "(a device, not a file)"  # read whole, it never ends
+    elif kind == "folder":
+        path, why = str(tmp_path), "(a folder)"
+    else:
+        big = tmp_path / "big.toml"
+        with open(big, "wb") as fh:
+            fh.truncate(20_000_000)  # sparse: nothing is really written
+        path, why = str(big), "allowed an experiment file of at most 10,000,000 bytes"
+    out = tmp_path / "results"
+    assert main(["sweep", path, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stpgame sweep: error: key 'FILE': allowed an experiment file")
+    assert why in err and err.count("\n") == 1
+    assert not out.exists()

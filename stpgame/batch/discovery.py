@@ -96,7 +96,7 @@ def discover(
     out = Path(out)
     manifest = storage.read_manifest(out)
     spec = manifest["experiment"]
-    runs = storage.read_table(out, storage.RUNS)
+    runs = storage.read_results(out, storage.RUNS, manifest)
     question = _check_outcome(question, manifest)
     chosen_inputs, role = _inputs(spec, inputs, out)
     values = runs[question.column].to_numpy(float)

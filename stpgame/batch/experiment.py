@@ -509,7 +509,7 @@ def load_experiment(path: str | Path, kind: type[Experiment] = Experiment) -> Ex
     ``kind``: the class to build (api.Experiment adds the Python API's methods)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_small_file(path)
     except FileNotFoundError:
         raise ExperimentError("FILE", "an existing experiment file (.toml)", str(path)) from None
     except OSError as exc:
@@ -519,6 +519,29 @@ def load_experiment(path: str | Path, kind: type[Experiment] = Experiment) -> Ex
     except UnicodeDecodeError as exc:
         raise ExperimentError("FILE", "valid TOML", path.name, str(exc), str(path)) from None
     return from_text(text, name=path.stem, path=str(path), source=str(path), kind=kind)
+
+
+MAX_FILE_BYTES = 10_000_000
+"""An experiment file is a page of TOML; anything near this size is something else."""
+
+
+def _read_small_file(path: Path) -> bytes:
+    """The bytes of a file of at most MAX_FILE_BYTES, or of a pipe (``<(python make.py)``).
+    A device given by mistake (/dev/zero would be read until memory runs out) or a folder is
+    refused before it is opened; a pipe is read only up to the limit."""
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode) or not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        what = "a folder" if stat.S_ISDIR(mode) else "a device, not a file"
+        raise ExperimentError("FILE", "an experiment file (.toml)", str(path), what)
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ExperimentError(
+            "FILE", f"an experiment file of at most {MAX_FILE_BYTES:,} bytes", str(path)
+        )
+    return raw
 
 
 def from_text(

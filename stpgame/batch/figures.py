@@ -184,8 +184,8 @@ def plot(out: str | Path, statistic: str = "final") -> list[Path]:
         raise ParameterError("statistic", "final or mean", statistic)
     out = Path(out)
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.ROUNDS))
-    runs = storage.read_table(out, storage.RUNS)
-    rounds = storage.read_table(out, storage.ROUNDS)
+    runs = storage.read_results(out, storage.RUNS, manifest)
+    rounds = storage.read_results(out, storage.ROUNDS, manifest)
     varied = list(manifest["experiment"]["varied"])
     levers = [v for v in manifest["experiment"].get("levers", []) if v in varied]
     custom = custom_outcomes(manifest)  # in the tables and summaries, not in these figures

@@ -110,12 +110,12 @@ def analyse(out: str | Path):
     from stpgame.batch.experiment import load_experiment
 
     out = Path(out)
-    storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
+    manifest = storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
     exp = load_experiment(out / storage.EXPERIMENT_COPY)
     if exp.sensitivity is None:
         raise ResultsError(out, "this sweep has no [sensitivity] table")
     sens = exp.sensitivity
-    runs = storage.read_table(out, storage.RUNS)
+    runs = storage.read_results(out, storage.RUNS, manifest)
     per_point = runs.groupby("condition", sort=True)
     names = [v.name for v in sens.parameters]
     x = per_point[names].first().to_numpy(float)

@@ -143,8 +143,8 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
     out = folder_path(out)
     if out.exists() and not out.is_dir():
         raise ResultsError(out, "exists and is not a folder", name="out")
-    check_writable(out)
     if not out.is_dir():
+        check_writable(out)
         return
     strangers = sorted(
         p.name for p in out.iterdir() if p.name not in KNOWN and TMP_MARK not in p.name
@@ -173,6 +173,7 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
         raise ResultsError(
             out, f"not empty and has no {EXPERIMENT_COPY}", "choose a new folder", name="out"
         )
+    check_writable(out)  # last: the probe touches the folder, which a refusal must not
 
 
 class SweepFolder:
@@ -515,7 +516,45 @@ def read_manifest(out: str | os.PathLike, need: tuple[str, ...] = (RUNS,)) -> di
         raise ResultsError(
             out, f"not a sweep result folder ({MANIFEST} has no experiment)", sweep_first
         )
+    spec = manifest["experiment"]
+    for key, kind in SPEC_KEYS.items():
+        if not isinstance(spec.get(key), kind):
+            raise ResultsError(
+                out / MANIFEST,
+                f"damaged: its experiment has no {key!r} ({kind.__name__})",
+                "rerun the sweep into a new folder",
+            )
     return manifest
+
+
+SPEC_KEYS = {"varied": dict, "design": str, "model_outputs": list, "by_type": list}
+"""What every reader of a finished sweep takes from its manifest's experiment."""
+
+
+def read_results(out: str | os.PathLike, name: str, manifest: dict):
+    """``runs.parquet`` or ``rounds.parquet`` of a finished sweep, checked against its
+    manifest: rows, the run keys, the varied parameters and the kept model outputs. A
+    damaged or hand-edited table is a ResultsError naming the file, not a KeyError later."""
+    table = read_table(out, name)
+    spec = manifest["experiment"]
+    outputs = spec["model_outputs"]
+    need = ["run", "condition", *spec["varied"]]
+    if name == RUNS:
+        need += [f"{o}_{s}" for o in outputs for s in ("final", "mean")]
+    else:
+        need += ["round", *outputs]
+    missing = [c for c in need if c not in table.columns]
+    problem = (
+        f"damaged: no column {missing[0]!r}"
+        + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        if missing
+        else "damaged: no rows"
+        if table.empty
+        else None
+    )
+    if problem:
+        raise ResultsError(Path(out) / name, problem, "rerun the sweep into a new folder")
+    return table
 
 
 def read_table(out: str | os.PathLike, name: str):

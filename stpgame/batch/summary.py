@@ -50,7 +50,7 @@ def t_interval(mean, sd, n):
 def load(out: str | Path):
     """(manifest, runs table) of a finished sweep."""
     manifest = storage.read_manifest(out)
-    return manifest, storage.read_table(out, storage.RUNS)
+    return manifest, storage.read_results(out, storage.RUNS, manifest)
 
 
 def kept_outputs(manifest: dict) -> list[str]:
@@ -103,12 +103,16 @@ def summarise(
         raise ParameterError("statistic", "final or mean", statistic)
     manifest, runs = load(out)
     kept = kept_outputs(manifest)
-    outputs = list(outputs) if outputs else kept
+    outputs = kept if outputs is None else list(outputs)
     unknown = [o for o in outputs if o not in kept]
-    if unknown:
+    if unknown or not outputs:
         raise ParameterError(
-            "outputs", f"outputs kept by this sweep ({', '.join(kept)})", unknown[0]
+            "outputs",
+            f"outputs kept by this sweep ({', '.join(kept)})",
+            unknown[0] if unknown else outputs,
         )
+    if len(set(outputs)) != len(outputs):
+        raise ParameterError("outputs", "each output once", outputs)
     varied = list(manifest["experiment"]["varied"])
     custom = custom_outcomes(manifest)
     columns = [run_column(o, statistic, custom) for o in outputs]

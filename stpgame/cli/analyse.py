@@ -19,8 +19,8 @@ def add_parsers(sub) -> None:
     src.add_argument("--scenario", help="preset name: analyse its effective 2x2 game")
     src.add_argument("--payoffs", metavar="R,S,T,P", help="analyse this symmetric 2x2 game")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
-    p.add_argument("--seed", default="0", help="model seed (default 0)")
-    p.add_argument("--rounds", default="0", help="years to play before analysing (default 0)")
+    p.add_argument("--seed", help="model seed (default 0)")
+    p.add_argument("--rounds", help="years to play before analysing (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_analyse)
 
@@ -35,8 +35,9 @@ def cmd_analyse(args) -> int:
 def _payoffs(args) -> int:
     from stpgame.analysis.stage_game import StageGame, analyse_game
 
-    if args.set:
-        raise UsageError("--set applies only with --scenario")
+    for flag in ("set", "seed", "rounds"):  # refused rather than ignored
+        if getattr(args, flag) is not None:
+            raise UsageError(f"--{flag} applies only with --scenario")
     analysis = analyse_game(StageGame.parse(args.payoffs))
     if args.json:
         print(json.dumps({"source": "payoffs", "analysis": analysis.to_dict()}, indent=2))
@@ -52,8 +53,8 @@ def _scenario(args) -> int:
     from stpgame.core.model import STPModel
     from stpgame.core.params import check_seed
 
-    seed = check_seed(args.seed)
-    rounds = check_count(args.rounds, "--rounds", 10_000, low=0)
+    seed = check_seed("0" if args.seed is None else args.seed)
+    rounds = check_count("0" if args.rounds is None else args.rounds, "--rounds", 10_000, low=0)
     overrides = parse_settings(args.set)
     model = STPModel.from_scenario(args.scenario, seed=seed, **overrides).run(rounds)
     e = effective_parameters(model)

@@ -278,7 +278,7 @@ def cmd_summarise(args) -> int:
     """``stpgame summarise``: a finished sweep's outputs per condition, with 95% intervals."""
     from stpgame.batch.summary import format_summary, summarise
 
-    outputs = [o.strip() for o in args.outputs.split(",")] if args.outputs else None
+    outputs = None if args.outputs is None else [o.strip() for o in args.outputs.split(",")]
     from stpgame.batch.storage import read_manifest
 
     table, path = summarise(args.dir, statistic=args.stat, outputs=outputs, write=True)

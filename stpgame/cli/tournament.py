@@ -9,6 +9,7 @@ is not passed on, so the library's own default holds: ``--turns`` is 200 turns p
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from stpgame.cli.common import (
@@ -25,6 +26,13 @@ GAMES = ("pd", "stp")
 METHODS = ("replicator", "moran", "stp")
 STP_SCENARIO = "fortress"
 FLAGS = {"rounds": "--turns"}  # the stp functions call years per run "rounds"
+MOVES_OF = {
+    "population": ("moran",),
+    "selection": ("moran",),
+    "mutation": ("moran",),
+    "rate": ("replicator", "stp"),
+}
+"""evolve's options that only some methods use."""
 
 
 def add_parsers(sub) -> None:
@@ -47,10 +55,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--generations", help="generations (default 100; stp 20)")
     p.add_argument("--turns", help="turns per match (default 200) or years per generation (stp 10)")
     p.add_argument("--repetitions", default="5", help="tournament repetitions (default 5)")
-    p.add_argument("--population", default="100", help="moran: population size (default 100)")
-    p.add_argument("--selection", default="1", help="moran: intensity of selection (default 1)")
-    p.add_argument("--mutation", default="0", help="moran: mutation probability (default 0)")
-    p.add_argument("--rate", default="1", help="replicator/stp: imitation rate in [0,1] (1)")
+    p.add_argument("--population", help="moran: population size (default 100)")
+    p.add_argument("--selection", help="moran: intensity of selection (default 1)")
+    p.add_argument("--mutation", help="moran: mutation probability (default 0)")
+    p.add_argument("--rate", help="replicator/stp: imitation rate in [0,1] (1)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="machine-readable output")
     out.add_argument("--csv", metavar="FILE", help="write the shares per generation to a CSV file")
@@ -97,7 +105,7 @@ def _game(args) -> str:
 
 def _no_stp_options(args, why: str) -> None:
     for flag in ("scenario", "set", "org_types"):
-        if getattr(args, flag):
+        if getattr(args, flag) is not None:
             raise UsageError(f"--{flag.replace('_', '-')} {why}")
 
 
@@ -110,7 +118,11 @@ def _stp_inputs(args) -> dict:
     overrides = parse_settings(args.set)
     if args.noise is not None:
         overrides["noise"] = check_probability(args.noise, "--noise")
-    types = [t.strip() for t in args.org_types.split(",")] if args.org_types else list(ORG_TYPES)
+    types = (
+        list(ORG_TYPES)
+        if args.org_types is None
+        else [t.strip() for t in args.org_types.split(",")]
+    )
     return {
         "scenario": args.scenario if args.scenario is not None else STP_SCENARIO,
         "overrides": overrides,
@@ -178,6 +190,9 @@ def cmd_evolve(args) -> int:
     method = args.method
     if method not in METHODS:
         raise ParameterError("--method", "replicator, moran or stp", method)
+    for flag, used_by in MOVES_OF.items():  # refused rather than ignored
+        if getattr(args, flag) is not None and method not in used_by:
+            raise UsageError(f"--{flag} applies only with --method {' or '.join(used_by)}")
     if method == "stp":
         if args.game == "pd" and (args.continuation is not None or args.payoffs is not None):
             raise UsageError("--continuation and --payoffs do not apply to --method stp")
@@ -186,9 +201,9 @@ def cmd_evolve(args) -> int:
             players,
             inside["scenario"],
             org_types=inside["org_types"],
-            rate=args.rate,
             seed=args.seed,
             overrides=inside["overrides"],
+            **given(rate=args.rate),
             **given(generations=args.generations, rounds=args.turns),
         )
         what = f"imitation in '{inside['scenario']}' ({'/'.join(inside['org_types'])} bodies)"
@@ -199,18 +214,16 @@ def cmd_evolve(args) -> int:
         matrix = _round_robin(args, players).matrix
         generations = given(generations=args.generations)
         if method == "replicator":
-            shares = evolution.replicator(matrix, rate=args.rate, **generations)
+            shares = evolution.replicator(matrix, **given(rate=args.rate), **generations)
             what = "replicator dynamics on the round-robin payoffs"
         else:
-            shares = evolution.moran(
-                matrix,
-                population=args.population,
-                selection=args.selection,
-                mutation=args.mutation,
-                seed=args.seed,
-                **generations,
+            moran = given(
+                population=args.population, selection=args.selection, mutation=args.mutation
             )
-            what = f"Moran process, population {args.population}, on the round-robin payoffs"
+            shares = evolution.moran(matrix, seed=args.seed, **moran, **generations)
+            default = inspect.signature(evolution.moran).parameters["population"].default
+            population = moran.get("population", default)
+            what = f"Moran process, population {population}, on the round-robin payoffs"
     if args.csv is not None:
         write_csv(shares, args.csv)
         print(f"wrote {args.csv} ({len(shares) - 1} generations, {what})")
