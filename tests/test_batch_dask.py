@@ -121,3 +121,71 @@ def test_a_stranger_at_the_scheduler_address_is_one_line_from_a_real_process(tmp
         f"tcp://127.0.0.1:{port} (what answers there is not a Dask scheduler)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scheduler_lost_mid_sweep_is_one_line_and_the_sweep_resumes(tmp_path, capsys):
+    """The scheduler dies (its node fails, its job ends): the sweep says so in one line and
+    exits 2, with no traceback from Dask's reconnection attempts; the same command, here on
+    the local pool, completes it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("distributed")
+    dask = Path(sys.executable).parent / "dask"
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen(
+        [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        **quiet,
+    )
+    worker = subprocess.Popen(
+        [str(dask), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+        **quiet,
+    )
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        "[experiment]\nscenario = 'fortress'\nrounds = 10\nreplications = 30\nbase_seed = 3\n"
+        "[fixed]\nstructure = 'mixed'\n"
+    )
+    out = tmp_path / "lost"
+    try:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "stpgame",
+                "sweep",
+                str(path),
+                "--out",
+                str(out),
+                "--scheduler",
+                address,
+                "--chunk",
+                "1",
+                "--quiet",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not (out / "parts").is_dir() or len(list((out / "parts").glob("part-*"))) < 4:
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "no part file appeared"
+            time.sleep(0.05)
+        scheduler.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        for p in (scheduler, worker):
+            p.kill()
+            p.wait()
+    assert proc.returncode == 2
+    assert err == (
+        "stpgame sweep: error: --scheduler: lost the connection to the Dask scheduler at "
+        f"{address}; finished runs are kept: run the same command again to resume\n"
+    )
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert "already finished" in capsys.readouterr().out

@@ -188,3 +188,55 @@ def test_sigterm_says_how_to_resume_and_the_resumed_files_are_byte_identical(
     assert main(["sweep", str(path), "--out", str(reference), "--workers", "1", "--quiet"]) == 0
     for name in ("rounds.parquet", "runs.parquet"):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def _pool_workers(pid: int) -> list[int]:
+    """The pool processes among ``pid``'s children (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.append(child)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="finds the workers in Linux /proc")
+def test_a_worker_killed_by_the_system_is_one_line_and_the_sweep_resumes(tmp_path, capsys):
+    """The out-of-memory killer (or a user) takes one pool process: the sweep says so in
+    one line and exits 2; what was finished is kept and the same command completes it."""
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT)
+    out = tmp_path / "broken"
+    args = ["sweep", str(path), "--out", str(out), "--workers", "2", "--chunk", "1", "--quiet"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stpgame", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    parts = out / "parts"
+    while not (
+        parts.is_dir() and len([p for p in parts.iterdir() if PART_NAME.match(p.name)]) >= 3
+    ):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "no part file appeared"
+        time.sleep(0.01)
+    workers = _pool_workers(proc.pid)
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert err == (
+        "stpgame sweep: error: --workers: a worker process stopped before finishing its runs "
+        "(killed, or out of memory?); finished runs are kept: run the same command again to "
+        "resume\n"
+    )
+    assert main(args) == 0
+    reference = tmp_path / "uninterrupted"
+    assert main(["sweep", str(path), "--out", str(reference), "--workers", "1", "--quiet"]) == 0
+    for name in ("rounds.parquet", "runs.parquet"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name

@@ -13,6 +13,7 @@ so results do not depend on the engine, the number of workers or the chunking.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import re
@@ -272,7 +273,7 @@ class LocalEngine:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 running.discard(future)
-                yield future.result()
+                yield _result(future)
             if queue:
                 yield run_job(queue.popleft())
         self._stop_in_background()
@@ -300,6 +301,23 @@ class LocalEngine:
             with contextlib.suppress(RuntimeError):
                 self._pool.shutdown(wait=True, cancel_futures=not processes)
             self._pool = None
+
+
+RESUME = "finished runs are kept: run the same command again to resume"
+WORKER_DIED = (
+    f"a worker process stopped before finishing its runs (killed, or out of memory?); {RESUME}"
+)
+
+
+def _result(future) -> Result:
+    """A pool chunk's result; a pool broken under it (a worker killed by the system or a
+    user) is one clear error, not BrokenProcessPool's traceback."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise UnavailableError("workers", WORKER_DIED) from None
 
 
 SCHEDULER_FORM = "a Dask scheduler address such as tcp://host:8786 (tcp, tls, ws, wss or ucx)"
@@ -349,6 +367,11 @@ class DaskEngine:
             raise UnavailableError("scheduler", _no_scheduler(address, exc)) from None
         self.client = client
         self.address = address
+        # A lost scheduler is reported by run() in one line; the client's own log of its
+        # reconnection attempts (tracebacks on stderr) would bury it.
+        self._client_log = logging.getLogger("distributed.client")
+        self._log_level = self._client_log.level
+        self._client_log.setLevel(logging.CRITICAL)
         threads = sum(self.client.nthreads().values())
         self.description = {"engine": "dask", "scheduler": address, "worker_threads": threads}
 
@@ -367,13 +390,32 @@ class DaskEngine:
         futures = self.client.map(run_job, jobs, pure=False)
         try:
             for future in as_completed(futures, loop=self.client.loop):
-                yield future.result()
+                yield self._result(future)
         finally:
-            self.client.cancel(futures)
+            with contextlib.suppress(Exception):  # a lost scheduler cannot cancel anything
+                self.client.cancel(futures)
+
+    def _result(self, future) -> Result:
+        """A chunk's result; the cluster failing under it (the scheduler gone, workers
+        killed again and again) is one clear error, not Dask's traceback. An error raised
+        by the runs themselves passes unchanged."""
+        from concurrent.futures import CancelledError
+
+        from distributed.scheduler import KilledWorker
+
+        try:
+            return future.result()
+        except (CancelledError, OSError):  # FutureCancelledError, CommClosedError
+            reason = f"lost the connection to the Dask scheduler at {self.address}"
+        except KilledWorker:
+            reason = "Dask workers died running the same chunk (killed, or out of memory?)"
+        raise UnavailableError("scheduler", f"{reason}; {RESUME}") from None
 
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
-        self.client.close()
+        with contextlib.suppress(Exception):  # already gone: nothing to disconnect from
+            self.client.close(timeout=5)
+        self._client_log.setLevel(self._log_level)
 
 
 def _no_scheduler(address: str, exc: Exception) -> str:

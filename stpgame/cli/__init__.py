@@ -37,6 +37,7 @@ FLAGS = {
     "out": "--out",
     "csv": "--csv",
     "scheduler": "--scheduler",
+    "workers": "--workers",
     "payoffs": "--payoffs",
     "org_types": "--org-types",
 }
