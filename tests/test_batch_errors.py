@@ -226,3 +226,21 @@ def test_an_experiment_file_that_is_not_a_small_file_is_refused_unread(tmp_path,
     assert err.startswith("stpgame sweep: error: key 'FILE': allowed an experiment file")
     assert why in err and err.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_plot_that_cannot_write_leaves_no_figures_folder(finished, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from matplotlib.figure import Figure
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    folder = tmp_path / "copy"
+    shutil.copytree(finished, folder)
+    monkeypatch.setattr(Figure, "savefig", disk_full)
+    assert main(["plot", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stpgame plot: error: ") and "No space left on device" in err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in finished.iterdir())

@@ -117,12 +117,13 @@ def writers(fig, name: str) -> dict:
 
 
 def save(fig, folder: Path, name: str) -> list[Path]:
-    """Write ``name.png`` (300 dpi) and ``name.svg`` atomically; return the paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for file, write in writers(fig, name).items():
-        paths.append(storage.atomic_write(folder / file, write))
-    return paths
+    """Write ``name.png`` (300 dpi) and ``name.svg`` together, or neither (and no folder
+    made for them): ``stpgame.files.write_together``. Returns the paths."""
+    from stpgame.files import write_together
+
+    files = writers(fig, name)
+    write_together(folder, files)
+    return [folder / file for file in files]
 
 
 # --- grouping conditions into series ----------------------------------------------------------
