@@ -244,3 +244,24 @@ def test_plot_that_cannot_write_leaves_no_figures_folder(finished, tmp_path, cap
     err = capsys.readouterr().err
     assert err.startswith("stpgame plot: error: ") and "No space left on device" in err
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in finished.iterdir())
+
+
+@pytest.mark.slow
+def test_rerun_refuses_a_damaged_table_before_running_anything(
+    finished, tmp_path, capsys, monkeypatch
+):
+    import shutil
+
+    def never(*args, **kwargs):
+        raise AssertionError("the sweep ran again before the stored tables were checked")
+
+    folder = tmp_path / "copy"
+    shutil.copytree(finished, folder)
+    (folder / "rounds.parquet").write_bytes(b"cut")
+    monkeypatch.setattr("stpgame.batch.sweep.run_sweep", never)
+    assert main(["rerun", str(folder)]) == 2
+    assert capsys.readouterr().err == (
+        f"stpgame rerun: error: {folder}/rounds.parquet: damaged, not a readable Parquet table "
+        "(Parquet file size is 3 bytes, smaller than the minimum file footer (8 bytes)); rerun "
+        "the sweep into a new folder\n"
+    )

@@ -70,6 +70,7 @@ def rerun(
     for name in tables:
         if not (out / name).is_file():
             raise ResultsError(out, f"not a finished sweep (no {name})")
+        storage.check_table(out, name)  # a damaged table is refused before the runs, not after
     work = Path(tempfile.mkdtemp(prefix="stpgame-rerun-"))
     try:
         fresh = work / out.name

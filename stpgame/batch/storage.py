@@ -565,9 +565,26 @@ def read_table(out: str | os.PathLike, name: str):
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ResultsError(
-            path,
-            f"damaged, not a readable Parquet table ({reason})",
-            "rerun the sweep into a new folder",
-        ) from None
+        raise _unreadable(path, exc) from None
+
+
+def check_table(out: str | os.PathLike, name: str) -> None:
+    """Refuse a stored Parquet table whose footer cannot be read (cut short, overwritten),
+    reading only its metadata: cheap enough to do before a long job that needs the table."""
+    import pyarrow.parquet as pq
+
+    path = Path(out) / name
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> ResultsError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    reason = re.sub(r"^Could not open Parquet input source '.*?': ", "", reason)
+    return ResultsError(
+        path,
+        f"damaged, not a readable Parquet table ({reason})",
+        "rerun the sweep into a new folder",
+    )
