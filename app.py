@@ -10,10 +10,12 @@ import solara
 
 from stpgame.ui.layout import Layout
 from stpgame.ui.page import Page as Explorer
+from stpgame.ui.release import set_cull_timeout
 from stpgame.ui.workshop_pages import Facilitator, Join
 from stpgame.workshop import rooms
 
 rooms()  # restore open rooms now, not on the first visit
+set_cull_timeout()  # a tab gone without a goodbye is freed after 15 minutes, not 24 hours
 
 
 routes = [

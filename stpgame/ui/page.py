@@ -14,6 +14,7 @@ from stpgame.ui.game_panel import GamePanel
 from stpgame.ui.network_panel import NetworkPanel
 from stpgame.ui.overview import Overview
 from stpgame.ui.play_as import PlayAs
+from stpgame.ui.release import use_release_on_close
 from stpgame.ui.state import TabState, use_tab_state
 from stpgame.ui.style import Style
 
@@ -37,6 +38,7 @@ def Live(state: TabState):
 def Page():
     """The explorer page: one tab's game, its sidebar and its views."""
     state = use_tab_state()
+    use_release_on_close()
     with solara.Column(gap="0px"):  # no gaps for the invisible parts (style, title, bars)
         Style()
         solara.Title(texts.APP_TITLE)

@@ -22,6 +22,7 @@ from solara import v
 
 from stpgame.ui import workshop_html
 from stpgame.ui.chart_widget import EChart
+from stpgame.ui.release import use_release_on_close
 from stpgame.ui.workshop_base import (
     ERRORS,
     WorkshopStyle,
@@ -39,6 +40,7 @@ def Join():
     """``/join`` and ``/join/<CODE>``: the code form, the name form, or the person's seat."""
     code, room, token = routed_room("seat")
     router = solara.use_router()
+    use_release_on_close()
     WorkshopStyle()
     with solara.Column(classes=["ws-page", "join-page"]):
         if room is None:

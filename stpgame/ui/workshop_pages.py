@@ -21,6 +21,7 @@ from stpgame.core import scenarios
 from stpgame.ui import workshop_html
 from stpgame.ui.chart_widget import EChart
 from stpgame.ui.downloads import Download
+from stpgame.ui.release import use_release_on_close
 from stpgame.ui.style import Expander
 from stpgame.ui.workshop_base import (
     ERRORS,
@@ -54,6 +55,7 @@ def Facilitator():
     """``/workshop`` and ``/workshop/<CODE>``: the room if the link carries its facilitator
     key, else the form that opens one."""
     code, room, key = routed_room("key")
+    use_release_on_close()
     WorkshopStyle()
     with solara.Column(classes=["ws-page"]):
         if room is not None and room.is_facilitator(key):
