@@ -534,7 +534,7 @@ class Room:
             changes = {c["year"]: c["params"] for c in self._rule_changes}
         if df.empty:
             return df
-        df["rule_change"] = [_describe(changes.get(int(r), {})) for r in df["round"]]
+        df["rule_change"] = [describe_rules(changes.get(int(r), {})) for r in df["round"]]
         return df
 
     def decisions_frame(self) -> pd.DataFrame:
@@ -605,5 +605,6 @@ class Room:
             listener(self)
 
 
-def _describe(params: dict) -> str:
+def describe_rules(params: dict) -> str:
+    """A rule change in words, by parameter name: 'control_total = system, risk_share = 0.5'."""
     return ", ".join(f"{k} = {v}" for k, v in params.items())

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from stpgame.core import regulation
-from stpgame.workshop.room import Room
+from stpgame.workshop.room import Room, describe_rules
 
 FLOWS = (
     "contribution",
@@ -171,7 +171,7 @@ def _year_view(room: Room) -> _YearView:
         ),
         flows(room.labels, room.org_types, last) if last else {"nodes": [], "links": []},
         effective_game(room),
-        tuple((c["year"], describe(c["params"])) for c in room.rule_changes()),
+        tuple((c["year"], describe_rules(c["params"])) for c in room.rule_changes()),
     )
     room._year_view = view
     return view
@@ -302,11 +302,6 @@ def effective_game(room: Room) -> dict | None:
         "dominant": analysis.dominant,
         "explanation": analysis.explanation,
     }
-
-
-def describe(params: dict) -> str:
-    """A rule change in words: 'system_weight 0 → 1' style, using the parameter names."""
-    return ", ".join(f"{k} = {v}" for k, v in params.items())
 
 
 def rating_words(rating: float) -> str:
