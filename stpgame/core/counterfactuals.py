@@ -36,6 +36,7 @@ from stpgame.core.arrays import FloatArray
 from stpgame.core.economy import COUNCIL, Economy, Ledger, Round, YearDraws
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
+from stpgame.core.sums import Sums
 
 
 def appraised_payoff(economy: Economy, r: Round) -> np.ndarray:
@@ -127,6 +128,35 @@ def replays(structure: Structure, reduced: bool) -> Replays:
     )
 
 
+@lru_cache(maxsize=32)
+def world(structure: Structure, reduced: bool) -> Structure:
+    """The footprints as played, their everyone-pools twin and the replays, side by side."""
+    return structure.stack(structure, replays(structure, reduced).structure)
+
+
+@dataclass(frozen=True)
+class WorldTerms:
+    """Which bodies each world row reads: ``single`` rows one body each (weight 1), then
+    the members of rows standing for several bodies (weights set per model)."""
+
+    sums: Sums
+    single: int
+
+
+@lru_cache(maxsize=32)
+def world_terms(structure: Structure, reduced: bool) -> WorldTerms:
+    """The terms of the body-to-world-row sums of a structure (weights all 1 here)."""
+    lay, n = replays(structure, reduced), structure.n
+    alone = np.ones(len(lay.first), bool)
+    alone[lay.grouped] = False
+    rows = np.concatenate([np.arange(2 * n), 2 * n + np.flatnonzero(alone)])
+    cols = np.concatenate([np.arange(n), np.arange(n), lay.first[alone]])
+    out = np.concatenate([rows, 2 * n + lay.grouped[lay.slot]])
+    col = np.concatenate([cols, lay.members])
+    sums = Sums(out, col, np.ones(len(out)), 2 * n + len(lay.first), n)
+    return WorldTerms(sums, len(rows))
+
+
 class Counterfactuals:
     """The everyone-pools twin and the flipped-move replays of one model.
 
@@ -167,11 +197,17 @@ class Counterfactuals:
         whole = np.arange(n)
         self._fp = np.concatenate([np.arange(n_fp), np.arange(n_fp), lay.copied])
         self.world = Economy(
-            structure.stack(structure, lay.structure),
+            world(structure, reduce),
             np.concatenate([budget, budget, self._replay_budget]),
             np.concatenate([gap, gap, self._replay_gap]),
             p,
             afford_from=np.concatenate([whole, whole + n, lay.first]),
+        )
+        # body values to world rows: a row standing for several bodies takes their
+        # budget-weighted mean (see ``_rows``)
+        terms = world_terms(structure, reduce)
+        self._to_world = terms.sums.reweighted(
+            np.concatenate([np.ones(terms.single), self._weight])
         )
         none, is_nhs = np.zeros(n), structure.org_type != COUNCIL
         totals = regulation.control_totals_met(
@@ -217,10 +253,12 @@ class Counterfactuals:
         world_draws = YearDraws(
             draws.year,
             draws.savings_shock[self._fp],
-            np.concatenate([draws.cost_shock, draws.cost_shock, self._rows(draws.cost_shock)]),
+            self._to_world(draws.cost_shock),
             np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
         )
-        lv = np.concatenate([levels, np.ones(n), self._flipped(levels, meant)])
+        lv = self._to_world(levels)
+        lv[n : 2 * n] = 1.0
+        lv[2 * n + lay.flip_at] = np.where(meant, 0.0, 1.0)
         # outcomes in the replays count only if they are part of the score
         outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
         r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger), outcomes=outcomes)

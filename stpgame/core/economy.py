@@ -38,6 +38,7 @@ footprint.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,7 @@ from stpgame.core import regulation
 from stpgame.core.arrays import BoolArray, FloatArray
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
 from stpgame.core.structure import Structure
+from stpgame.core.sums import Sums
 
 ACUTE, COMMUNITY, CCG, COUNCIL = range(4)
 # England 2016/17: 5.8m emergency admissions, 2.3m delayed-transfer bed days
@@ -147,6 +149,12 @@ _FIELD_KINDS = tuple(
 )
 
 
+@lru_cache(maxsize=64)
+def footprint_sums(structure: Structure) -> Sums:
+    """Sums within the footprints of a structure (cached: structures are shared)."""
+    return Sums.groups(structure.footprint, structure.n_footprints)
+
+
 class Economy:
     """Constants of one set of footprints, and the year's arithmetic over them."""
 
@@ -162,11 +170,16 @@ class Economy:
         # For each row, the row whose affordability limits it: the replays of a year are
         # bound by what each council could afford in the year actually played.
         self.afford_from = afford_from
+        self._afford_rows = len(budget) if afford_from is None else int(afford_from.max()) + 1
         self.fp = structure.footprint
         self.n_fp = structure.n_footprints
+        self._per_fp = footprint_sums(structure)
         self.type = structure.org_type
         self.budget = budget
         self.gap = gap
+        self._one_plus_gap = 1.0 + gap
+        self._zeros = np.zeros(len(budget))
+        self._zeros.flags.writeable = False  # shared by every flow no rule moves
         self.is_council = self.type == COUNCIL
         self.is_nhs = ~self.is_council
         self.fp_budget = self.per_fp(budget)
@@ -200,7 +213,7 @@ class Economy:
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
         """Sum ``values`` within each footprint."""
-        return regulation.per_footprint(values, self.fp, self.n_fp)
+        return self._per_fp(values)
 
     def _landing_weights(self, s: Structure) -> np.ndarray:
         """Share of its footprint's savings each organisation receives (sums to 1 per footprint)."""
@@ -261,42 +274,49 @@ class Economy:
         played). ``outcomes=False`` skips admissions and delayed days (index 100), for
         appraisals when outcomes do not count in anyone's score; ``(rows, footprints)``
         computes them only for the leading footprints (whose rows lead).
+
+        A flow that no rule in force moves (no transformation money, gain-sharing,
+        incentive fund or risk sharing) is one shared read-only array of zeros.
         """
         ledgers = () if ledger is None else (ledger,) if isinstance(ledger, Ledger) else ledger
+        p, zeros = self.p, self._zeros
         money, demand = self.growth(draws.year)
         income = self.budget * money
-        cost = income * (1.0 + self.gap + draws.cost_shock)
+        cost = income * (self._one_plus_gap + draws.cost_shock)
         tf = self.transformation_rate(draws.year)
-        landed_past = self._landing_now(ledgers) if ledgers and self.p.savings_lag else None
+        landed_past = self._landing_now(ledgers) if ledgers and p.savings_lag else None
 
         contribution, affordable, wanted = self._contributions(
             levels, income, cost, landed_past, tf, money, cap
         )
         forced = contribution < wanted - 1e-9
-        transformation = tf * (contribution - self.minimum * money)
+        transformation = tf * (contribution - self.minimum * money) if tf else zeros
 
         pool = self.per_fp(contribution)
-        generated = pool * self.p.savings_multiplier * self.savings_efficiency(draws.fp_trust)
+        generated = pool * p.savings_multiplier * self.savings_efficiency(draws.fp_trust)
         generated = generated * draws.savings_shock
-        pool_of = pool[self.fp]
-        share_now = np.divide(contribution, pool_of, out=np.zeros_like(income), where=pool_of > 0)
+        # shares of the pool: kept in the ledgers; for every row only if gain-sharing
+        rows = len(income) if p.gain_share else sum(len(book.cumulative) for book in ledgers)
+        pool_of = pool[self.fp[:rows]]
+        share_now = np.divide(contribution[:rows], pool_of, out=np.zeros(rows), where=pool_of > 0)
         landed_fp, shares = self.discount * generated, share_now
         if ledgers:
             landed_fp, shares = self._advance_all(ledgers, generated, share_now, landed_fp)
-        savings = landed_fp[self.fp] * self.landing
-        gain_shared = (
-            self.p.gain_share * (landed_fp[self.fp] * shares - savings)
-            if self.p.gain_share
-            else np.zeros_like(savings)
-        )
+        landed_of = landed_fp[self.fp]
+        savings = landed_of * self.landing
+        gain_shared = p.gain_share * (landed_of * shares - savings) if p.gain_share else zeros
 
         incentive = self._incentive(contribution, pool, money)
-        net = income - cost - contribution + savings + gain_shared + transformation + incentive
-        if self.p.risk_share:
-            transfer = self.p.risk_share * (self.budget_share * self.per_fp(net)[self.fp] - net)
+        kept = income - cost - contribution + savings  # before flows between bodies
+        net = kept
+        for flow in (gain_shared, transformation, incentive):
+            if flow is not zeros:
+                net = net + flow
+        if p.risk_share:
+            transfer = p.risk_share * (self.budget_share * self.per_fp(net)[self.fp] - net)
             net = net + transfer
         else:
-            transfer = np.zeros_like(net)
+            transfer = zeros
 
         cut, shifted, cuts_fp = self._council_cuts(net)
         net = net + cut - shifted
@@ -309,15 +329,16 @@ class Economy:
             book.last_balance = balance[start:end]
             start = end
 
-        admissions, delays = np.full(self.n_fp, np.nan), np.full(self.n_fp, np.nan)
-        index = np.full(self.n_fp, 100.0)
         if outcomes is True:
             admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
-        elif outcomes:
-            rows, fps = outcomes
-            part = self._outcomes(savings, shifted, cuts_fp, money, demand, rows, fps)
-            admissions[:fps], delays[:fps], index[:fps] = part
-        welfare_share = income - cost - contribution + savings - shifted
+        else:
+            admissions, delays = np.full(self.n_fp, np.nan), np.full(self.n_fp, np.nan)
+            index = np.full(self.n_fp, 100.0)
+            if outcomes:
+                rows, fps = outcomes
+                part = self._outcomes(savings, shifted, cuts_fp, money, demand, rows, fps)
+                admissions[:fps], delays[:fps], index[:fps] = part
+        welfare_share = kept - shifted
         return Round(
             income,
             cost,
@@ -358,17 +379,21 @@ class Economy:
         """What each body pools, what a council could afford, and what each meant to pool.
 
         ``cap`` (the replays) replaces the affordability test with the year actually played.
+        With ``afford_from`` only the rows it points to are tested (the rest copy them).
         """
         minimum = self.minimum * money
-        wanted = minimum + np.minimum(np.maximum(levels, 0.0), 1.0) * self.room * money
+        wanted = minimum + np.clip(levels, 0.0, 1.0) * self.room * money
         if cap is not None:
             affordable = cap
         elif self.p.council_balanced_budget:
-            landed = 0.0 if landed_past is None else landed_past[self.fp] * self.landing
-            headroom = income - cost + landed - minimum
-            affordable = np.where(
-                self.is_council, minimum + np.maximum(headroom, 0.0) / max(1.0 - tf, 1e-9), np.inf
-            )
+            k = self._afford_rows
+            headroom = income[:k] - cost[:k]
+            if landed_past is not None:
+                headroom += landed_past[self.fp[:k]] * self.landing[:k]
+            headroom -= minimum[:k]
+            np.maximum(headroom, 0.0, out=headroom)
+            headroom /= max(1.0 - tf, 1e-9)
+            affordable = np.where(self.is_council[:k], minimum[:k] + headroom, np.inf)
             if self.afford_from is not None:
                 affordable = affordable[self.afford_from]
         else:
@@ -418,7 +443,7 @@ class Economy:
         """The incentive fund, paid to footprints that pooled at least the threshold [002]."""
         p = self.p
         if p.incentive_fund == 0.0:
-            return np.zeros_like(contribution)
+            return self._zeros
         disc_fp = self.discretionary_fp * money
         pooled_share = np.divide(pool, disc_fp, out=np.zeros(self.n_fp), where=disc_fp > 0)
         fund = np.where(pooled_share >= p.incentive_threshold, p.incentive_fund, 0.0)
@@ -431,8 +456,7 @@ class Economy:
     def _council_cuts(self, net: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Councils heading for deficit cut services; the NHS picks up part of the cost."""
         if not self.p.council_balanced_budget:
-            zero = np.zeros_like(net)
-            return zero, zero, np.zeros(self.n_fp)
+            return self._zeros, self._zeros, np.zeros(self.n_fp)
         cut = np.maximum(0.0, -net) * self._council
         cuts_fp = self.per_fp(cut)
         shifted = (self.p.cost_shift_rate * cuts_fp)[self.fp] * self.nhs_share
@@ -446,7 +470,7 @@ class Economy:
         paid, met = regulation.control_totals_met(
             net, self.target * income, self.is_nhs, self.fp, self.n_fp, p.control_total
         )
-        central = np.where(paid, p.sustainability_fund * income, 0.0)
+        central = p.sustainability_fund * income * paid  # income > 0: as np.where
         after = net + central
         penalty = regulation.penalties(
             after,

@@ -107,7 +107,8 @@ def penalties(
 
 def bailouts(net_after_penalty: np.ndarray, is_nhs: np.ndarray, share: float) -> np.ndarray:
     """Central cash support covering part of an NHS body's remaining deficit [003]."""
-    return np.where(is_nhs, share * np.maximum(0.0, -net_after_penalty), 0.0)
+    support: FloatArray = share * np.maximum(0.0, -net_after_penalty) * is_nhs
+    return support
 
 
 def score(financial: np.ndarray, outcome_index: np.ndarray, outcome_weight: float) -> np.ndarray:
