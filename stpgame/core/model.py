@@ -29,7 +29,7 @@ from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
 from stpgame.core.arrays import BoolArray, FloatArray, IntArray
 from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
-from stpgame.core.economy import Economy, Round, YearDraws
+from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS, ORG_VALUES
 from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, Params
@@ -97,6 +97,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._org_years = _YearTable(s.n)
         self._peers = _PeerSampler(s.footprint, s.org_type)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
+        self._n_councils = int(np.count_nonzero(s.org_type == COUNCIL))
         self._cum_price = 0.0
         self._population_weight = s.population / s.population.sum()
         self.organisations = [Organisation(self, k) for k in range(s.n)]
@@ -145,8 +146,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         draws, twin_draws = self._draw_year()
         levels = self._decide()
         actual, twin, payoff, foregone = self._play(levels, draws, twin_draws)
-        willing = self._relate(actual, levels)
         pooled = self._pooled(actual, levels)
+        willing = self._relate(actual, levels, pooled)
         partner_share = self._partner_share(willing)
         self._learn(pooled, partner_share, payoff, foregone)
         self._turnover()
@@ -192,10 +193,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.scores = regulatory_score(self.economy, actual)
         return actual, twin, self.appraisal.payoff, self.appraisal.foregone
 
-    def _relate(self, actual: Round, levels: np.ndarray) -> np.ndarray:
+    def _relate(self, actual: Round, levels: np.ndarray, pooled: BoolArray) -> np.ndarray:
         """Trust moves on every link, in the actual world and in the twin."""
         p = self.params
-        willing = self._pooled(actual, levels) | (actual.forced & (levels >= 0.5))
+        willing = pooled | (actual.forced & (levels >= 0.5))
         args = (p.trust_gain, p.trust_loss, p.trust_decay, p.cultural_barrier)
         self.relationships.update(willing, *args)
         self._twin_rel.update(np.ones_like(willing), *args)
@@ -225,7 +226,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
-        for _ in range(checks.whole("rounds", rounds)):
+        self._org_years.reserve(self.round + checks.whole("rounds", rounds))
+        for _ in range(rounds):
             self.step()
         return self
 
@@ -336,8 +338,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         return names.astype(str)
 
     def _mean_trust(self) -> float:
-        trust = self.relationships.trust
-        return float(trust.mean()) if len(trust) else 0.0
+        trust = self.relationships.trust  # as trust.mean(), without its overhead
+        return float(np.add.reduce(trust)) / len(trust) if len(trust) else 0.0
 
     def _deficit_depth(self) -> np.ndarray:
         """Last year's deficit as a share of budget, relative to the 2015/16 provider
@@ -388,7 +390,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         nhs, councils = e.is_nhs, e.is_council
         self.latest = {
             "round": self.round,
-            "cooperation_rate": pooled.sum() / n,
+            "cooperation_rate": np.count_nonzero(pooled) / n,
             "pooled_share": r.contribution.sum()
             / max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
             "system_balance": r.balance.sum(),
@@ -401,12 +403,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             "delayed_bed_days": r.delayed_days.sum(),
             "patient_outcome_index": r.outcome_index @ self._population_weight,
             "mean_trust": self._mean_trust(),
-            "sucker_share": sucker.sum() / n,
-            "councils_cutting": (r.cut[councils] > 0).mean() if councils.any() else 0.0,
+            "sucker_share": np.count_nonzero(sucker) / n,
+            "councils_cutting": _share(r.cut > 0, councils, self._n_councils),
             "council_cuts": r.cut.sum(),
-            "nhs_in_deficit": (r.balance[nhs] < 0).mean() if nhs.any() else 0.0,
+            "nhs_in_deficit": _share(r.balance < 0, nhs, n - self._n_councils),
             "nhs_deficit": -np.minimum(0.0, r.balance) @ nhs,
-            "control_totals_met": r.totals_met.mean() if len(r.totals_met) else 0.0,
+            "control_totals_met": _share(r.totals_met, True, len(r.totals_met)),
             "central_money": r.central.sum(),
             "penalties": r.penalty.sum(),
             "bailouts": r.bailout.sum(),
@@ -435,19 +437,40 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         )
 
 
+def _share(flags: BoolArray, among: BoolArray | bool, count: int) -> float:
+    """Share of ``among`` (``count`` of them) flagged; 0 when there are none."""
+    return np.count_nonzero(flags & among) / count if count else 0.0
+
+
 class _YearTable:
     """Per-organisation values, one row of n per year, kept in arrays that grow by
     doubling: a year costs one copy per column and the table one reshape."""
 
     def __init__(self, n: int):
-        self.n, self.rows = n, 0
+        self.n, self.rows, self._capacity = n, 0, 0
         self._data: dict[str, np.ndarray] = {}
 
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` years in all (``run`` knows how many are coming)."""
+        self._capacity = max(self._capacity, rows)
+        if self._data and rows > len(next(iter(self._data.values()))):
+            self._grow(rows)
+
+    def _grow(self, rows: int) -> None:
+        self._data = {
+            k: np.concatenate([a[: self.rows], np.empty((rows - self.rows, self.n), a.dtype)])
+            for k, a in self._data.items()
+        }
+
     def add(self, **values: np.ndarray) -> None:
+        """One year's values, one array of n per column."""
         if not self._data:
-            self._data = {k: np.empty((8, self.n), np.asarray(v).dtype) for k, v in values.items()}
+            size = max(8, self._capacity)
+            self._data = {
+                k: np.empty((size, self.n), np.asarray(v).dtype) for k, v in values.items()
+            }
         elif self.rows == len(next(iter(self._data.values()))):
-            self._data = {k: np.concatenate([a, np.empty_like(a)]) for k, a in self._data.items()}
+            self._grow(2 * self.rows)
         for k, v in values.items():
             self._data[k][self.rows] = v
         self.rows += 1
@@ -462,24 +485,27 @@ class _PeerSampler:
 
     def __init__(self, footprint: np.ndarray, org_type: np.ndarray):
         self.n = len(footprint)
+        self._self = np.arange(self.n)
         self.fp = self._index(footprint)
         self.type = self._index(org_type)
 
-    @staticmethod
-    def _index(group: np.ndarray) -> tuple[IntArray, IntArray, IntArray]:
+    def _index(self, group: np.ndarray) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+        """Per body: its group's members in order, where they start, how many others
+        there are to draw from (at least 1) and the last member (drawn in place of itself)."""
         order = np.argsort(group, kind="stable")
         size = np.bincount(group)
-        start = np.concatenate([[0], np.cumsum(size)[:-1]])
-        return order, start[group], size[group]
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])[group]
+        size = size[group]
+        return order, start, np.maximum(size - 1, 1).astype(float), order[start + size - 1]
 
     def _draw(
-        self, index: tuple[IntArray, IntArray, IntArray], rng: np.random.Generator
+        self, index: tuple[IntArray, IntArray, FloatArray, IntArray], rng: np.random.Generator
     ) -> np.ndarray:
-        order, start, size = index
-        pick = (rng.random(self.n) * np.maximum(size - 1, 1)).astype(int)
+        order, start, span, last = index
+        pick = (rng.random(self.n) * span).astype(int)
         cand = order[start + pick]
         # skip self: if we drew ourselves, take the last member of the group instead
-        peer: IntArray = np.where(cand == np.arange(self.n), order[start + size - 1], cand)
+        peer: IntArray = np.where(cand == self._self, last, cand)
         return peer
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:

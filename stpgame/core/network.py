@@ -16,7 +16,8 @@ health and council staff is slowed by professional and cultural boundaries [001]
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import cast
 
 import networkx as nx
@@ -25,6 +26,7 @@ import numpy as np
 from stpgame.core.arrays import FloatArray, IntArray
 from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
+from stpgame.core.sums import Sums
 
 TRUST_LEVELS = {"limited": 0.2, "reasonable": 0.5, "very strong": 0.8}
 NHS_COUNCIL_MIX = (0.25, 0.54, 0.21)  # [002]
@@ -39,33 +41,68 @@ def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(k, k=1)
 
 
+@dataclass(frozen=True)
+class _Links:
+    """The links of a structure and what is fixed about them (cached per structure)."""
+
+    i: IntArray
+    j: IntArray
+    cross_sector: np.ndarray  # health-council links
+    gp_council: np.ndarray  # CCG-council links
+    degree: IntArray
+    per_footprint: FloatArray  # links in each footprint
+    sum_i: Sums  # summed over the links' first / second ends
+    sum_j: Sums
+
+
+@lru_cache(maxsize=32)
+def _links(structure: Structure) -> _Links:
+    """Every pair of organisations in a footprint, linked (structures are shared)."""
+    n, pairs = structure.n, []
+    for f in range(structure.n_footprints):
+        members = np.flatnonzero(structure.footprint == f)
+        a, b = _pairs(len(members))
+        pairs.append(np.stack([members[a], members[b]], axis=1))
+    edges = np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
+    i, j = edges[:, 0], edges[:, 1]
+    ti, tj = structure.org_type[i], structure.org_type[j]
+    cross_sector = (ti == COUNCIL) != (tj == COUNCIL)
+    degree = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
+    fixed = _Links(
+        i,
+        j,
+        cross_sector,
+        cross_sector & ((ti == CCG) | (tj == CCG)),
+        degree,
+        np.bincount(structure.footprint, degree, structure.n_footprints) / 2.0,
+        Sums.groups(i, n),
+        Sums.groups(j, n),
+    )
+    for a in (fixed.i, fixed.j, fixed.cross_sector, fixed.gp_council, fixed.degree):
+        a.flags.writeable = False
+    fixed.per_footprint.flags.writeable = False
+    return fixed
+
+
 class Relationships:
     """Links within footprints, their trust, and the per-organisation mean trust."""
 
     def __init__(self, structure: Structure, rng: np.random.Generator, shift: float = 0.0):
         self.n = structure.n
-        pairs = []
-        for f in range(structure.n_footprints):
-            members = np.flatnonzero(structure.footprint == f)
-            a, b = _pairs(len(members))
-            pairs.append(np.stack([members[a], members[b]], axis=1))
-        edges = np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
-        self.i, self.j = edges[:, 0], edges[:, 1]
-        ti, tj = structure.org_type[self.i], structure.org_type[self.j]
-        self.cross_sector = (ti == COUNCIL) != (tj == COUNCIL)
-        gp_council = self.cross_sector & ((ti == CCG) | (tj == CCG))
+        links = _links(structure)
+        self.i, self.j, self.cross_sector = links.i, links.j, links.cross_sector
         levels = np.array(list(TRUST_LEVELS.values()))
         nhs = rng.choice(levels, size=len(self.i), p=NHS_COUNCIL_MIX)
         gp = rng.choice(levels, size=len(self.i), p=GP_COUNCIL_MIX)
-        self.initial = np.clip(np.where(gp_council, gp, nhs) + shift, 0.0, 1.0)
+        self.initial = np.clip(np.where(links.gp_council, gp, nhs) + shift, 0.0, 1.0)
         self._totals: np.ndarray | None = None  # summed trust per body, until trust moves
         self.trust = self.initial.copy()
         self._gain_key: tuple[float, float] | None = None
         self._gain: FloatArray | None = None
-        self._links_of: tuple[IntArray, IntArray] | None = None
-        self.degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
+        self.degree = links.degree
+        self._links = links
         self._fp, self._n_fp = structure.footprint, structure.n_footprints
-        self._fp_links = np.bincount(self._fp, self.degree, self._n_fp) / 2.0
+        self._fp_links = links.per_footprint
 
     @property
     def trust(self) -> FloatArray:
@@ -88,7 +125,7 @@ class Relationships:
         totals = self._totals
         if totals is None:
             t = self.trust
-            totals = np.bincount(self.i, t, self.n) + np.bincount(self.j, t, self.n)
+            totals = self._links.sum_i(t) + self._links.sum_j(t)
             self._totals = totals
         return totals
 
@@ -120,17 +157,23 @@ class Relationships:
         mutual withholding never builds trust. ``willing`` counts a council that meant to
         pool but could not afford it as willing: partners can see its books.
         """
-        t = self.trust
+        if willing.all():  # the everyone-pools twin: every link grows
+            self.trust = self._grown(gain, barrier)
+            return
+        t, grown = self.trust, self._grown(gain, barrier)
+        a, b = willing[self.i], willing[self.j]
+        both, one = a & b, a ^ b
+        rate = np.where(one, loss, decay)  # eroded or faded: t - rate * t
+        self.trust = np.where(both, grown, t - rate * t)
+
+    def _grown(self, gain: float, barrier: float) -> FloatArray:
+        """Trust on every link had both partners pooled."""
         key = (gain, barrier)
         if self._gain_key != key:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
-        grown = t + cast(FloatArray, self._gain) * (1.0 - t)
-        if willing.all():  # the everyone-pools twin: every link grows
-            self.trust = grown
-            return
-        a, b = willing[self.i], willing[self.j]
-        both, one = a & b, a ^ b
-        self.trust = np.where(both, grown, np.where(one, t - loss * t, t - decay * t))
+        t = self.trust
+        grown: FloatArray = t + cast(FloatArray, self._gain) * (1.0 - t)
+        return grown
 
     def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
@@ -148,26 +191,9 @@ class Relationships:
         self._totals = None
 
     def links_of(self, orgs: np.ndarray) -> np.ndarray:
-        """Ids of the links touching any of ``orgs`` (a mask over organisations)."""
-        who = np.flatnonzero(orgs)
-        if len(who) == 0:
-            return who
-        edges, ptr = self._incidence()
-        start, count = ptr[who], ptr[who + 1] - ptr[who]
-        hit: np.ndarray = edges[
-            np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
-        ]
+        """Ids of the links touching any of ``orgs`` (a mask over organisations), ascending."""
+        hit: np.ndarray = np.flatnonzero(orgs[self.i] | orgs[self.j])
         return hit
-
-    def _incidence(self) -> tuple[np.ndarray, np.ndarray]:
-        """Links of each organisation as (link ids, offsets), built on first use."""
-        if self._links_of is None:
-            ends = np.concatenate([self.i, self.j])
-            ids = np.tile(np.arange(len(self.i)), 2)
-            order = np.argsort(ends, kind="stable")
-            ptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=self.n))])
-            self._links_of = (ids[order], ptr)
-        return self._links_of
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
         """The network with each edge's current ``trust``; only ``orgs`` if given."""
