@@ -184,7 +184,7 @@ class Economy:
         self.is_nhs = ~self.is_council
         self.fp_budget = self.per_fp(budget)
         self.discretionary = p.discretionary_share * budget
-        bcf = np.isin(self.type, (CCG, COUNCIL))
+        bcf = (self.type == CCG) | self.is_council
         self.floor = np.where(bcf, p.bcf_minimum_share, 0.0)
         self.cap = np.where(self.is_nhs, 1.0 - p.target_pressure, 1.0)
         self.landing = self._landing_weights(structure)
@@ -194,7 +194,7 @@ class Economy:
         self.base_admissions = ADMISSIONS_PER_MILLION * structure.population
         self.base_delays = DELAYED_DAYS_PER_MILLION * structure.population
         self.discount = (1.0 + p.discount_rate) ** -p.savings_lag
-        self.hospital_side = np.isin(self.type, (ACUTE, CCG))
+        self.hospital_side = (self.type == ACUTE) | (self.type == CCG)
         # the same masks as numbers, so the year multiplies rather than selects
         self._hospital, self._care = self.hospital_side * 1.0, ~self.hospital_side * 1.0
         self._council = self.is_council * 1.0

@@ -18,6 +18,7 @@ Each call to ``step()`` is one financial year, in named phases:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import mesa
@@ -95,17 +96,47 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.latest: dict[str, float] = {}
         self._pending: dict[int, float] = {}
         self._org_years = _YearTable(s.n)
-        self._peers = _PeerSampler(s.footprint, s.org_type)
+        self._peers = _peer_sampler(s)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
         self._n_councils = int(np.count_nonzero(s.org_type == COUNCIL))
         self._cum_price = 0.0
         self._population_weight = s.population / s.population.sum()
-        self.organisations = [Organisation(self, k) for k in range(s.n)]
-        # Mesa 3.3.1 keeps every model ever made as a key of Agent._ids (mesa issue #3179,
-        # fixed upstream for Python >= 3.12): no agent is added after this, so let it go.
-        mesa.Agent._ids.pop(self, None)
+        self._organisations: list[Organisation] | None = None
         # One table row per year: Mesa's table rows cost ~2 µs, reporters ~60 µs a year.
         self.datacollector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        """The organisations as Mesa agents, one per body (row ``index`` of the arrays).
+
+        Made when first asked for: the year runs on the arrays, and registering ~600 agents
+        with Mesa costs more than building the rest of the model, which a batch of
+        thousands of runs that never reads an agent should not pay.
+        """
+        if self._organisations is None:
+            self._organisations = [Organisation(self, k) for k in range(self.structure.n)]
+            # Mesa 3.3.1 keeps every model ever made as a key of Agent._ids (mesa issue
+            # #3179, fixed upstream for Python >= 3.12): no agent is added after this.
+            mesa.Agent._ids.pop(self, None)
+        return self._organisations
+
+    @property
+    def agents(self) -> mesa.AgentSet:
+        """Mesa's set of the model's agents (the organisations, made on first use)."""
+        self.organisations  # noqa: B018 - made on first use
+        return super().agents
+
+    @property
+    def agent_types(self) -> list[type[mesa.Agent]]:
+        """Mesa's agent types (the organisations, made on first use)."""
+        return list(self.agents_by_type)
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.AgentSet]:
+        """Mesa's agents by type (the organisations, made on first use)."""
+        self.organisations  # noqa: B018 - made on first use
+        by_type: dict[type[mesa.Agent], mesa.AgentSet] = super().agents_by_type
+        return by_type
 
     @classmethod
     def from_scenario(cls, name: str, seed: int | None = None, **overrides: object) -> STPModel:
@@ -277,11 +308,11 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         columns = {
             "round": np.repeat(np.arange(first, first + reps), n),
             "org_id": np.tile(np.arange(n), reps),
-            "org_type": pd.Categorical.from_codes(np.tile(s.org_type, reps), ORG_TYPES),
-            "footprint": pd.Categorical.from_codes(np.tile(s.footprint, reps), s.footprint_names),
-            "strategy": pd.Categorical.from_codes(np.tile(codes, reps), kinds),
+            "org_type": _categorical(np.tile(s.org_type, reps), ORG_TYPES),
+            "footprint": _categorical(np.tile(s.footprint, reps), s.footprint_names),
+            "strategy": _categorical(np.tile(codes, reps), tuple(kinds)),
             **cols,
-            "rating": pd.Categorical.from_codes(ratings, regulation.RATINGS),
+            "rating": _categorical(ratings, regulation.RATINGS),
         }
         return pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
 
@@ -323,7 +354,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     # -- internals -------------------------------------------------------------------
     def _assign_strategies(self) -> np.ndarray:
         """Give each organisation a strategy from its type's mix, in exact proportions."""
-        s, names = self.structure, np.empty(self.structure.n, dtype=object)
+        s, names = self.structure, list[str]()
+        code = np.empty(s.n, int)
         for t, key in zip(range(len(ORG_TYPES)), STRATEGY_PARAMS, strict=True):
             members = np.flatnonzero(s.org_type == t)
             items = strategies.mix_items(getattr(self.params, key))
@@ -331,11 +363,15 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             counts = np.floor(quota).astype(int)
             order = np.argsort(-(quota - counts), kind="stable")
             counts[order[: len(members) - counts.sum()]] += 1
-            labels = np.repeat([nm for nm, _ in items], counts)
-            names[members] = self.rng.permutation(labels)
-        self._strategy_objects = {nm: strategies.get(nm) for nm in sorted(set(names))}
-        self._groups = [(nm, np.flatnonzero(names == nm)) for nm in self._strategy_objects]
-        return names.astype(str)
+            # codes into ``names``, shuffled: the same draws as shuffling the names
+            code[members] = len(names) + self.rng.permutation(
+                np.repeat(np.arange(len(items)), counts)
+            )
+            names += [nm for nm, _ in items]
+        label = np.array(names, dtype=object)[code] if s.n else np.array([], dtype=object)
+        self._strategy_objects = {nm: strategies.get(nm) for nm in sorted(set(label))}
+        self._groups = [(nm, np.flatnonzero(label == nm)) for nm in self._strategy_objects]
+        return label.astype(str)
 
     def _mean_trust(self) -> float:
         trust = self.relationships.trust  # as trust.mean(), without its overhead
@@ -437,6 +473,16 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         )
 
 
+@lru_cache(maxsize=64)
+def _category_type(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(names))
+
+
+def _categorical(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
+    """A column of names from codes the model made itself (-1: none), so not re-checked."""
+    return pd.Categorical.from_codes(codes, dtype=_category_type(names), validate=False)
+
+
 def _share(flags: BoolArray, among: BoolArray | bool, count: int) -> float:
     """Share of ``among`` (``count`` of them) flagged; 0 when there are none."""
     return np.count_nonzero(flags & among) / count if count else 0.0
@@ -478,6 +524,12 @@ class _YearTable:
     def columns(self) -> dict[str, np.ndarray]:
         """Each column, years one after another (a copy)."""
         return {k: a[: self.rows].flatten() for k, a in self._data.items()}
+
+
+@lru_cache(maxsize=32)
+def _peer_sampler(structure: Structure) -> _PeerSampler:
+    """The peer sampler of a structure (it keeps no state: structures are shared)."""
+    return _PeerSampler(structure.footprint, structure.org_type)
 
 
 class _PeerSampler:

@@ -6,6 +6,8 @@ such as ``"tit_for_tat:0.5,imitation:0.5"``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stpgame.strategies.adaptive import Imitation, Reinforcement, TrustedPartners
 from stpgame.strategies.base import Strategy
 from stpgame.strategies.fixed import Alternator, AlwaysCooperate, AlwaysDefect
@@ -53,6 +55,12 @@ savings shares; anything further is a mistake the user is told about, never resc
 
 
 def mix_items(text: str) -> list[tuple[str, float]]:
+    """``"a:0.25,b:0.75"`` -> ``[("a", 0.25), ("b", 0.75)]`` (see ``_mix_items``)."""
+    return list(_mix_items(str(text)))
+
+
+@lru_cache(maxsize=256)  # every model reads its four mixes: parse each text once
+def _mix_items(text: str) -> tuple[tuple[str, float], ...]:
     """``"a:0.25,b:0.75"`` -> ``[("a", 0.25), ("b", 0.75)]``; a lone name weighs 1.
 
     The weights must add up to 1: ``"a:1,b:3"`` is refused rather than read as quarters,
@@ -71,7 +79,7 @@ def mix_items(text: str) -> list[tuple[str, float]]:
         if not weight.strip():
             if len(parts) > 1 or sep:
                 raise ValueError(f"give every strategy a weight ({name!r} has none)")
-            return [(name, 1.0)]
+            return ((name, 1.0),)
         try:
             w = float(weight)
         except ValueError:
@@ -82,7 +90,7 @@ def mix_items(text: str) -> list[tuple[str, float]]:
     total = sum(w for _, w in items)
     if abs(total - 1.0) > MIX_TOLERANCE:
         raise ValueError(f"the weights add up to {total:.6g}, not 1")
-    return [(n, w / total) for n, w in items if w > 0]
+    return tuple((n, w / total) for n, w in items if w > 0)
 
 
 def parse_mix(text: object) -> str:
