@@ -51,12 +51,13 @@ def regulatory_score(economy: Economy, r: Round) -> np.ndarray:
     return _judged(economy, r, r.balance - r.bailout)
 
 
-def _judged(economy: Economy, r: Round, values: FloatArray) -> FloatArray:
+def _judged(economy: Economy, r: Round, values: FloatArray, row0: int = 0) -> FloatArray:
+    """Scores of the rows from ``row0`` on (all of them under a blended rating)."""
     p = economy.p
     return regulation.judged_score(
         values,
-        r.income,
-        economy.fp,
+        r.income[row0:],
+        economy.fp[row0:],
         economy.n_fp,
         r.outcome_index,
         p.system_weight,
@@ -188,6 +189,7 @@ class Counterfactuals:
         self.layout = replays(structure, reduced=reduce)
         lay = self.layout
         self.home = structure.footprint  # copy f is footprint f as played
+        self._own_copy = n_fp + np.arange(n)  # copy F + i flips body i
         # rows standing for several bodies: their members' shares of the row's budget
         total = np.bincount(lay.slot, budget[lay.members], len(lay.grouped))
         self._weight = budget[lay.members] / total[lay.slot]
@@ -314,40 +316,70 @@ class Counterfactuals:
         more) leaves the year as played, so its foregone payoff is the payoff itself.
         """
         lay = self.layout
-        payoff = appraised_payoff(economy, r)
-        welfare = economy.per_fp(r.welfare_share)
+        if economy.p.system_weight:
+            payoff = appraised_payoff(economy, r)[row0:]
+        else:  # each row judged on its own: only the replays' rows are read
+            payoff = _judged(economy, r, r.balance[row0:] - r.cut[row0:], row0)
         sign = np.where(meant, 1.0, -1.0)  # pool minus keep
         played, flip = lay.as_played + row0, lay.flip_at + row0
         moved = sign * (r.contribution[played] - r.contribution[flip])
         same = moved == 0.0
-        foregone = np.where(same, payoff[played], payoff[flip])
-        system = welfare[self.home + fp0] - welfare[fp0 + self.n_fp + np.arange(self.n)]
-        return Appraisal(
-            payoff=payoff[played],
-            foregone=foregone,
-            pool_gain=sign * (payoff[played] - foregone),
-            own_change=np.where(same, 0.0, sign * (r.balance[played] - r.balance[flip])),
-            system_change=np.where(same, 0.0, sign * system),
-            moved=moved,
-        )
+        as_played = payoff[lay.as_played]
+        foregone = np.where(same, as_played, payoff[lay.flip_at])
+        footprints = (self.home + fp0, self._own_copy + fp0)
+        balances = (r.balance[played], r.balance[flip])
+        welfare = (economy, r.welfare_share, footprints)
+        return Appraisal(as_played, foregone, moved, sign, same, balances, welfare)
 
 
-@dataclass(frozen=True)
 class Appraisal:
     """One year appraised per body (accrual basis), as played and with its move flipped.
 
     ``payoff`` / ``foregone``: appraised payoff (share of income) of the move made / the
     other move. The rest are pool-minus-keep differences: ``pool_gain`` in payoff,
     ``own_change`` in the body's own result (£m), ``system_change`` in its footprint's
-    collective welfare (£m), ``moved`` in money pooled (£m).
+    collective welfare (£m), ``moved`` in money pooled (£m). Learners read only the
+    payoffs, so the other differences are worked out from the replays when first read.
     """
 
-    payoff: np.ndarray
-    foregone: np.ndarray
-    pool_gain: np.ndarray
-    own_change: np.ndarray
-    system_change: np.ndarray
-    moved: np.ndarray
+    def __init__(
+        self,
+        payoff: FloatArray,
+        foregone: FloatArray,
+        moved: FloatArray,
+        sign: FloatArray,
+        same: np.ndarray,
+        balances: tuple[FloatArray, FloatArray],
+        welfare: tuple[Economy, FloatArray, tuple[np.ndarray, np.ndarray]],
+    ):
+        """``balances``: each body's result as played and flipped; ``welfare``: the
+        replays' economy, each row's welfare and each body's two footprint copies."""
+        self.payoff, self.foregone, self.moved = payoff, foregone, moved
+        self._sign, self._same, self._balances, self._welfare = sign, same, balances, welfare
+
+    @cached_property
+    def pool_gain(self) -> FloatArray:
+        """Payoff of pooling minus payoff of keeping."""
+        gain: FloatArray = self._sign * (self.payoff - self.foregone)
+        return gain
+
+    @cached_property
+    def own_change(self) -> FloatArray:
+        """The body's own result pooling minus keeping (£m; 0 if the flip moved nothing)."""
+        played, flipped = self._balances
+        change = self._sign * (played - flipped)
+        own: FloatArray = np.where(self._same, 0.0, change)
+        return own
+
+    @cached_property
+    def system_change(self) -> FloatArray:
+        """Its footprint's collective welfare pooling minus keeping (£m)."""
+        economy, welfare_share, (home, flipped) = self._welfare
+        welfare = economy.per_fp(welfare_share)
+        change: FloatArray = np.where(
+            self._same, 0.0, self._sign * (welfare[home] - welfare[flipped])
+        )
+        return change
 
     def returns(self) -> tuple[np.ndarray, np.ndarray]:
         """Per £ pooled: the change in the body's own result and in its footprint's welfare."""

@@ -249,11 +249,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def _turnover(self) -> None:
         """Some leaders change: their links fall back to where they started, memory goes."""
         new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
+        if not new_leader.any():
+            return
         self.memory.forget(new_leader)
         hit = self.relationships.links_of(new_leader)
-        if len(hit):
-            self.relationships.reset_links(hit)
-            self._twin_rel.reset_links(hit)
+        self.relationships.reset_links(hit)
+        self._twin_rel.reset_links(hit)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
@@ -424,30 +425,35 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         price = ideal - r.welfare
         self._cum_price += price
         nhs, councils = e.is_nhs, e.is_council
+        # the totals over bodies, as one reduction (each row sums as .sum() would)
+        flows = (r.contribution, r.balance, self.scores, r.cut, r.central, r.penalty, r.bailout)
+        contribution, balance, score, cut, central, penalty, bailout = np.add.reduce(
+            np.stack(flows), axis=1
+        )
         self.latest = {
             "round": self.round,
             "cooperation_rate": np.count_nonzero(pooled) / n,
-            "pooled_share": r.contribution.sum()
+            "pooled_share": contribution
             / max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
-            "system_balance": r.balance.sum(),
+            "system_balance": balance,
             "collective_welfare": r.welfare,
             "full_cooperation_welfare": ideal,
             "price_of_fortress": price,
             "cumulative_price_of_fortress": self._cum_price,
-            "mean_individual_score": self.scores.sum() / n,
+            "mean_individual_score": score / n,
             "emergency_admissions": r.admissions.sum(),
             "delayed_bed_days": r.delayed_days.sum(),
             "patient_outcome_index": r.outcome_index @ self._population_weight,
             "mean_trust": self._mean_trust(),
             "sucker_share": np.count_nonzero(sucker) / n,
             "councils_cutting": _share(r.cut > 0, councils, self._n_councils),
-            "council_cuts": r.cut.sum(),
+            "council_cuts": cut,
             "nhs_in_deficit": _share(r.balance < 0, nhs, n - self._n_councils),
             "nhs_deficit": -np.minimum(0.0, r.balance) @ nhs,
             "control_totals_met": _share(r.totals_met, True, len(r.totals_met)),
-            "central_money": r.central.sum(),
-            "penalties": r.penalty.sum(),
-            "bailouts": r.bailout.sum(),
+            "central_money": central,
+            "penalties": penalty,
+            "bailouts": bailout,
             "incentives": r.incentive.sum(),
             "gain_shared": np.maximum(r.gain_shared, 0.0).sum(),
             "transformation_money": r.transformation.sum(),

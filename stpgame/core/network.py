@@ -192,8 +192,7 @@ class Relationships:
 
     def links_of(self, orgs: np.ndarray) -> np.ndarray:
         """Ids of the links touching any of ``orgs`` (a mask over organisations), ascending."""
-        hit: np.ndarray = np.flatnonzero(orgs[self.i] | orgs[self.j])
-        return hit
+        return np.flatnonzero(orgs[self.i] | orgs[self.j])
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
         """The network with each edge's current ``trust``; only ``orgs`` if given."""
