@@ -22,42 +22,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder is on sys.path
+from _timing import (  # benchmarks/_timing.py: the script's folder is on sys.path
+    start_app_server,
+    suite_conftest,
+)
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CHARTS = 8  # charts on the "Together vs alone" view
-
-
-def start_server(conf) -> tuple[subprocess.Popen, str, float]:
-    port = conf.free_port()
-    url = f"http://127.0.0.1:{port}"
-    solara = Path(sys.executable).parent / "solara"
-    cmd = [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--production", "--no-check-version", "--no-open"]
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=conf.server_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with code {proc.returncode}")
-        try:
-            with opener.open(url + "/", timeout=5) as response:
-                if response.status == 200:
-                    return proc, url, time.perf_counter() - started
-        except OSError:
-            time.sleep(0.1)
-        if time.perf_counter() - started > 90:
-            proc.terminate()
-            raise SystemExit("the server gave no HTTP 200 in 90 s")
 
 
 def open_app(page, url: str) -> float:
@@ -176,7 +152,7 @@ def main() -> int:
         parser.error("--steps and --tabs must be >= 1 and --play-seconds > 0")
 
     conf = suite_conftest()
-    proc, url, start_s = start_server(conf)
+    proc, url, start_s = start_app_server(conf)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=conf.CHROMIUM, args=conf.CHROMIUM_ARGS)

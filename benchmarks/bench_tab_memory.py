@@ -20,42 +20,19 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
-from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder is on sys.path
+from _timing import (  # benchmarks/_timing.py: the script's folder is on sys.path
+    start_app_server,
+    suite_conftest,
+)
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = 120_000
-
-
-def start_server(conf, cull: str) -> tuple[subprocess.Popen, str]:
-    port = conf.free_port()
-    url = f"http://127.0.0.1:{port}"
-    solara = Path(sys.executable).parent / "solara"
-    cmd = [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--production", "--no-check-version", "--no-open"]
-    data = tempfile.mkdtemp(prefix="bench-memory-")
-    env = {**conf.server_env(), "STPGAME_DATA": data, "SOLARA_KERNEL_CULL_TIMEOUT": cull}
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with opener.open(url + "/join", timeout=5) as response:
-                if response.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def rss_mb(proc: subprocess.Popen) -> float:
@@ -83,7 +60,9 @@ def main() -> None:
     if args.tabs < 1 or args.rounds < 1:
         ap.error(f"--tabs and --rounds: whole numbers >= 1; got {args.tabs}, {args.rounds}")
     conf = suite_conftest()
-    proc, url = start_server(conf, args.cull)
+    data = tempfile.mkdtemp(prefix="bench-memory-")
+    env = {"STPGAME_DATA": data, "SOLARA_KERNEL_CULL_TIMEOUT": args.cull}
+    proc, url, _ = start_app_server(conf, env, probe="/join")
     cull_s = float(args.cull.rstrip("s")) if args.cull.endswith("s") else 60.0
     rows: list[tuple[str, float]] = []
     try:

@@ -53,14 +53,15 @@ import asyncio
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
-from _timing import suite_conftest  # benchmarks/_timing.py: the script's folder is on sys.path
+from _timing import (  # benchmarks/_timing.py: the script's folder is on sys.path
+    start_app_server,
+    suite_conftest,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = 120_000
@@ -86,29 +87,6 @@ CLICK_TIME = """() => {
     if (e.target.closest('.next-year')) window.__clicked = Date.now();
   }, {capture: true, once: true});
 }"""
-
-
-def start_server(conf, data: Path) -> tuple[subprocess.Popen, str]:
-    port = conf.free_port()
-    url = f"http://127.0.0.1:{port}"
-    solara = Path(sys.executable).parent / "solara"
-    cmd = [str(solara), "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--production", "--no-check-version", "--no-open"]
-    env = {**conf.server_env(), "STPGAME_DATA": str(data)}
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with opener.open(url + "/join", timeout=5) as response:
-                if response.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def rss_mb(proc: subprocess.Popen) -> float:
@@ -443,7 +421,7 @@ def main() -> None:
         return
     conf = suite_conftest()
     data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
-    proc, url = start_server(conf, data)
+    proc, url, _ = start_app_server(conf, {"STPGAME_DATA": str(data)}, probe="/join")
     print(f"server {url}, data {data}")
     mem = {"start": rss_mb(proc)}
     try:
