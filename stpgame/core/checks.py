@@ -122,3 +122,8 @@ def seed(value: object) -> int | None:
         except ValueError:
             raise ParameterError("seed", "a whole number >= 0", value) from None
     return whole("seed", value, 0)
+
+
+def level(value: object) -> float:
+    """A pooling level (0 keeps everything, 1 pools all a body is free to pool)."""
+    return float(number("level", value, 0.0, 1.0, allowed="a number in [0, 1]"))

@@ -266,7 +266,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def choose(self, index: int, level: float) -> None:
         """A human player's pooling level (0 = keep everything, 1 = pool all) for next year."""
         k = checks.whole("org_id", index, 0, self.structure.n - 1)
-        self._pending[k] = float(checks.number("level", level, 0.0, 1.0))
+        self._pending[k] = checks.level(level)
 
     # -- outputs -----------------------------------------------------------------
     def model_dataframe(self, year0: bool = False) -> pd.DataFrame:

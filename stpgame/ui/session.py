@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stpgame.core import regulation, scenarios
+from stpgame.core import checks, regulation, scenarios
 from stpgame.core.model import STPModel
 from stpgame.core.params import ORG_TYPES, ParameterError, Params, check_seed
 from stpgame.strategies import REGISTRY
@@ -225,12 +225,7 @@ class Session:
 
     def set_level(self, level: object) -> None:
         """The player's pooling level for the coming years: 0 keeps everything, 1 pools all."""
-        try:
-            value = float(level)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise ParameterError("level", "a number in [0, 1]", level) from None
-        if isinstance(level, bool) or not 0.0 <= value <= 1.0:
-            raise ParameterError("level", "a number in [0, 1]", level)
+        value = checks.level(level)
         with self.lock:
             if self.player is None:
                 raise ParameterError("player", "an organisation chosen first", None)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stpgame.core import scenarios
+from stpgame.core import checks, scenarios
 from stpgame.core.model import STRUCTURE_PARAMS, STPModel
 from stpgame.core.params import ORG_TYPES, ParameterError
 from stpgame.ui import texts
@@ -106,16 +106,6 @@ def body_labels(structure) -> list[str]:
         name = texts.org_label(ORG_TYPES[t])
         labels.append(f"{name} {seen[t]}" if counts[t] > 1 else name)
     return labels
-
-
-def _check_level(level: object) -> float:
-    try:
-        value = float(level)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ParameterError("level", "a number in [0, 1]", level) from None
-    if isinstance(level, bool) or not 0.0 <= value <= 1.0:
-        raise ParameterError("level", "a number in [0, 1]", level)
-    return value
 
 
 class Room:
@@ -272,7 +262,7 @@ class Room:
 
         A body's latest submission this year counts (teams: whoever submits last).
         """
-        value = _check_level(level)
+        value = checks.level(level)
         with self.lock:
             self._check_open()
             person = self._person(token)
@@ -379,7 +369,7 @@ class Room:
         if kind == "decision":
             body = self._check_body(event["body"])
             self.pending[body] = Decision(
-                body, _check_level(event["level"]), event["by"], event["name"], event["at"]
+                body, checks.level(event["level"]), event["by"], event["name"], event["at"]
             )
         elif kind == "advance":
             for body in sorted(self.pending):
