@@ -190,10 +190,16 @@ class Counterfactuals:
         lay = self.layout
         self.home = structure.footprint  # copy f is footprint f as played
         self._own_copy = n_fp + np.arange(n)  # copy F + i flips body i
-        # rows standing for several bodies: their members' shares of the row's budget
+        # A row standing for several bodies has their budgets summed, and for anything
+        # else their budget-weighted mean: body values reach the world's rows (the year as
+        # played, the twin, the replays) through ``_to_world``.
         total = np.bincount(lay.slot, budget[lay.members], len(lay.grouped))
-        self._weight = budget[lay.members] / total[lay.slot]
-        self._replay_budget = self._rows(budget, total)
+        terms = world_terms(structure, reduce)
+        self._to_world = terms.sums.reweighted(
+            np.concatenate([np.ones(terms.single), budget[lay.members] / total[lay.slot]])
+        )
+        self._replay_budget = budget[lay.first]
+        self._replay_budget[lay.grouped] = total
         self._replay_gap = self._rows(gap)
         # The world: the year as played, the twin, the replays (rows and footprints in turn).
         whole = np.arange(n)
@@ -205,31 +211,16 @@ class Counterfactuals:
             p,
             afford_from=np.concatenate([whole, whole + n, lay.first]),
         )
-        # body values to world rows: a row standing for several bodies takes their
-        # budget-weighted mean (see ``_rows``)
-        terms = world_terms(structure, reduce)
-        self._to_world = terms.sums.reweighted(
-            np.concatenate([np.ones(terms.single), self._weight])
-        )
         none, is_nhs = np.zeros(n), structure.org_type != COUNCIL
         totals = regulation.control_totals_met(
             none, none, is_nhs, structure.footprint, n_fp, p.control_total
         )
         self._totals = len(totals[1])  # control totals of one copy of the places
 
-    def _rows(self, x: np.ndarray, total: np.ndarray | None = None) -> np.ndarray:
+    def _rows(self, x: np.ndarray) -> np.ndarray:
         """Per replay row: the body's value, or for a row standing for several bodies their
-        budget-weighted mean (their sum, if ``total`` is given: used for budgets)."""
-        lay = self.layout
-        out: FloatArray = x[lay.first]
-        if len(lay.grouped):
-            if total is not None:
-                out[lay.grouped] = total
-            else:
-                out[lay.grouped] = np.bincount(
-                    lay.slot, x[lay.members] * self._weight, len(lay.grouped)
-                )
-        return out
+        budget-weighted mean (the replays' part of ``_to_world``)."""
+        return self._to_world(x)[2 * self.n :]
 
     @cached_property
     def twin(self) -> Economy:
@@ -258,9 +249,7 @@ class Counterfactuals:
             self._to_world(draws.cost_shock),
             np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
         )
-        lv = self._to_world(levels)
-        lv[n : 2 * n] = 1.0
-        lv[2 * n + lay.flip_at] = np.where(meant, 0.0, 1.0)
+        lv = self._world_levels(levels, meant)
         # outcomes in the replays count only if they are part of the score
         outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
         r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger), outcomes=outcomes)
@@ -294,17 +283,20 @@ class Counterfactuals:
             draws.fp_trust[lay.copied],
         )
         r = self.replay.play(
-            self._flipped(levels, meant),
+            self._world_levels(levels, meant)[2 * self.n :],
             replay_draws,
             cap=None if cap is None else cap[lay.first],
             outcomes=bool(self.p.outcome_weight),
         )
         return self._appraisal(self.replay, r, meant, 0, 0)
 
-    def _flipped(self, levels: np.ndarray, meant: np.ndarray) -> np.ndarray:
-        """Levels in the replays: as played, each copy's own body at its other extreme."""
-        lv = self._rows(levels)
-        lv[self.layout.flip_at] = np.where(meant, 0.0, 1.0)
+    def _world_levels(self, levels: np.ndarray, meant: np.ndarray) -> np.ndarray:
+        """Levels in the world: as played, everyone pooling in the twin, and in each replay
+        as played but with its own body at its other extreme."""
+        n = self.n
+        lv = self._to_world(levels)
+        lv[n : 2 * n] = 1.0
+        lv[2 * n + self.layout.flip_at] = np.where(meant, 0.0, 1.0)
         return lv
 
     def _appraisal(

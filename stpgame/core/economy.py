@@ -296,9 +296,11 @@ class Economy:
         generated = pool * p.savings_multiplier * self.savings_efficiency(draws.fp_trust)
         generated = generated * draws.savings_shock
         # shares of the pool: kept in the ledgers; for every row only if gain-sharing
-        rows = len(income) if p.gain_share else sum(len(book.cumulative) for book in ledgers)
-        pool_of = pool[self.fp[:rows]]
-        share_now = np.divide(contribution[:rows], pool_of, out=np.zeros(rows), where=pool_of > 0)
+        shared = len(income) if p.gain_share else sum(len(book.cumulative) for book in ledgers)
+        pool_of = pool[self.fp[:shared]]
+        share_now = np.divide(
+            contribution[:shared], pool_of, out=np.zeros(shared), where=pool_of > 0
+        )
         landed_fp, shares = self.discount * generated, share_now
         if ledgers:
             landed_fp, shares = self._advance_all(ledgers, generated, share_now, landed_fp)
