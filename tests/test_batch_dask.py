@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sweep_process import start_sweep, wait_for_parts
 
 from stpgame.cli import main
 from stpgame.errors import UnavailableError
@@ -130,7 +131,6 @@ def test_a_scheduler_lost_mid_sweep_is_one_line_and_the_sweep_resumes(tmp_path, 
     import signal
     import subprocess
     import sys
-    import time
 
     pytest.importorskip("distributed")
     dask = Path(sys.executable).parent / "dask"
@@ -152,30 +152,10 @@ def test_a_scheduler_lost_mid_sweep_is_one_line_and_the_sweep_resumes(tmp_path, 
     )
     out = tmp_path / "lost"
     try:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "stpgame",
-                "sweep",
-                str(path),
-                "--out",
-                str(out),
-                "--scheduler",
-                address,
-                "--chunk",
-                "1",
-                "--quiet",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        proc = start_sweep(
+            [str(path), "--out", str(out), "--scheduler", address, "--chunk", "1", "--quiet"]
         )
-        deadline = time.monotonic() + 120
-        while not (out / "parts").is_dir() or len(list((out / "parts").glob("part-*"))) < 4:
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "no part file appeared"
-            time.sleep(0.05)
+        wait_for_parts(proc, out, 4)
         scheduler.send_signal(signal.SIGKILL)
         _, err = proc.communicate(timeout=120)
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from sweep_process import start_sweep, wait_for_parts
 
 from stpgame.batch.storage import PART_NAME
 from stpgame.cli import main
@@ -50,30 +51,11 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_run(tmp_path, cap
     path = tmp_path / "exp.toml"
     path.write_text(EXPERIMENT)
     out = tmp_path / "killed"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stpgame",
-            "sweep",
-            str(path),
-            "--out",
-            str(out),
-            "--workers",
-            workers,
-            "--chunk",
-            "1",
-            "--quiet",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    proc = start_sweep(
+        [str(path), "--out", str(out), "--workers", workers, "--chunk", "1", "--quiet"]
     )
-    deadline = time.monotonic() + 120
+    wait_for_parts(proc, out, 1)
     parts = out / "parts"
-    while not (parts.is_dir() and any(PART_NAME.match(p.name) for p in parts.iterdir())):
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline, "no part file appeared"
-        time.sleep(0.01)
     children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
@@ -134,21 +116,8 @@ def test_sigterm_says_how_to_resume_and_the_resumed_files_are_byte_identical(
     path.write_text(EXPERIMENT)
     out = tmp_path / "stopped"
     args = ["sweep", str(path), "--out", str(out), "--workers", "2", "--chunk", "1"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stpgame", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    parts = out / "parts"
-    while not (
-        parts.is_dir() and len([p for p in parts.iterdir() if PART_NAME.match(p.name)]) >= 3
-    ):
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline, "no part file appeared"
-        time.sleep(0.01)
+    proc = start_sweep(args[1:], start_new_session=True)
+    wait_for_parts(proc, out, 3)
     children = _children(proc.pid)
     if target == "parent":
         proc.send_signal(signal.SIGTERM)
@@ -166,7 +135,7 @@ def test_sigterm_says_how_to_resume_and_the_resumed_files_are_byte_identical(
     while any(_alive(pid) for pid in children) and time.monotonic() < stop:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in children)
-    finished = [p for p in parts.iterdir() if PART_NAME.match(p.name)]
+    finished = [p for p in (out / "parts").iterdir() if PART_NAME.match(p.name)]
     assert 3 <= len(finished) < 40 and not (out / "manifest.json").exists()
     for part in finished:
         first, last = (int(g) for g in PART_NAME.match(part.name).groups())
@@ -211,20 +180,8 @@ def test_a_worker_killed_by_the_system_is_one_line_and_the_sweep_resumes(tmp_pat
     path.write_text(EXPERIMENT)
     out = tmp_path / "broken"
     args = ["sweep", str(path), "--out", str(out), "--workers", "2", "--chunk", "1", "--quiet"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stpgame", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    parts = out / "parts"
-    while not (
-        parts.is_dir() and len([p for p in parts.iterdir() if PART_NAME.match(p.name)]) >= 3
-    ):
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline, "no part file appeared"
-        time.sleep(0.01)
+    proc = start_sweep(args[1:])
+    wait_for_parts(proc, out, 3)
     workers = _pool_workers(proc.pid)
     assert workers
     os.kill(workers[0], signal.SIGKILL)
