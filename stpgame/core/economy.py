@@ -43,6 +43,7 @@ from functools import lru_cache
 import numpy as np
 
 from stpgame.core import regulation
+from stpgame.core import year_kernel as K
 from stpgame.core.arrays import BoolArray, FloatArray
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
 from stpgame.core.structure import Structure
@@ -178,8 +179,6 @@ class Economy:
         self.budget = budget
         self.gap = gap
         self._one_plus_gap = 1.0 + gap
-        self._zeros = np.zeros(len(budget))
-        self._zeros.flags.writeable = False  # shared by every flow no rule moves
         self.is_council = self.type == COUNCIL
         self.is_nhs = ~self.is_council
         self.fp_budget = self.per_fp(budget)
@@ -210,6 +209,48 @@ class Economy:
         self.target = np.where(
             self.is_nhs, -(gap + self.floor * p.discretionary_share) - p.control_total_slack, 0.0
         )
+        self._compile_constants(structure)
+
+    def _compile_constants(self, structure: Structure) -> None:
+        """The constants of the compiled year (year_kernel.py), laid out once."""
+        p, n = self.p, len(self.budget)
+        rows = np.empty((K.ROW_CONSTANTS, n))
+        rows[K.BUDGET], rows[K.ONE_PLUS_GAP] = self.budget, self._one_plus_gap
+        rows[K.MINIMUM], rows[K.ROOM], rows[K.LANDING] = self.minimum, self.room, self.landing
+        rows[K.COUNCIL], rows[K.NHS] = self._council, self.is_nhs
+        rows[K.TARGET], rows[K.NHS_SHARE] = self.target, self.nhs_share
+        rows[K.BUDGET_SHARE], rows[K.HOSPITAL], rows[K.CARE] = (
+            self.budget_share,
+            self._hospital,
+            self._care,
+        )
+        self._row_constants = rows
+        fps = np.empty((K.FP_CONSTANTS, self.n_fp))
+        fps[K.COORDINATION], fps[K.FP_BUDGET] = self.coordination, self.fp_budget
+        fps[K.DISCRETIONARY_FP] = self.discretionary_fp
+        fps[K.BASE_ADMISSIONS], fps[K.BASE_DELAYS] = self.base_admissions, self.base_delays
+        self._has_nhs = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
+        fps[K.HAS_NHS] = self._has_nhs
+        self._fp_constants = fps
+        sc = np.zeros(K.FLOAT_SCALARS)
+        sc[K.MULTIPLIER], sc[K.TRUST_EFFECT] = p.savings_multiplier, p.trust_effect
+        sc[K.ONE_MINUS_TE], sc[K.DISCOUNT] = 1.0 - p.trust_effect, self.discount
+        sc[K.GAIN_SHARE], sc[K.RISK_SHARE] = p.gain_share, p.risk_share
+        sc[K.INCENTIVE_FUND], sc[K.INCENTIVE_THRESHOLD] = p.incentive_fund, p.incentive_threshold
+        sc[K.COST_SHIFT], sc[K.SUSTAINABILITY] = p.cost_shift_rate, p.sustainability_fund
+        sc[K.SYSTEM_WEIGHT], sc[K.BREACH_PENALTY] = p.system_weight, p.breach_penalty
+        sc[K.BAILOUT_SHARE] = p.bailout_share
+        sc[K.EMERGENCY], sc[K.DELAY] = EMERGENCY_SHARE, DELAY_SHARE
+        self._scalars = sc
+        ints = np.zeros(K.INT_SCALARS, np.int64)
+        ints[K.AFFORD_ROWS] = self._afford_rows
+        ints[K.BALANCED] = p.council_balanced_budget
+        ints[K.CONTROL_TOTAL] = regulation.CONTROL_TOTALS.index(p.control_total)
+        ints[K.LAG_ZERO] = p.savings_lag == 0
+        self._ints = ints
+        whole = np.arange(n)
+        self._afford_from = whole if self.afford_from is None else self.afford_from
+        self._no_cap = np.zeros(0)
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
         """Sum ``values`` within each footprint."""
@@ -275,249 +316,101 @@ class Economy:
         appraisals when outcomes do not count in anyone's score; ``(rows, footprints)``
         computes them only for the leading footprints (whose rows lead).
 
-        A flow that no rule in force moves (no transformation money, gain-sharing,
-        incentive fund or risk sharing) is one shared read-only array of zeros.
+        The phases run compiled (year_kernel.py), each as the module doc above says.
         """
         ledgers = () if ledger is None else (ledger,) if isinstance(ledger, Ledger) else ledger
-        p, zeros = self.p, self._zeros
+        p, n_rows = self.p, len(self.budget)
         money, demand = self.growth(draws.year)
-        income = self.budget * money
-        cost = income * (self._one_plus_gap + draws.cost_shock)
         tf = self.transformation_rate(draws.year)
-        landed_past = self._landing_now(ledgers) if ledgers and p.savings_lag else None
-
-        contribution, affordable, wanted = self._contributions(
-            levels, income, cost, landed_past, tf, money, cap
+        sc = self._scalars.copy()
+        sc[K.MONEY], sc[K.DEMAND], sc[K.TF] = money, demand, tf
+        sc[K.AFFORD_DIVISOR] = max(1.0 - tf, 1e-9)
+        sc[K.ADMISSION_COST] = p.cost_per_admission * money
+        sc[K.BED_DAY_COST] = p.cost_per_bed_day * money
+        cash_fps = sum(book.pipeline.shape[1] for book in ledgers)
+        cash_rows = sum(len(book.cumulative) for book in ledgers)
+        out_rows, out_fps = (
+            (n_rows, self.n_fp) if outcomes is True else outcomes if outcomes else (0, 0)
         )
-        forced = contribution < wanted - 1e-9
-        transformation = tf * (contribution - self.minimum * money) if tf else zeros
-
-        pool = self.per_fp(contribution)
-        generated = pool * p.savings_multiplier * self.savings_efficiency(draws.fp_trust)
-        generated = generated * draws.savings_shock
-        # shares of the pool: kept in the ledgers; for every row only if gain-sharing
-        shared = len(income) if p.gain_share else sum(len(book.cumulative) for book in ledgers)
-        pool_of = pool[self.fp[:shared]]
-        share_now = np.divide(
-            contribution[:shared], pool_of, out=np.zeros(shared), where=pool_of > 0
-        )
-        landed_fp, shares = self.discount * generated, share_now
+        ic = self._ints.copy()
+        ic[K.USE_CAP] = cap is not None
+        ic[K.HAS_LANDED] = bool(ledgers) and p.savings_lag > 0
+        ic[K.CASH_FOOTPRINTS], ic[K.CASH_ROWS] = cash_fps, cash_rows
+        ic[K.SHARED_ROWS] = n_rows if p.gain_share else cash_rows
+        ic[K.OUTCOME_ROWS], ic[K.OUTCOME_FOOTPRINTS] = out_rows, out_fps
+        landed_now = np.zeros(self.n_fp)
         if ledgers:
-            landed_fp, shares = self._advance_all(ledgers, generated, share_now, landed_fp)
-        landed_of = landed_fp[self.fp]
-        savings = landed_of * self.landing
-        gain_shared = p.gain_share * (landed_of * shares - savings) if p.gain_share else zeros
-
-        incentive = self._incentive(contribution, pool, money)
-        kept = income - cost - contribution + savings  # before flows between bodies
-        net = kept
-        for flow in (gain_shared, transformation, incentive):
-            if flow is not zeros:
-                net = net + flow
-        if p.risk_share:
-            transfer = p.risk_share * (self.budget_share * self.per_fp(net)[self.fp] - net)
-            net = net + transfer
+            landed_now[:cash_fps] = np.concatenate([book.pipeline[0] for book in ledgers])
+            ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
-            transfer = zeros
-
-        cut, shifted, cuts_fp = self._council_cuts(net)
-        net = net + cut - shifted
-        central, penalty, bailout, met = self._regulate(net, income)
-        balance = net + central - penalty + bailout
-        start = 0
+            ledger_shares = landed_now[:0]
+        rows, fps, forced, paid, met_fp, share_now = K.play_rows(
+            self._row_constants,
+            self.fp,
+            self._afford_from,
+            self._fp_constants,
+            np.ascontiguousarray(levels, dtype=float),
+            np.ascontiguousarray(draws.cost_shock, dtype=float),
+            np.ascontiguousarray(draws.savings_shock, dtype=float),
+            np.ascontiguousarray(draws.fp_trust, dtype=float),
+            landed_now,
+            ledger_shares,
+            self._no_cap if cap is None else np.ascontiguousarray(cap, dtype=float),
+            sc,
+            ic,
+        )
+        balance, generated = rows[K.BALANCE], fps[K.GENERATED]
+        fp0 = row0 = 0
         for book in ledgers:
-            end = start + len(book.cumulative)
-            book.cumulative += balance[start:end]
-            book.last_balance = balance[start:end]
-            start = end
-
-        if outcomes is True:
-            admissions, delays, index = self._outcomes(savings, shifted, cuts_fp, money, demand)
+            fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
+            self._advance(book, generated[fp0:fp1], share_now[row0:row1])
+            book.cumulative += balance[row0:row1]
+            book.last_balance = balance[row0:row1]
+            fp0, row0 = fp1, row1
+        if p.control_total == "individual":
+            met = paid[self.is_nhs]
+        elif p.control_total == "system":
+            met = met_fp[self._has_nhs]
         else:
-            admissions, delays = np.full(self.n_fp, np.nan), np.full(self.n_fp, np.nan)
-            index = np.full(self.n_fp, 100.0)
-            if outcomes:
-                rows, fps = outcomes
-                part = self._outcomes(savings, shifted, cuts_fp, money, demand, rows, fps)
-                admissions[:fps], delays[:fps], index[:fps] = part
-        welfare_share = kept - shifted
+            met = np.zeros(0, bool)
         return Round(
-            income,
-            cost,
-            contribution,
-            affordable,
+            rows[K.INCOME],
+            rows[K.COST],
+            rows[K.CONTRIBUTION],
+            rows[K.AFFORDABLE],
             forced,
-            transformation,
-            savings,
-            gain_shared,
-            incentive,
-            transfer,
-            cut,
-            shifted,
-            central,
-            penalty,
-            bailout,
+            rows[K.TRANSFORMATION],
+            rows[K.SAVINGS],
+            rows[K.GAIN_SHARED],
+            rows[K.INCENTIVE],
+            rows[K.TRANSFER],
+            rows[K.CUT],
+            rows[K.SHIFTED],
+            rows[K.CENTRAL],
+            rows[K.PENALTY],
+            rows[K.BAILOUT],
             balance,
-            pool,
+            fps[K.POOL],
             generated,
-            admissions,
-            delays,
-            index,
+            fps[K.ADMISSIONS],
+            fps[K.DELAYED_DAYS],
+            fps[K.OUTCOME_INDEX],
             met,
-            welfare_share,
+            rows[K.WELFARE_SHARE],
         )
 
     # -- phases ---------------------------------------------------------------------------
-    def _contributions(
-        self,
-        levels: FloatArray,
-        income: FloatArray,
-        cost: FloatArray,
-        landed_past: FloatArray | None,
-        tf: float,
-        money: float,
-        cap: FloatArray | None,
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """What each body pools, what a council could afford, and what each meant to pool.
-
-        ``cap`` (the replays) replaces the affordability test with the year actually played.
-        With ``afford_from`` only the rows it points to are tested (the rest copy them).
-        """
-        minimum = self.minimum * money
-        wanted = minimum + np.clip(levels, 0.0, 1.0) * self.room * money
-        if cap is not None:
-            affordable = cap
-        elif self.p.council_balanced_budget:
-            k = self._afford_rows
-            headroom = income[:k] - cost[:k]
-            if landed_past is not None:
-                headroom += landed_past[self.fp[:k]] * self.landing[:k]
-            headroom -= minimum[:k]
-            np.maximum(headroom, 0.0, out=headroom)
-            headroom /= max(1.0 - tf, 1e-9)
-            affordable = np.where(self.is_council[:k], minimum[:k] + headroom, np.inf)
-            if self.afford_from is not None:
-                affordable = affordable[self.afford_from]
-        else:
-            affordable = np.full_like(wanted, np.inf)
-        return np.minimum(wanted, affordable), affordable, wanted
-
-    def _landing_now(self, ledgers: tuple[Ledger, ...]) -> FloatArray:
-        """Per footprint: savings landing this year (cash footprints; none for the rest)."""
-        now = [book.pipeline[0] for book in ledgers]
-        rest = self.n_fp - sum(len(x) for x in now)
-        return np.concatenate([*now, np.zeros(rest)]) if rest else np.concatenate(now)
-
-    def _advance_all(
-        self,
-        ledgers: tuple[Ledger, ...],
-        generated: FloatArray,
-        share_now: FloatArray,
-        accrued: FloatArray,
-    ) -> tuple[FloatArray, FloatArray]:
-        """Savings landing and the shares they are owed by, per footprint and body: from
-        each ledger for the cash footprints it covers, accrued for the rest."""
-        landed_fp, shares = accrued, share_now  # fresh arrays of this year: filled in place
-        fp0 = row0 = 0
-        for book in ledgers:
-            fp1, row1 = fp0 + book.pipeline.shape[1], row0 + book.shares.shape[1]
-            landed_fp[fp0:fp1], shares[row0:row1] = self._advance(
-                book, generated[fp0:fp1], share_now[row0:row1]
-            )
-            fp0, row0 = fp1, row1
-        return landed_fp, shares
-
     def _advance(
         self, ledger: Ledger, generated: FloatArray, share_now: FloatArray
-    ) -> tuple[FloatArray, FloatArray]:
-        """Put this year's savings in the pipeline and take out the ones landing now."""
+    ) -> None:
+        """Put this year's savings in the pipeline and take out the ones landing now (the
+        year itself read them from the pipeline before)."""
         ledger.pipeline[-1] += generated
         ledger.shares[-1] = share_now
-        landed_fp, shares = ledger.pipeline[0].copy(), ledger.shares[0].copy()
+        landed_total = float(ledger.pipeline[0].sum())
         ledger.pipeline[:-1] = ledger.pipeline[1:]
         ledger.pipeline[-1] = 0.0
         ledger.shares[:-1] = ledger.shares[1:]
         ledger.generated_total += float(generated.sum())
-        ledger.landed_total += float(landed_fp.sum())
-        return landed_fp, shares
+        ledger.landed_total += landed_total
 
-    def _incentive(self, contribution: FloatArray, pool: FloatArray, money: float) -> FloatArray:
-        """The incentive fund, paid to footprints that pooled at least the threshold [002]."""
-        p = self.p
-        if p.incentive_fund == 0.0:
-            return self._zeros
-        disc_fp = self.discretionary_fp * money
-        pooled_share = np.divide(pool, disc_fp, out=np.zeros(self.n_fp), where=disc_fp > 0)
-        fund = np.where(pooled_share >= p.incentive_threshold, p.incentive_fund, 0.0)
-        fund = fund * self.fp_budget * money
-        paid: FloatArray = fund[self.fp] * np.divide(
-            contribution, pool[self.fp], out=np.zeros_like(contribution), where=pool[self.fp] > 0
-        )
-        return paid
-
-    def _council_cuts(self, net: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Councils heading for deficit cut services; the NHS picks up part of the cost."""
-        if not self.p.council_balanced_budget:
-            return self._zeros, self._zeros, np.zeros(self.n_fp)
-        cut = np.maximum(0.0, -net) * self._council
-        cuts_fp = self.per_fp(cut)
-        shifted = (self.p.cost_shift_rate * cuts_fp)[self.fp] * self.nhs_share
-        return cut, shifted, cuts_fp
-
-    def _regulate(
-        self, net: FloatArray, income: FloatArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
-        """Central money for control totals met, then penalties, then bail-outs."""
-        p = self.p
-        paid, met = regulation.control_totals_met(
-            net, self.target * income, self.is_nhs, self.fp, self.n_fp, p.control_total
-        )
-        central = p.sustainability_fund * income * paid  # income > 0: as np.where
-        after = net + central
-        penalty = regulation.penalties(
-            after,
-            self.is_nhs,
-            self.nhs_share,
-            self.fp,
-            self.n_fp,
-            p.system_weight,
-            p.breach_penalty,
-        )
-        bailout = regulation.bailouts(after - penalty, self.is_nhs, p.bailout_share)
-        return central, penalty, bailout, met
-
-    def _outcomes(
-        self,
-        savings: FloatArray,
-        shifted: FloatArray,
-        cuts_fp: FloatArray,
-        money: float,
-        demand: float,
-        rows: int | None = None,
-        fps: int | None = None,
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Admissions and delayed days: the demand trend, less savings, plus cost shifted.
-
-        Savings avoid admissions (hospital side) and delayed days (community and council
-        side); council cuts add delays, shifted cost adds admissions. Index 100 = the demand
-        trend with no pooling and no cuts. ``rows``, ``fps``: only the leading ones.
-        """
-        p = self.p
-        fp, n_fp = self.fp[:rows], self.n_fp if fps is None else fps
-        hosp = regulation.per_footprint(savings[:rows] * self._hospital[:rows], fp, n_fp)
-        care = regulation.per_footprint(savings[:rows] * self._care[:rows], fp, n_fp)
-        trend_adm = self.base_admissions[:fps] * demand
-        trend_del = self.base_delays[:fps] * demand
-        shifted_fp = regulation.per_footprint(shifted[:rows], fp, n_fp)
-        cuts_fp = cuts_fp[:fps]
-        admissions = np.maximum(
-            0.0,
-            trend_adm
-            + EMERGENCY_SHARE * (shifted_fp - hosp) * 1e6 / (p.cost_per_admission * money),
-        )
-        delays = np.maximum(
-            0.0,
-            trend_del + DELAY_SHARE * (cuts_fp - care) * 1e6 / (p.cost_per_bed_day * money),
-        )
-        index = 100.0 - 50.0 * (admissions / trend_adm - 1.0) - 50.0 * (delays / trend_del - 1.0)
-        return admissions, delays, np.clip(index, 0.0, 200.0)

@@ -22,11 +22,11 @@ from typing import cast
 
 import networkx as nx
 import numpy as np
+from numba import njit
 
 from stpgame.core.arrays import FloatArray, IntArray
 from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
-from stpgame.core.sums import Sums
 
 TRUST_LEVELS = {"limited": 0.2, "reasonable": 0.5, "very strong": 0.8}
 NHS_COUNCIL_MIX = (0.25, 0.54, 0.21)  # [002]
@@ -51,8 +51,6 @@ class _Links:
     gp_council: np.ndarray  # CCG-council links
     degree: IntArray
     per_footprint: FloatArray  # links in each footprint
-    sum_i: Sums  # summed over the links' first / second ends
-    sum_j: Sums
 
 
 @lru_cache(maxsize=32)
@@ -64,7 +62,7 @@ def _links(structure: Structure) -> _Links:
         a, b = _pairs(len(members))
         pairs.append(np.stack([members[a], members[b]], axis=1))
     edges = np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
-    i, j = edges[:, 0], edges[:, 1]
+    i, j = np.ascontiguousarray(edges[:, 0]), np.ascontiguousarray(edges[:, 1])
     ti, tj = structure.org_type[i], structure.org_type[j]
     cross_sector = (ti == COUNCIL) != (tj == COUNCIL)
     degree = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
@@ -75,13 +73,47 @@ def _links(structure: Structure) -> _Links:
         cross_sector & ((ti == CCG) | (tj == CCG)),
         degree,
         np.bincount(structure.footprint, degree, structure.n_footprints) / 2.0,
-        Sums.groups(i, n),
-        Sums.groups(j, n),
     )
     for a in (fixed.i, fixed.j, fixed.cross_sector, fixed.gp_council, fixed.degree):
         a.flags.writeable = False
     fixed.per_footprint.flags.writeable = False
     return fixed
+
+
+@njit(cache=True, error_model="numpy")
+def _summed_trust(trust: FloatArray, i: IntArray, j: IntArray, n: int) -> FloatArray:
+    """Each organisation's summed trust over its links: over the links' first ends, then
+    their second ends, each added in link order (compiled: numba, as year_kernel.py)."""
+    first, second = np.zeros(n), np.zeros(n)
+    for link in range(len(trust)):
+        first[i[link]] += trust[link]
+    for link in range(len(trust)):
+        second[j[link]] += trust[link]
+    return first + second
+
+
+@njit(cache=True, error_model="numpy")
+def _trust_after(
+    trust: FloatArray,
+    growth: FloatArray,
+    i: IntArray,
+    j: IntArray,
+    willing: np.ndarray,
+    loss: float,
+    decay: float,
+) -> FloatArray:
+    """Each link's trust after a year: grown by ``growth`` of the way to 1 if both ends were
+    willing, eroded by ``loss`` if one was, faded by ``decay`` if neither was."""
+    after = np.empty_like(trust)
+    for link in range(len(trust)):
+        t = trust[link]
+        a, b = willing[i[link]], willing[j[link]]
+        if a and b:
+            after[link] = t + growth[link] * (1.0 - t)
+        else:
+            rate = loss if a != b else decay
+            after[link] = t - rate * t
+    return after
 
 
 class Relationships:
@@ -124,8 +156,7 @@ class Relationships:
         """Each organisation's summed trust over its links."""
         totals = self._totals
         if totals is None:
-            t = self.trust
-            totals = self._links.sum_i(t) + self._links.sum_j(t)
+            totals = _summed_trust(self.trust, self.i, self.j, self.n)
             self._totals = totals
         return totals
 
@@ -157,23 +188,12 @@ class Relationships:
         mutual withholding never builds trust. ``willing`` counts a council that meant to
         pool but could not afford it as willing: partners can see its books.
         """
-        if willing.all():  # the everyone-pools twin: every link grows
-            self.trust = self._grown(gain, barrier)
-            return
-        t, grown = self.trust, self._grown(gain, barrier)
-        a, b = willing[self.i], willing[self.j]
-        both, one = a & b, a ^ b
-        rate = np.where(one, loss, decay)  # eroded or faded: t - rate * t
-        self.trust = np.where(both, grown, t - rate * t)
-
-    def _grown(self, gain: float, barrier: float) -> FloatArray:
-        """Trust on every link had both partners pooled."""
         key = (gain, barrier)
         if self._gain_key != key:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
-        t = self.trust
-        grown: FloatArray = t + cast(FloatArray, self._gain) * (1.0 - t)
-        return grown
+        willing = np.ascontiguousarray(willing, dtype=np.bool_)
+        growth = cast(FloatArray, self._gain)
+        self.trust = _trust_after(self.trust, growth, self.i, self.j, willing, loss, decay)
 
     def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
