@@ -229,8 +229,7 @@ class Economy:
         fps[K.COORDINATION], fps[K.FP_BUDGET] = self.coordination, self.fp_budget
         fps[K.DISCRETIONARY_FP] = self.discretionary_fp
         fps[K.BASE_ADMISSIONS], fps[K.BASE_DELAYS] = self.base_admissions, self.base_delays
-        self._has_nhs = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
-        fps[K.HAS_NHS] = self._has_nhs
+        fps[K.HAS_NHS] = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
         self._fp_constants = fps
         sc = np.zeros(K.FLOAT_SCALARS)
         sc[K.MULTIPLIER], sc[K.TRUST_EFFECT] = p.savings_multiplier, p.trust_effect
@@ -344,7 +343,7 @@ class Economy:
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
             ledger_shares = landed_now[:0]
-        rows, fps, forced, paid, met_fp, share_now = K.play_rows(
+        rows, fps, forced, _, met, share_now = K.play_rows(
             self._row_constants,
             self.fp,
             self._afford_from,
@@ -363,16 +362,18 @@ class Economy:
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
-            self._advance(book, generated[fp0:fp1], share_now[row0:row1])
-            book.cumulative += balance[row0:row1]
+            made, landed = K.advance_ledger(
+                book.pipeline,
+                book.shares,
+                book.cumulative,
+                generated[fp0:fp1],
+                share_now[row0:row1],
+                balance[row0:row1],
+            )
+            book.generated_total += made
+            book.landed_total += landed
             book.last_balance = balance[row0:row1]
             fp0, row0 = fp1, row1
-        if p.control_total == "individual":
-            met = paid[self.is_nhs]
-        elif p.control_total == "system":
-            met = met_fp[self._has_nhs]
-        else:
-            met = np.zeros(0, bool)
         return Round(
             rows[K.INCOME],
             rows[K.COST],
@@ -399,18 +400,4 @@ class Economy:
             rows[K.WELFARE_SHARE],
         )
 
-    # -- phases ---------------------------------------------------------------------------
-    def _advance(
-        self, ledger: Ledger, generated: FloatArray, share_now: FloatArray
-    ) -> None:
-        """Put this year's savings in the pipeline and take out the ones landing now (the
-        year itself read them from the pipeline before)."""
-        ledger.pipeline[-1] += generated
-        ledger.shares[-1] = share_now
-        landed_total = float(ledger.pipeline[0].sum())
-        ledger.pipeline[:-1] = ledger.pipeline[1:]
-        ledger.pipeline[-1] = 0.0
-        ledger.shares[:-1] = ledger.shares[1:]
-        ledger.generated_total += float(generated.sum())
-        ledger.landed_total += landed_total
 

@@ -338,4 +338,52 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
         fo[ADMISSIONS, f] = adm
         fo[DELAYED_DAYS, f] = delays
         fo[OUTCOME_INDEX, f] = index if index <= 200.0 else 200.0
-    return out, fo, forced, paid, met_fp, share_now
+    # each control total's outcome: per NHS row (individual), per footprint with NHS bodies
+    # (system), none
+    if kind == INDIVIDUAL:
+        met = np.empty(n_rows, np.bool_)
+        count = 0
+        for i in range(n_rows):
+            if rc[NHS, i] != 0.0:
+                met[count] = paid[i]
+                count += 1
+    elif kind == SYSTEM:
+        met = np.empty(n_fp, np.bool_)
+        count = 0
+        for f in range(n_fp):
+            if fc[HAS_NHS, f] != 0.0:
+                met[count] = met_fp[f]
+                count += 1
+    else:
+        met = np.empty(0, np.bool_)
+        count = 0
+    return out, fo, forced, paid, met[:count], share_now
+
+
+@njit(cache=True, error_model="numpy")
+def advance_ledger(
+    pipeline: np.ndarray,
+    shares: np.ndarray,
+    cumulative: np.ndarray,
+    generated: np.ndarray,
+    share_now: np.ndarray,
+    balance: np.ndarray,
+) -> tuple[float, float]:
+    """A cash ledger moves on a year: this year's savings join the pipeline, the ones due
+    now leave it (the year read them before), the year's results join the cumulative.
+    Returns the savings generated and landed (summed in footprint order)."""
+    last = pipeline.shape[0] - 1
+    generated_sum = landed_sum = 0.0
+    for f in range(pipeline.shape[1]):
+        pipeline[last, f] += generated[f]
+        generated_sum += generated[f]
+        landed_sum += pipeline[0, f]
+        for k in range(last):
+            pipeline[k, f] = pipeline[k + 1, f]
+        pipeline[last, f] = 0.0
+    shares[last, :] = share_now
+    for k in range(last):
+        shares[k, :] = shares[k + 1, :]
+    for i in range(len(cumulative)):
+        cumulative[i] += balance[i]
+    return generated_sum, landed_sum
