@@ -248,7 +248,10 @@ class Economy:
         ints[K.LAG_ZERO] = p.savings_lag == 0
         self._ints = ints
         whole = np.arange(n)
-        self._afford_from = whole if self.afford_from is None else self.afford_from
+        # unsigned indices: the compiled loops need not check for negative ones
+        afford_from = whole if self.afford_from is None else self.afford_from
+        self._afford_from = afford_from.astype(np.uintp)
+        self._fp_index = self.fp.astype(np.uintp)
         self._no_cap = np.zeros(0)
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
@@ -345,7 +348,7 @@ class Economy:
             ledger_shares = landed_now[:0]
         rows, fps, forced, _, met, share_now = K.play_rows(
             self._row_constants,
-            self.fp,
+            self._fp_index,
             self._afford_from,
             self._fp_constants,
             np.ascontiguousarray(levels, dtype=float),

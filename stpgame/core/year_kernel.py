@@ -113,23 +113,23 @@ def _floor0(x: float) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _settle(out, i, after, fp_after_i, rc, sc) -> None:  # type: ignore[no-untyped-def]
-    """Penalty for the judged deficit, bail-out of part of the rest, the year's result."""
-    w = sc[SYSTEM_WEIGHT]
+def _settle(out, i, after, fp_after_i, rc, w, rate, share) -> None:  # type: ignore[no-untyped-def]
+    """Penalty for the judged deficit (``rate``, judged on the footprint with weight
+    ``w``), bail-out of a ``share`` of the rest, the year's result."""
     judged = (1.0 - w) * _floor0(-after)
     if w:
         judged = judged + w * (_floor0(-fp_after_i) * rc[NHS_SHARE, i])
-    penalty = sc[BREACH_PENALTY] * judged * rc[NHS, i]
+    penalty = rate * judged * rc[NHS, i]
     out[PENALTY, i] = penalty
-    out[BAILOUT, i] = sc[BAILOUT_SHARE] * _floor0(-(after - penalty)) * rc[NHS, i]
+    out[BAILOUT, i] = share * _floor0(-(after - penalty)) * rc[NHS, i]
     # out[BALANCE] held the result before central money
     out[BALANCE, i] = out[BALANCE, i] + out[CENTRAL, i] - penalty + out[BAILOUT, i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _central(out, i, paid_i, sc) -> float:  # type: ignore[no-untyped-def]
-    """Central money for a control total met; returns the result after it."""
-    central = sc[SUSTAINABILITY] * out[INCOME, i] * (1.0 if paid_i else 0.0)
+def _central(out, i, paid_i, rate) -> float:  # type: ignore[no-untyped-def]
+    """Central money (``rate`` x income) for a control total met; the result after it."""
+    central = rate * out[INCOME, i] * (1.0 if paid_i else 0.0)
     out[CENTRAL, i] = central
     after: float = out[BALANCE, i] + central
     return after
@@ -169,7 +169,9 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     money, tf = sc[MONEY], sc[TF]
     balanced, use_cap, kind = ic[BALANCED] != 0, ic[USE_CAP] != 0, ic[CONTROL_TOTAL]
     gain_share, fund_rate, risk = sc[GAIN_SHARE], sc[INCENTIVE_FUND], sc[RISK_SHARE]
-    w = sc[SYSTEM_WEIGHT]
+    w, penalty_rate, bailout_share = sc[SYSTEM_WEIGHT], sc[BREACH_PENALTY], sc[BAILOUT_SHARE]
+    central_rate, cost_shift = sc[SUSTAINABILITY], sc[COST_SHIFT]
+    outcome_rows, has_landed = ic[OUTCOME_ROWS], ic[HAS_LANDED] != 0
 
     # 1-2. income and costs; what a council can afford (its own rows, which the rows
     # standing in for the year as played read); what each body pools
@@ -179,7 +181,7 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
             income = rc[BUDGET, i] * money
             minimum = rc[MINIMUM, i] * money
             head = income - income * (rc[ONE_PLUS_GAP, i] + cost_shock[i])
-            if ic[HAS_LANDED]:
+            if has_landed:
                 head += landed_now[fp[i]] * rc[LANDING, i]
             head -= minimum
             if head < 0.0:  # np.maximum(head, 0.0): NaN and -0.0 stay
@@ -286,12 +288,12 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     shifted_fp = np.zeros(n_fp)
     for i in range(n_rows):
         f = fp[i]
-        shifted = sc[COST_SHIFT] * cuts_fp[f] * rc[NHS_SHARE, i] if balanced else 0.0
+        shifted = cost_shift * cuts_fp[f] * rc[NHS_SHARE, i] if balanced else 0.0
         out[SHIFTED, i] = shifted
         out[WELFARE_SHARE, i] = out[WELFARE_SHARE, i] - shifted
         net = out[BALANCE, i] + out[CUT, i] - shifted
         out[BALANCE, i] = net
-        if i < ic[OUTCOME_ROWS]:
+        if i < outcome_rows:
             hosp[f] += out[SAVINGS, i] * rc[HOSPITAL, i]
             care[f] += out[SAVINGS, i] * rc[CARE, i]
             shifted_fp[f] += shifted
@@ -300,25 +302,25 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
             continue
         if kind == INDIVIDUAL:
             paid[i] = rc[NHS, i] != 0.0 and net >= rc[TARGET, i] * out[INCOME, i]
-        after = _central(out, i, paid[i], sc)
+        after = _central(out, i, paid[i], central_rate)
         if w:
             fp_after[f] += after
         else:
-            _settle(out, i, after, 0.0, rc, sc)
+            _settle(out, i, after, 0.0, rc, w, penalty_rate, bailout_share)
     if kind == SYSTEM:
         for f in range(n_fp):
             met_fp[f] = gap[f] >= 0.0 and fc[HAS_NHS, f] != 0.0
         for i in range(n_rows):
             paid[i] = rc[NHS, i] != 0.0 and met_fp[fp[i]]
-            after = _central(out, i, paid[i], sc)
+            after = _central(out, i, paid[i], central_rate)
             if w:
                 fp_after[fp[i]] += after
             else:
-                _settle(out, i, after, 0.0, rc, sc)
+                _settle(out, i, after, 0.0, rc, w, penalty_rate, bailout_share)
     if w:
         for i in range(n_rows):
             after = out[BALANCE, i] + out[CENTRAL, i]
-            _settle(out, i, after, fp_after[fp[i]], rc, sc)
+            _settle(out, i, after, fp_after[fp[i]], rc, w, penalty_rate, bailout_share)
 
     # 7. outcomes, for the leading rows and footprints asked for
     for f in range(n_fp):
