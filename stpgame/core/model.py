@@ -252,9 +252,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         if not new_leader.any():
             return
         self.memory.forget(new_leader)
-        hit = self.relationships.links_of(new_leader)
-        self.relationships.reset_links(hit)
-        self._twin_rel.reset_links(hit)
+        self.relationships.reset(new_leader)
+        self._twin_rel.reset(new_leader)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""

@@ -82,12 +82,11 @@ def _links(structure: Structure) -> _Links:
 
 @njit(cache=True, error_model="numpy")
 def _summed_trust(trust: FloatArray, i: IntArray, j: IntArray, n: int) -> FloatArray:
-    """Each organisation's summed trust over its links: over the links' first ends, then
-    their second ends, each added in link order (compiled: numba, as year_kernel.py)."""
+    """Each organisation's summed trust over its links: over the links' first ends plus
+    over their second ends, each added in link order (compiled: numba, see year_kernel.py)."""
     first, second = np.zeros(n), np.zeros(n)
     for link in range(len(trust)):
         first[i[link]] += trust[link]
-    for link in range(len(trust)):
         second[j[link]] += trust[link]
     return first + second
 
@@ -114,6 +113,29 @@ def _trust_after(
             rate = loss if a != b else decay
             after[link] = t - rate * t
     return after
+
+
+@njit(cache=True, error_model="numpy")
+def _reset(trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray) -> None:
+    """Links touching ``orgs`` fall back to their starting trust, if that is lower."""
+    for link in range(len(trust)):
+        if orgs[i[link]] or orgs[j[link]]:
+            t, start = trust[link], initial[link]
+            trust[link] = t if t <= start else start  # np.minimum
+
+
+@njit(cache=True, error_model="numpy")
+def _footprint_mean(totals: FloatArray, footprint: IntArray, links: FloatArray) -> FloatArray:
+    """Mean trust on each footprint's links, from its bodies' summed trust (each link is
+    counted at both ends); 0.5 for a footprint without links."""
+    total = np.zeros(len(links))
+    for body in range(len(totals)):
+        total[footprint[body]] += totals[body]
+    mean = np.full(len(links), 0.5)
+    for f in range(len(links)):
+        if links[f] > 0:
+            mean[f] = total[f] / 2.0 / links[f]
+    return mean
 
 
 class Relationships:
@@ -173,9 +195,7 @@ class Relationships:
         Every link lies inside one footprint and touches two of its bodies, so a
         footprint's link-trust total is half the sum of its bodies' totals.
         """
-        total = np.bincount(self._fp, self.totals(), self._n_fp) / 2.0
-        count = self._fp_links
-        mean: FloatArray = np.divide(total, count, out=np.full(self._n_fp, 0.5), where=count > 0)
+        mean: FloatArray = _footprint_mean(self.totals(), self._fp, self._fp_links)
         return mean
 
     def update(
@@ -198,21 +218,12 @@ class Relationships:
     def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
 
-        Each of their links falls back to its surveyed starting level, or stays
-        where it is if it is already lower: a new leader never inherits more.
+        Each of the links of ``orgs`` (a mask over organisations) falls back to its surveyed
+        starting level, or stays where it is if it is already lower: a new leader never
+        inherits more.
         """
-        hit = self.links_of(orgs)
-        if len(hit):
-            self.reset_links(hit)
-
-    def reset_links(self, hit: np.ndarray) -> None:
-        """``reset`` for links already found (the twin shares the links of the played world)."""
-        self.trust[hit] = np.minimum(self.trust[hit], self.initial[hit])
+        _reset(self.trust, self.initial, self.i, self.j, np.ascontiguousarray(orgs, np.bool_))
         self._totals = None
-
-    def links_of(self, orgs: np.ndarray) -> np.ndarray:
-        """Ids of the links touching any of ``orgs`` (a mask over organisations), ascending."""
-        return np.flatnonzero(orgs[self.i] | orgs[self.j])
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
         """The network with each edge's current ``trust``; only ``orgs`` if given."""
