@@ -51,13 +51,13 @@ def regulatory_score(economy: Economy, r: Round) -> np.ndarray:
     return _judged(economy, r, r.balance - r.bailout)
 
 
-def _judged(economy: Economy, r: Round, values: FloatArray, row0: int = 0) -> FloatArray:
-    """Scores of the rows from ``row0`` on (all of them under a blended rating)."""
+def _judged(economy: Economy, r: Round, values: FloatArray) -> FloatArray:
+    """Every row's score under the rules in force."""
     p = economy.p
     return regulation.judged_score(
         values,
-        r.income[row0:],
-        economy.fp[row0:],
+        r.income,
+        economy.fp,
         economy.n_fp,
         r.outcome_index,
         p.system_weight,
@@ -190,6 +190,7 @@ class Counterfactuals:
         lay = self.layout
         self.home = structure.footprint  # copy f is footprint f as played
         self._own_copy = n_fp + np.arange(n)  # copy F + i flips body i
+        self._read = np.concatenate([lay.as_played, lay.flip_at])  # replay rows appraised
         # A row standing for several bodies has their budgets summed, and for anything
         # else their budget-weighted mean: body values reach the world's rows (the year as
         # played, the twin, the replays) through ``_to_world``.
@@ -307,19 +308,29 @@ class Counterfactuals:
         A flip that moves no money (nothing free to pool, or a council that cannot afford
         more) leaves the year as played, so its foregone payoff is the payoff itself.
         """
-        lay = self.layout
+        lay, n = self.layout, self.n
+        read = self._read + row0  # each body's row as played, then its flipped row
         if economy.p.system_weight:
-            payoff = appraised_payoff(economy, r)[row0:]
-        else:  # each row judged on its own: only the replays' rows are read
-            payoff = _judged(economy, r, r.balance[row0:] - r.cut[row0:], row0)
+            payoff = appraised_payoff(economy, r)[read]
+        else:  # each row judged on its own: only the rows read are scored
+            values = r.balance[read] - r.cut[read]
+            payoff = regulation.judged_score(
+                values,
+                r.income[read],
+                economy.fp[read],
+                economy.n_fp,
+                r.outcome_index,
+                0.0,
+                economy.p.outcome_weight,
+            )
         sign = np.where(meant, 1.0, -1.0)  # pool minus keep
-        played, flip = lay.as_played + row0, lay.flip_at + row0
-        moved = sign * (r.contribution[played] - r.contribution[flip])
+        contribution, balance = r.contribution[read], r.balance[read]
+        moved = sign * (contribution[:n] - contribution[n:])
         same = moved == 0.0
-        as_played = payoff[lay.as_played]
-        foregone = np.where(same, as_played, payoff[lay.flip_at])
+        as_played = payoff[:n]
+        foregone = np.where(same, as_played, payoff[n:])
         footprints = (self.home + fp0, self._own_copy + fp0)
-        balances = (r.balance[played], r.balance[flip])
+        balances = (balance[:n], balance[n:])
         welfare = (economy, r.welfare_share, footprints)
         return Appraisal(as_played, foregone, moved, sign, same, balances, welfare)
 
