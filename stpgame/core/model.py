@@ -34,6 +34,7 @@ from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS, ORG_VALUES
 from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, Params
+from stpgame.core.recorder import Recorder, share_of
 from stpgame.core.structure import MEAN_BUDGET, Structure, build
 from stpgame.errors import ParameterError
 
@@ -93,17 +94,13 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.round = 0
         self.last_round: Round | None = None
         self.scores = np.zeros(s.n)
-        self.latest: dict[str, float] = {}
         self._pending: dict[int, float] = {}
-        self._org_years = _YearTable(s.n)
+        self._years = Recorder(s.org_type == COUNCIL, s.population)
         self._peers = _peer_sampler(s)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
-        self._n_councils = int(np.count_nonzero(s.org_type == COUNCIL))
-        self._cum_price = 0.0
-        self._population_weight = s.population / s.population.sum()
         self._organisations: list[Organisation] | None = None
-        # One table row per year: Mesa's table rows cost ~2 µs, reporters ~60 µs a year.
-        self.datacollector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
+        # Mesa's table of the years, filled from the recorder when asked for (``datacollector``)
+        self._collector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
 
     @property
     def organisations(self) -> list[Organisation]:
@@ -119,6 +116,25 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             # #3179, fixed upstream for Python >= 3.12): no agent is added after this.
             mesa.Agent._ids.pop(self, None)
         return self._organisations
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """The outputs of the last year played (outputs.py), empty before the first."""
+        return self._years.latest()
+
+    @property
+    def datacollector(self) -> mesa.DataCollector:
+        """Mesa's data collector, its ``years`` table holding every year played so far.
+
+        Filled when asked for: the model keeps each year's values (recorder.py) and works
+        out the outputs from them for all years at once."""
+        table = self._collector.tables["years"]
+        done = len(table["round"])
+        if done < self._years.rows:
+            columns = self._years.outputs(done)
+            for k in MODEL_OUTPUTS:
+                table[k].extend(columns[k].tolist())
+        return self._collector
 
     @property
     def agents(self) -> mesa.AgentSet:
@@ -184,7 +200,6 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._turnover()
         self.last_round = actual
         self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
-        self.datacollector.add_table_row("years", self.latest)
 
     def _draw_year(self) -> tuple[YearDraws, YearDraws]:
         p, s = self.params, self.structure
@@ -257,7 +272,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
-        self._org_years.reserve(self.round + checks.whole("rounds", rounds))
+        self._years.reserve(self.round + checks.whole("rounds", rounds))
         for _ in range(rounds):
             self.step()
         return self
@@ -271,11 +286,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def model_dataframe(self, year0: bool = False) -> pd.DataFrame:
         """One row per year: the collective outcomes (see outputs.py). ``year0`` puts the
         state before the first decision first, as round 0 (see ``YEAR0_STOCKS``)."""
-        years = self.datacollector.tables["years"]
-        if not years["round"] and not year0:
+        if not self._years.rows and not year0:
             return pd.DataFrame(columns=MODEL_OUTPUTS)
-        columns = {k: np.asarray(years[k], float) for k in MODEL_OUTPUTS}
-        columns["round"] = np.asarray(years["round"], np.int64)
+        columns = {k: np.asarray(v, float) for k, v in self._years.outputs().items()}
+        columns["round"] = np.arange(1, self._years.rows + 1, dtype=np.int64)
         if year0:
             start = {k: np.nan for k in MODEL_OUTPUTS} | {
                 "round": 0,
@@ -290,12 +304,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def org_dataframe(self, year0: bool = False) -> pd.DataFrame:
         """One row per organisation per year: the individual outcomes. ``year0`` puts each
         body's state before the first decision first, as round 0 (see ``YEAR0_STOCKS``)."""
-        reps = self._org_years.rows
+        reps = self._years.rows
         if not reps and not year0:
             return pd.DataFrame(columns=ORG_OUTPUTS)
         s = self.structure
         n = s.n
-        cols = self._org_years.columns()
+        cols = self._years.orgs.columns()
         first = 1
         if year0:
             start = {k: np.full(n, np.nan) for k in ORG_VALUES}
@@ -417,64 +431,47 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         payoff: FloatArray,
         levels: FloatArray,
     ) -> None:
-        """The year's outputs (names, units and meanings in outputs.py)."""
-        e = self.economy
-        n = len(pooled)
-        sucker = pooled & (partner_share < 0.5)
-        price = ideal - r.welfare
-        self._cum_price += price
-        nhs, councils = e.is_nhs, e.is_council
-        # the totals over bodies, as one reduction (each row sums as .sum() would)
-        flows = (r.contribution, r.balance, self.scores, r.cut, r.central, r.penalty, r.bailout)
-        contribution, balance, score, cut, central, penalty, bailout = np.add.reduce(
-            np.stack(flows), axis=1
-        )
-        self.latest = {
-            "round": self.round,
-            "cooperation_rate": np.count_nonzero(pooled) / n,
-            "pooled_share": contribution
-            / max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
-            "system_balance": balance,
-            "collective_welfare": r.welfare,
-            "full_cooperation_welfare": ideal,
-            "price_of_fortress": price,
-            "cumulative_price_of_fortress": self._cum_price,
-            "mean_individual_score": score / n,
-            "emergency_admissions": r.admissions.sum(),
-            "delayed_bed_days": r.delayed_days.sum(),
-            "patient_outcome_index": r.outcome_index @ self._population_weight,
-            "mean_trust": self._mean_trust(),
-            "sucker_share": np.count_nonzero(sucker) / n,
-            "councils_cutting": _share(r.cut > 0, councils, self._n_councils),
-            "council_cuts": cut,
-            "nhs_in_deficit": _share(r.balance < 0, nhs, n - self._n_councils),
-            "nhs_deficit": -np.minimum(0.0, r.balance) @ nhs,
-            "control_totals_met": _share(r.totals_met, True, len(r.totals_met)),
-            "central_money": central,
-            "penalties": penalty,
-            "bailouts": bailout,
-            "incentives": r.incentive.sum(),
-            "gain_shared": np.maximum(r.gain_shared, 0.0).sum(),
-            "transformation_money": r.transformation.sum(),
-        }
-        self.latest = {k: float(v) for k, v in self.latest.items()}
-        self.latest["round"] = self.round
-        self._org_years.add(
-            pooled=pooled,
-            level=levels,
-            contribution=r.contribution,
-            savings=r.savings,
-            cut=r.cut,
-            penalty=r.penalty,
-            bailout=r.bailout,
-            central_money=r.central,
-            balance=r.balance,
-            cumulative_balance=self.ledger.cumulative,
-            score=self.scores,
-            payoff=payoff,
-            sucker=sucker,
-            forced_cut=r.forced,
-            trust=self.memory.trust,
+        """Keep the year's values; its outputs are worked out from them when read
+        (recorder.py; names, units and meanings in outputs.py)."""
+        e, p = self.economy, self.params
+        self._years.add(
+            {
+                "pooled": pooled,
+                "level": levels,
+                "contribution": r.contribution,
+                "savings": r.savings,
+                "cut": r.cut,
+                "penalty": r.penalty,
+                "bailout": r.bailout,
+                "central_money": r.central,
+                "balance": r.balance,
+                "cumulative_balance": self.ledger.cumulative,
+                "score": self.scores,
+                "payoff": payoff,
+                "sucker": pooled & (partner_share < 0.5),
+                "forced_cut": r.forced,
+                "trust": self.memory.trust,
+            },
+            {
+                "admissions": r.admissions,
+                "delayed_days": r.delayed_days,
+                "outcome_index": r.outcome_index,
+            },
+            {
+                "welfare": r.welfare,
+                "ideal": ideal,
+                "free": max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
+                "mean_trust": self._mean_trust(),
+                "totals_met": share_of(r.totals_met, len(r.totals_met)),
+                # flows no rule in force moves are zero
+                "incentives": float(r.incentive.sum()) if p.incentive_fund else 0.0,
+                "gain_shared": float(np.maximum(r.gain_shared, 0.0).sum())
+                if p.gain_share
+                else 0.0,
+                "transformation_money": float(r.transformation.sum())
+                if p.transformation_fund
+                else 0.0,
+            },
         )
 
 
@@ -486,49 +483,6 @@ def _category_type(names: tuple[str, ...]) -> pd.CategoricalDtype:
 def _categorical(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
     """A column of names from codes the model made itself (-1: none), so not re-checked."""
     return pd.Categorical.from_codes(codes, dtype=_category_type(names), validate=False)
-
-
-def _share(flags: BoolArray, among: BoolArray | bool, count: int) -> float:
-    """Share of ``among`` (``count`` of them) flagged; 0 when there are none."""
-    return np.count_nonzero(flags & among) / count if count else 0.0
-
-
-class _YearTable:
-    """Per-organisation values, one row of n per year, kept in arrays that grow by
-    doubling: a year costs one copy per column and the table one reshape."""
-
-    def __init__(self, n: int):
-        self.n, self.rows, self._capacity = n, 0, 0
-        self._data: dict[str, np.ndarray] = {}
-
-    def reserve(self, rows: int) -> None:
-        """Room for ``rows`` years in all (``run`` knows how many are coming)."""
-        self._capacity = max(self._capacity, rows)
-        if self._data and rows > len(next(iter(self._data.values()))):
-            self._grow(rows)
-
-    def _grow(self, rows: int) -> None:
-        self._data = {
-            k: np.concatenate([a[: self.rows], np.empty((rows - self.rows, self.n), a.dtype)])
-            for k, a in self._data.items()
-        }
-
-    def add(self, **values: np.ndarray) -> None:
-        """One year's values, one array of n per column."""
-        if not self._data:
-            size = max(8, self._capacity)
-            self._data = {
-                k: np.empty((size, self.n), np.asarray(v).dtype) for k, v in values.items()
-            }
-        elif self.rows == len(next(iter(self._data.values()))):
-            self._grow(2 * self.rows)
-        for k, v in values.items():
-            self._data[k][self.rows] = v
-        self.rows += 1
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """Each column, years one after another (a copy)."""
-        return {k: a[: self.rows].flatten() for k, a in self._data.items()}
 
 
 @lru_cache(maxsize=32)
