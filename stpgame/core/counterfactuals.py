@@ -253,7 +253,8 @@ class Counterfactuals:
         lv = self._world_levels(levels, meant)
         # outcomes in the replays count only if they are part of the score
         outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
-        r = self.world.play(lv, world_draws, ledger=(ledger, self.twin_ledger), outcomes=outcomes)
+        books = (ledger, self.twin_ledger)
+        r = self.world.play(lv, world_draws, ledger=books, outcomes=outcomes, full_rows=2 * n)
         k = self._totals
         actual = r.part(slice(0, n), slice(0, n_fp), slice(0, k))
         twin = r.part(slice(n, 2 * n), slice(n_fp, 2 * n_fp), slice(k, 2 * k))

@@ -306,6 +306,7 @@ class Economy:
         ledger: Ledger | tuple[Ledger, ...] | None = None,
         cap: np.ndarray | None = None,
         outcomes: bool | tuple[int, int] = True,
+        full_rows: int | None = None,
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
@@ -316,7 +317,9 @@ class Economy:
         (a standalone replay uses what each council could afford in the year actually
         played). ``outcomes=False`` skips admissions and delayed days (index 100), for
         appraisals when outcomes do not count in anyone's score; ``(rows, footprints)``
-        computes them only for the leading footprints (whose rows lead).
+        computes them only for the leading footprints (whose rows lead). ``full_rows``: only
+        the leading rows keep every flow; the rest keep income, contribution, cut, central
+        money, balance and welfare share (all a replay's appraisal reads).
 
         The phases run compiled (year_kernel.py), each as the module doc above says.
         """
@@ -340,13 +343,14 @@ class Economy:
         ic[K.CASH_FOOTPRINTS], ic[K.CASH_ROWS] = cash_fps, cash_rows
         ic[K.SHARED_ROWS] = n_rows if p.gain_share else cash_rows
         ic[K.OUTCOME_ROWS], ic[K.OUTCOME_FOOTPRINTS] = out_rows, out_fps
+        ic[K.FULL_ROWS] = n_rows if full_rows is None else max(full_rows, out_rows)
         landed_now = np.zeros(self.n_fp)
         if ledgers:
             landed_now[:cash_fps] = np.concatenate([book.pipeline[0] for book in ledgers])
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
             ledger_shares = landed_now[:0]
-        rows, fps, forced, _, met, share_now = K.play_rows(
+        rows, full, fps, forced, met, share_now = K.play_rows(
             self._row_constants,
             self._fp_index,
             self._afford_from,
@@ -379,20 +383,20 @@ class Economy:
             fp0, row0 = fp1, row1
         return Round(
             rows[K.INCOME],
-            rows[K.COST],
+            full[K.COST],
             rows[K.CONTRIBUTION],
-            rows[K.AFFORDABLE],
+            full[K.AFFORDABLE],
             forced,
-            rows[K.TRANSFORMATION],
-            rows[K.SAVINGS],
-            rows[K.GAIN_SHARED],
-            rows[K.INCENTIVE],
-            rows[K.TRANSFER],
+            full[K.TRANSFORMATION],
+            full[K.SAVINGS],
+            full[K.GAIN_SHARED],
+            full[K.INCENTIVE],
+            full[K.TRANSFER],
             rows[K.CUT],
-            rows[K.SHIFTED],
+            full[K.SHIFTED],
             rows[K.CENTRAL],
-            rows[K.PENALTY],
-            rows[K.BAILOUT],
+            full[K.PENALTY],
+            full[K.BAILOUT],
             balance,
             fps[K.POOL],
             generated,

@@ -78,29 +78,27 @@ FLOAT_SCALARS = 21
     SHARED_ROWS,
     OUTCOME_ROWS,
     OUTCOME_FOOTPRINTS,
-) = range(11)
-INT_SCALARS = 11
+    FULL_ROWS,
+) = range(12)
+INT_SCALARS = 12
 INDIVIDUAL, SYSTEM, NONE = range(3)  # regulation.CONTROL_TOTALS, in order
-# Rows of the per-row result.
+# Rows of the per-row result: every row's (all an appraisal reads) ...
+INCOME, CONTRIBUTION, CUT, CENTRAL, BALANCE, WELFARE_SHARE = range(6)
+ROW_RESULTS = 6
+# ... and the leading ``FULL_ROWS`` rows' (every other flow).
 (
-    INCOME,
     COST,
-    CONTRIBUTION,
     AFFORDABLE,
     TRANSFORMATION,
     SAVINGS,
     GAIN_SHARED,
     INCENTIVE,
     TRANSFER,
-    CUT,
     SHIFTED,
-    CENTRAL,
     PENALTY,
     BAILOUT,
-    BALANCE,
-    WELFARE_SHARE,
-) = range(16)
-ROW_RESULTS = 16
+) = range(10)
+FULL_RESULTS = 10
 # Rows of the per-footprint result.
 POOL, GENERATED, ADMISSIONS, DELAYED_DAYS, OUTCOME_INDEX = range(5)
 FP_RESULTS = 5
@@ -113,26 +111,17 @@ def _floor0(x: float) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _settle(out, i, after, fp_after_i, rc, w, rate, share) -> None:  # type: ignore[no-untyped-def]
-    """Penalty for the judged deficit (``rate``, judged on the footprint with weight
-    ``w``), bail-out of a ``share`` of the rest, the year's result."""
+def _settle(
+    after: float, fp_after: float, nhs_share: float, nhs: float, w: float, rate: float, share: float
+) -> tuple[float, float]:
+    """Penalty (``rate``) for the judged deficit after central money (the footprint's
+    counting with weight ``w``, split by ``nhs_share``), bail-out of a ``share`` of the rest;
+    ``nhs`` is 1 for an NHS body, 0 for a council."""
     judged = (1.0 - w) * _floor0(-after)
     if w:
-        judged = judged + w * (_floor0(-fp_after_i) * rc[NHS_SHARE, i])
-    penalty = rate * judged * rc[NHS, i]
-    out[PENALTY, i] = penalty
-    out[BAILOUT, i] = share * _floor0(-(after - penalty)) * rc[NHS, i]
-    # out[BALANCE] held the result before central money
-    out[BALANCE, i] = out[BALANCE, i] + out[CENTRAL, i] - penalty + out[BAILOUT, i]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _central(out, i, paid_i, rate) -> float:  # type: ignore[no-untyped-def]
-    """Central money (``rate`` x income) for a control total met; the result after it."""
-    central = rate * out[INCOME, i] * (1.0 if paid_i else 0.0)
-    out[CENTRAL, i] = central
-    after: float = out[BALANCE, i] + central
-    return after
+        judged = judged + w * (_floor0(-fp_after) * nhs_share)
+    penalty = rate * judged * nhs
+    return penalty, share * _floor0(-(after - penalty)) * nhs
 
 
 @njit(cache=True, error_model="numpy")
@@ -153,15 +142,17 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One year over ``R`` rows in ``F`` footprints (constants ``rc``/``fc``, scalars
     ``sc``/``ic``; see ``Economy.play``). Returns the per-row results (``ROW_RESULTS`` x R),
-    per-footprint results (``FP_RESULTS`` x F), and per row: contribution forced down,
-    central money paid; per footprint: system control total met; per shared row: its
-    share of its footprint's pool.
+    the other flows of the leading ``FULL_ROWS`` rows, per-footprint results
+    (``FP_RESULTS`` x F), per row whether its contribution was forced down, each control
+    total's outcome, and per shared row its share of its footprint's pool.
 
     Phases that need a footprint's sum of an earlier phase start a new pass over the rows;
     the rest share one (each pass reads and writes ~1 MB in the England preset).
     """
     n_rows, n_fp = fp.shape[0], fc.shape[1]
     out = np.empty((ROW_RESULTS, n_rows))
+    n_full = ic[FULL_ROWS]
+    full = np.empty((FULL_RESULTS, n_full))
     fo = np.zeros((FP_RESULTS, n_fp))
     forced = np.empty(n_rows, np.bool_)
     paid = np.zeros(n_rows, np.bool_)
@@ -191,7 +182,6 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     for i in range(n_rows):
         income = rc[BUDGET, i] * money
         out[INCOME, i] = income
-        out[COST, i] = income * (rc[ONE_PLUS_GAP, i] + cost_shock[i])
         minimum = rc[MINIMUM, i] * money
         level = levels[i]
         level = level if level >= 0.0 else 0.0
@@ -203,11 +193,13 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
             affordable = base[afford_from[i]]
         else:
             affordable = np.inf
-        out[AFFORDABLE, i] = affordable
         c = wanted if wanted <= affordable else affordable
         out[CONTRIBUTION, i] = c
         forced[i] = c < wanted - 1e-9
-        out[TRANSFORMATION, i] = tf * (c - minimum) if tf else 0.0
+        if i < n_full:
+            full[COST, i] = income * (rc[ONE_PLUS_GAP, i] + cost_shock[i])
+            full[AFFORDABLE, i] = affordable
+            full[TRANSFORMATION, i] = tf * (c - minimum) if tf else 0.0
         fo[POOL, fp[i]] += c
 
     # 3. savings: generated now, landing now (cash) or accrued (appraisals); shares of
@@ -240,8 +232,9 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     for i in range(n_rows):
         f = fp[i]
         savings = landed[f] * rc[LANDING, i]
-        out[SAVINGS, i] = savings
-        kept = out[INCOME, i] - out[COST, i] - out[CONTRIBUTION, i] + savings
+        income, c = out[INCOME, i], out[CONTRIBUTION, i]
+        cost = income * (rc[ONE_PLUS_GAP, i] + cost_shock[i])
+        kept = income - cost - c + savings
         out[WELFARE_SHARE, i] = kept
         net = kept
         gained = 0.0
@@ -252,16 +245,18 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
                 share = share_now[i]
             gained = gain_share * (landed[f] * share - savings)
             net = net + gained
-        out[GAIN_SHARED, i] = gained
         if tf:
-            net = net + out[TRANSFORMATION, i]
+            net = net + tf * (c - rc[MINIMUM, i] * money)
         incentive = 0.0
         if fund_rate != 0.0:
             pool = fo[POOL, f]
-            incentive = fund[f] * (out[CONTRIBUTION, i] / pool if pool > 0 else 0.0)
+            incentive = fund[f] * (c / pool if pool > 0 else 0.0)
             net = net + incentive
-        out[INCENTIVE, i] = incentive
-        out[TRANSFER, i] = 0.0
+        if i < n_full:
+            full[SAVINGS, i] = savings
+            full[GAIN_SHARED, i] = gained
+            full[INCENTIVE, i] = incentive
+            full[TRANSFER, i] = 0.0
         out[BALANCE, i] = net  # the running result until the year is settled
         if risk:
             fp_net[f] += net
@@ -273,7 +268,8 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
         for i in range(n_rows):
             net = out[BALANCE, i]
             transfer = risk * (rc[BUDGET_SHARE, i] * fp_net[fp[i]] - net)
-            out[TRANSFER, i] = transfer
+            if i < n_full:
+                full[TRANSFER, i] = transfer
             net = net + transfer
             out[BALANCE, i] = net
             cut = _floor0(-net) * rc[COUNCIL, i] if balanced else 0.0
@@ -289,38 +285,61 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     for i in range(n_rows):
         f = fp[i]
         shifted = cost_shift * cuts_fp[f] * rc[NHS_SHARE, i] if balanced else 0.0
-        out[SHIFTED, i] = shifted
+        if i < n_full:
+            full[SHIFTED, i] = shifted
         out[WELFARE_SHARE, i] = out[WELFARE_SHARE, i] - shifted
         net = out[BALANCE, i] + out[CUT, i] - shifted
         out[BALANCE, i] = net
-        if i < outcome_rows:
-            hosp[f] += out[SAVINGS, i] * rc[HOSPITAL, i]
-            care[f] += out[SAVINGS, i] * rc[CARE, i]
+        if i < outcome_rows:  # (no more than the full rows)
+            hosp[f] += full[SAVINGS, i] * rc[HOSPITAL, i]
+            care[f] += full[SAVINGS, i] * rc[CARE, i]
             shifted_fp[f] += shifted
         if kind == SYSTEM:
             gap[f] += net - rc[TARGET, i] * out[INCOME, i] if rc[NHS, i] != 0.0 else 0.0
             continue
         if kind == INDIVIDUAL:
             paid[i] = rc[NHS, i] != 0.0 and net >= rc[TARGET, i] * out[INCOME, i]
-        after = _central(out, i, paid[i], central_rate)
+        # central money for a control total met; out[BALANCE] holds the result before it
+        central = central_rate * out[INCOME, i] * (1.0 if paid[i] else 0.0)
+        out[CENTRAL, i] = central
+        after = net + central
         if w:
             fp_after[f] += after
-        else:
-            _settle(out, i, after, 0.0, rc, w, penalty_rate, bailout_share)
-    if kind == SYSTEM:
+            continue
+        penalty, bailout = _settle(
+            after, 0.0, rc[NHS_SHARE, i], rc[NHS, i], w, penalty_rate, bailout_share
+        )
+        out[BALANCE, i] = net + central - penalty + bailout
+        if i < n_full:
+            full[PENALTY, i], full[BAILOUT, i] = penalty, bailout
+    if kind == SYSTEM:  # the same, once the footprints' totals are known
         for f in range(n_fp):
             met_fp[f] = gap[f] >= 0.0 and fc[HAS_NHS, f] != 0.0
         for i in range(n_rows):
             paid[i] = rc[NHS, i] != 0.0 and met_fp[fp[i]]
-            after = _central(out, i, paid[i], central_rate)
+            net = out[BALANCE, i]
+            central = central_rate * out[INCOME, i] * (1.0 if paid[i] else 0.0)
+            out[CENTRAL, i] = central
+            after = net + central
             if w:
                 fp_after[fp[i]] += after
-            else:
-                _settle(out, i, after, 0.0, rc, w, penalty_rate, bailout_share)
-    if w:
+                continue
+            penalty, bailout = _settle(
+                after, 0.0, rc[NHS_SHARE, i], rc[NHS, i], w, penalty_rate, bailout_share
+            )
+            out[BALANCE, i] = net + central - penalty + bailout
+            if i < n_full:
+                full[PENALTY, i], full[BAILOUT, i] = penalty, bailout
+    if w:  # penalties on the footprint's deficit, once its total is known
         for i in range(n_rows):
-            after = out[BALANCE, i] + out[CENTRAL, i]
-            _settle(out, i, after, fp_after[fp[i]], rc, w, penalty_rate, bailout_share)
+            net, central = out[BALANCE, i], out[CENTRAL, i]
+            after = net + central
+            penalty, bailout = _settle(
+                after, fp_after[fp[i]], rc[NHS_SHARE, i], rc[NHS, i], w, penalty_rate, bailout_share
+            )
+            out[BALANCE, i] = net + central - penalty + bailout
+            if i < n_full:
+                full[PENALTY, i], full[BAILOUT, i] = penalty, bailout
 
     # 7. outcomes, for the leading rows and footprints asked for
     for f in range(n_fp):
@@ -359,7 +378,7 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     else:
         met = np.empty(0, np.bool_)
         count = 0
-    return out, fo, forced, paid, met[:count], share_now
+    return out, full, fo, forced, met[:count], share_now
 
 
 @njit(cache=True, error_model="numpy")
