@@ -250,8 +250,8 @@ class Economy:
         whole = np.arange(n)
         # unsigned indices: the compiled loops need not check for negative ones
         afford_from = whole if self.afford_from is None else self.afford_from
-        self._afford_from = afford_from.astype(np.uintp)
-        self._fp_index = self.fp.astype(np.uintp)
+        self._afford_from = afford_from.astype(np.uint32)
+        self._fp_index = self.fp.astype(np.uint32)
         self._no_cap = np.zeros(0)
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
