@@ -22,9 +22,9 @@ from typing import cast
 
 import networkx as nx
 import numpy as np
-from numba import njit
 
 from stpgame.core.arrays import FloatArray, IntArray
+from stpgame.core.compiled import kernel
 from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
 
@@ -80,7 +80,7 @@ def _links(structure: Structure) -> _Links:
     return fixed
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def _summed_trust(trust: FloatArray, i: IntArray, j: IntArray, n: int) -> FloatArray:
     """Each organisation's summed trust over its links: over the links' first ends plus
     over their second ends, each added in link order (compiled: numba, see year_kernel.py)."""
@@ -91,7 +91,7 @@ def _summed_trust(trust: FloatArray, i: IntArray, j: IntArray, n: int) -> FloatA
     return first + second
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def _trust_after(
     trust: FloatArray,
     growth: FloatArray,
@@ -115,7 +115,7 @@ def _trust_after(
     return after
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def _reset(trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray) -> None:
     """Links touching ``orgs`` fall back to their starting trust, if that is lower."""
     for link in range(len(trust)):
@@ -124,7 +124,7 @@ def _reset(trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, org
             trust[link] = t if t <= start else start  # np.minimum
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def _footprint_mean(totals: FloatArray, footprint: IntArray, links: FloatArray) -> FloatArray:
     """Mean trust on each footprint's links, from its bodies' summed trust (each link is
     counted at both ends); 0.5 for a footprint without links."""

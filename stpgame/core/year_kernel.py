@@ -12,14 +12,13 @@ same order, and every sum adds its terms one at a time in row order from zero (a
 checks the compiled year against the same arithmetic run as plain Python).
 ``np.maximum(0.0, x)`` is written ``_floor0(x)`` with numpy's choice at ties and NaN.
 
-The compiled code is cached next to this file (numba ``cache=True``): a fresh install pays
-the compilation (a few seconds) once, later processes load it.
+How it is compiled, and cached, is in compiled.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from stpgame.core.compiled import helper, kernel
 
 # Per-row constants (rows of ``Economy.row_constants``).
 (
@@ -104,13 +103,13 @@ POOL, GENERATED, ADMISSIONS, DELAYED_DAYS, OUTCOME_INDEX = range(5)
 FP_RESULTS = 5
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@helper
 def _floor0(x: float) -> float:
     """``np.maximum(0.0, x)``: 0.0 unless x is larger (NaN stays NaN)."""
     return 0.0 if 0.0 >= x else x
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@helper
 def _settle(
     after: float, fp_after: float, nhs_share: float, nhs: float, w: float, rate: float, share: float
 ) -> tuple[float, float]:
@@ -124,7 +123,7 @@ def _settle(
     return penalty, share * _floor0(-(after - penalty)) * nhs
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     rc: np.ndarray,
     fp: np.ndarray,
@@ -381,7 +380,7 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
     return out, full, fo, forced, met[:count], share_now
 
 
-@njit(cache=True, error_model="numpy")
+@kernel
 def advance_ledger(
     pipeline: np.ndarray,
     shares: np.ndarray,

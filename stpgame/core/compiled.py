@@ -1,0 +1,63 @@
+"""How the model's loops are compiled (numba), in one place.
+
+The year's arithmetic (year_kernel.py) and the trust updates (network.py) are plain Python
+loops compiled to machine code on first use. ``cache=True`` keeps the machine code next to
+the source (or in the user's cache if that is read-only): a fresh install compiles once, in
+a few seconds, and later processes load it. ``error_model="numpy"`` lets a division by zero
+give inf or NaN as numpy does, instead of a check in every loop. Nothing is compiled with
+``fastmath``: every sum adds in the order written, so results match the interpreted code to
+the bit (tests/test_year_kernel.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from numba import njit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def helper(function: F) -> F:
+    """A small function compiled into the loops that call it."""
+    compiled: F = njit(cache=True, error_model="numpy", inline="always")(function)
+    return compiled
+
+
+def kernel(function: F) -> F:
+    """A loop called from Python, compiled.
+
+    A signal handler's exception (Ctrl-C's KeyboardInterrupt, the command line's
+    Terminated) that fires while compiled code calls back into Python, as it does to hand
+    arrays back, reaches the caller wrapped in SystemError; it is raised as itself, so
+    ``stpgame sweep`` still stops cleanly and says how to resume. ``py_func`` is the
+    function as written, for the tests that run it interpreted.
+    """
+    dispatcher = njit(cache=True, error_model="numpy")(function)
+
+    @wraps(function)
+    def call(*args: Any) -> Any:
+        try:
+            return dispatcher(*args)
+        except SystemError as exc:
+            interrupt = _interrupt(exc)
+            if interrupt is None:
+                raise
+            raise interrupt from None
+
+    call.py_func = function  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
+def _interrupt(exc: BaseException) -> BaseException | None:
+    """The first exception in the chain that is not an ``Exception`` (an interrupt)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if not isinstance(cause, Exception):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
