@@ -69,6 +69,10 @@ if [ "${FORCE:-0}" != "0" ] || [ "$WANT" != "$HAVE" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     say "installing -e \".[all]\" ${CONSTRAINTS[*]:-(no lock file)} (about a minute on a fresh environment)"
     (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -e ".[all]" "${CONSTRAINTS[@]}")
+    # The model's loops are compiled on first use and cached (stpgame/core/compiled.py):
+    # compile them now, so the first run, test or page does not wait for it.
+    say "compiling the model's loops (numba, cached for later runs)"
+    "$VENV/bin/python" -c "from stpgame import STPModel; STPModel(seed=0, n_footprints=2).run(2).pooling_returns()"
     echo "$WANT" >"$STAMP"
 else
     say "packages up to date (pyproject.toml and lock unchanged)"

@@ -38,7 +38,7 @@ def _kernel_calls(monkeypatch: pytest.MonkeyPatch, mix: dict[str, object]) -> li
         calls.append(tuple(np.copy(a) for a in args))
         return compiled(*args)
 
-    monkeypatch.setattr(economy_module.K, "play_rows", spy)
+    monkeypatch.setattr(economy_module.kern, "play_rows", spy)
     model = STPModel(seed=3, n_footprints=4, **mix).run(4)
     model.pooling_returns()
     return calls
@@ -118,7 +118,7 @@ def test_compiled_sums_match_numpy() -> None:
 
 
 def test_an_interrupt_inside_compiled_code_is_found_under_its_wrapper() -> None:
-    """numba hands back a signal handler's exception wrapped in SystemError (``stpgame
+    """Numba hands back a signal handler's exception wrapped in SystemError (``stpgame
     sweep`` met it when SIGTERM came during a year: tests/test_batch_resume.py); the
     kernels raise the interrupt itself, and leave real errors alone."""
     from stpgame.cli.common import Terminated

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from numba import njit
 
@@ -22,8 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def helper(function: F) -> F:
     """A small function compiled into the loops that call it."""
-    compiled: F = njit(cache=True, error_model="numpy", inline="always")(function)
-    return compiled
+    return cast(F, njit(cache=True, error_model="numpy", inline="always")(function))
 
 
 def kernel(function: F) -> F:

@@ -212,11 +212,9 @@ class Counterfactuals:
             p,
             afford_from=np.concatenate([whole, whole + n, lay.first]),
         )
-        none, is_nhs = np.zeros(n), structure.org_type != COUNCIL
-        totals = regulation.control_totals_met(
-            none, none, is_nhs, structure.footprint, n_fp, p.control_total
-        )
-        self._totals = len(totals[1])  # control totals of one copy of the places
+        is_nhs = structure.org_type != COUNCIL
+        # control totals of one copy of the places
+        self._totals = regulation.count_totals(p.control_total, is_nhs, structure.footprint, n_fp)
 
     def _rows(self, x: np.ndarray) -> np.ndarray:
         """Per replay row: the body's value, or for a row standing for several bodies their
@@ -309,7 +307,7 @@ class Counterfactuals:
         A flip that moves no money (nothing free to pool, or a council that cannot afford
         more) leaves the year as played, so its foregone payoff is the payoff itself.
         """
-        lay, n = self.layout, self.n
+        n = self.n
         read = self._read + row0  # each body's row as played, then its flipped row
         if economy.p.system_weight:
             payoff = appraised_payoff(economy, r)[read]

@@ -43,8 +43,8 @@ from functools import lru_cache
 import numpy as np
 
 from stpgame.core import regulation
-from stpgame.core import year_kernel as K
-from stpgame.core.arrays import BoolArray, FloatArray
+from stpgame.core import year_kernel as kern
+from stpgame.core.arrays import FloatArray
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
 from stpgame.core.structure import Structure
 from stpgame.core.sums import Sums
@@ -214,38 +214,45 @@ class Economy:
     def _compile_constants(self, structure: Structure) -> None:
         """The constants of the compiled year (year_kernel.py), laid out once."""
         p, n = self.p, len(self.budget)
-        rows = np.empty((K.ROW_CONSTANTS, n))
-        rows[K.BUDGET], rows[K.ONE_PLUS_GAP] = self.budget, self._one_plus_gap
-        rows[K.MINIMUM], rows[K.ROOM], rows[K.LANDING] = self.minimum, self.room, self.landing
-        rows[K.COUNCIL], rows[K.NHS] = self._council, self.is_nhs
-        rows[K.TARGET], rows[K.NHS_SHARE] = self.target, self.nhs_share
-        rows[K.BUDGET_SHARE], rows[K.HOSPITAL], rows[K.CARE] = (
+        rows = np.empty((kern.ROW_CONSTANTS, n))
+        rows[kern.BUDGET], rows[kern.ONE_PLUS_GAP] = self.budget, self._one_plus_gap
+        rows[kern.MINIMUM], rows[kern.ROOM], rows[kern.LANDING] = (
+            self.minimum,
+            self.room,
+            self.landing,
+        )
+        rows[kern.COUNCIL], rows[kern.NHS] = self._council, self.is_nhs
+        rows[kern.TARGET], rows[kern.NHS_SHARE] = self.target, self.nhs_share
+        rows[kern.BUDGET_SHARE], rows[kern.HOSPITAL], rows[kern.CARE] = (
             self.budget_share,
             self._hospital,
             self._care,
         )
         self._row_constants = rows
-        fps = np.empty((K.FP_CONSTANTS, self.n_fp))
-        fps[K.COORDINATION], fps[K.FP_BUDGET] = self.coordination, self.fp_budget
-        fps[K.DISCRETIONARY_FP] = self.discretionary_fp
-        fps[K.BASE_ADMISSIONS], fps[K.BASE_DELAYS] = self.base_admissions, self.base_delays
-        fps[K.HAS_NHS] = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
+        fps = np.empty((kern.FP_CONSTANTS, self.n_fp))
+        fps[kern.COORDINATION], fps[kern.FP_BUDGET] = self.coordination, self.fp_budget
+        fps[kern.DISCRETIONARY_FP] = self.discretionary_fp
+        fps[kern.BASE_ADMISSIONS], fps[kern.BASE_DELAYS] = self.base_admissions, self.base_delays
+        fps[kern.HAS_NHS] = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
         self._fp_constants = fps
-        sc = np.zeros(K.FLOAT_SCALARS)
-        sc[K.MULTIPLIER], sc[K.TRUST_EFFECT] = p.savings_multiplier, p.trust_effect
-        sc[K.ONE_MINUS_TE], sc[K.DISCOUNT] = 1.0 - p.trust_effect, self.discount
-        sc[K.GAIN_SHARE], sc[K.RISK_SHARE] = p.gain_share, p.risk_share
-        sc[K.INCENTIVE_FUND], sc[K.INCENTIVE_THRESHOLD] = p.incentive_fund, p.incentive_threshold
-        sc[K.COST_SHIFT], sc[K.SUSTAINABILITY] = p.cost_shift_rate, p.sustainability_fund
-        sc[K.SYSTEM_WEIGHT], sc[K.BREACH_PENALTY] = p.system_weight, p.breach_penalty
-        sc[K.BAILOUT_SHARE] = p.bailout_share
-        sc[K.EMERGENCY], sc[K.DELAY] = EMERGENCY_SHARE, DELAY_SHARE
+        sc = np.zeros(kern.FLOAT_SCALARS)
+        sc[kern.MULTIPLIER], sc[kern.TRUST_EFFECT] = p.savings_multiplier, p.trust_effect
+        sc[kern.ONE_MINUS_TE], sc[kern.DISCOUNT] = 1.0 - p.trust_effect, self.discount
+        sc[kern.GAIN_SHARE], sc[kern.RISK_SHARE] = p.gain_share, p.risk_share
+        sc[kern.INCENTIVE_FUND], sc[kern.INCENTIVE_THRESHOLD] = (
+            p.incentive_fund,
+            p.incentive_threshold,
+        )
+        sc[kern.COST_SHIFT], sc[kern.SUSTAINABILITY] = p.cost_shift_rate, p.sustainability_fund
+        sc[kern.SYSTEM_WEIGHT], sc[kern.BREACH_PENALTY] = p.system_weight, p.breach_penalty
+        sc[kern.BAILOUT_SHARE] = p.bailout_share
+        sc[kern.EMERGENCY], sc[kern.DELAY] = EMERGENCY_SHARE, DELAY_SHARE
         self._scalars = sc
-        ints = np.zeros(K.INT_SCALARS, np.int64)
-        ints[K.AFFORD_ROWS] = self._afford_rows
-        ints[K.BALANCED] = p.council_balanced_budget
-        ints[K.CONTROL_TOTAL] = regulation.CONTROL_TOTALS.index(p.control_total)
-        ints[K.LAG_ZERO] = p.savings_lag == 0
+        ints = np.zeros(kern.INT_SCALARS, np.int64)
+        ints[kern.AFFORD_ROWS] = self._afford_rows
+        ints[kern.BALANCED] = p.council_balanced_budget
+        ints[kern.CONTROL_TOTAL] = regulation.CONTROL_TOTALS.index(p.control_total)
+        ints[kern.LAG_ZERO] = p.savings_lag == 0
         self._ints = ints
         whole = np.arange(n)
         # unsigned indices: the compiled loops need not check for negative ones
@@ -328,29 +335,29 @@ class Economy:
         money, demand = self.growth(draws.year)
         tf = self.transformation_rate(draws.year)
         sc = self._scalars.copy()
-        sc[K.MONEY], sc[K.DEMAND], sc[K.TF] = money, demand, tf
-        sc[K.AFFORD_DIVISOR] = max(1.0 - tf, 1e-9)
-        sc[K.ADMISSION_COST] = p.cost_per_admission * money
-        sc[K.BED_DAY_COST] = p.cost_per_bed_day * money
+        sc[kern.MONEY], sc[kern.DEMAND], sc[kern.TF] = money, demand, tf
+        sc[kern.AFFORD_DIVISOR] = max(1.0 - tf, 1e-9)
+        sc[kern.ADMISSION_COST] = p.cost_per_admission * money
+        sc[kern.BED_DAY_COST] = p.cost_per_bed_day * money
         cash_fps = sum(book.pipeline.shape[1] for book in ledgers)
         cash_rows = sum(len(book.cumulative) for book in ledgers)
         out_rows, out_fps = (
             (n_rows, self.n_fp) if outcomes is True else outcomes if outcomes else (0, 0)
         )
         ic = self._ints.copy()
-        ic[K.USE_CAP] = cap is not None
-        ic[K.HAS_LANDED] = bool(ledgers) and p.savings_lag > 0
-        ic[K.CASH_FOOTPRINTS], ic[K.CASH_ROWS] = cash_fps, cash_rows
-        ic[K.SHARED_ROWS] = n_rows if p.gain_share else cash_rows
-        ic[K.OUTCOME_ROWS], ic[K.OUTCOME_FOOTPRINTS] = out_rows, out_fps
-        ic[K.FULL_ROWS] = n_rows if full_rows is None else max(full_rows, out_rows)
+        ic[kern.USE_CAP] = cap is not None
+        ic[kern.HAS_LANDED] = bool(ledgers) and p.savings_lag > 0
+        ic[kern.CASH_FOOTPRINTS], ic[kern.CASH_ROWS] = cash_fps, cash_rows
+        ic[kern.SHARED_ROWS] = n_rows if p.gain_share else cash_rows
+        ic[kern.OUTCOME_ROWS], ic[kern.OUTCOME_FOOTPRINTS] = out_rows, out_fps
+        ic[kern.FULL_ROWS] = n_rows if full_rows is None else max(full_rows, out_rows)
         landed_now = np.zeros(self.n_fp)
         if ledgers:
             landed_now[:cash_fps] = np.concatenate([book.pipeline[0] for book in ledgers])
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
             ledger_shares = landed_now[:0]
-        rows, full, fps, forced, met, share_now = K.play_rows(
+        rows, full, fps, forced, met, share_now = kern.play_rows(
             self._row_constants,
             self._fp_index,
             self._afford_from,
@@ -365,11 +372,11 @@ class Economy:
             sc,
             ic,
         )
-        balance, generated = rows[K.BALANCE], fps[K.GENERATED]
+        balance, generated = rows[kern.BALANCE], fps[kern.GENERATED]
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
-            made, landed = K.advance_ledger(
+            made, landed = kern.advance_ledger(
                 book.pipeline,
                 book.shares,
                 book.cumulative,
@@ -382,29 +389,27 @@ class Economy:
             book.last_balance = balance[row0:row1]
             fp0, row0 = fp1, row1
         return Round(
-            rows[K.INCOME],
-            full[K.COST],
-            rows[K.CONTRIBUTION],
-            full[K.AFFORDABLE],
+            rows[kern.INCOME],
+            full[kern.COST],
+            rows[kern.CONTRIBUTION],
+            full[kern.AFFORDABLE],
             forced,
-            full[K.TRANSFORMATION],
-            full[K.SAVINGS],
-            full[K.GAIN_SHARED],
-            full[K.INCENTIVE],
-            full[K.TRANSFER],
-            rows[K.CUT],
-            full[K.SHIFTED],
-            rows[K.CENTRAL],
-            full[K.PENALTY],
-            full[K.BAILOUT],
+            full[kern.TRANSFORMATION],
+            full[kern.SAVINGS],
+            full[kern.GAIN_SHARED],
+            full[kern.INCENTIVE],
+            full[kern.TRANSFER],
+            rows[kern.CUT],
+            full[kern.SHIFTED],
+            rows[kern.CENTRAL],
+            full[kern.PENALTY],
+            full[kern.BAILOUT],
             balance,
-            fps[K.POOL],
+            fps[kern.POOL],
             generated,
-            fps[K.ADMISSIONS],
-            fps[K.DELAYED_DAYS],
-            fps[K.OUTCOME_INDEX],
+            fps[kern.ADMISSIONS],
+            fps[kern.DELAYED_DAYS],
+            fps[kern.OUTCOME_INDEX],
             met,
-            rows[K.WELFARE_SHARE],
+            rows[kern.WELFARE_SHARE],
         )
-
-

@@ -465,9 +465,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
                 "totals_met": share_of(r.totals_met, len(r.totals_met)),
                 # flows no rule in force moves are zero
                 "incentives": float(r.incentive.sum()) if p.incentive_fund else 0.0,
-                "gain_shared": float(np.maximum(r.gain_shared, 0.0).sum())
-                if p.gain_share
-                else 0.0,
+                "gain_shared": float(np.maximum(r.gain_shared, 0.0).sum()) if p.gain_share else 0.0,
                 "transformation_money": float(r.transformation.sum())
                 if p.transformation_fund
                 else 0.0,

@@ -116,7 +116,9 @@ def _trust_after(
 
 
 @kernel
-def _reset(trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray) -> None:
+def _reset(
+    trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray
+) -> None:
     """Links touching ``orgs`` fall back to their starting trust, if that is lower."""
     for link in range(len(trust)):
         if orgs[i[link]] or orgs[j[link]]:

@@ -10,9 +10,12 @@ good (Palfrey & Rosenthal 1984; Bagnoli & Lipman 1989) in which the centre is Ho
 
 A blended rating is kept as a named alternative: ``system_weight`` w moves what each body
 is scored on (and penalised for) from its own finances (w = 0, "fortress" [003]) to its
-footprint's (w = 1). NHS bodies lose money for judged deficits and get part of the rest
-covered by cash support [003]. Councils have neither: their constraint is the legal
-balanced budget, applied in economy.py.
+footprint's (w = 1). NHS bodies lose money for judged deficits (``breach_penalty`` x the
+deficit judged: own with weight 1 - w, the footprint's, split by share of NHS budget, with
+weight w) and get part of the rest covered by cash support (``bailout_share``) [003].
+Councils have neither: their constraint is the legal balanced budget. The year applies
+these rules to every body at once in its compiled phases (year_kernel.py, phase 6); this
+module keeps what is read off a year: scores and ratings.
 """
 
 from __future__ import annotations
@@ -57,58 +60,14 @@ def judged_score(
 CONTROL_TOTALS = ("individual", "system", "none")
 
 
-def control_totals_met(
-    result: np.ndarray,
-    target: np.ndarray,
-    is_nhs: np.ndarray,
-    footprint: np.ndarray,
-    n_fp: int,
-    kind: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which NHS bodies are paid central money, and each control total's outcome.
-
-    ``result`` is each body's result before central money; ``target`` its own control
-    total (share of nothing for councils, which have none). Returns (paid per body,
-    met per control total: one per NHS body for "individual", one per footprint with NHS
-    bodies for "system", none for "none").
-    """
+def count_totals(kind: str, is_nhs: np.ndarray, footprint: np.ndarray, n_fp: int) -> int:
+    """How many control totals the places have: one per NHS body ("individual"), one per
+    footprint with NHS bodies ("system"), none ("none")."""
     if kind == "individual":
-        met = is_nhs & (result >= target)
-        return met, met[is_nhs]
+        return int(np.count_nonzero(is_nhs))
     if kind == "system":
-        gap = per_footprint(np.where(is_nhs, result - target, 0.0), footprint, n_fp)
-        has_nhs = per_footprint(is_nhs.astype(float), footprint, n_fp) > 0
-        met_fp = (gap >= 0.0) & has_nhs
-        return is_nhs & met_fp[footprint], met_fp[has_nhs]
-    return np.zeros_like(is_nhs), np.zeros(0, bool)
-
-
-def penalties(
-    net: np.ndarray,
-    is_nhs: np.ndarray,
-    nhs_share: np.ndarray,
-    footprint: np.ndarray,
-    n_fp: int,
-    w: float,
-    rate: float,
-) -> np.ndarray:
-    """Money withheld from NHS bodies for the deficits they are judged on.
-
-    Own deficit counts with weight 1 - w; the footprint's deficit counts with
-    weight w, split between its NHS bodies by ``nhs_share`` (share of NHS budget).
-    """
-    judged: FloatArray = (1.0 - w) * np.maximum(0.0, -net)
-    if w:
-        system = np.maximum(0.0, -per_footprint(net, footprint, n_fp))[footprint] * nhs_share
-        judged = judged + w * system
-    withheld: FloatArray = rate * judged * is_nhs
-    return withheld
-
-
-def bailouts(net_after_penalty: np.ndarray, is_nhs: np.ndarray, share: float) -> np.ndarray:
-    """Central cash support covering part of an NHS body's remaining deficit [003]."""
-    support: FloatArray = share * np.maximum(0.0, -net_after_penalty) * is_nhs
-    return support
+        return int(np.count_nonzero(np.bincount(footprint[is_nhs], minlength=n_fp)))
+    return 0
 
 
 def score(financial: np.ndarray, outcome_index: np.ndarray, outcome_weight: float) -> np.ndarray:

@@ -18,6 +18,7 @@ How it is compiled, and cached, is in compiled.py.
 from __future__ import annotations
 
 import numpy as np
+
 from stpgame.core.compiled import helper, kernel
 
 # Per-row constants (rows of ``Economy.row_constants``).
@@ -106,7 +107,7 @@ FP_RESULTS = 5
 @helper
 def _floor0(x: float) -> float:
     """``np.maximum(0.0, x)``: 0.0 unless x is larger (NaN stays NaN)."""
-    return 0.0 if 0.0 >= x else x
+    return 0.0 if x <= 0.0 else x
 
 
 @helper
@@ -124,7 +125,7 @@ def _settle(
 
 
 @kernel
-def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
+def play_rows(
     rc: np.ndarray,
     fp: np.ndarray,
     afford_from: np.ndarray,
@@ -238,10 +239,9 @@ def play_rows(  # noqa: PLR0912, PLR0913, PLR0915 - one year's phases, in order
         net = kept
         gained = 0.0
         if gain_share:
-            if i < ic[CASH_ROWS] and not ic[LAG_ZERO]:
-                share = ledger_shares[i]
-            else:
-                share = share_now[i]
+            # a ledger's rows are owed by the shares of the year the savings came from
+            from_ledger = i < ic[CASH_ROWS] and not ic[LAG_ZERO]
+            share = ledger_shares[i] if from_ledger else share_now[i]
             gained = gain_share * (landed[f] * share - savings)
             net = net + gained
         if tf:
