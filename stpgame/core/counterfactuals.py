@@ -33,6 +33,7 @@ import numpy as np
 
 from stpgame.core import regulation
 from stpgame.core.arrays import FloatArray
+from stpgame.core.compiled import kernel
 from stpgame.core.economy import COUNCIL, Economy, Ledger, Round, YearDraws
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
@@ -158,6 +159,34 @@ def world_terms(structure: Structure, reduced: bool) -> WorldTerms:
     return WorldTerms(sums, len(rows))
 
 
+@kernel
+def _world_rows(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    levels: FloatArray,
+    cost_shock: FloatArray,
+    n: int,
+    flip_rows: np.ndarray,
+) -> tuple[FloatArray, FloatArray]:
+    """Two body values into world rows by the sums of ``_to_world`` (each row from zero, in
+    its terms' order, as ``Sums`` adds); then every body pools in the twin's rows
+    (``n``..``2n``) and each body's flipped row takes its other move."""
+    rows = len(indptr) - 1
+    level, shock = np.empty(rows), np.empty(rows)
+    for row in range(rows):
+        a = b = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            a += weights[k] * levels[indices[k]]
+            b += weights[k] * cost_shock[indices[k]]
+        level[row], shock[row] = a, b
+    for row in range(n, 2 * n):
+        level[row] = 1.0
+    for body in range(n):
+        level[flip_rows[body]] = 0.0 if levels[body] >= 0.5 else 1.0
+    return level, shock
+
+
 class Counterfactuals:
     """The everyone-pools twin and the flipped-move replays of one model.
 
@@ -191,6 +220,7 @@ class Counterfactuals:
         self.home = structure.footprint  # copy f is footprint f as played
         self._own_copy = n_fp + np.arange(n)  # copy F + i flips body i
         self._read = np.concatenate([lay.as_played, lay.flip_at])  # replay rows appraised
+        self._flip_rows = 2 * n + lay.flip_at  # each body's flipped row in the world
         # A row standing for several bodies has their budgets summed, and for anything
         # else their budget-weighted mean: body values reach the world's rows (the year as
         # played, the twin, the replays) through ``_to_world``.
@@ -242,13 +272,13 @@ class Counterfactuals:
         n, n_fp = self.n, self.n_fp
         meant = levels >= 0.5
         lay = self.layout
+        lv, cost_shock = self._world_values(levels, draws.cost_shock)
         world_draws = YearDraws(
             draws.year,
             draws.savings_shock[self._fp],
-            self._to_world(draws.cost_shock),
+            cost_shock,
             np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
         )
-        lv = self._world_levels(levels, meant)
         # outcomes in the replays count only if they are part of the score
         outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
         books = (ledger, self.twin_ledger)
@@ -274,30 +304,39 @@ class Counterfactuals:
         (pool everything free / nothing). ``cap`` limits contributions to what each council
         could afford in the year actually played.
         """
-        lay = self.layout
+        lay, n = self.layout, self.n
         meant = levels >= 0.5
+        lv, cost_shock = self._world_values(levels, draws.cost_shock)
         replay_draws = YearDraws(
             draws.year,
             draws.savings_shock[lay.copied],
-            self._rows(draws.cost_shock),
+            cost_shock[2 * n :],
             draws.fp_trust[lay.copied],
         )
         r = self.replay.play(
-            self._world_levels(levels, meant)[2 * self.n :],
+            lv[2 * n :],
             replay_draws,
             cap=None if cap is None else cap[lay.first],
             outcomes=bool(self.p.outcome_weight),
         )
         return self._appraisal(self.replay, r, meant, 0, 0)
 
-    def _world_levels(self, levels: np.ndarray, meant: np.ndarray) -> np.ndarray:
-        """Levels in the world: as played, everyone pooling in the twin, and in each replay
-        as played but with its own body at its other extreme."""
-        n = self.n
-        lv = self._to_world(levels)
-        lv[n : 2 * n] = 1.0
-        lv[2 * n + self.layout.flip_at] = np.where(meant, 0.0, 1.0)
-        return lv
+    def _world_values(
+        self, levels: np.ndarray, cost_shock: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Levels and cost shocks in the world's rows (``_to_world``): levels as played,
+        everyone pooling in the twin, and in each replay as played but with its own body at
+        its other extreme."""
+        to = self._to_world
+        return _world_rows(
+            to.indptr,
+            to.indices,
+            to.data,
+            np.ascontiguousarray(levels, dtype=float),
+            np.ascontiguousarray(cost_shock, dtype=float),
+            self.n,
+            self._flip_rows,
+        )
 
     def _appraisal(
         self, economy: Economy, r: Round, meant: np.ndarray, row0: int, fp0: int
