@@ -29,6 +29,7 @@ from stpgame import strategies
 from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
 from stpgame.core.arrays import BoolArray, FloatArray, IntArray
+from stpgame.core.compiled import kernel
 from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
 from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
 from stpgame.core.network import Relationships
@@ -405,21 +406,15 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         money) counts by what it meant to do.
         """
         e = self.economy
-        money = r.income / e.budget
-        room = e.room * money
-        level = np.divide(
-            r.contribution - e.minimum * money, room, out=levels.copy(), where=room > 0
+        pooled: BoolArray = _pooled_half(
+            r.income, e.budget, e.room, e.minimum, r.contribution, levels
         )
-        pooled: BoolArray = level >= 0.5 - 1e-9
         return pooled
 
     def _partner_share(self, willing: np.ndarray) -> np.ndarray:
-        fp = self.structure.footprint
-        count = np.bincount(fp, willing.astype(float), self.structure.n_footprints)
-        partners = self._fp_size[fp] - 1
-        share: FloatArray = np.divide(
-            count[fp] - willing, partners, out=np.zeros(len(fp)), where=partners > 0
-        )
+        """Each body's share of its footprint partners that were willing to pool."""
+        s = self.structure
+        share: FloatArray = _willing_partners(willing, s.footprint, self._fp_size)
         return share
 
     def _record(
@@ -473,6 +468,40 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         )
 
 
+@kernel
+def _pooled_half(
+    income: FloatArray,
+    budget: FloatArray,
+    room: FloatArray,
+    minimum: FloatArray,
+    contribution: FloatArray,
+    levels: FloatArray,
+) -> BoolArray:
+    """Per body: its pooling beyond the minimum as a share of its room to pool (the level it
+    meant where it had no room) is at least one half."""
+    pooled = np.empty(len(income), np.bool_)
+    for k in range(len(income)):
+        money = income[k] / budget[k]
+        free = room[k] * money
+        level = (contribution[k] - minimum[k] * money) / free if free > 0 else levels[k]
+        pooled[k] = level >= 0.5 - 1e-9
+    return pooled
+
+
+@kernel
+def _willing_partners(willing: BoolArray, footprint: IntArray, size: IntArray) -> FloatArray:
+    """Per body: the share of the other members of its footprint that were willing."""
+    count = np.zeros(len(size))
+    for k in range(len(willing)):
+        count[footprint[k]] += 1.0 if willing[k] else 0.0
+    share = np.zeros(len(willing))
+    for k in range(len(willing)):
+        partners = size[footprint[k]] - 1
+        if partners > 0:
+            share[k] = (count[footprint[k]] - (1.0 if willing[k] else 0.0)) / partners
+    return share
+
+
 @lru_cache(maxsize=64)
 def _category_type(names: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(names))
@@ -494,7 +523,6 @@ class _PeerSampler:
 
     def __init__(self, footprint: np.ndarray, org_type: np.ndarray):
         self.n = len(footprint)
-        self._self = np.arange(self.n)
         self.fp = self._index(footprint)
         self.type = self._index(org_type)
 
@@ -507,16 +535,35 @@ class _PeerSampler:
         size = size[group]
         return order, start, np.maximum(size - 1, 1).astype(float), order[start + size - 1]
 
-    def _draw(
-        self, index: tuple[IntArray, IntArray, FloatArray, IntArray], rng: np.random.Generator
-    ) -> np.ndarray:
-        order, start, span, last = index
-        pick = (rng.random(self.n) * span).astype(int)
-        cand = order[start + pick]
-        # skip self: if we drew ourselves, take the last member of the group instead
-        peer: IntArray = np.where(cand == self._self, last, cand)
-        return peer
-
     def sample(self, rng: np.random.Generator) -> np.ndarray:
-        local, anywhere = self._draw(self.fp, rng), self._draw(self.type, rng)
-        return np.where(rng.random(self.n) < 0.5, local, anywhere)
+        """A partner drawn in the footprint, a body of the same type drawn anywhere, and a
+        coin between them (three draws of ``rng``, in that order)."""
+        local, anywhere, coin = rng.random(self.n), rng.random(self.n), rng.random(self.n)
+        return _draw_peers(local, anywhere, coin, *self.fp, *self.type)
+
+
+@kernel
+def _draw_peers(  # noqa: PLR0913 - two groupings of four arrays
+    local: FloatArray,
+    anywhere: FloatArray,
+    coin: FloatArray,
+    fp_order: IntArray,
+    fp_start: IntArray,
+    fp_span: FloatArray,
+    fp_last: IntArray,
+    type_order: IntArray,
+    type_start: IntArray,
+    type_span: FloatArray,
+    type_last: IntArray,
+) -> IntArray:
+    """Each body's peer from uniform draws: the ``u * span``-th other member of its group
+    (itself replaced by the group's last member), the footprint's if the coin is below 0.5."""
+    peers = np.empty(len(local), np.int64)
+    for body in range(len(local)):
+        if coin[body] < 0.5:
+            pick = fp_order[fp_start[body] + int(local[body] * fp_span[body])]
+            peers[body] = fp_last[body] if pick == body else pick
+        else:
+            pick = type_order[type_start[body] + int(anywhere[body] * type_span[body])]
+            peers[body] = type_last[body] if pick == body else pick
+    return peers
