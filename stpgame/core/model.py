@@ -543,7 +543,7 @@ class _PeerSampler:
 
 
 @kernel
-def _draw_peers(  # noqa: PLR0913 - two groupings of four arrays
+def _draw_peers(
     local: FloatArray,
     anywhere: FloatArray,
     coin: FloatArray,
