@@ -91,7 +91,9 @@ def test_compiled_trust_is_the_python_trust_to_the_bit() -> None:
     willing = rng.random(rel.n) < 0.5
     growth = rng.random(len(rel.trust)) * 0.2
     args = (rel.trust, growth, rel.i, rel.j, willing, 0.3, 0.05)
-    _same(network._trust_after(*args), network._trust_after.py_func(*args))
+    after, totals = network._trust_after(*args)
+    _same((after, totals), network._trust_after.py_func(*args))
+    _same(totals, network._summed_trust(after, rel.i, rel.j, rel.n))
     args2 = (rel.trust, rel.i, rel.j, rel.n)
     _same(network._summed_trust(*args2), network._summed_trust.py_func(*args2))
     totals = rel.totals()

@@ -383,10 +383,13 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
                 np.repeat(np.arange(len(items)), counts)
             )
             names += [nm for nm, _ in items]
-        label = np.array(names, dtype=object)[code] if s.n else np.array([], dtype=object)
-        self._strategy_objects = {nm: strategies.get(nm) for nm in sorted(set(label))}
-        self._groups = [(nm, np.flatnonzero(label == nm)) for nm in self._strategy_objects]
-        return label.astype(str)
+        # the names in use, sorted, and each body's index into them
+        used, name_of = np.unique(np.array(names, dtype=str), return_inverse=True)
+        which = name_of[code] if s.n else np.zeros(0, int)
+        present = np.unique(which)
+        self._strategy_objects = {str(used[k]): strategies.get(str(used[k])) for k in present}
+        self._groups = [(str(used[k]), np.flatnonzero(which == k)) for k in present]
+        return used[which] if s.n else np.array([], dtype=str)
 
     def _mean_trust(self) -> float:
         trust = self.relationships.trust  # as trust.mean(), without its overhead

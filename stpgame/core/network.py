@@ -100,19 +100,25 @@ def _trust_after(
     willing: np.ndarray,
     loss: float,
     decay: float,
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
     """Each link's trust after a year: grown by ``growth`` of the way to 1 if both ends were
-    willing, eroded by ``loss`` if one was, faded by ``decay`` if neither was."""
+    willing, eroded by ``loss`` if one was, faded by ``decay`` if neither was; and each
+    organisation's summed trust after it (as ``_summed_trust`` adds)."""
     after = np.empty_like(trust)
+    n = len(willing)
+    first, second = np.zeros(n), np.zeros(n)
     for link in range(len(trust)):
         t = trust[link]
         a, b = willing[i[link]], willing[j[link]]
         if a and b:
-            after[link] = t + growth[link] * (1.0 - t)
+            t = t + growth[link] * (1.0 - t)
         else:
             rate = loss if a != b else decay
-            after[link] = t - rate * t
-    return after
+            t = t - rate * t
+        after[link] = t
+        first[i[link]] += t
+        second[j[link]] += t
+    return after, first + second
 
 
 @kernel
@@ -215,7 +221,9 @@ class Relationships:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
         willing = np.ascontiguousarray(willing, dtype=np.bool_)
         growth = cast(FloatArray, self._gain)
-        self.trust = _trust_after(self.trust, growth, self.i, self.j, willing, loss, decay)
+        self._trust, self._totals = _trust_after(
+            self.trust, growth, self.i, self.j, willing, loss, decay
+        )
 
     def reset(self, orgs: np.ndarray) -> None:
         """New leaders lose the trust their predecessors built [004].
