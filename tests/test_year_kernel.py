@@ -90,19 +90,19 @@ def test_compiled_trust_is_the_python_trust_to_the_bit() -> None:
     rng = np.random.default_rng(1)
     willing = rng.random(rel.n) < 0.5
     growth = rng.random(len(rel.trust)) * 0.2
-    args = (rel.trust, growth, rel.i, rel.j, willing, 0.3, 0.05)
+    args = (rel.trust, growth, *rel._ends, willing, 0.3, 0.05)
     after, totals = network._trust_after(*args)
     _same((after, totals), network._trust_after.py_func(*args))
-    _same(totals, network._summed_trust(after, rel.i, rel.j, rel.n))
-    args2 = (rel.trust, rel.i, rel.j, rel.n)
+    _same(totals, network._summed_trust(after, *rel._ends, rel.n))
+    args2 = (rel.trust, *rel._ends, rel.n)
     _same(network._summed_trust(*args2), network._summed_trust.py_func(*args2))
     totals = rel.totals()
-    args3 = (totals, model.structure.footprint, rel._fp_links)
+    args3 = (totals, rel._fp, rel._fp_links)
     _same(network._footprint_mean(*args3), network._footprint_mean.py_func(*args3))
     leaders = rng.random(rel.n) < 0.2
     compiled, python = rel.trust.copy(), rel.trust.copy()
-    network._reset(compiled, rel.initial, rel.i, rel.j, leaders)
-    network._reset.py_func(python, rel.initial, rel.i, rel.j, leaders)
+    network._reset(compiled, rel.initial, *rel._ends, leaders)
+    network._reset.py_func(python, rel.initial, *rel._ends, leaders)
     _same(compiled, python)
     assert np.any(compiled != rel.trust)  # some links did fall back
 

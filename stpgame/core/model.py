@@ -99,6 +99,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._years = Recorder(s.org_type == COUNCIL, s.population)
         self._peers = _peer_sampler(s)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
+        self._fp_index = s.footprint.astype(np.uint32)
         self._organisations: list[Organisation] | None = None
         # Mesa's table of the years, filled from the recorder when asked for (``datacollector``)
         self._collector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
@@ -416,8 +417,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def _partner_share(self, willing: np.ndarray) -> np.ndarray:
         """Each body's share of its footprint partners that were willing to pool."""
-        s = self.structure
-        share: FloatArray = _willing_partners(willing, s.footprint, self._fp_size)
+        share: FloatArray = _willing_partners(willing, self._fp_index, self._fp_size)
         return share
 
     def _record(
@@ -536,7 +536,9 @@ class _PeerSampler:
         size = np.bincount(group)
         start = np.concatenate([[0], np.cumsum(size)[:-1]])[group]
         size = size[group]
-        return order, start, np.maximum(size - 1, 1).astype(float), order[start + size - 1]
+        last = order[start + size - 1]
+        index = (order.astype(np.uint32), start.astype(np.uint32))  # unsigned: see compiled.py
+        return *index, np.maximum(size - 1, 1).astype(float), last.astype(np.uint32)
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:
         """A partner drawn in the footprint, a body of the same type drawn anywhere, and a

@@ -51,6 +51,8 @@ class _Links:
     gp_council: np.ndarray  # CCG-council links
     degree: IntArray
     per_footprint: FloatArray  # links in each footprint
+    ends: tuple[np.ndarray, np.ndarray]  # i, j as unsigned indices for the compiled loops
+    footprint: np.ndarray  # each body's footprint, the same
 
 
 @lru_cache(maxsize=32)
@@ -73,6 +75,8 @@ def _links(structure: Structure) -> _Links:
         cross_sector & ((ti == CCG) | (tj == CCG)),
         degree,
         np.bincount(structure.footprint, degree, structure.n_footprints) / 2.0,
+        (i.astype(np.uint32), j.astype(np.uint32)),
+        structure.footprint.astype(np.uint32),
     )
     for a in (fixed.i, fixed.j, fixed.cross_sector, fixed.gp_council, fixed.degree):
         a.flags.writeable = False
@@ -163,7 +167,7 @@ class Relationships:
         self._gain: FloatArray | None = None
         self.degree = links.degree
         self._links = links
-        self._fp, self._n_fp = structure.footprint, structure.n_footprints
+        self._ends, self._fp = links.ends, links.footprint
         self._fp_links = links.per_footprint
 
     @property
@@ -186,7 +190,7 @@ class Relationships:
         """Each organisation's summed trust over its links."""
         totals = self._totals
         if totals is None:
-            totals = _summed_trust(self.trust, self.i, self.j, self.n)
+            totals = _summed_trust(self.trust, *self._ends, self.n)
             self._totals = totals
         return totals
 
@@ -222,7 +226,7 @@ class Relationships:
         willing = np.ascontiguousarray(willing, dtype=np.bool_)
         growth = cast(FloatArray, self._gain)
         self._trust, self._totals = _trust_after(
-            self.trust, growth, self.i, self.j, willing, loss, decay
+            self.trust, growth, *self._ends, willing, loss, decay
         )
 
     def reset(self, orgs: np.ndarray) -> None:
@@ -232,7 +236,7 @@ class Relationships:
         starting level, or stays where it is if it is already lower: a new leader never
         inherits more.
         """
-        _reset(self.trust, self.initial, self.i, self.j, np.ascontiguousarray(orgs, np.bool_))
+        _reset(self.trust, self.initial, *self._ends, np.ascontiguousarray(orgs, np.bool_))
         self._totals = None
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:
