@@ -492,7 +492,7 @@ def _pooled_half(
 
 
 @kernel
-def _willing_partners(willing: BoolArray, footprint: IntArray, size: IntArray) -> FloatArray:
+def _willing_partners(willing: BoolArray, footprint: np.ndarray, size: IntArray) -> FloatArray:
     """Per body: the share of the other members of its footprint that were willing."""
     count = np.zeros(len(size))
     for k in range(len(willing)):
@@ -529,7 +529,7 @@ class _PeerSampler:
         self.fp = self._index(footprint)
         self.type = self._index(org_type)
 
-    def _index(self, group: np.ndarray) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    def _index(self, group: np.ndarray) -> tuple[np.ndarray, np.ndarray, FloatArray, np.ndarray]:
         """Per body: its group's members in order, where they start, how many others
         there are to draw from (at least 1) and the last member (drawn in place of itself)."""
         order = np.argsort(group, kind="stable")
@@ -552,14 +552,14 @@ def _draw_peers(
     local: FloatArray,
     anywhere: FloatArray,
     coin: FloatArray,
-    fp_order: IntArray,
-    fp_start: IntArray,
+    fp_order: np.ndarray,
+    fp_start: np.ndarray,
     fp_span: FloatArray,
-    fp_last: IntArray,
-    type_order: IntArray,
-    type_start: IntArray,
+    fp_last: np.ndarray,
+    type_order: np.ndarray,
+    type_start: np.ndarray,
     type_span: FloatArray,
-    type_last: IntArray,
+    type_last: np.ndarray,
 ) -> IntArray:
     """Each body's peer from uniform draws: the ``u * span``-th other member of its group
     (itself replaced by the group's last member), the footprint's if the coin is below 0.5."""
