@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument(
-        "--interleave", type=int, default=3, help="rounds of the interleaved CPU-time ratio"
+        "--interleave", type=int, default=5, help="rounds of the interleaved CPU-time ratio"
     )
     args = parser.parse_args()
 
