@@ -125,3 +125,34 @@ def test_app_charts_name_outputs_as_the_registry_does():
     assert own["own_score"].unit == "judged balance, % of budget"
     acute = history.by_type("score", "acute")
     assert own["own_score"].lines[0].values == tuple(100.0 * v for v in acute)
+
+
+def test_latest_collector_and_table_agree_year_by_year():
+    """The year outputs are worked out from what each year keeps (core/recorder.py) when
+    read: ``latest`` after each year, Mesa's collector read now and then, and the table
+    read at the end must give the same numbers, bit for bit, whenever they are read."""
+    import numpy as np
+
+    from stpgame import STPModel
+
+    model = STPModel.from_scenario("fortress", seed=5)
+    assert model.latest == {}
+    seen = []
+    for year in range(1, 7):
+        model.step()
+        seen.append(dict(model.latest))
+        assert model.latest["round"] == year
+        if year == 3:  # the collector, filled part-way, goes on from where it was
+            assert len(model.datacollector.tables["years"]["round"]) == 3
+    table = model.model_dataframe()
+    collected = model.datacollector.get_table_dataframe("years")
+    assert len(collected) == len(table) == 6
+    for k in table.columns:
+        by_year = np.array([row[k] for row in seen], float)
+        assert by_year.tobytes() == table[k].to_numpy(float).tobytes(), k
+        assert collected[k].to_numpy(float).tobytes() == by_year.tobytes(), k
+    # a year's outputs as the year itself would sum them (.sum() over its organisations)
+    org = model.org_dataframe()
+    last = org[org["round"] == 6]
+    assert table["system_balance"].iloc[-1] == last["balance"].to_numpy().sum()
+    assert table["cooperation_rate"].iloc[-1] == last["pooled"].to_numpy().mean()
