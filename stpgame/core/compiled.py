@@ -6,9 +6,9 @@ the source (or in the user's cache if that is read-only): a fresh install compil
 a few seconds, and later processes load it. ``error_model="numpy"`` lets a division by zero
 give inf or NaN as numpy does, instead of a check in every loop. Nothing is compiled with
 ``fastmath``: every sum adds in the order written, so results match the interpreted code to
-the bit (tests/test_year_kernel.py). Index arrays handed to the loops are unsigned (uint32):
-numba checks every signed index for a negative value (Python's from-the-end indexing), which
-costs a third of a simple loop's time.
+the bit (tests/test_year_kernel.py). Index arrays handed to the loops are unsigned
+(``index``): numba checks every signed index for a negative value (Python's from-the-end
+indexing), which costs a third of a simple loop's time.
 """
 
 from __future__ import annotations
@@ -17,9 +17,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+import numpy as np
 from numba import njit
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def index(positions: np.ndarray) -> np.ndarray:
+    """Positions for a compiled loop to index with: unsigned, so not checked for negatives."""
+    return np.asarray(positions).astype(np.uint32)
 
 
 def helper(function: F) -> F:

@@ -33,7 +33,7 @@ import numpy as np
 
 from stpgame.core import regulation
 from stpgame.core.arrays import FloatArray
-from stpgame.core.compiled import kernel
+from stpgame.core.compiled import index, kernel
 from stpgame.core.economy import COUNCIL, Economy, Ledger, Round, YearDraws
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
@@ -220,7 +220,7 @@ class Counterfactuals:
         self.home = structure.footprint  # copy f is footprint f as played
         self._own_copy = n_fp + np.arange(n)  # copy F + i flips body i
         self._read = np.concatenate([lay.as_played, lay.flip_at])  # replay rows appraised
-        self._flip_rows = (2 * n + lay.flip_at).astype(np.uint32)  # flipped rows in the world
+        self._flip_rows = index(2 * n + lay.flip_at)  # each body's flipped row in the world
         # A row standing for several bodies has their budgets summed, and for anything
         # else their budget-weighted mean: body values reach the world's rows (the year as
         # played, the twin, the replays) through ``_to_world``.
@@ -229,11 +229,7 @@ class Counterfactuals:
         self._to_world = terms.sums.reweighted(
             np.concatenate([np.ones(terms.single), budget[lay.members] / total[lay.slot]])
         )
-        # unsigned indices: the compiled loops need not check for negative ones
-        self._world_index = (
-            self._to_world.indptr.astype(np.uint32),
-            self._to_world.indices.astype(np.uint32),
-        )
+        self._world_index = (index(self._to_world.indptr), index(self._to_world.indices))
         self._replay_budget = budget[lay.first]
         self._replay_budget[lay.grouped] = total
         self._replay_gap = self._rows(gap)

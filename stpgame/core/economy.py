@@ -45,6 +45,7 @@ import numpy as np
 from stpgame.core import regulation
 from stpgame.core import year_kernel as kern
 from stpgame.core.arrays import FloatArray
+from stpgame.core.compiled import index
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
 from stpgame.core.structure import Structure
 from stpgame.core.sums import Sums
@@ -171,14 +172,12 @@ class Economy:
         # For each row, the row whose affordability limits it: the replays of a year are
         # bound by what each council could afford in the year actually played.
         self.afford_from = afford_from
-        self._afford_rows = len(budget) if afford_from is None else int(afford_from.max()) + 1
         self.fp = structure.footprint
         self.n_fp = structure.n_footprints
         self._per_fp = footprint_sums(structure)
         self.type = structure.org_type
         self.budget = budget
         self.gap = gap
-        self._one_plus_gap = 1.0 + gap
         self.is_council = self.type == COUNCIL
         self.is_nhs = ~self.is_council
         self.fp_budget = self.per_fp(budget)
@@ -193,10 +192,6 @@ class Economy:
         self.base_admissions = ADMISSIONS_PER_MILLION * structure.population
         self.base_delays = DELAYED_DAYS_PER_MILLION * structure.population
         self.discount = (1.0 + p.discount_rate) ** -p.savings_lag
-        self.hospital_side = (self.type == ACUTE) | (self.type == CCG)
-        # the same masks as numbers, so the year multiplies rather than selects
-        self._hospital, self._care = self.hospital_side * 1.0, ~self.hospital_side * 1.0
-        self._council = self.is_council * 1.0
         self.minimum = self.floor * self.discretionary
         self.room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
         self.discretionary_fp = self.per_fp(self.discretionary)
@@ -214,19 +209,20 @@ class Economy:
     def _compile_constants(self, structure: Structure) -> None:
         """The constants of the compiled year (year_kernel.py), laid out once."""
         p, n = self.p, len(self.budget)
-        rows = np.empty((kern.ROW_CONSTANTS, n))
-        rows[kern.BUDGET], rows[kern.ONE_PLUS_GAP] = self.budget, self._one_plus_gap
+        hospital_side = (self.type == ACUTE) | (self.type == CCG)
+        rows = np.empty((kern.ROW_CONSTANTS, n))  # masks as numbers: the loops multiply
+        rows[kern.BUDGET], rows[kern.ONE_PLUS_GAP] = self.budget, 1.0 + self.gap
         rows[kern.MINIMUM], rows[kern.ROOM], rows[kern.LANDING] = (
             self.minimum,
             self.room,
             self.landing,
         )
-        rows[kern.COUNCIL], rows[kern.NHS] = self._council, self.is_nhs
+        rows[kern.COUNCIL], rows[kern.NHS] = self.is_council, self.is_nhs
         rows[kern.TARGET], rows[kern.NHS_SHARE] = self.target, self.nhs_share
         rows[kern.BUDGET_SHARE], rows[kern.HOSPITAL], rows[kern.CARE] = (
             self.budget_share,
-            self._hospital,
-            self._care,
+            hospital_side,
+            ~hospital_side,
         )
         self._row_constants = rows
         fps = np.empty((kern.FP_CONSTANTS, self.n_fp))
@@ -249,16 +245,14 @@ class Economy:
         sc[kern.EMERGENCY], sc[kern.DELAY] = EMERGENCY_SHARE, DELAY_SHARE
         self._scalars = sc
         ints = np.zeros(kern.INT_SCALARS, np.int64)
-        ints[kern.AFFORD_ROWS] = self._afford_rows
+        # the rows whose affordability is worked out: every row, or those others read
+        ints[kern.AFFORD_ROWS] = n if self.afford_from is None else self.afford_from.max() + 1
         ints[kern.BALANCED] = p.council_balanced_budget
         ints[kern.CONTROL_TOTAL] = regulation.CONTROL_TOTALS.index(p.control_total)
         ints[kern.LAG_ZERO] = p.savings_lag == 0
         self._ints = ints
-        whole = np.arange(n)
-        # unsigned indices: the compiled loops need not check for negative ones
-        afford_from = whole if self.afford_from is None else self.afford_from
-        self._afford_from = afford_from.astype(np.uint32)
-        self._fp_index = self.fp.astype(np.uint32)
+        self._afford_from = index(np.arange(n) if self.afford_from is None else self.afford_from)
+        self._fp_index = index(self.fp)
         self._no_cap = np.zeros(0)
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
@@ -287,12 +281,6 @@ class Economy:
     def new_ledger(self) -> Ledger:
         """An empty ledger: no savings in the pipeline, nothing carried over."""
         return Ledger.empty(self.p.savings_lag, self.n_fp, len(self.budget))
-
-    def savings_efficiency(self, fp_trust: np.ndarray) -> np.ndarray:
-        """Per footprint: share of the multiplier that survives coordination, boundaries, trust."""
-        te = self.p.trust_effect
-        efficiency: FloatArray = self.coordination * (1.0 - te + te * fp_trust)
-        return efficiency
 
     def transformation_rate(self, year: int) -> float:
         """Transformation money this year, as a share of contribution: paid only in the

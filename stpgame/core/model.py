@@ -29,7 +29,7 @@ from stpgame import strategies
 from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
 from stpgame.core.arrays import BoolArray, FloatArray, IntArray
-from stpgame.core.compiled import kernel
+from stpgame.core.compiled import index, kernel
 from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
 from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
 from stpgame.core.network import Relationships
@@ -99,7 +99,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._years = Recorder(s.org_type == COUNCIL, s.population)
         self._peers = _peer_sampler(s)
         self._fp_size = np.bincount(s.footprint, minlength=s.n_footprints)
-        self._fp_index = s.footprint.astype(np.uint32)
+        self._fp_index = index(s.footprint)
         self._organisations: list[Organisation] | None = None
         # Mesa's table of the years, filled from the recorder when asked for (``datacollector``)
         self._collector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
@@ -460,7 +460,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
                 "ideal": ideal,
                 "free": max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
                 "mean_trust": self._mean_trust(),
-                "totals_met": share_of(r.totals_met, len(r.totals_met)),
+                "totals_met": float(share_of(r.totals_met, len(r.totals_met))),
                 # flows no rule in force moves are zero
                 "incentives": float(r.incentive.sum()) if p.incentive_fund else 0.0,
                 "gain_shared": float(np.maximum(r.gain_shared, 0.0).sum()) if p.gain_share else 0.0,
@@ -537,8 +537,7 @@ class _PeerSampler:
         start = np.concatenate([[0], np.cumsum(size)[:-1]])[group]
         size = size[group]
         last = order[start + size - 1]
-        index = (order.astype(np.uint32), start.astype(np.uint32))  # unsigned: see compiled.py
-        return *index, np.maximum(size - 1, 1).astype(float), last.astype(np.uint32)
+        return index(order), index(start), np.maximum(size - 1, 1).astype(float), index(last)
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:
         """A partner drawn in the footprint, a body of the same type drawn anywhere, and a

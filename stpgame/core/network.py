@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from stpgame.core.arrays import FloatArray, IntArray
-from stpgame.core.compiled import kernel
+from stpgame.core.compiled import index, kernel
 from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
 
@@ -75,8 +75,8 @@ def _links(structure: Structure) -> _Links:
         cross_sector & ((ti == CCG) | (tj == CCG)),
         degree,
         np.bincount(structure.footprint, degree, structure.n_footprints) / 2.0,
-        (i.astype(np.uint32), j.astype(np.uint32)),
-        structure.footprint.astype(np.uint32),
+        (index(i), index(j)),
+        index(structure.footprint),
     )
     for a in (fixed.i, fixed.j, fixed.cross_sector, fixed.gp_council, fixed.degree):
         a.flags.writeable = False
@@ -166,7 +166,6 @@ class Relationships:
         self._gain_key: tuple[float, float] | None = None
         self._gain: FloatArray | None = None
         self.degree = links.degree
-        self._links = links
         self._ends, self._fp = links.ends, links.footprint
         self._fp_links = links.per_footprint
 

@@ -121,8 +121,8 @@ class Recorder:
         pooled, sucker = orgs.block("pooled", first), orgs.block("sucker", first)
         cut, balance = orgs.block("cut", first), orgs.block("balance", first)
         welfare, ideal = year["welfare"], year["ideal"]
-        price = ideal - welfare
-        # the running total from the first year, as a year adds its price to the last total
+        # the price of every year, and its running total from the first year on, as a year
+        # adds its price to the last total
         every_price = np.asarray(self.year["ideal"]) - np.asarray(self.year["welfare"])
         cumulative = np.cumsum(np.concatenate([[0.0], every_price]))[1 + first :]
         outcome = fps.block("outcome_index", first)
@@ -135,7 +135,7 @@ class Recorder:
             "system_balance": total["balance"],
             "collective_welfare": welfare,
             "full_cooperation_welfare": ideal,
-            "price_of_fortress": price,
+            "price_of_fortress": every_price[first:],
             "cumulative_price_of_fortress": cumulative,
             "mean_individual_score": total["score"] / n,
             "emergency_admissions": np.add.reduce(fps.block("admissions", first), axis=1),
@@ -143,9 +143,9 @@ class Recorder:
             "patient_outcome_index": np.array([x @ self.population_weight for x in outcome]),
             "mean_trust": year["mean_trust"],
             "sucker_share": np.count_nonzero(sucker, axis=1) / n,
-            "councils_cutting": _share((cut > 0) & self.councils, self.n_councils),
+            "councils_cutting": share_of((cut > 0) & self.councils, self.n_councils),
             "council_cuts": total["cut"],
-            "nhs_in_deficit": _share((balance < 0) & self.nhs, n_nhs),
+            "nhs_in_deficit": share_of((balance < 0) & self.nhs, n_nhs),
             "nhs_deficit": np.array([x @ self.nhs for x in deficit]),
             "control_totals_met": year["totals_met"],
             "central_money": total["central_money"],
@@ -157,14 +157,9 @@ class Recorder:
         }
 
 
-def _share(flags: BoolArray, count: int) -> FloatArray:
-    """Per year, the share of ``count`` things flagged; 0 when there are none."""
-    if not count:
-        return np.zeros(len(flags))
-    share: FloatArray = np.count_nonzero(flags, axis=1) / count
+def share_of(flags: BoolArray, count: int) -> FloatArray:
+    """The share of ``count`` things flagged (along the last axis: per year for a table of
+    years); 0 when there are none."""
+    flagged = np.count_nonzero(flags, axis=-1)
+    share: FloatArray = flagged / count if count else flagged * 0.0
     return share
-
-
-def share_of(flags: BoolArray, count: int) -> float:
-    """Share of ``count`` things flagged in one year; 0 when there are none."""
-    return np.count_nonzero(flags) / count if count else 0.0

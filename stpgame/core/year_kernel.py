@@ -36,10 +36,10 @@ from stpgame.core.compiled import helper, kernel
     HOSPITAL,
     CARE,
 ) = range(12)
-ROW_CONSTANTS = 12
+ROW_CONSTANTS = CARE + 1
 # Per-footprint constants.
 COORDINATION, FP_BUDGET, DISCRETIONARY_FP, BASE_ADMISSIONS, BASE_DELAYS, HAS_NHS = range(6)
-FP_CONSTANTS = 6
+FP_CONSTANTS = HAS_NHS + 1
 # Scalars of the year (floats).
 (
     MONEY,
@@ -64,7 +64,7 @@ FP_CONSTANTS = 6
     EMERGENCY,
     DELAY,
 ) = range(21)
-FLOAT_SCALARS = 21
+FLOAT_SCALARS = DELAY + 1
 # Scalars of the year (integers).
 (
     AFFORD_ROWS,
@@ -80,11 +80,11 @@ FLOAT_SCALARS = 21
     OUTCOME_FOOTPRINTS,
     FULL_ROWS,
 ) = range(12)
-INT_SCALARS = 12
+INT_SCALARS = FULL_ROWS + 1
 INDIVIDUAL, SYSTEM, NONE = range(3)  # regulation.CONTROL_TOTALS, in order
 # Rows of the per-row result: every row's (all an appraisal reads) ...
 INCOME, CONTRIBUTION, CUT, CENTRAL, BALANCE, WELFARE_SHARE = range(6)
-ROW_RESULTS = 6
+ROW_RESULTS = WELFARE_SHARE + 1
 # ... and the leading ``FULL_ROWS`` rows' (every other flow).
 (
     COST,
@@ -98,10 +98,10 @@ ROW_RESULTS = 6
     PENALTY,
     BAILOUT,
 ) = range(10)
-FULL_RESULTS = 10
+FULL_RESULTS = BAILOUT + 1
 # Rows of the per-footprint result.
 POOL, GENERATED, ADMISSIONS, DELAYED_DAYS, OUTCOME_INDEX = range(5)
-FP_RESULTS = 5
+FP_RESULTS = OUTCOME_INDEX + 1
 
 
 @helper
