@@ -91,12 +91,12 @@ def test_imitation_copies_a_better_paid_opponent():
 
 
 def test_reinforcement_learns_from_earned_and_foregone_payoffs():
-    """With learning rate 1, no exploration and a first pool, values jump to the last
-    earned and foregone payoffs (Camerer & Ho 1999, full weight on foregone payoffs):
+    """With learning rate 1, a sharp quantal response and a first pool, values jump to the
+    last earned and foregone payoffs (Camerer & Ho 1999, full weight on foregone payoffs):
     against always_defect pooling earned S = 0 and withholding would have earned
     P = 1, so it withholds from then on; against always_cooperate withholding would
     have earned T = 5 > R = 3, so it learns to exploit."""
-    p = {"learning_rate": 1.0, "exploration": 0.0, "initial_cooperation": 1.0}
+    p = {"learning_rate": 1.0, "choice_precision": 100.0, "initial_cooperation": 1.0}
     assert versus("reinforcement", "always_defect", params=p)[0] == "CDDDDDDDDD"
     assert versus("reinforcement", "always_cooperate", params=p)[0] == "CDDDDDDDDD"
 

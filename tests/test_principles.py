@@ -106,19 +106,19 @@ def test_the_foregone_payoff_is_what_the_other_move_would_have_earned():
         assert b.appraisal.payoff[k] == pytest.approx(a.appraisal.foregone[k], abs=1e-12)
 
 
-def test_a_learners_choice_follows_what_it_experienced():
-    """Two identical bodies with opposite experiences choose opposite moves."""
+def test_a_learners_choice_follows_what_it_estimated():
+    """Two identical learners whose finance teams estimate opposite returns choose opposite
+    levels (a high precision makes the quantal response near-certain)."""
     from stpgame.core.params import Params
-    from stpgame.strategies import Memory, get
+    from stpgame.strategies import Observation, get
 
-    mem, rl, cfg = Memory(2), get("reinforcement"), Params(exploration=0.0)
-    idx, moves = np.arange(2), np.array([True, True])
-    # body 0 pooled and did better than withholding would have; body 1 did worse
-    mem.record(moves, np.ones(2), np.array([0.02, -0.02]))
-    mem.foregone = np.array([-0.01, 0.01])
-    rl.learn(mem, idx, moves, mem.payoff_last, cfg)
-    chosen = rl.decide(mem, idx, np.random.default_rng(0), cfg)
-    assert chosen.tolist() == [True, False]
+    obs, rl = Observation(2), get("reinforcement", 2)
+    cfg = Params(choice_precision=100.0)
+    idx, rng = np.arange(2), np.random.default_rng(0)
+    rl.decide(obs, idx, rng, cfg)
+    obs.record(np.full(2, 0.5), np.ones(2), np.ones(2), np.array([0.0, 0.0]))
+    obs.see_estimate(np.array([0.02, -0.02]), np.array([0.03, 0.03]))
+    assert rl.decide(obs, idx, rng, cfg).tolist() == [1.0, 0.0]
 
 
 def test_pooling_returns_are_replayed_not_assumed():

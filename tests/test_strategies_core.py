@@ -5,7 +5,7 @@ import pytest
 from strategy_harness import versus
 
 from stpgame.core.params import Params
-from stpgame.strategies import REGISTRY, Memory, get, mix_items, parse_mix
+from stpgame.strategies import REGISTRY, Observation, get, mix_items, parse_mix
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
@@ -13,9 +13,10 @@ def test_each_strategy_cites_its_source_and_decides_for_a_population(name):
     cls = REGISTRY[name]
     assert cls.name == name and cls.source and cls.__doc__ and cls.label
     assert {"memory_depth", "stochastic"} <= set(cls.classifier)
-    mem = Memory(50)
-    moves = get(name).decide(mem, np.arange(50), np.random.default_rng(0), Params())
-    assert moves.dtype == bool and moves.shape == (50,)
+    obs = Observation(50)
+    levels = get(name, 50).decide(obs, np.arange(50), np.random.default_rng(0), Params())
+    assert levels.dtype == float and levels.shape == (50,)
+    assert ((levels >= 0) & (levels <= 1)).all()
 
 
 C, D = True, False
@@ -35,22 +36,44 @@ def test_reciprocal_rules_against_a_script():
     assert ours("alternator") == "CDCDCDC"
 
 
-def test_a_new_leader_starts_without_its_predecessors_memory():
-    """[004]: a new leader inherits neither learned values nor a grudge: it opens afresh."""
-    s, mem = get("reinforcement"), Memory(1)
-    idx, cfg = np.arange(1), Params()
-    mem.record(np.array([C]), np.array([1.0]), np.array([0.5]))
-    mem.foregone = np.array([0.2])
-    s.learn(mem, idx, np.array([C]), np.array([0.5]), cfg)
-    assert mem.q_ready[0] and mem.q[0].tolist() == [0.2, 0.5]
-    mem.forget(np.array([True]))
-    assert not mem.q_ready[0] and mem.q[0].tolist() == [0.0, 0.0]
-    assert mem.fresh[0]  # opens as its strategy opens a game
-    tft = get("tit_for_tat")
-    mem.record(np.array([D]), np.array([0.0]), np.array([0.0]))  # partners withheld
-    assert not tft.decide(mem, idx, np.random.default_rng(0), cfg)[0]
-    mem.forget(np.array([True]))
-    assert tft.decide(mem, idx, np.random.default_rng(0), cfg)[0]
+def test_a_new_leader_keeps_the_books_but_not_the_grudge():
+    """[004]: a new chief executive inherits the finance team's learned values (institutional
+    memory) but not the predecessor's personal stance (a grudge)."""
+    cfg, idx, rng = Params(), np.arange(1), np.random.default_rng(0)
+    obs = Observation(1)
+    rl = get("reinforcement", 1)
+    rl.decide(obs, idx, rng, cfg)
+    obs.record(np.array([1.0]), np.array([1.0]), np.array([1.0]), np.array([0.01]))
+    obs.see_estimate(np.array([-0.03]), np.array([0.03]))
+    rl.decide(obs, idx, rng, cfg)  # learns from the year
+    learned = rl.attraction.copy()
+    assert rl.ready[0] and np.ptp(learned) > 0
+    rl.new_leader(np.array([True]))
+    assert rl.ready[0] and (rl.attraction == learned).all()
+    rl.reset(np.array([True]))  # a new game is another matter
+    assert not rl.ready[0] and (rl.attraction == 0).all()
+
+    grim = get("grim_trigger", 1)
+    obs = Observation(1)
+    grim.decide(obs, idx, rng, cfg)
+    obs.record(np.array([1.0]), np.array([0.0]), np.array([0.0]), np.array([0.0]))
+    assert grim.decide(obs, idx, rng, cfg)[0] == 0.0  # partners withheld: the grudge
+    obs.record(np.array([0.0]), np.array([1.0]), np.array([1.0]), np.array([0.0]))
+    assert grim.decide(obs, idx, rng, cfg)[0] == 0.0  # ... for good
+    grim.new_leader(np.array([True]))
+    assert grim.decide(obs, idx, rng, cfg)[0] == 1.0  # the newcomer holds none
+
+
+def test_reciprocators_match_the_level_their_partners_pooled():
+    """Graded reciprocity: tit for tat pools what its partners pooled on average."""
+    cfg, rng = Params(), np.random.default_rng(0)
+    obs = Observation(3)
+    obs.record(np.zeros(3), np.array([0.25, 0.5, 1.0]), np.array([0.0, 1.0, 1.0]), np.zeros(3))
+    idx = np.arange(3)
+    assert get("tit_for_tat", 3).decide(obs, idx, rng, cfg).tolist() == [0.25, 0.5, 1.0]
+    obs.trust = np.array([0.9, 0.1, 0.9])
+    tp = get("trusted_partners", 3).decide(obs, idx, rng, cfg)
+    assert tp.tolist() == [0.25, 0.0, 1.0]  # nothing voluntary for a partner it distrusts
 
 
 def test_mixes_are_checked_and_never_rescaled():

@@ -1,10 +1,12 @@
 """Iterated two-player matches played by the model's own strategies.
 
 The strategies are the ones organisations use (``stpgame.strategies``),
-driven exactly as the model drives them: a ``Memory`` holds both players, each
-turn the game asks ``decide``, applies mistakes (``noise``), pays out the stage
-game, then ``record``s the turn, sets the foregone payoff and lets learners
-``learn``. With one partner, "partners cooperated" is the opponent's last move.
+driven exactly as the model drives them: an ``Observation`` holds both players, each
+turn the game asks ``decide`` (a level of 0.5 or more is cooperating), applies mistakes
+(``noise``), pays out the stage game, then ``record``s the turn and gives each player the
+published payoffs' verdict on cooperating against the opponent's visible move (the
+"estimate" learners learn from). With one partner, the partners' level is the opponent's
+last move.
 
 Many matches are played side by side in one memory (players 2k and 2k + 1
 meet in match k), so a whole tournament is a few hundred vectorised turns.
@@ -175,32 +177,34 @@ def play_matches(
 
     n = 2 * m
     opp = np.arange(n) ^ 1
-    mem = strategies.Memory(n)
+    obs = strategies.Observation(n)
+    objects = {nm: players[nm].__class__(n) for nm in players}
     # Trust is only read by trusted_partners: build the relationships when one plays.
     rel = _pair_relationships(m) if "trusted_partners" in players else None
     if rel is not None:
         rel.trust = np.full(m, float(initial_trust))
-    # table[own move, other's move] with True = cooperate
+    # table[own move, other's move] with True = cooperate; the published payoffs are the
+    # players' "estimate": what cooperating rather than defecting earns against the
+    # opponent's visible move, on the scale of the game's payoffs.
     table = np.array([[game.P, game.T], [game.S, game.R]])
+    stake = np.full(n, max(abs(game.T - game.S), abs(game.R - game.P), 1e-12))
     moves_out = np.zeros((horizon, n), bool)
     pay_out = np.zeros((horizon, n))
     for t in range(horizon):
         if rel is not None:
-            mem.trust = rel.mean_trust()
-        mem.peer_move = mem.own_last[opp]
-        mem.peer_payoff = mem.payoff_last[opp]
-        mem.peer_advantage = mem.advantage()[opp]
-        moves = np.zeros(n, bool)
+            obs.trust = rel.mean_trust()
+        obs.see_peers(opp)
+        levels = np.zeros(n)
         for nm, idx in groups:
-            moves[idx] = players[nm].decide(mem, idx, rng, cfg)
+            levels[idx] = objects[nm].decide(obs, idx, rng, cfg)
+        moves = levels >= 0.5
         if noise > 0:
             moves ^= rng.random(n) < noise
         other = moves[opp]
         payoffs = table[moves.astype(int), other.astype(int)]
-        mem.record(moves, other.astype(float), payoffs)
-        mem.foregone = table[(~moves).astype(int), other.astype(int)]
-        for nm, idx in groups:
-            players[nm].learn(mem, idx, moves, payoffs, cfg)
+        obs.record(moves.astype(float), other.astype(float), other.astype(float), payoffs)
+        gain = table[1, other.astype(int)] - table[0, other.astype(int)]
+        obs.see_estimate(gain, stake)
         if rel is not None:
             rel.update(moves, p.trust_gain, p.trust_loss, p.trust_decay, 0.0)
         moves_out[t], pay_out[t] = moves, payoffs
@@ -243,7 +247,7 @@ def play_match(
     move comes out the opposite of what was meant; ``payoffs`` (R, S, T, P)
     default to Axelrod's (3, 0, 5, 1); ``params`` overrides model parameters
     the strategies use (trust_gain, trust_loss, trust_threshold, learning_rate,
-    exploration, imitation_rate, initial_cooperation).
+    choice_precision, imitation_rate, initial_cooperation).
     """
     check_strategy(a, "player A")
     check_strategy(b, "player B")

@@ -70,7 +70,7 @@ class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
     @property
     def pooled(self) -> bool:
         """Whether it pooled last round (False before the first)."""
-        return bool(self.model.memory.own_last[self.index]) and self.model.round > 0
+        return bool(self.model.observation.own_level[self.index] >= 0.5) and self.model.round > 0
 
     @property
     def score(self) -> float:
@@ -80,7 +80,7 @@ class Organisation(mesa.Agent):  # type: ignore[misc]  # mesa is untyped
     @property
     def trust(self) -> float:
         """Its mean trust in its footprint partners (0-1)."""
-        return float(self.model.memory.trust[self.index])
+        return float(self.model.observation.trust[self.index])
 
     def choose(self, level: float) -> None:
         """A human player sets this body's pooling level (0-1) for the next round."""

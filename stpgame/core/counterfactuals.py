@@ -274,9 +274,14 @@ class Counterfactuals:
         meant = levels >= 0.5
         lay = self.layout
         lv, cost_shock = self._world_values(levels, draws.cost_shock)
+        # The replays are a finance team's estimate: at expected savings and costs, not at
+        # this year's draws, which no body knows when it decides.
+        savings_shock = draws.savings_shock[self._fp]
+        savings_shock[2 * n_fp :] = 1.0
+        cost_shock[2 * n :] = 0.0
         world_draws = YearDraws(
             draws.year,
-            draws.savings_shock[self._fp],
+            savings_shock,
             cost_shock,
             np.concatenate([draws.fp_trust, twin_draws.fp_trust, draws.fp_trust[lay.copied]]),
         )

@@ -191,7 +191,11 @@ class Economy:
         self.coordination *= np.where(structure.coterminous, 1.0, 1.0 - p.boundary_mismatch_cost)
         self.base_admissions = ADMISSIONS_PER_MILLION * structure.population
         self.base_delays = DELAYED_DAYS_PER_MILLION * structure.population
-        self.discount = (1.0 + p.discount_rate) ** -p.savings_lag
+        # How a board values the savings its pooling will bring: discounted over the lag
+        # (Green Book), and nothing if they land beyond its planning horizon.
+        self.discount = (1.0 + p.discount_rate) ** -p.savings_lag * (
+            p.savings_lag <= p.planning_horizon
+        )
         self.minimum = self.floor * self.discretionary
         self.room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
         self.discretionary_fp = self.per_fp(self.discretionary)

@@ -2,17 +2,22 @@
 
 Each call to ``step()`` is one financial year, in named phases:
 
-1. ``_draw_year``: the year's savings shocks, cost shocks and each footprint's trust.
-2. ``_decide``: every organisation's strategy says pool or withhold (strategies/); an
-   optional firefighting rule [001]; mistakes flip a move with probability ``noise``; a
-   human player's choice overrides its body.
+1. ``_decide``: every organisation's strategy chooses a pooling level from what it can
+   observe (strategies/observation.py: its books, its partners' visible moves, published
+   figures, its finance team's estimate); an optional firefighting rule [001]; mistakes
+   (a random level) with probability ``noise``; a human player's choice overrides its body.
+   Decisions come before the year's random draws, which no body can know.
+2. ``_draw_year``: the year's savings shocks, cost shocks and each footprint's trust.
 3. ``_play``: the year's money on a cash basis (economy.py), and the counterfactuals
    (counterfactuals.py): the same year with everyone pooling, for the price of fortress
-   behaviour, and every body's year appraised with its move as played and flipped.
+   behaviour, and each body's finance-team estimate: its year replayed at expected savings
+   and costs with its level as played and at the other extreme, plus an estimation error
+   that shrinks with its experience of pooling.
 4. ``_relate``: trust on each link grows, erodes or fades (network.py).
-5. ``_learn``: strategies remember the year; learners learn from what they experienced and
-   the foregone payoff the replays computed.
-6. ``_turnover``: some leaders change, losing relationships and memory [004].
+5. ``_learn``: the bodies' observations take in the year (their books, partners' levels,
+   the estimate).
+6. ``_turnover``: some leaders change: partners' trust in them falls to a stranger's, while
+   the books and the finance team's estimates stay [004].
 7. ``_record``: the year's outputs (outputs.py).
 """
 
@@ -30,7 +35,12 @@ from stpgame.core import checks, regulation, scenarios
 from stpgame.core.agents import Organisation
 from stpgame.core.arrays import BoolArray, FloatArray, IntArray
 from stpgame.core.compiled import index, kernel
-from stpgame.core.counterfactuals import Counterfactuals, regulatory_score
+from stpgame.core.counterfactuals import (
+    Appraisal,
+    Counterfactuals,
+    appraised_payoff,
+    regulatory_score,
+)
 from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS, ORG_VALUES
@@ -88,9 +98,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._twin_rel = self.relationships.copy()
         self._build_economy()
         self.ledger = self.economy.new_ledger()
-        self.memory = strategies.Memory(s.n)
-        self.memory.trust = self.relationships.mean_trust()
-        self._year0_trust = (self.memory.trust.copy(), self._mean_trust())
+        self.observation = strategies.Observation(s.n)
+        self.observation.trust = self.relationships.mean_trust()
+        self._year0_trust = (self.observation.trust.copy(), self._mean_trust())
         self.strategy_names = self._assign_strategies()
         self.round = 0
         self.last_round: Round | None = None
@@ -192,13 +202,15 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def step(self) -> None:
         """Play one financial year (see the module docstring for its phases)."""
         self.round += 1
-        draws, twin_draws = self._draw_year()
         levels = self._decide()
-        actual, twin, payoff, foregone = self._play(levels, draws, twin_draws)
-        pooled = self._pooled(actual, levels)
+        draws, twin_draws = self._draw_year()
+        actual, twin = self._play(levels, draws, twin_draws)
+        effective = self._effective_level(actual, levels)
+        pooled = effective >= 0.5 - 1e-9
         willing = self._relate(actual, levels, pooled)
-        partner_share = self._partner_share(willing)
-        self._learn(pooled, partner_share, payoff, foregone)
+        partner_share = self._partner_mean(willing.astype(float))
+        payoff = appraised_payoff(self.economy, actual)
+        self._learn(effective, partner_share, payoff, actual)
         self._turnover()
         self.last_round = actual
         self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
@@ -214,18 +226,17 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def _decide(self) -> np.ndarray:
         """Each body's intended pooling level: strategy, firefighting, mistakes, humans."""
-        mem, p, n = self.memory, self.params, self.structure.n
-        mem.trust = self.relationships.mean_trust()
-        peer = self._peers.sample(self.rng)
-        mem.peer_move, mem.peer_payoff = mem.own_last[peer], mem.payoff_last[peer]
-        mem.peer_advantage = mem.advantage()[peer]
-        moves = np.zeros(n, bool)
+        obs, p, n = self.observation, self.params, self.structure.n
+        obs.trust = self.relationships.mean_trust()
+        obs.see_peers(self._peers.sample(self.rng))
+        levels = np.zeros(n)
         for name, idx in self._groups:
-            moves[idx] = self._strategy_objects[name].decide(mem, idx, self.rng, p)
+            levels[idx] = self._strategy_objects[name].decide(obs, idx, self.rng, p)
         if p.firefighting > 0:
-            moves &= ~(self.rng.random(n) < p.firefighting * self._deficit_depth())
-        moves ^= self.rng.random(n) < p.noise
-        levels = moves.astype(float)
+            levels[self.rng.random(n) < p.firefighting * self._deficit_depth()] = 0.0
+        mistake = self.rng.random(n) < p.noise
+        random_level = strategies.LEVELS[self.rng.integers(0, len(strategies.LEVELS), n)]
+        levels = np.where(mistake, random_level, levels)
         for k, level in self._pending.items():
             levels[k] = level
         self._pending.clear()
@@ -233,13 +244,13 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
     def _play(
         self, levels: np.ndarray, draws: YearDraws, twin_draws: YearDraws
-    ) -> tuple[Round, Round, np.ndarray, np.ndarray]:
+    ) -> tuple[Round, Round]:
         """The year as played (cash), everyone pooling, and each body's appraisal."""
         actual, twin, self.appraisal = self.counterfactuals.play_year(
             levels, draws, twin_draws, self.ledger
         )
         self.scores = regulatory_score(self.economy, actual)
-        return actual, twin, self.appraisal.payoff, self.appraisal.foregone
+        return actual, twin
 
     def _relate(self, actual: Round, levels: np.ndarray, pooled: BoolArray) -> np.ndarray:
         """Trust moves on every link, in the actual world and in the twin."""
@@ -251,24 +262,28 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         return willing
 
     def _learn(
-        self,
-        pooled: BoolArray,
-        partner_share: FloatArray,
-        payoff: FloatArray,
-        foregone: FloatArray,
+        self, effective: FloatArray, partner_share: FloatArray, payoff: FloatArray, r: Round
     ) -> None:
-        mem = self.memory
-        mem.record(pooled, partner_share, payoff)
-        mem.foregone = foregone
-        for name, idx in self._groups:
-            self._strategy_objects[name].learn(mem, idx, pooled, payoff, self.params)
+        """The observations take in the year: own books and level, partners' levels, and the
+        finance team's estimate with its error (``finance_estimate``)."""
+        obs = self.observation
+        experience = obs.experience  # before this year: the estimate was made with it
+        obs.record(effective, self._partner_mean(effective), partner_share, payoff)
+        error = self.rng.standard_normal(self.structure.n)
+        free = self.economy.room * r.income / self.economy.budget
+        p = self.params
+        obs.see_estimate(
+            *finance_estimate(self.appraisal, r.income, free, error, p.estimate_error, experience)
+        )
 
     def _turnover(self) -> None:
-        """Some leaders change: their links fall back to where they started, memory goes."""
+        """Some leaders change [004]: partners' trust in them falls to a stranger's level and
+        the predecessor's personal stance goes; the books and estimates stay."""
         new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
         if not new_leader.any():
             return
-        self.memory.forget(new_leader)
+        for obj in self._strategy_objects.values():
+            obj.new_leader(new_leader)
         self.relationships.reset(new_leader)
         self._twin_rel.reset(new_leader)
 
@@ -348,7 +363,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         draws = YearDraws(
             self.round + 1, np.ones(s.n_footprints), np.zeros(s.n), self.footprint_trust()
         )
-        last = self.memory.own_last.astype(float) if self.round else np.zeros(s.n)
+        last = self.observation.own_level if self.round else np.zeros(s.n)
         return self.counterfactuals.appraise(last, draws).returns()
 
     def network(self, footprint: int | str | None = None) -> nx.Graph:
@@ -388,7 +403,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         used, name_of = np.unique(np.array(names, dtype=str), return_inverse=True)
         which = name_of[code] if s.n else np.zeros(0, int)
         present = np.unique(which)
-        self._strategy_objects = {str(used[k]): strategies.get(str(used[k])) for k in present}
+        self._strategy_objects = {str(used[k]): strategies.get(str(used[k]), s.n) for k in present}
         self._groups = [(str(used[k]), np.flatnonzero(which == k)) for k in present]
         return used[which] if s.n else np.array([], dtype=str)
 
@@ -403,22 +418,20 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         depth: FloatArray = np.minimum(1.0, deficit / 0.032)
         return depth
 
-    def _pooled(self, r: Round, levels: np.ndarray) -> np.ndarray:
-        """Did each body pool at least half of what it was free to pool?
-
-        A body with nothing left to choose (the BCF minimum takes all its free
-        money) counts by what it meant to do.
-        """
+    def _effective_level(self, r: Round, levels: np.ndarray) -> FloatArray:
+        """The share of what each body was free to pool that it put in beyond the minimum
+        (a council may afford less than it meant). A body with nothing left to choose (the
+        BCF minimum takes all its free money) counts by what it meant to do."""
         e = self.economy
-        pooled: BoolArray = _pooled_half(
+        level: FloatArray = _effective_levels(
             r.income, e.budget, e.room, e.minimum, r.contribution, levels
         )
-        return pooled
+        return level
 
-    def _partner_share(self, willing: np.ndarray) -> np.ndarray:
-        """Each body's share of its footprint partners that were willing to pool."""
-        share: FloatArray = _willing_partners(willing, self._fp_index, self._fp_size)
-        return share
+    def _partner_mean(self, values: FloatArray) -> FloatArray:
+        """Per body, the mean of ``values`` over its footprint partners (the others)."""
+        mean: FloatArray = _partner_means(values, self._fp_index, self._fp_size)
+        return mean
 
     def _record(
         self,
@@ -448,7 +461,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
                 "payoff": payoff,
                 "sucker": pooled & (partner_share < 0.5),
                 "forced_cut": r.forced,
-                "trust": self.memory.trust,
+                "trust": self.observation.trust,
             },
             {
                 "admissions": r.admissions,
@@ -472,37 +485,64 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
 
 @kernel
-def _pooled_half(
+def _effective_levels(
     income: FloatArray,
     budget: FloatArray,
     room: FloatArray,
     minimum: FloatArray,
     contribution: FloatArray,
     levels: FloatArray,
-) -> BoolArray:
+) -> FloatArray:
     """Per body: its pooling beyond the minimum as a share of its room to pool (the level it
-    meant where it had no room) is at least one half."""
-    pooled = np.empty(len(income), np.bool_)
+    meant where it had no room)."""
+    level = np.empty(len(income))
     for k in range(len(income)):
         money = income[k] / budget[k]
         free = room[k] * money
-        level = (contribution[k] - minimum[k] * money) / free if free > 0 else levels[k]
-        pooled[k] = level >= 0.5 - 1e-9
-    return pooled
+        level[k] = (contribution[k] - minimum[k] * money) / free if free > 0 else levels[k]
+    return level
 
 
 @kernel
-def _willing_partners(willing: BoolArray, footprint: np.ndarray, size: IntArray) -> FloatArray:
-    """Per body: the share of the other members of its footprint that were willing."""
-    count = np.zeros(len(size))
-    for k in range(len(willing)):
-        count[footprint[k]] += 1.0 if willing[k] else 0.0
-    share = np.zeros(len(willing))
-    for k in range(len(willing)):
+def _partner_means(values: FloatArray, footprint: np.ndarray, size: IntArray) -> FloatArray:
+    """Per body: the mean of ``values`` over the other members of its footprint."""
+    total = np.zeros(len(size))
+    for k in range(len(values)):
+        total[footprint[k]] += values[k]
+    mean = np.zeros(len(values))
+    for k in range(len(values)):
         partners = size[footprint[k]] - 1
         if partners > 0:
-            share[k] = (count[footprint[k]] - (1.0 if willing[k] else 0.0)) / partners
-    return share
+            mean[k] = (total[footprint[k]] - values[k]) / partners
+    return mean
+
+
+def finance_estimate(
+    appraisal: Appraisal,
+    income: FloatArray,
+    free: FloatArray,
+    error: FloatArray,
+    error_sd: float,
+    experience: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Each body's finance-team estimate of last year: the gain (share of income) of pooling
+    everything free (``free``, £m) rather than nothing, and what that puts at stake (share of
+    income).
+
+    The replays behind ``appraisal`` ran at expected savings and costs, with partners as
+    they moved, under the published rules (counterfactuals.py): the return per pound is the
+    judged gain between the level played and the other extreme over the money it moved.
+    The team's error on that return is ``error x error_sd / sqrt(1 + experience)`` (£ per
+    £): it shrinks as the body gains experience of pooling. A body whose flip moved no money
+    has no return to estimate (0).
+    """
+    moved = np.abs(appraisal.moved)
+    span = moved > 1e-12
+    per_pound = np.where(span, appraisal.pool_gain * income / np.where(span, moved, 1.0), 0.0)
+    noise = error * error_sd / np.sqrt(1.0 + experience)
+    stake = free / income
+    estimate: FloatArray = np.where(span, (per_pound + noise) * stake, 0.0)
+    return estimate, stake
 
 
 @lru_cache(maxsize=64)

@@ -29,6 +29,8 @@ from stpgame.core.params import ORG_TYPES
 from stpgame.core.structure import Structure
 
 TRUST_LEVELS = {"limited": 0.2, "reasonable": 0.5, "very strong": 0.8}
+STRANGER = TRUST_LEVELS["limited"]
+"""Trust in a newcomer: the lowest relationship the surveys name [002]."""
 NHS_COUNCIL_MIX = (0.25, 0.54, 0.21)  # [002]
 GP_COUNCIL_MIX = (0.56, 0.44, 0.0)  # [000]: 56% poor
 COUNCIL = ORG_TYPES.index("council")
@@ -127,12 +129,12 @@ def _trust_after(
 
 @kernel
 def _reset(
-    trust: FloatArray, initial: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray
+    trust: FloatArray, floor: FloatArray, i: IntArray, j: IntArray, orgs: np.ndarray
 ) -> None:
-    """Links touching ``orgs`` fall back to their starting trust, if that is lower."""
+    """Links touching ``orgs`` fall to ``floor`` (per link), if that is lower."""
     for link in range(len(trust)):
         if orgs[i[link]] or orgs[j[link]]:
-            t, start = trust[link], initial[link]
+            t, start = trust[link], floor[link]
             trust[link] = t if t <= start else start  # np.minimum
 
 
@@ -229,13 +231,14 @@ class Relationships:
         )
 
     def reset(self, orgs: np.ndarray) -> None:
-        """New leaders lose the trust their predecessors built [004].
+        """New leaders start as strangers [004]: relationships are personal.
 
-        Each of the links of ``orgs`` (a mask over organisations) falls back to its surveyed
-        starting level, or stays where it is if it is already lower: a new leader never
-        inherits more.
+        Each of the links of ``orgs`` (a mask over organisations) falls to a stranger's
+        trust, the "limited" level of the surveys (``STRANGER``), or stays where it is if it
+        is already lower: partners must learn to trust the newcomer.
         """
-        _reset(self.trust, self.initial, *self._ends, np.ascontiguousarray(orgs, np.bool_))
+        stranger = np.full(len(self.trust), STRANGER)
+        _reset(self.trust, stranger, *self._ends, np.ascontiguousarray(orgs, np.bool_))
         self._totals = None
 
     def graph_with_trust(self, orgs: np.ndarray | None = None) -> nx.Graph:

@@ -233,6 +233,19 @@ PARAMS: tuple[Param, ...] = (
         group="game",
     ),
     Param(
+        "planning_horizon",
+        Kind.INT,
+        5,
+        "years",
+        "NHS England (2015) Delivering the Forward View: STPs planned the five years "
+        "2016/17-2020/21; operational plans covered two (2017-19)",
+        "Years ahead a board counts savings when it appraises pooling: savings expected "
+        "later than this count for nothing.",
+        0,
+        10,
+        group="game",
+    ),
+    Param(
         "discount_rate",
         Kind.FLOAT,
         0.035,
@@ -576,7 +589,8 @@ PARAMS: tuple[Param, ...] = (
         0.15,
         "probability per year",
         "[004] changing leadership is a barrier (rate: assumption, ~6-7 year tenure)",
-        "Chance a body's leader changes in a year, resetting its relationships and strategy memory.",
+        "Chance a body's leader changes in a year: its partners' trust falls to a "
+        "stranger's, while its books and estimates stay.",
         0.0,
         1.0,
         group="behaviour",
@@ -602,7 +616,8 @@ PARAMS: tuple[Param, ...] = (
         0.02,
         "probability",
         "Axelrod (1984); Nowak & Sigmund (1993) noisy games",
-        "Chance a body's action comes out the opposite of what it meant (a mistake).",
+        "Chance a body's level comes out as a random level rather than the one it meant (a "
+        "mistake).",
         0.0,
         0.5,
         group="strategy",
@@ -626,20 +641,38 @@ PARAMS: tuple[Param, ...] = (
         "Camerer & Ho (1999) Econometrica 67(4): delta, the weight of foregone payoffs "
         "(0 = pure reinforcement, 1 = belief learning, which finds a dominant move "
         "despite year-to-year noise)",
-        "How much learning bodies learn from what the other move would have earned.",
+        "How much a learning body updates the levels it did not choose from its finance "
+        "team's estimate of what they would have earned.",
         0.0,
         1.0,
         group="strategy",
     ),
     Param(
-        "exploration",
+        "choice_precision",
         Kind.FLOAT,
-        0.05,
-        "probability",
-        "Sutton & Barto (2018) epsilon-greedy",
-        "Chance a learning body tries a random action.",
+        7.0,
+        "log-odds per £ of return per £ free",
+        "Quantal response (McKelvey & Palfrey 1995, GEB 10:6; Camerer & Ho 1999 fit such "
+        "precisions). Calibrated: with a return of -£0.70 per £ (MPCR 0.3) it gives an average "
+        "level near 0.1, the late-round contributions of public-goods experiments (Ledyard "
+        "1995; Isaac, Walker & Williams 1994)",
+        "How sharply a learning body prefers the level its estimates favour (0: a random level).",
         0.0,
-        1.0,
+        100.0,
+        group="strategy",
+    ),
+    Param(
+        "estimate_error",
+        Kind.FLOAT,
+        0.5,
+        "£ per £ pooled (sd)",
+        "Assumption: half the width of the evidence on returns (calibration §5, sceptical to "
+        "hopeful); plans ran on 'optimism rather than evidence' (BCF: £1bn planned, £55m "
+        "after stress-testing). Shrinks as 1/sqrt(1 + years of pooling)",
+        "Error of a finance team's estimate of what a pound pooled returns to its body, "
+        "before any experience of pooling.",
+        0.0,
+        5.0,
         group="strategy",
     ),
     Param(
@@ -668,9 +701,9 @@ PARAMS: tuple[Param, ...] = (
         "initial_cooperation",
         Kind.FLOAT,
         0.6,
-        "probability",
-        "[002] 90% say integration is critical",
-        "Chance a learning or imitating body pools in the first year.",
+        "level",
+        "[002] 90% say integration is critical (assumption: half, rounded to a level)",
+        "Level a learning or imitating body pools before it has any experience.",
         0.0,
         1.0,
         group="strategy",
@@ -779,6 +812,7 @@ class Params:
     savings_to_community: float = _default("savings_to_community")
     savings_to_ccg: float = _default("savings_to_ccg")
     savings_to_council: float = _default("savings_to_council")
+    planning_horizon: int = _default("planning_horizon")
     discount_rate: float = _default("discount_rate")
     trust_effect: float = _default("trust_effect")
     system_weight: float = _default("system_weight")
@@ -813,7 +847,8 @@ class Params:
     noise: float = _default("noise")
     learning_rate: float = _default("learning_rate")
     foregone_weight: float = _default("foregone_weight")
-    exploration: float = _default("exploration")
+    choice_precision: float = _default("choice_precision")
+    estimate_error: float = _default("estimate_error")
     imitation_rate: float = _default("imitation_rate")
     trust_threshold: float = _default("trust_threshold")
     initial_cooperation: float = _default("initial_cooperation")

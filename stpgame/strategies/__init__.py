@@ -11,7 +11,7 @@ from functools import lru_cache
 from stpgame.strategies.adaptive import Imitation, Reinforcement, TrustedPartners
 from stpgame.strategies.base import Strategy
 from stpgame.strategies.fixed import Alternator, AlwaysCooperate, AlwaysDefect
-from stpgame.strategies.memory import Memory
+from stpgame.strategies.observation import LEVELS, Observation
 from stpgame.strategies.reciprocal import (
     GenerousTitForTat,
     GrimTrigger,
@@ -39,14 +39,15 @@ REGISTRY: dict[str, type[Strategy]] = {
     )
 }
 
-__all__ = ["REGISTRY", "Memory", "Strategy", "get", "mix_items", "parse_mix"]
+__all__ = ["LEVELS", "REGISTRY", "Observation", "Strategy", "get", "mix_items", "parse_mix"]
 
 
-def get(name: str) -> Strategy:
-    """A new strategy object by name; ValueError names the choices."""
+def get(name: str, n: int = 0) -> Strategy:
+    """A new strategy object by name, with state for ``n`` players; ValueError names the
+    choices."""
     if name not in REGISTRY:
         raise ValueError(f"unknown strategy {name!r}; choices: {', '.join(REGISTRY)}")
-    return REGISTRY[name]()
+    return REGISTRY[name](n)
 
 
 MIX_TOLERANCE = 1e-6

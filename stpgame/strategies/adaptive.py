@@ -6,91 +6,112 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stpgame.strategies.base import Classifier, Strategy
-from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
+from stpgame.strategies.base import Classifier, Strategy, logit_choice, nearest_level
+from stpgame.strategies.observation import (
+    LEVELS,
+    BoolArray,
+    FloatArray,
+    IndexArray,
+    Observation,
+)
 
 if TYPE_CHECKING:
     from stpgame.core.params import Params
 
 
+def first_level(cfg: Params) -> float:
+    """The level a learner pools before it has any experience: ``initial_cooperation``,
+    rounded to the nearest of the levels a board chooses between."""
+    return float(LEVELS[nearest_level(np.array([cfg.initial_cooperation]))[0]])
+
+
 class TrustedPartners(Strategy):
-    """Conditional cooperation: pools while it trusts its partners and they pooled last round.
+    """Conditional cooperation: matches its partners' last level while it trusts them.
 
     Brief mechanism 7/11: cooperation conditional on relationship quality; the
-    conditional-cooperator type of Fischbacher, Gächter & Fehr (2001), Econ Lett 71:397.
+    conditional-cooperator type of Fischbacher, Gächter & Fehr (2001), Econ Lett 71:397,
+    who match what the others contributed.
     """
 
     name, label = "trusted_partners", "Cooperate with trusted partners"
     source = "Fischbacher, Gächter & Fehr (2001) Economics Letters 71:397-404; brief mechanism 7"
-    # Trust is built over the whole history of the relationship, not just the last round.
+    # Trust is built over the whole history of the relationship, not just the last year.
     classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool while trust reaches ``trust_threshold`` and the partners pooled last round."""
-        trusted = mem.trust[idx] >= cfg.trust_threshold
-        return trusted & self.opening(mem, idx, mem.partners_cooperated(idx), True)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Match the partners' last level (all, at first) while trust reaches
+        ``trust_threshold``; pool nothing voluntarily otherwise."""
+        trusted = obs.trust[idx] >= cfg.trust_threshold
+        return np.where(trusted, self.opening(obs, idx, obs.partner_level[idx], 1.0), 0.0)
 
 
 class Reinforcement(Strategy):
-    """Learns the value of pooling and withholding from its results.
+    """Learns the value of each level from its results and its finance team's estimates.
 
-    Each year the value of the move taken moves towards the payoff it earned at
-    ``learning_rate``, and the value of the other move towards the payoff it
-    would have earned (the "foregone" payoff the game reports) at
-    ``learning_rate x foregone_weight`` (Camerer & Ho's delta: 0 is pure
-    reinforcement, 1 belief learning);
-    the body takes the better-valued move, a random one with probability
-    ``exploration``, and at first pools with probability ``initial_cooperation``.
-    Experience-weighted attraction learning: Camerer & Ho (1999) Econometrica
-    67(4); Sutton & Barto (2018) ch. 2.
+    Experience-weighted attraction (Camerer & Ho 1999, Econometrica 67(4)) over a handful
+    of levels. After each year, the level it chose moves towards the result it experienced
+    (its books) at ``learning_rate``; every other level towards what the finance team
+    estimates it would have earned there (the experienced result plus the estimated gain of
+    pooling more or less, at expected savings and costs) at ``learning_rate x
+    foregone_weight`` (Camerer & Ho's delta: 0 pure reinforcement, 1 belief learning). It
+    chooses by quantal response with ``choice_precision`` (``logit_choice``), keeping last
+    year's level when nothing separates the levels (habit). Before any experience it pools
+    ``initial_cooperation``. Its values are the organisation's, kept by a new leader.
     """
 
     name, label = "reinforcement", "Learns from results"
-    source = "Camerer & Ho (1999) Econometrica 67(4):827-874; Sutton & Barto (2018) ch. 2"
+    source = "Camerer & Ho (1999) Econometrica 67(4):827-874; McKelvey & Palfrey (1995) GEB 10:6"
     classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": True}
 
-    def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """The better-valued move, a random one at rate ``exploration``; a coin at first."""
-        q = mem.q[idx]
-        coin = rng.random(len(idx)) < cfg.initial_cooperation
-        undecided = (q[:, 1] == q[:, 0]) | ~mem.q_ready[idx]
-        greedy = np.where(undecided, coin, q[:, 1] > q[:, 0])
-        explore = rng.random(len(idx)) < cfg.exploration
-        move = np.where(explore, rng.random(len(idx)) < 0.5, greedy)
-        return np.where(mem.fresh[idx], coin, move)
+    def __init__(self, n: int = 0) -> None:
+        super().__init__(n)
+        self.attraction = np.zeros((n, len(LEVELS)))
+        self.ready = np.zeros(n, bool)  # has experience
+        self.seen = np.full(n, -1)  # the last year learned from
 
-    def learn(
-        self,
-        mem: Memory,
-        idx: IndexArray,
-        moves: BoolArray,
-        payoffs: FloatArray,
-        cfg: Params,
-    ) -> None:
-        """Move each value towards the payoff earned or foregone; the first year sets them."""
-        took = moves[idx].astype(int)
-        rows = np.asarray(idx)
-        got, missed = payoffs[idx], mem.foregone[idx]
-        new = ~mem.q_ready[rows]  # first experience sets both values outright
-        lr = np.where(new, 1.0, cfg.learning_rate)
-        imagined = np.where(new, 1.0, cfg.learning_rate * cfg.foregone_weight)
-        mem.q[rows, took] += lr * (got - mem.q[rows, took])
-        mem.q[rows, 1 - took] += imagined * (missed - mem.q[rows, 1 - took])
-        mem.q_ready[rows] = True
+    def decide(
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Learn from last year's books and estimate, then choose a level by quantal response."""
+        self._learn(obs, idx, cfg)
+        chosen = logit_choice(
+            self.attraction[idx], obs.stake[idx], obs.own_level[idx], cfg.choice_precision, rng
+        )
+        return np.where(self.ready[idx], chosen, first_level(cfg))
+
+    def _learn(self, obs: Observation, idx: IndexArray, cfg: Params) -> None:
+        rows = np.asarray(idx)[~obs.fresh[idx] & (self.seen[idx] < obs.round)]
+        if not len(rows):
+            return
+        took = obs.own_level[rows]
+        # what each level would have earned: the books, moved by the estimated gain
+        value = (
+            obs.payoff[rows, None] + (LEVELS[None, :] - took[:, None]) * obs.estimate[rows, None]
+        )
+        chosen = nearest_level(took)
+        weight = np.full(value.shape, cfg.learning_rate * cfg.foregone_weight)
+        weight[np.arange(len(rows)), chosen] = cfg.learning_rate
+        weight[~self.ready[rows]] = 1.0  # the first experience sets every value
+        self.attraction[rows] += weight * (value - self.attraction[rows])
+        self.ready[rows] = True
+        self.seen[rows] = obs.round
+
+    def reset(self, mask: BoolArray) -> None:
+        """A new game: no values learned."""
+        self.attraction[mask] = 0.0
+        self.ready &= ~mask
+        self.seen[mask] = -1
 
 
 class Imitation(Strategy):
-    """Copies the last move of a peer whose choice worked out better; otherwise repeats its own.
+    """Copies the level of a peer whose published result was better; otherwise keeps its own.
 
     Peers are its footprint partners and bodies of the same type elsewhere ("peer support"
-    [004]). Imitate-if-better (Nowak & May 1992, Nature 359:826), comparing how well each
-    choice worked for the one who made it (its payoff against what the other move would
-    have earned it) rather than raw payoffs: bodies' cost gaps differ far more than pooling
-    moves their results, so raw comparison copies the structurally lucky whatever they did.
+    [004]). Imitate-if-better (Nowak & May 1992, Nature 359:826) on what a body can see of
+    another: its published accounts (result as a share of income) and its pooling. It pools
+    ``initial_cooperation`` before it has anything to compare.
     """
 
     name, label = "imitation", "Copies better-performing peers"
@@ -98,11 +119,10 @@ class Imitation(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Copy a better-doing peer's move at rate ``imitation_rate``; else repeat its own."""
-        better = mem.peer_advantage[idx] > mem.advantage()[idx]
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Copy a better-doing peer's level at rate ``imitation_rate``; else keep its own."""
+        better = obs.peer_payoff[idx] > obs.payoff[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
-        move = np.where(copy, mem.peer_move[idx], mem.own_last[idx])
-        first = rng.random(len(idx)) < cfg.initial_cooperation
-        return np.where(mem.fresh[idx], first, move)
+        level = np.where(copy, obs.peer_level[idx], obs.own_level[idx])
+        return np.where(obs.fresh[idx], first_level(cfg), level)

@@ -1,18 +1,32 @@
 """The strategy interface, in the style of the Axelrod library.
 
-Each strategy is a small class with a ``name``, the ``source`` that defined it,
-and a ``classifier`` (memory depth, stochastic). ``decide`` returns True (pool /
-cooperate) or False (withhold / defect) for the players ``idx``; ``learn`` lets
-adaptive strategies update after payoffs are known.
+Each strategy is a small class with a ``name``, the ``source`` that defined it, and a
+``classifier`` (memory depth, stochastic). One object plays for many bodies at once (its
+state is arrays over all players, so a year of 600 bodies is a handful of numpy
+operations). ``decide`` returns each player's pooling level (a share of its free budget,
+0..1) from what it can observe (``Observation``), the rules (``Params``) and its own random
+numbers; nothing else reaches it.
+
+Each strategy owns its state: ``reset`` starts a new game for some players (as a fresh
+object would), ``new_leader`` clears what belongs to the person rather than the organisation
+(a grudge, say; learned estimates stay with the finance team [004]), ``clone`` makes an
+independent copy.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 import numpy as np
 
-from stpgame.strategies.memory import BoolArray, FloatArray, IndexArray, Memory
+from stpgame.strategies.observation import (
+    LEVELS,
+    BoolArray,
+    FloatArray,
+    IndexArray,
+    Observation,
+)
 
 if TYPE_CHECKING:
     from stpgame.core.params import Params
@@ -21,7 +35,7 @@ if TYPE_CHECKING:
 class Classifier(TypedDict, total=False):
     """What a strategy declares about itself (the Axelrod library's classifier keys).
 
-    ``memory_depth``: how many past rounds its move depends on (``float("inf")``: no
+    ``memory_depth``: how many past years its move depends on (``float("inf")``: no
     bound); ``stochastic``: whether it draws random numbers to decide.
     """
 
@@ -30,30 +44,71 @@ class Classifier(TypedDict, total=False):
 
 
 class Strategy:
-    """Base class of every strategy: its name, source and classifier, and the moves it makes."""
+    """Base class of every strategy: name, source, classifier, state and the levels chosen."""
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     source: ClassVar[str] = ""
     classifier: ClassVar[Classifier] = {}
 
+    def __init__(self, n: int = 0) -> None:
+        self.n = n
+
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool (True) or withhold (False) for each player in ``idx``; subclasses override it."""
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Each player's pooling level in ``idx``; subclasses override it."""
         raise NotImplementedError
 
-    def learn(
-        self,
-        mem: Memory,
-        idx: IndexArray,
-        moves: BoolArray,
-        payoffs: FloatArray,
-        cfg: Params,
-    ) -> None:
-        """Most strategies only need the memory the model records; learners override this."""
+    def reset(self, mask: BoolArray) -> None:
+        """Players in ``mask`` start a new game (stateless strategies have nothing to clear)."""
+
+    def new_leader(self, mask: BoolArray) -> None:
+        """A new chief executive: clear what was the predecessor's own (default: nothing)."""
+
+    def clone(self) -> Strategy:
+        """An independent copy, state included."""
+        return copy.deepcopy(self)
 
     @staticmethod
-    def opening(mem: Memory, idx: IndexArray, then: BoolArray, first: bool) -> BoolArray:
-        """Use ``first`` for players with no history and ``then`` for the rest."""
-        return np.where(mem.fresh[idx], first, then)
+    def opening(obs: Observation, idx: IndexArray, then: FloatArray, first: float) -> FloatArray:
+        """``first`` for players with no history and ``then`` for the rest."""
+        level: FloatArray = np.where(obs.fresh[idx], first, then).astype(float)
+        return level
+
+
+def nearest_level(level: FloatArray) -> np.ndarray:
+    """Index into ``LEVELS`` of the level closest to each value."""
+    return np.abs(np.asarray(level, float)[:, None] - LEVELS[None, :]).argmin(axis=1)
+
+
+def logit_choice(
+    attraction: FloatArray,
+    scale: FloatArray,
+    habit: FloatArray,
+    precision: float,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """A level per player by quantal response (McKelvey & Palfrey 1995).
+
+    ``attraction`` (players x levels) is each level's expected payoff (share of income),
+    ``scale`` what pooling everything free puts at stake (share of income): the choice
+    probability of a level is proportional to exp(precision x attraction / scale), so
+    precision is "log-odds per pound of return per pound of free budget" and transfers from
+    public-goods experiments whatever a body's size. A player whose levels all look the same
+    (nothing to gain or lose either way) keeps last year's level (habit), not a coin.
+    One uniform draw per player, whatever happens, so the random stream never depends on
+    the values.
+    """
+    u = rng.random(len(attraction))
+    spread = np.ptp(attraction, axis=1) if attraction.size else np.zeros(0)
+    safe = np.where(scale > 1e-12, scale, 1.0)
+    z = precision * attraction / safe[:, None]
+    z -= z.max(axis=1, keepdims=True) if z.size else 0.0
+    p = np.exp(z)
+    cum = np.cumsum(p, axis=1)
+    pick = (cum < (u * cum[:, -1])[:, None]).sum(axis=1) if z.size else np.zeros(0, int)
+    level = LEVELS[np.minimum(pick, len(LEVELS) - 1)]
+    tie = (spread <= 1e-12) | (scale <= 1e-12)
+    chosen: FloatArray = np.where(tie, habit, level)
+    return chosen

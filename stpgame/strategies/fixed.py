@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from stpgame.strategies.base import Classifier, Strategy
-from stpgame.strategies.memory import BoolArray, IndexArray, Memory
+from stpgame.strategies.observation import FloatArray, IndexArray, Observation
 
 if TYPE_CHECKING:
     from stpgame.core.params import Params
@@ -21,10 +21,10 @@ class AlwaysCooperate(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool, every player, every round."""
-        return np.ones(len(idx), bool)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Pool everything free, every player, every year."""
+        return np.ones(len(idx))
 
 
 class AlwaysDefect(Strategy):
@@ -35,10 +35,10 @@ class AlwaysDefect(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 0, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Withhold, every player, every round."""
-        return np.zeros(len(idx), bool)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Pool nothing beyond what the rules force, every player, every year."""
+        return np.zeros(len(idx))
 
 
 class Alternator(Strategy):
@@ -51,7 +51,7 @@ class Alternator(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
         """Pool first, then the opposite of its own last move."""
-        return self.opening(mem, idx, ~mem.own_last[idx], True)
+        return self.opening(obs, idx, 1.0 - obs.own_pooled(idx), 1.0)

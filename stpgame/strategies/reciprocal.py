@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from stpgame.strategies.base import Classifier, Strategy
-from stpgame.strategies.memory import BoolArray, IndexArray, Memory
+from stpgame.strategies.observation import BoolArray, FloatArray, IndexArray, Observation
 
 if TYPE_CHECKING:
     from stpgame.core.params import Params
 
 
 class TitForTat(Strategy):
-    """Pools first, then does what its partners did last round.
+    """Pools first, then pools what its partners pooled last year (their mean level).
 
-    Rapoport's entry, winner of both of Axelrod's tournaments (Axelrod 1980, 1984).
+    Rapoport's entry, winner of both of Axelrod's tournaments (Axelrod 1980, 1984); with
+    graded levels, matching the partners' contribution is the conditional cooperation of
+    public-goods experiments (Fischbacher, Gächter & Fehr 2001). Against one partner who
+    either pools or not it is exactly tit for tat.
     """
 
     name, label = "tit_for_tat", "Tit for tat"
@@ -24,10 +27,10 @@ class TitForTat(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool first, then copy the partners' last move."""
-        return self.opening(mem, idx, mem.partners_cooperated(idx), True)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Pool first, then match the partners' last level."""
+        return self.opening(obs, idx, obs.partner_level[idx], 1.0)
 
 
 class SuspiciousTitForTat(Strategy):
@@ -41,10 +44,10 @@ class SuspiciousTitForTat(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Withhold first, then copy the partners' last move."""
-        return self.opening(mem, idx, mem.partners_cooperated(idx), False)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Withhold first, then match the partners' last level."""
+        return self.opening(obs, idx, obs.partner_level[idx], 0.0)
 
 
 class TitForTwoTats(Strategy):
@@ -55,11 +58,12 @@ class TitForTwoTats(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 2, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool first, then withhold only after two rounds of partners withholding."""
-        two_defections = (mem.partner_last[idx] < 0.5) & (mem.partner_prev[idx] < 0.5)
-        return self.opening(mem, idx, ~two_defections, True)
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Pool first, then the higher of the partners' last two levels: it withholds only
+        after two years of partners withholding."""
+        kinder = np.maximum(obs.partner_level[idx], obs.partner_level_prev[idx])
+        return self.opening(obs, idx, kinder, 1.0)
 
 
 class GenerousTitForTat(Strategy):
@@ -75,11 +79,12 @@ class GenerousTitForTat(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": True}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
-        """Pool first, then copy the partners, forgiving a withhold at rate ``generosity``."""
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
+        """Pool first, then match the partners, forgiving fully at rate ``generosity``."""
         forgive = rng.random(len(idx)) < cfg.generosity
-        return self.opening(mem, idx, mem.partners_cooperated(idx) | forgive, True)
+        then = np.where(forgive, 1.0, obs.partner_level[idx])
+        return self.opening(obs, idx, then, 1.0)
 
 
 class GrimTrigger(Strategy):
@@ -92,14 +97,26 @@ class GrimTrigger(Strategy):
     source = "Friedman (1971) Review of Economic Studies 38(1):1-12"
     classifier: ClassVar[Classifier] = {"memory_depth": float("inf"), "stochastic": False}
 
+    def __init__(self, n: int = 0) -> None:
+        super().__init__(n)
+        self.triggered = np.zeros(n, bool)  # the grudge: the leader's, not the books'
+
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
         """Pool until the partners withhold once; after that, withhold for good."""
-        fresh = mem.fresh[idx]
-        fired = mem.triggered[idx] | (~fresh & ~mem.partners_cooperated(idx))
-        mem.triggered[idx] = fired
-        return ~fired
+        fresh = obs.fresh[idx]
+        fired = self.triggered[idx] | (~fresh & ~obs.partners_cooperated(idx))
+        self.triggered[idx] = fired
+        return (~fired).astype(float)
+
+    def reset(self, mask: BoolArray) -> None:
+        """A new game: no grudge."""
+        self.triggered &= ~mask
+
+    def new_leader(self, mask: BoolArray) -> None:
+        """A new chief executive does not carry the predecessor's grudge [004]."""
+        self.reset(mask)
 
 
 class WinStayLoseShift(Strategy):
@@ -116,8 +133,8 @@ class WinStayLoseShift(Strategy):
     classifier: ClassVar[Classifier] = {"memory_depth": 1, "stochastic": False}
 
     def decide(
-        self, mem: Memory, idx: IndexArray, rng: np.random.Generator, cfg: Params
-    ) -> BoolArray:
+        self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
+    ) -> FloatArray:
         """Pool first, then pool exactly when its last move matched the partners'."""
-        same = mem.own_last[idx] == mem.partners_cooperated(idx)
-        return self.opening(mem, idx, same, True)
+        same = obs.own_pooled(idx) == obs.partners_cooperated(idx)
+        return self.opening(obs, idx, same.astype(float), 1.0)
