@@ -268,7 +268,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         finance team's estimate with its error (``finance_estimate``)."""
         obs = self.observation
         experience = obs.experience  # before this year: the estimate was made with it
-        obs.record(effective, self._partner_mean(effective), partner_share, payoff)
+        e = self.economy
+        plan = -(e.gap + e.floor * self.params.discretionary_share)  # share of income
+        against_plan = (r.balance - r.cut) / r.income - plan
+        obs.record(effective, self._partner_mean(effective), partner_share, payoff, against_plan)
         error = self.rng.standard_normal(self.structure.n)
         free = self.economy.room * r.income / self.economy.budget
         p = self.params

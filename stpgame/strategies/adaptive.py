@@ -106,11 +106,13 @@ class Reinforcement(Strategy):
 
 
 class Imitation(Strategy):
-    """Copies the level of a peer whose published result was better; otherwise keeps its own.
+    """Copies the level of a peer who did better against plan; otherwise keeps its own.
 
     Peers are its footprint partners and bodies of the same type elsewhere ("peer support"
     [004]). Imitate-if-better (Nowak & May 1992, Nature 359:826) on what a body can see of
-    another: its published accounts (result as a share of income) and its pooling. It pools
+    another: its pooling and its published result against plan (the regulators' quarterly
+    variance from plan), which takes out the structural deficit each body was expected to
+    run; raw results would copy the structurally lucky whatever they did. It pools
     ``initial_cooperation`` before it has anything to compare.
     """
 
@@ -122,7 +124,7 @@ class Imitation(Strategy):
         self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> FloatArray:
         """Copy a better-doing peer's level at rate ``imitation_rate``; else keep its own."""
-        better = obs.peer_payoff[idx] > obs.payoff[idx]
+        better = obs.peer_against_plan[idx] > obs.against_plan[idx]
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         level = np.where(copy, obs.peer_level[idx], obs.own_level[idx])
         return np.where(obs.fresh[idx], first_level(cfg), level)

@@ -56,8 +56,9 @@ class Observation:
         self.partner_level_prev = np.ones(n)
         self.partner_share = np.ones(n)
         self.trust = np.full(n, 0.5)
+        self.against_plan = np.zeros(n)
         self.peer_level = np.zeros(n)
-        self.peer_payoff = np.full(n, -np.inf)
+        self.peer_against_plan = np.full(n, -np.inf)
         self.estimate = np.zeros(n)
         self.stake = np.zeros(n)
         self.experience = np.zeros(n)
@@ -78,13 +79,16 @@ class Observation:
         partner_level: FloatArray,
         partner_share: FloatArray,
         payoffs: FloatArray,
+        against_plan: FloatArray | None = None,
     ) -> None:
-        """Store one year as the books and the partners' moves showed it."""
+        """Store one year as the books and the partners' moves showed it (a result against
+        plan defaults to the result itself, as in a match with no plan)."""
         self.partner_level_prev = np.where(self.fresh, 1.0, self.partner_level)
         self.partner_level = np.asarray(partner_level, float).copy()
         self.partner_share = np.asarray(partner_share, float).copy()
         self.own_level = np.asarray(levels, float).copy()
         self.payoff = np.asarray(payoffs, float).copy()
+        self.against_plan = self.payoff if against_plan is None else np.asarray(against_plan, float)
         self.experience = self.experience + (self.own_level > 0)
         self.fresh = np.zeros(self.n, bool)
         self.round += 1
@@ -95,6 +99,6 @@ class Observation:
         self.stake = np.asarray(stake, float).copy()
 
     def see_peers(self, peer: IndexArray) -> None:
-        """Each player's sampled peer's published level and result."""
+        """Each player's sampled peer's published level and result against plan."""
         self.peer_level = self.own_level[peer]
-        self.peer_payoff = self.payoff[peer]
+        self.peer_against_plan = self.against_plan[peer]

@@ -1,0 +1,241 @@
+"""What the decision rules do, measured over seeds (issue 17): the principles in tests/ and
+the figures in docs/decisions.md come from here.
+
+1. **Levers with slopes**: hopeful evidence, each whole-system lever at 0, .25, .5, .75, 1.
+2. **Pooling when it pays nobody** (fortress, savings multiplier 0) next to the noise rate:
+   what quantal response at the bodies' own estimated returns plus mistakes would give.
+3. **Leadership turnover** 0 vs 30% a year, where pooling can pay (hopeful evidence with a
+   near-whole-system rating) and in Canterbury's preset.
+4. **Simple vs complex footprints** in the same runs (the mixed structure), where pooling
+   cannot pay (fortress) and where it can (hopeful evidence, system weight 0.9).
+5. **Return experienced** (in the manner of Isaac, Walker & Williams 1994): a population of
+   learners only, pooling against the savings multiplier.
+
+Cooperation is the share of bodies pooling at least half of what is free, mean of the last
+10 of 30 years; intervals are 95% t-intervals over seeds, and for steps and contrasts the
+interval of the paired difference (same seeds, so the same places and draws).
+
+    python experiments/decisions.py     # writes experiments/results/decisions.csv, docs/decisions.md
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from stpgame import STPModel
+from stpgame.strategies import LEVELS
+
+ROOT = Path(__file__).resolve().parent.parent
+YEARS, LAST = 30, 10
+SEEDS = tuple(range(101, 109))
+STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
+LEVERS = ("system_weight", "outcome_weight", "gain_share", "risk_share")
+CAN_PAY = {"system_weight": 0.9}  # with hopeful evidence: pooling pays many bodies
+LEARNERS = {f"strategy_{t}": "reinforcement" for t in ("acute", "community", "ccg", "council")}
+MULTIPLIERS = (0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def cooperation(scenario: str, seed: int, **kw: object) -> float:
+    """Share of bodies pooling at least half, mean over the last ``LAST`` years."""
+    m = STPModel.from_scenario(scenario, seed=seed, **kw).run(YEARS)
+    return float(m.model_dataframe()["cooperation_rate"].iloc[-LAST:].mean())
+
+
+def by_footprint_kind(scenario: str, seed: int, **kw: object) -> tuple[float, float]:
+    """Cooperation in the simple and in the complex footprints of one mixed run."""
+    m = STPModel.from_scenario(scenario, seed=seed, structure="mixed", **kw).run(YEARS)
+    orgs = m.org_dataframe()
+    orgs = orgs[orgs["round"] > YEARS - LAST]
+    simple = orgs["footprint"].cat.codes.to_numpy() % 2 == 0  # mixed: even footprints simple
+    pooled = orgs["level"].to_numpy() >= 0.5
+    return float(pooled[simple].mean()), float(pooled[~simple].mean())
+
+
+def noise_rate(seed: int) -> tuple[float, float]:
+    """Pooling when it pays nobody, and the noise rate: each body-year's chance of pooling at
+    least half under quantal response at its own estimated return (no learning, no
+    imitation, no reciprocity), plus mistakes (a random level)."""
+    m = STPModel.from_scenario("fortress", seed=seed, savings_multiplier=0.0)
+    p, rates, pooled = m.params, [], []
+    for year in range(1, YEARS + 1):
+        obs = m.observation
+        if year > YEARS - LAST:
+            ret = np.where(obs.stake > 0, obs.estimate / np.where(obs.stake > 0, obs.stake, 1), 0)
+            z = p.choice_precision * ret[:, None] * LEVELS[None, :]
+            prob = np.exp(z - z.max(axis=1, keepdims=True))
+            prob /= prob.sum(axis=1, keepdims=True)
+            logit = np.where(ret == 0.0, obs.own_level >= 0.5, prob[:, LEVELS >= 0.5].sum(axis=1))
+            mistakes = p.noise * np.mean(LEVELS >= 0.5)
+            rates.append(float(np.mean((1 - p.noise) * logit + mistakes)))
+        m.step()
+        if year > YEARS - LAST:
+            pooled.append(m.latest["cooperation_rate"])
+    return float(np.mean(pooled)), float(np.mean(rates))
+
+
+def interval(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t-interval."""
+    x = np.asarray(x, float)
+    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else 0
+    return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
+
+
+def _task(args: tuple) -> tuple:
+    kind, key, seed, kw = args
+    if kind == "coop":
+        return (kind, key, seed, cooperation(kw.pop("scenario"), seed, **kw))
+    if kind == "fp":
+        return (kind, key, seed, by_footprint_kind(kw.pop("scenario"), seed, **kw))
+    return (kind, key, seed, noise_rate(seed))
+
+
+def tasks(seeds: tuple[int, ...]) -> list[tuple]:
+    out: list[tuple] = []
+    for lever in LEVERS:
+        for v in STEPS:
+            out += [
+                ("coop", (lever, v), s, {"scenario": "hopeful_evidence", lever: v}) for s in seeds
+            ]
+    for ctx, base in (
+        ("can pay", {"scenario": "hopeful_evidence", **CAN_PAY}),
+        ("canterbury", {"scenario": "canterbury"}),
+    ):
+        for t in (0.0, 0.3):
+            out += [
+                ("coop", ("turnover", ctx, t), s, {**base, "leadership_turnover": t}) for s in seeds
+            ]
+    for ctx, base in (
+        ("pays nobody", {"scenario": "fortress"}),
+        ("can pay", {"scenario": "hopeful_evidence", **CAN_PAY}),
+    ):
+        out += [("fp", ("structure", ctx), s, dict(base)) for s in seeds]
+    for mult in MULTIPLIERS:
+        out += [
+            (
+                "coop",
+                ("return", mult),
+                s,
+                {
+                    "scenario": "fortress",
+                    **LEARNERS,
+                    "savings_multiplier": mult,
+                    "system_weight": 0.9,
+                },
+            )
+            for s in seeds
+        ]
+    out += [("noise", ("noise",), s, {}) for s in seeds]
+    return out
+
+
+def measure(seeds: tuple[int, ...] = SEEDS, workers: int = 2) -> dict:
+    """Every measurement, keyed as in ``tasks``: a list of per-seed values in seed order."""
+    results: dict = {}
+    with ProcessPoolExecutor(workers) as pool:
+        for kind, key, _seed, value in pool.map(_task, tasks(seeds)):
+            results.setdefault((kind, *key), []).append(value)
+    return results
+
+
+def table(results: dict) -> pd.DataFrame:
+    rows = []
+    for lever in LEVERS:
+        prev = None
+        for v in STEPS:
+            x = np.array(results[("coop", lever, v)])
+            step = interval(x - prev) if prev is not None else (np.nan,) * 3
+            rows.append(("lever", lever, str(v), *interval(x), *step))
+            prev = x
+    for ctx in ("can pay", "canterbury"):
+        a, b = (np.array(results[("coop", "turnover", ctx, t)]) for t in (0.0, 0.3))
+        rows.append(("turnover", ctx, "0", *interval(a), *(np.nan,) * 3))
+        rows.append(("turnover", ctx, "0.3", *interval(b), *interval(b - a)))
+    for ctx in ("pays nobody", "can pay"):
+        pairs = np.array(results[("fp", "structure", ctx)])
+        rows.append(("structure", ctx, "simple", *interval(pairs[:, 0]), *(np.nan,) * 3))
+        rows.append(
+            (
+                "structure",
+                ctx,
+                "complex",
+                *interval(pairs[:, 1]),
+                *interval(pairs[:, 1] - pairs[:, 0]),
+            )
+        )
+    prev = None
+    for mult in MULTIPLIERS:
+        x = np.array(results[("coop", "return", mult)])
+        step = interval(x - prev) if prev is not None else (np.nan,) * 3
+        rows.append(("return", "learners only", str(mult), *interval(x), *step))
+        prev = x
+    noise = np.array(results[("noise", "noise")])
+    rows.append(
+        ("pays nobody", "fortress, savings 0", "pooling", *interval(noise[:, 0]), *(np.nan,) * 3)
+    )
+    rows.append(
+        (
+            "pays nobody",
+            "fortress, savings 0",
+            "noise rate",
+            *interval(noise[:, 1]),
+            *interval(noise[:, 0] - noise[:, 1]),
+        )
+    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "test",
+            "context",
+            "value",
+            "mean",
+            "low",
+            "high",
+            "change",
+            "change_low",
+            "change_high",
+        ],
+    )
+
+
+def markdown(t: pd.DataFrame) -> str:
+    def f(x: float) -> str:
+        return "" if np.isnan(x) else f"{x:.3f}"
+
+    lines = [
+        "# What the decision rules do",
+        "",
+        "Generated by `python experiments/decisions.py` (results in "
+        "`experiments/results/decisions.csv`); do not edit by hand. Cooperation: share of "
+        f"bodies pooling at least half of what is free, mean of the last {LAST} of {YEARS} "
+        f"years, {len(SEEDS)} seeds, 95% t-intervals; 'change' is the paired difference from "
+        "the row above (same seeds: same places and draws).",
+        "",
+        "| test | context | value | cooperation [95% CI] | change from the row above [95% CI] |",
+        "|---|---|---|---|---|",
+    ]
+    for r in t.itertuples():
+        ch = "" if np.isnan(r.change) else f"{f(r.change)} [{f(r.change_low)}, {f(r.change_high)}]"
+        lines.append(
+            f"| {r.test} | {r.context} | {r.value} | {f(r.mean)} [{f(r.low)}, {f(r.high)}] | {ch} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    t = table(measure())
+    out = ROOT / "experiments" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    t.to_csv(out / "decisions.csv", index=False, float_format="%.6g")
+    text = markdown(t)
+    (ROOT / "docs" / "decisions.md").write_text(text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
