@@ -147,8 +147,18 @@ def pytest(root: Path, args: list[str]) -> tuple[bool, str]:
     """Whether the tests passed, and the first failing test's id."""
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "-p", "no:cacheprovider"]
-        + args,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            *args,
+        ],
         cwd=root,
         env=env,
         capture_output=True,
