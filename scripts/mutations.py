@@ -46,26 +46,26 @@ MUTATIONS = [
     Mutation(
         "settle_footprint_term_halved",
         KERNEL,
-        "judged = judged + w * (_floor0(-fp_after) * nhs_share)",
-        "judged = judged + 0.5 * w * (_floor0(-fp_after) * nhs_share)",
+        "judged = judged + w * footprint",
+        "judged = judged + 0.5 * w * footprint",
     ),
     Mutation(
         "landed_savings_not_discounted",
         KERNEL,
-        "landed[f] = sc[DISCOUNT] * generated",
+        "landed[f] = rules.discount * generated",
         "landed[f] = generated",
     ),
     Mutation(
         "regulator_ignores_system_weight",
         KERNEL,
-        "    judged = (1.0 - w) * _floor0(-after)\n",
-        "    w = 0.0\n    judged = (1.0 - w) * _floor0(-after)\n",
+        "    judged = (1.0 - w) * own\n",
+        "    w = 0.0\n    judged = (1.0 - w) * own\n",
     ),
     Mutation(
         "regulator_footprint_term_sign_flipped",
         KERNEL,
-        "_floor0(-fp_after)",
-        "_floor0(fp_after)",
+        "_floor0(-fp_after) * nhs_share",
+        "_floor0(fp_after) * nhs_share",
     ),
     Mutation(
         "bailouts_pay_nothing",
@@ -76,7 +76,7 @@ MUTATIONS = [
     Mutation(
         "cost_shifting_removed",
         KERNEL,
-        "shifted = cost_shift * cuts_fp[f] * rc[NHS_SHARE, i] if balanced else 0.0",
+        "shifted = rules.cost_shift * cuts_fp[f] * rc.nhs_share[i] if rules.balanced_budget else 0.0",
         "shifted = 0.0",
     ),
     Mutation(
@@ -88,8 +88,8 @@ MUTATIONS = [
     Mutation(
         "savings_lag_dropped",
         KERNEL,
-        "landed[f] = landed_now[f] + generated if ic[LAG_ZERO] else landed_now[f]",
-        "landed[f] = landed_now[f] + generated",
+        "landed[f] = year.landed_now[f] + generated if rules.lag_zero else year.landed_now[f]",
+        "landed[f] = year.landed_now[f] + generated",
     ),
     Mutation(
         "trust_gain_sign_flipped",
@@ -100,8 +100,8 @@ MUTATIONS = [
     Mutation(
         "central_money_never_paid",
         KERNEL,
-        "central = central_rate * out[INCOME, i] * (1.0 if paid[i] else 0.0)\n        out[CENTRAL, i] = central\n        after = net + central\n        if w:\n            fp_after[f]",
-        "central = 0.0 * central_rate\n        out[CENTRAL, i] = central\n        after = net + central\n        if w:\n            fp_after[f]",
+        "central = rules.sustainability_fund * rows.income[i] * (1.0 if paid[i] else 0.0)",
+        "central = 0.0 * rules.sustainability_fund",
     ),
     Mutation(
         "bcf_minimum_ignored",
