@@ -4,7 +4,9 @@ The year's arithmetic and the trust updates run compiled (core/year_kernel.py,
 core/network.py). A compiler that reordered a sum, fused a multiply-add or took a faster
 but different path would change results in their last bits and, through thresholds,
 trajectories. Here each compiled function is called on real inputs from every rule mix
-and compared with its own source run as plain Python (numba keeps it as ``py_func``).
+and compared with its own source run as plain Python (numba keeps it as ``py_func``); the
+year's phases (each compiled on its own) run as Python too, so the whole year is compared.
+This checks the compiler, not the arithmetic: test_handworked.py and test_golden.py pin that.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import pytest
 
 from stpgame import STPModel
 from stpgame.core import compiled, network, year_kernel
-from stpgame.core import economy as economy_module
 
-PLAY_ROWS = year_kernel.play_rows  # the compiled function (the tests below spy on its name)
+PLAY_ROWS = year_kernel.compiled_year  # the compiled year (the tests below spy on its name)
 MIXES = [
     {},
     {"outcome_weight": 0.5},
@@ -28,6 +29,20 @@ MIXES = [
 ]
 
 
+def _copy(value: object) -> object:
+    """A deep copy of an argument: an array, or a tuple of arrays and numbers."""
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
+def _as_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The year's compiled phases and helpers replaced by their Python source."""
+    for name, value in vars(year_kernel).items():
+        if hasattr(value, "py_func") and name != "compiled_year":
+            monkeypatch.setattr(year_kernel, name, value.py_func)
+
+
 def _kernel_calls(monkeypatch: pytest.MonkeyPatch, mix: dict[str, object]) -> list[tuple]:
     """The arguments of every compiled year of a short run (the world's, and the standalone
     replays of ``pooling_returns``)."""
@@ -35,10 +50,10 @@ def _kernel_calls(monkeypatch: pytest.MonkeyPatch, mix: dict[str, object]) -> li
     compiled = PLAY_ROWS
 
     def spy(*args: object) -> object:
-        calls.append(tuple(np.copy(a) for a in args))
+        calls.append(tuple(_copy(a) for a in args))
         return compiled(*args)
 
-    monkeypatch.setattr(economy_module.kern, "play_rows", spy)
+    monkeypatch.setattr(year_kernel, "compiled_year", spy)
     model = STPModel(seed=3, n_footprints=4, **mix).run(4)
     model.pooling_returns()
     return calls
@@ -61,8 +76,10 @@ def test_compiled_year_is_the_python_year_to_the_bit(
 ) -> None:
     calls = _kernel_calls(monkeypatch, mix)
     assert len(calls) >= 5  # four years and one standalone appraisal
-    for args in calls[::2]:  # every other call: the interpreted one is slow
-        _same(PLAY_ROWS(*args), PLAY_ROWS.py_func(*args))
+    compiled_years = [PLAY_ROWS(*args) for args in calls[::2]]  # every other: Python is slow
+    _as_python(monkeypatch)
+    for args, compiled_year in zip(calls[::2], compiled_years, strict=True):
+        _same(compiled_year, PLAY_ROWS.py_func(*args))
 
 
 def test_a_year_moves_the_ledger_as_python_does() -> None:

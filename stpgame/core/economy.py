@@ -42,8 +42,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from stpgame.core import regulation
 from stpgame.core import year_kernel as kern
+from stpgame.core import year_layout as layout
 from stpgame.core.arrays import FloatArray
 from stpgame.core.compiled import index
 from stpgame.core.params import ORG_TYPES, SAVINGS_SHARES, Params
@@ -211,52 +211,56 @@ class Economy:
         self._compile_constants(structure)
 
     def _compile_constants(self, structure: Structure) -> None:
-        """The constants of the compiled year (year_kernel.py), laid out once."""
+        """The constants and rules of the compiled year (year_layout.py), laid out once."""
         p, n = self.p, len(self.budget)
         hospital_side = (self.type == ACUTE) | (self.type == CCG)
-        rows = np.empty((kern.ROW_CONSTANTS, n))  # masks as numbers: the loops multiply
-        rows[kern.BUDGET], rows[kern.ONE_PLUS_GAP] = self.budget, 1.0 + self.gap
-        rows[kern.MINIMUM], rows[kern.ROOM], rows[kern.LANDING] = (
-            self.minimum,
-            self.room,
-            self.landing,
+        as_number = np.float64  # masks as numbers: the loops multiply by them
+        self._rows = layout.RowConstants(
+            footprint=index(self.fp),
+            afford_from=index(np.arange(n) if self.afford_from is None else self.afford_from),
+            budget=self.budget.astype(float),
+            one_plus_gap=1.0 + self.gap,
+            minimum=self.minimum,
+            room=self.room,
+            landing=self.landing,
+            council=self.is_council.astype(as_number),
+            nhs=self.is_nhs.astype(as_number),
+            target=self.target,
+            nhs_share=self.nhs_share,
+            budget_share=self.budget_share,
+            hospital=hospital_side.astype(as_number),
+            care=(~hospital_side).astype(as_number),
         )
-        rows[kern.COUNCIL], rows[kern.NHS] = self.is_council, self.is_nhs
-        rows[kern.TARGET], rows[kern.NHS_SHARE] = self.target, self.nhs_share
-        rows[kern.BUDGET_SHARE], rows[kern.HOSPITAL], rows[kern.CARE] = (
-            self.budget_share,
-            hospital_side,
-            ~hospital_side,
+        self._footprints = layout.FootprintConstants(
+            coordination=self.coordination.astype(float),
+            budget=self.fp_budget.astype(float),
+            discretionary=self.discretionary_fp.astype(float),
+            base_admissions=self.base_admissions.astype(float),
+            base_delays=self.base_delays.astype(float),
+            has_nhs=(np.bincount(self.fp, self.is_nhs, self.n_fp) > 0).astype(as_number),
         )
-        self._row_constants = rows
-        fps = np.empty((kern.FP_CONSTANTS, self.n_fp))
-        fps[kern.COORDINATION], fps[kern.FP_BUDGET] = self.coordination, self.fp_budget
-        fps[kern.DISCRETIONARY_FP] = self.discretionary_fp
-        fps[kern.BASE_ADMISSIONS], fps[kern.BASE_DELAYS] = self.base_admissions, self.base_delays
-        fps[kern.HAS_NHS] = np.bincount(self.fp, self.is_nhs, self.n_fp) > 0
-        self._fp_constants = fps
-        sc = np.zeros(kern.FLOAT_SCALARS)
-        sc[kern.MULTIPLIER], sc[kern.TRUST_EFFECT] = p.savings_multiplier, p.trust_effect
-        sc[kern.ONE_MINUS_TE], sc[kern.DISCOUNT] = 1.0 - p.trust_effect, self.discount
-        sc[kern.GAIN_SHARE], sc[kern.RISK_SHARE] = p.gain_share, p.risk_share
-        sc[kern.INCENTIVE_FUND], sc[kern.INCENTIVE_THRESHOLD] = (
-            p.incentive_fund,
-            p.incentive_threshold,
+        self._rules = layout.Rules(
+            savings_multiplier=float(p.savings_multiplier),
+            one_minus_trust_effect=1.0 - p.trust_effect,
+            trust_effect=float(p.trust_effect),
+            discount=float(self.discount),
+            lag_zero=p.savings_lag == 0,
+            gain_share=float(p.gain_share),
+            incentive_fund=float(p.incentive_fund),
+            incentive_threshold=float(p.incentive_threshold),
+            risk_share=float(p.risk_share),
+            balanced_budget=bool(p.council_balanced_budget),
+            cost_shift=float(p.cost_shift_rate),
+            control_total=layout.control_total_code(p.control_total),
+            sustainability_fund=float(p.sustainability_fund),
+            system_weight=float(p.system_weight),
+            breach_penalty=float(p.breach_penalty),
+            bailout_share=float(p.bailout_share),
+            emergency_share=EMERGENCY_SHARE,
+            delay_share=DELAY_SHARE,
         )
-        sc[kern.COST_SHIFT], sc[kern.SUSTAINABILITY] = p.cost_shift_rate, p.sustainability_fund
-        sc[kern.SYSTEM_WEIGHT], sc[kern.BREACH_PENALTY] = p.system_weight, p.breach_penalty
-        sc[kern.BAILOUT_SHARE] = p.bailout_share
-        sc[kern.EMERGENCY], sc[kern.DELAY] = EMERGENCY_SHARE, DELAY_SHARE
-        self._scalars = sc
-        ints = np.zeros(kern.INT_SCALARS, np.int64)
         # the rows whose affordability is worked out: every row, or those others read
-        ints[kern.AFFORD_ROWS] = n if self.afford_from is None else self.afford_from.max() + 1
-        ints[kern.BALANCED] = p.council_balanced_budget
-        ints[kern.CONTROL_TOTAL] = regulation.CONTROL_TOTALS.index(p.control_total)
-        ints[kern.LAG_ZERO] = p.savings_lag == 0
-        self._ints = ints
-        self._afford_from = index(np.arange(n) if self.afford_from is None else self.afford_from)
-        self._fp_index = index(self.fp)
+        self._afford_rows = n if self.afford_from is None else int(self.afford_from.max()) + 1
         self._no_cap = np.zeros(0)
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
@@ -326,45 +330,43 @@ class Economy:
         p, n_rows = self.p, len(self.budget)
         money, demand = self.growth(draws.year)
         tf = self.transformation_rate(draws.year)
-        sc = self._scalars.copy()
-        sc[kern.MONEY], sc[kern.DEMAND], sc[kern.TF] = money, demand, tf
-        sc[kern.AFFORD_DIVISOR] = max(1.0 - tf, 1e-9)
-        sc[kern.ADMISSION_COST] = p.cost_per_admission * money
-        sc[kern.BED_DAY_COST] = p.cost_per_bed_day * money
         cash_fps = sum(book.pipeline.shape[1] for book in ledgers)
         cash_rows = sum(len(book.cumulative) for book in ledgers)
         out_rows, out_fps = (
             (n_rows, self.n_fp) if outcomes is True else outcomes if outcomes else (0, 0)
         )
-        ic = self._ints.copy()
-        ic[kern.USE_CAP] = cap is not None
-        ic[kern.HAS_LANDED] = bool(ledgers) and p.savings_lag > 0
-        ic[kern.CASH_FOOTPRINTS], ic[kern.CASH_ROWS] = cash_fps, cash_rows
-        ic[kern.SHARED_ROWS] = n_rows if p.gain_share else cash_rows
-        ic[kern.OUTCOME_ROWS], ic[kern.OUTCOME_FOOTPRINTS] = out_rows, out_fps
-        ic[kern.FULL_ROWS] = n_rows if full_rows is None else max(full_rows, out_rows)
         landed_now = np.zeros(self.n_fp)
         if ledgers:
             landed_now[:cash_fps] = np.concatenate([book.pipeline[0] for book in ledgers])
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
             ledger_shares = landed_now[:0]
-        rows, full, fps, forced, met, share_now = kern.play_rows(
-            self._row_constants,
-            self._fp_index,
-            self._afford_from,
-            self._fp_constants,
-            np.ascontiguousarray(levels, dtype=float),
-            np.ascontiguousarray(draws.cost_shock, dtype=float),
-            np.ascontiguousarray(draws.savings_shock, dtype=float),
-            np.ascontiguousarray(draws.fp_trust, dtype=float),
-            landed_now,
-            ledger_shares,
-            self._no_cap if cap is None else np.ascontiguousarray(cap, dtype=float),
-            sc,
-            ic,
+        year = layout.YearInputs(
+            money=money,
+            demand=demand,
+            transformation=tf,
+            afford_divisor=max(1.0 - tf, 1e-9),
+            admission_cost=p.cost_per_admission * money,
+            bed_day_cost=p.cost_per_bed_day * money,
+            levels=np.ascontiguousarray(levels, dtype=float),
+            cost_shock=np.ascontiguousarray(draws.cost_shock, dtype=float),
+            savings_shock=np.ascontiguousarray(draws.savings_shock, dtype=float),
+            fp_trust=np.ascontiguousarray(draws.fp_trust, dtype=float),
+            landed_now=landed_now,
+            ledger_shares=ledger_shares,
+            cap=self._no_cap if cap is None else np.ascontiguousarray(cap, dtype=float),
+            use_cap=cap is not None,
+            afford_rows=self._afford_rows,
+            has_landed=bool(ledgers) and p.savings_lag > 0,
+            cash_footprints=cash_fps,
+            cash_rows=cash_rows,
+            shared_rows=n_rows if p.gain_share else cash_rows,
+            outcome_rows=out_rows,
+            outcome_footprints=out_fps,
+            full_rows=n_rows if full_rows is None else max(full_rows, out_rows),
         )
-        balance, generated = rows[kern.BALANCE], fps[kern.GENERATED]
+        done = kern.play_rows(self._rows, self._footprints, self._rules, year)
+        rows, full, fps = done.rows, done.full, done.footprints
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
@@ -372,36 +374,14 @@ class Economy:
                 book.pipeline,
                 book.shares,
                 book.cumulative,
-                generated[fp0:fp1],
-                share_now[row0:row1],
-                balance[row0:row1],
+                fps.generated[fp0:fp1],
+                done.share_now[row0:row1],
+                rows.balance[row0:row1],
             )
             book.generated_total += made
             book.landed_total += landed
-            book.last_balance = balance[row0:row1]
+            book.last_balance = rows.balance[row0:row1]
             fp0, row0 = fp1, row1
         return Round(
-            rows[kern.INCOME],
-            full[kern.COST],
-            rows[kern.CONTRIBUTION],
-            full[kern.AFFORDABLE],
-            forced,
-            full[kern.TRANSFORMATION],
-            full[kern.SAVINGS],
-            full[kern.GAIN_SHARED],
-            full[kern.INCENTIVE],
-            full[kern.TRANSFER],
-            rows[kern.CUT],
-            full[kern.SHIFTED],
-            rows[kern.CENTRAL],
-            full[kern.PENALTY],
-            full[kern.BAILOUT],
-            balance,
-            fps[kern.POOL],
-            generated,
-            fps[kern.ADMISSIONS],
-            fps[kern.DELAYED_DAYS],
-            fps[kern.OUTCOME_INDEX],
-            met,
-            rows[kern.WELFARE_SHARE],
+            **rows._asdict(), **full._asdict(), **fps._asdict(), totals_met=done.totals_met
         )

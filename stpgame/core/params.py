@@ -27,6 +27,16 @@ NHS_TYPES = ("acute", "community", "ccg")
 STRUCTURES = ("england", "simple", "complex", "mixed", "workshop")
 
 
+class ControlTotal(StrEnum):
+    """The kinds of control total (regulation.py says what each means); compares equal to
+    its name, so ``p.control_total == "system"`` and TOML files read as before. The compiled
+    year reads a kind by its position here (``year_layout.control_total_code``)."""
+
+    INDIVIDUAL = "individual"
+    SYSTEM = "system"
+    NONE = "none"
+
+
 class Kind(StrEnum):
     """What sort of value a parameter takes (compares equal to its name)."""
 
@@ -292,7 +302,7 @@ PARAMS: tuple[Param, ...] = (
         "Control totals: 'individual' (each NHS body has its own and earns its own "
         "sustainability money), 'system' (the footprint shares one total; central money is "
         "paid to every NHS member only if the footprint hits it), or 'none'.",
-        choices=("individual", "system", "none"),
+        choices=tuple(ControlTotal),
         group="regulation",
     ),
     Param(

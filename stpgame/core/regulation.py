@@ -14,8 +14,10 @@ footprint's (w = 1). NHS bodies lose money for judged deficits (``breach_penalty
 deficit judged: own with weight 1 - w, the footprint's, split by share of NHS budget, with
 weight w) and get part of the rest covered by cash support (``bailout_share``) [003].
 Councils have neither: their constraint is the legal balanced budget. The year applies
-these rules to every body at once in its compiled phases (year_kernel.py, phase 6); this
-module keeps what is read off a year: scores and ratings.
+these rules to every body at once in its compiled phases (year_kernel.py, phase 6: the
+judged deficit is ``year_kernel.judged_deficit``, the same blend as ``judged_score`` here);
+this module keeps what is read off a year: scores and ratings. The kinds of control total
+are ``params.ControlTotal``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from stpgame.core.arrays import FloatArray
+from stpgame.core.params import ControlTotal
 
 # NHS Improvement's Single Oversight Framework put providers in segments 1-4
 # (calibration §1); thresholds on the score (share of budget) are an assumption.
@@ -57,15 +60,12 @@ def judged_score(
     return score(judged, outcome_index[footprint], outcome_weight)
 
 
-CONTROL_TOTALS = ("individual", "system", "none")
-
-
 def count_totals(kind: str, is_nhs: np.ndarray, footprint: np.ndarray, n_fp: int) -> int:
     """How many control totals the places have: one per NHS body ("individual"), one per
     footprint with NHS bodies ("system"), none ("none")."""
-    if kind == "individual":
+    if kind == ControlTotal.INDIVIDUAL:
         return int(np.count_nonzero(is_nhs))
-    if kind == "system":
+    if kind == ControlTotal.SYSTEM:
         return int(np.count_nonzero(np.bincount(footprint[is_nhs], minlength=n_fp)))
     return 0
 

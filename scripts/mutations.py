@@ -1,0 +1,202 @@
+"""Plant named bugs in the model, one at a time, and check the fast tests catch each.
+
+Each mutation is one exact edit of one source file (the text it replaces must occur there
+exactly once, so a mutation that no longer applies after a refactor fails loudly instead of
+passing silently). For each, the tracked files are copied to a temporary directory, the
+edit is made there (the working tree is never touched), and the tests run on the copy:
+first the tests that pin values (tests/test_handworked.py, tests/test_golden.py), then, if
+those miss it, the whole fast suite (``-m "not slow and not browser"``), stopping at the
+first failure. A mutation is *caught* if any test fails.
+
+    python scripts/mutations.py              # every mutation
+    python scripts/mutations.py bailouts     # those whose name contains "bailouts"
+    python scripts/mutations.py --list       # names only
+
+Prints one line per mutation and exits non-zero if any was missed. mutmut was not used:
+it mutates every expression it can parse, and each mutant of a numba-compiled function
+recompiles the kernels (tens of seconds), so a full mutmut run would take hours on a
+2-core machine; named mutations of the bugs we fear are cheap and say what they test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+PINNING = ["tests/test_handworked.py", "tests/test_golden.py"]
+FAST = ["-m", "not slow and not browser", "tests"]
+
+
+class Mutation(NamedTuple):
+    name: str
+    path: str
+    old: str
+    new: str
+
+
+KERNEL = "stpgame/core/year_kernel.py"
+MUTATIONS = [
+    Mutation(
+        "settle_footprint_term_halved",
+        KERNEL,
+        "judged = judged + w * footprint",
+        "judged = judged + 0.5 * w * footprint",
+    ),
+    Mutation(
+        "landed_savings_not_discounted",
+        KERNEL,
+        "landed[f] = rules.discount * generated",
+        "landed[f] = generated",
+    ),
+    Mutation(
+        "regulator_ignores_system_weight",
+        KERNEL,
+        "    judged = (1.0 - w) * own\n",
+        "    w = 0.0\n    judged = (1.0 - w) * own\n",
+    ),
+    Mutation(
+        "regulator_footprint_term_sign_flipped",
+        KERNEL,
+        "_floor0(-fp_after) * nhs_share",
+        "_floor0(fp_after) * nhs_share",
+    ),
+    Mutation(
+        "bailouts_pay_nothing",
+        KERNEL,
+        "return penalty, share * _floor0(-(after - penalty)) * nhs",
+        "return penalty, 0.0 * share",
+    ),
+    Mutation(
+        "cost_shifting_removed",
+        KERNEL,
+        "shifted = rules.cost_shift * cuts_fp[f] * rc.nhs_share[i] if rules.balanced_budget else 0.0",
+        "shifted = 0.0",
+    ),
+    Mutation(
+        "activity_payment_removed",
+        "stpgame/core/economy.py",
+        "moved = np.where(present[:, CCG], p.activity_payment * type_share[:, ACUTE], 0.0)",
+        "moved = np.zeros(len(type_share))",
+    ),
+    Mutation(
+        "savings_lag_dropped",
+        KERNEL,
+        "landed[f] = year.landed_now[f] + generated if rules.lag_zero else year.landed_now[f]",
+        "landed[f] = year.landed_now[f] + generated",
+    ),
+    Mutation(
+        "trust_gain_sign_flipped",
+        "stpgame/core/network.py",
+        "t = t + growth[link] * (1.0 - t)",
+        "t = t - growth[link] * (1.0 - t)",
+    ),
+    Mutation(
+        "central_money_never_paid",
+        KERNEL,
+        "central = rules.sustainability_fund * rows.income[i] * (1.0 if paid[i] else 0.0)",
+        "central = 0.0 * rules.sustainability_fund",
+    ),
+    Mutation(
+        "bcf_minimum_ignored",
+        "stpgame/core/economy.py",
+        "self.floor = np.where(bcf, p.bcf_minimum_share, 0.0)",
+        "self.floor = np.where(bcf, 0.0, 0.0)",
+    ),
+    Mutation(
+        "risk_sharing_transfers_dropped",
+        KERNEL,
+        "net = net + transfer\n",
+        "net = net + 0.0 * transfer\n",
+    ),
+]
+
+
+def tracked_copy(into: Path) -> None:
+    """The files git tracks (as in the working tree), copied under ``into``."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = ROOT / name.decode()
+        if source.is_file():
+            target = into / name.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def apply(mutation: Mutation, root: Path) -> None:
+    path = root / mutation.path
+    text = path.read_text()
+    count = text.count(mutation.old)
+    if count != 1:
+        raise SystemExit(
+            f"mutation {mutation.name}: the text it replaces occurs {count} times in "
+            f"{mutation.path} (must be exactly once); update scripts/mutations.py"
+        )
+    path.write_text(text.replace(mutation.old, mutation.new))
+
+
+def pytest(root: Path, args: list[str]) -> tuple[bool, str]:
+    """Whether the tests passed, and the first failing test's id."""
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            *args,
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    return done.returncode == 0, failed[0] if failed else ""
+
+
+def run(mutation: Mutation) -> tuple[bool, str]:
+    """Whether the fast tests catch the mutation, and by which test."""
+    with tempfile.TemporaryDirectory(prefix="stpgame-mutant-") as tmp:
+        root = Path(tmp)
+        tracked_copy(root)
+        apply(mutation, root)
+        for args in (PINNING, FAST):
+            passed, which = pytest(root, args)
+            if not passed:
+                return True, which
+    return False, ""
+
+
+def main(argv: list[str]) -> int:
+    if "--list" in argv:
+        print("\n".join(m.name for m in MUTATIONS))
+        return 0
+    chosen = [m for m in MUTATIONS if not argv or any(a in m.name for a in argv)]
+    missed = 0
+    for mutation in chosen:
+        start = time.perf_counter()
+        caught, which = run(mutation)
+        missed += not caught
+        seconds = time.perf_counter() - start
+        verdict = f"caught by {which}" if caught else "MISSED"
+        print(f"{mutation.name:40s} {verdict} ({seconds:.0f} s)", flush=True)
+    print(f"{len(chosen) - missed} of {len(chosen)} mutations caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,156 @@
+"""The compiled year's inputs and outputs, by name (NamedTuples numba compiles).
+
+``Economy`` (economy.py) fills the inputs, ``year_kernel.play_rows`` reads and writes them
+field by field, and ``Economy.play`` builds its ``Round`` from the outputs by name. Nothing
+here depends on the order of the fields: a new mechanism adds its constant, rule or flow as
+a field (with a line saying what it is), sets it where the others are set, and reads or
+writes it in its phase.
+
+Rows are bodies (or, in the replays, bodies standing for a footprint's copy); ``F``
+footprints. Masks are kept as numbers (1.0 or 0.0) where the loops multiply by them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from stpgame.core.params import ControlTotal
+
+_KINDS = tuple(ControlTotal)
+INDIVIDUAL, SYSTEM = _KINDS.index(ControlTotal.INDIVIDUAL), _KINDS.index(ControlTotal.SYSTEM)
+"""The codes of two kinds of control total as the compiled year reads them (any other code
+is "none"): numba compiles numbers, not strings."""
+
+
+def control_total_code(kind: str) -> int:
+    """The compiled year's code for a kind of control total."""
+    return _KINDS.index(ControlTotal(kind))
+
+
+class RowConstants(NamedTuple):
+    """Per row, fixed while the rules are: sizes and shares from the structure and rules."""
+
+    footprint: np.ndarray  # the row's footprint (unsigned: see compiled.index)
+    afford_from: np.ndarray  # the row whose affordability limits it (unsigned)
+    budget: np.ndarray  # £m in year 1
+    one_plus_gap: np.ndarray  # cost as a multiple of income, before the year's shock
+    minimum: np.ndarray  # the BCF minimum pooled, £m in year 1
+    room: np.ndarray  # what may be pooled above the minimum, £m in year 1
+    landing: np.ndarray  # share of its footprint's savings the row receives
+    council: np.ndarray  # 1.0 for a council
+    nhs: np.ndarray  # 1.0 for an NHS body
+    target: np.ndarray  # control total, as a share of income (NHS bodies)
+    nhs_share: np.ndarray  # share of its footprint's NHS budget (NHS bodies)
+    budget_share: np.ndarray  # share of its footprint's budget
+    hospital: np.ndarray  # 1.0 for the hospital side (acute trusts, CCGs)
+    care: np.ndarray  # 1.0 for the care side (community trusts, councils)
+
+
+class FootprintConstants(NamedTuple):
+    """Per footprint, fixed while the rules are."""
+
+    coordination: np.ndarray  # savings efficiency lost to coordination and boundaries
+    budget: np.ndarray  # £m in year 1
+    discretionary: np.ndarray  # discretionary budget, £m in year 1
+    base_admissions: np.ndarray  # emergency admissions on trend, year 1
+    base_delays: np.ndarray  # delayed-transfer bed days on trend, year 1
+    has_nhs: np.ndarray  # 1.0 if it has NHS bodies
+
+
+class Rules(NamedTuple):
+    """The rules of the game as the year's arithmetic reads them (from ``Params``)."""
+
+    savings_multiplier: float
+    one_minus_trust_effect: float
+    trust_effect: float
+    discount: float  # (1 + discount_rate) ** -savings_lag
+    lag_zero: bool  # savings land the year they are made
+    gain_share: float
+    incentive_fund: float
+    incentive_threshold: float
+    risk_share: float
+    balanced_budget: bool  # councils must balance their budget
+    cost_shift: float
+    control_total: int  # control_total_code(kind)
+    sustainability_fund: float
+    system_weight: float
+    breach_penalty: float
+    bailout_share: float
+    emergency_share: float  # of a pound saved or cut, the part that is emergency admissions
+    delay_share: float  # ... and delayed bed days
+
+
+class YearInputs(NamedTuple):
+    """What changes from year to year, and which rows play the year how."""
+
+    money: float  # income relative to year 1
+    demand: float  # demand relative to year 1
+    transformation: float  # transformation money per pound pooled above the minimum
+    afford_divisor: float  # 1 - transformation (a council's free money stretches further)
+    admission_cost: float  # £ per emergency admission this year
+    bed_day_cost: float  # £ per delayed bed day this year
+    levels: np.ndarray  # per row, intended pooling in [0, 1]
+    cost_shock: np.ndarray  # per row, share of income
+    savings_shock: np.ndarray  # per footprint, mean 1
+    fp_trust: np.ndarray  # per footprint, mean trust on its links
+    landed_now: np.ndarray  # per footprint, savings due this year (cash footprints)
+    ledger_shares: np.ndarray  # per cash row, its share of the pool the savings came from
+    cap: np.ndarray  # per row, the most it may pool (when use_cap)
+    use_cap: bool
+    afford_rows: int  # the leading rows whose affordability is worked out
+    has_landed: bool  # savings land from a ledger this year (they free councils' money)
+    cash_footprints: int  # the leading footprints played on a cash basis
+    cash_rows: int  # ... and their rows
+    shared_rows: int  # the leading rows whose share of the pool is worked out
+    outcome_rows: int  # the leading rows whose savings and shifts feed outcomes
+    outcome_footprints: int  # the leading footprints whose outcomes are worked out
+    full_rows: int  # the leading rows that keep every flow
+
+
+class RowResults(NamedTuple):
+    """Per row: all an appraisal reads."""
+
+    income: np.ndarray
+    contribution: np.ndarray
+    forced: np.ndarray  # contribution forced below what was wanted (bool)
+    cut: np.ndarray
+    central: np.ndarray
+    balance: np.ndarray
+    welfare_share: np.ndarray
+
+
+class FullResults(NamedTuple):
+    """Every other flow, for the leading ``full_rows`` rows."""
+
+    cost: np.ndarray
+    affordable: np.ndarray
+    transformation: np.ndarray
+    savings: np.ndarray
+    gain_shared: np.ndarray
+    incentive: np.ndarray
+    transfer: np.ndarray
+    shifted: np.ndarray
+    penalty: np.ndarray
+    bailout: np.ndarray
+
+
+class FootprintResults(NamedTuple):
+    """Per footprint."""
+
+    pool: np.ndarray
+    generated: np.ndarray
+    admissions: np.ndarray
+    delayed_days: np.ndarray
+    outcome_index: np.ndarray
+
+
+class YearResults(NamedTuple):
+    """Everything one compiled year hands back."""
+
+    rows: RowResults
+    full: FullResults
+    footprints: FootprintResults
+    totals_met: np.ndarray  # each control total's outcome (bool)
+    share_now: np.ndarray  # per shared row, its share of its footprint's pool
