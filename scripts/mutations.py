@@ -115,6 +115,30 @@ MUTATIONS = [
         "net = net + transfer\n",
         "net = net + 0.0 * transfer\n",
     ),
+    Mutation(
+        "learners_ignore_what_they_observed",
+        "stpgame/strategies/adaptive.py",
+        "(LEVELS[None, :] - took[:, None]) * obs.estimate[rows, None]",
+        "(LEVELS[None, :] - took[:, None]) * 0.0",
+    ),
+    Mutation(
+        "estimates_see_the_years_draws",
+        "stpgame/core/counterfactuals.py",
+        "        savings_shock[2 * n_fp :] = 1.0\n        cost_shock[2 * n :] = 0.0\n",
+        "",
+    ),
+    Mutation(
+        "argmax_instead_of_quantal_response",
+        "stpgame/strategies/base.py",
+        "    z = precision * attraction / safe[:, None]\n",
+        "    z = 1e6 * attraction / safe[:, None]\n",
+    ),
+    Mutation(
+        "new_leader_wipes_the_books",
+        "stpgame/core/model.py",
+        "            obj.new_leader(new_leader)\n",
+        "            obj.reset(new_leader)\n",
+    ),
 ]
 
 

@@ -69,9 +69,10 @@ def test_every_strategy_reads_only_declared_fields():
 
 
 def test_decisions_and_estimates_do_not_depend_on_the_years_draws():
-    """Two copies of a model differing only in this year's cost shocks: the finance teams'
-    estimates of the year and next year's decisions are the same in both (the year's own
-    books differ, of course). Savings drawn this year land only after the lag."""
+    """Two copies of a model differing only in this year's cost shocks: the year's decisions
+    and the finance teams' estimates of it are the same in both (the year's own books
+    differ, of course, and later decisions may follow them). Savings drawn this year land
+    only after the lag."""
     a = STPModel.from_scenario("hopeful_evidence", seed=3, structure="mixed", n_footprints=6)
     a.run(4)
     b = copy.deepcopy(a)
@@ -87,10 +88,7 @@ def test_decisions_and_estimates_do_not_depend_on_the_years_draws():
     b.step()
     assert not np.array_equal(a.last_round.balance, b.last_round.balance)
     np.testing.assert_array_equal(a.observation.estimate, b.observation.estimate)
-    a.step()
-    b._draw_year = draw
-    b.step()
     np.testing.assert_array_equal(
-        a.org_dataframe().query("round == 6")["level"],
-        b.org_dataframe().query("round == 6")["level"],
+        a.org_dataframe().query("round == 5")["level"],
+        b.org_dataframe().query("round == 5")["level"],
     )

@@ -234,14 +234,12 @@ class Counterfactuals:
         self._replay_budget[lay.grouped] = total
         self._replay_gap = self._rows(gap)
         # The world: the year as played, the twin, the replays (rows and footprints in turn).
-        whole = np.arange(n)
         self._fp = np.concatenate([np.arange(n_fp), np.arange(n_fp), lay.copied])
         self.world = Economy(
             world(structure, reduce),
             np.concatenate([budget, budget, self._replay_budget]),
             np.concatenate([gap, gap, self._replay_gap]),
             p,
-            afford_from=np.concatenate([whole, whole + n, lay.first]),
         )
         is_nhs = structure.org_type != COUNCIL
         # control totals of one copy of the places
@@ -268,7 +266,9 @@ class Counterfactuals:
         """The year as played (cash, ``ledger``), with everyone pooling (cash, the twin's
         ledger and relationships), and each body's appraisal (accrual): one pass.
 
-        The replays are bound by what each council could afford in the year as played.
+        The replays are a finance team's estimate: expected savings and costs, and each
+        council bound by what it could afford at expected costs with the savings its books
+        show landing this year.
         """
         n, n_fp = self.n, self.n_fp
         meant = levels >= 0.5
@@ -288,7 +288,10 @@ class Counterfactuals:
         # outcomes in the replays count only if they are part of the score
         outcomes = True if self.p.outcome_weight else (2 * n, 2 * n_fp)
         books = (ledger, self.twin_ledger)
-        r = self.world.play(lv, world_draws, ledger=books, outcomes=outcomes, full_rows=2 * n)
+        landing = ledger.pipeline[0][lay.copied] if self.p.savings_lag > 0 else None
+        r = self.world.play(
+            lv, world_draws, ledger=books, outcomes=outcomes, full_rows=2 * n, landing=landing
+        )
         k = self._totals
         actual = r.part(slice(0, n), slice(0, n_fp), slice(0, k))
         twin = r.part(slice(n, 2 * n), slice(n_fp, 2 * n_fp), slice(k, 2 * k))
@@ -302,13 +305,13 @@ class Counterfactuals:
         self,
         levels: np.ndarray,
         draws: YearDraws,
-        cap: np.ndarray | None = None,
+        landed: np.ndarray | None = None,
     ) -> Appraisal:
         """Each body's year appraised with its move as played and with its move flipped.
 
         A body pooled if its level is at least 0.5; its other move is the opposite extreme
-        (pool everything free / nothing). ``cap`` limits contributions to what each council
-        could afford in the year actually played.
+        (pool everything free / nothing). ``landed``: per footprint, savings landing this
+        year (councils count them in what they can afford); none if not given.
         """
         lay, n = self.layout, self.n
         meant = levels >= 0.5
@@ -322,8 +325,8 @@ class Counterfactuals:
         r = self.replay.play(
             lv[2 * n :],
             replay_draws,
-            cap=None if cap is None else cap[lay.first],
             outcomes=bool(self.p.outcome_weight),
+            landing=None if landed is None else landed[lay.copied],
         )
         return self._appraisal(self.replay, r, meant, 0, 0)
 

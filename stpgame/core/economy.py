@@ -310,6 +310,7 @@ class Economy:
         cap: np.ndarray | None = None,
         outcomes: bool | tuple[int, int] = True,
         full_rows: int | None = None,
+        landing: np.ndarray | None = None,
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
@@ -322,7 +323,9 @@ class Economy:
         appraisals when outcomes do not count in anyone's score; ``(rows, footprints)``
         computes them only for the leading footprints (whose rows lead). ``full_rows``: only
         the leading rows keep every flow; the rest keep income, contribution, cut, central
-        money, balance and welfare share (all a replay's appraisal reads).
+        money, balance and welfare share (all a replay's appraisal reads). ``landing``: per
+        footprint after the ledgers', the savings known to land this year (an appraisal's
+        councils count them in what they can afford, as their finance teams would).
 
         The phases run compiled (year_kernel.py), each as the module doc above says.
         """
@@ -336,6 +339,8 @@ class Economy:
             (n_rows, self.n_fp) if outcomes is True else outcomes if outcomes else (0, 0)
         )
         landed_now = np.zeros(self.n_fp)
+        if landing is not None:
+            landed_now[cash_fps:] = landing
         if ledgers:
             landed_now[:cash_fps] = np.concatenate([book.pipeline[0] for book in ledgers])
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
@@ -357,7 +362,7 @@ class Economy:
             cap=self._no_cap if cap is None else np.ascontiguousarray(cap, dtype=float),
             use_cap=cap is not None,
             afford_rows=self._afford_rows,
-            has_landed=bool(ledgers) and p.savings_lag > 0,
+            has_landed=(bool(ledgers) or landing is not None) and p.savings_lag > 0,
             cash_footprints=cash_fps,
             cash_rows=cash_rows,
             shared_rows=n_rows if p.gain_share else cash_rows,
