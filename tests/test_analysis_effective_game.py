@@ -78,13 +78,16 @@ def test_an_all_or_nothing_reward_for_pooling_together_is_an_assurance_game():
 
 def test_a_system_control_total_can_make_an_assurance_game():
     """With savings that pay and a shared total that needs them, the footprint's threshold
-    makes each body pivotal when the others pool."""
+    makes each body pivotal when the others pool. The money goes to providers only, and the
+    quarters' run-rates are made to match the year (no cost variation) so that the
+    threshold is sharp."""
     m = STPModel(
         seed=1,
         control_total="system",
         savings_multiplier=2.0,
         savings_lag=0,
-        sustainability_fund=0.05,
+        sustainability_fund=0.07,
+        cost_shock=0.0,
         control_total_slack=-0.01,
         **SIMPLE,
     )
@@ -95,7 +98,8 @@ def test_a_system_control_total_can_make_an_assurance_game():
         control_total="individual",
         savings_multiplier=2.0,
         savings_lag=0,
-        sustainability_fund=0.05,
+        sustainability_fund=0.07,
+        cost_shock=0.0,
         control_total_slack=-0.01,
         **SIMPLE,
     )

@@ -153,7 +153,7 @@ def test_a_dataframe_equal_to_a_grid_runs_the_same_conditions():
         (pd.DataFrame({"noise": [np.nan]}), "conditions.rows[0].noise", "finite"),
         (pd.DataFrame({"savings_lag": [1.5]}), "conditions.rows[0].savings_lag", "whole"),
         (pd.DataFrame({"noise": []}), "designs", "at least one row"),
-        (pd.DataFrame({"bcf_minimum_share": [0.9]}), "conditions.bcf_minimum_share", "0.8"),
+        (pd.DataFrame({"savings_to_acute": [0.9]}), "fixed.savings_to_*", "in the condition"),
         (pd.DataFrame({"structure": ["simple"]}), "fixed.structure", "not also in [conditions]"),
         ([[0.1]], "designs", "a pandas DataFrame"),
     ],

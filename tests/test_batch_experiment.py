@@ -157,7 +157,7 @@ BAD = [
     ("", HEAD.replace('scenario = "fortress"', 'scenario = "fortess"'), "experiment.scenario"),
     ("", HEAD.replace("n_footprints = 1", "n_footprints = 99"), "fixed.n_footprints"),
     ("[vary]\nn_footprints = [1, 2]\n", None, "fixed.n_footprints"),
-    ("[vary]\nbcf_minimum_share = [0.5, 0.9]\n", None, "vary.bcf_minimum_share"),
+    ("[vary]\nsavings_to_acute = [0.4, 0.9]\n", None, "fixed.savings_to_*"),
     (
         '[vary]\nstrategy_ccg = ["imitation:1", "imitation:1,tit_for_tat:1"]\n',
         None,

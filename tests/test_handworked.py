@@ -9,17 +9,18 @@ nothing...) changes a number worked out here.
 
 The footprint (all £m, year 1 so income = budget and demand = trend):
 
-    body        budget  gap   discretionary (10%)  BCF minimum (20%, CCG/council)  room
-    acute       400     0     40                   0                               0.8 x 40 = 32
-    community   200     0     20                   0                               0.8 x 20 = 16
-    CCG         100     0     10                   2                               0.6 x 10 = 6
-    council     100     1%    10                   2                               0.8 x 10 = 8
+    body        budget  gap   discretionary (10%)  room to pool
+    acute       400     0     40                   0.8 x 40 = 32
+    community   200     0     20                   0.8 x 20 = 16
+    CCG         100     0     10                   0.8 x 10 = 8
+    council     100     3%    10                   1.0 x 10 = 10
 
-(room = (cap - floor) x discretionary, cap 1 - target_pressure = 0.8 for NHS bodies, 1 for
-the council). Moves (pooling levels) 0, 0.5, 1, 0.5 want minimum + level x room:
-0, 8, 8, 6. Savings land 40/20/20/20% by type (no activity payment), multiplier 0.5,
-trust has no effect, so a pool of P makes 0.5 P of savings. NHS budget 700: shares of it
-4/7, 2/7, 1/7; shares of the footprint's budget 1/2, 1/4, 1/8, 1/8.
+(room = cap x discretionary, cap 1 - target_pressure = 0.8 for NHS bodies, 1 for the
+council). The Better Care Fund minimum (5% of the CCG's budget, 2% of the council's: 5 and
+2) is counted in the fund and moves no money. Moves (pooling levels) 0, 0.5, 1, 0.5 want
+level x room: 0, 8, 8, 5. Savings land 40/20/20/20% by type (no activity payment),
+multiplier 0.5, trust has no effect, so a pool of P makes 0.5 P of savings. NHS budget 700:
+shares of it 4/7, 2/7, 1/7; shares of the footprint's budget 1/2, 1/4, 1/8, 1/8.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from stpgame.core.params import Params
 from stpgame.core.structure import Structure
 
 BUDGET = np.array([400.0, 200.0, 100.0, 100.0])
-GAP = np.array([0.0, 0.0, 0.0, 0.01])
+GAP = np.array([0.0, 0.0, 0.0, 0.03])
 LEVELS = np.array([0.0, 0.5, 1.0, 0.5])
 BASE = {
     "structure": "simple",
     "n_footprints": 1,
     "discretionary_share": 0.1,
-    "bcf_minimum_share": 0.2,
+    "bcf_minimum_share": 0.05,
+    "bcf_council_share": 0.02,
     "target_pressure": 0.2,
     "savings_multiplier": 0.5,
     "trust_effect": 0.0,
@@ -66,6 +68,9 @@ BASE = {
     "boundary_mismatch_cost": 0.0,
     "cost_per_admission": 2000.0,
     "cost_per_bed_day": 200.0,
+    "cost_shock": 0.0,  # quarters' run-rates match the year unless a case says otherwise
+    "stf_finance_share": 1.0,
+    "cash_support": "grant",
 }
 
 
@@ -98,66 +103,69 @@ def check(year, expected: dict[str, list[float]]) -> None:
         assert getattr(year, flow) == pytest.approx(values, abs=1e-9), flow
 
 
-# Case 1, contribution and the BCF minimum (savings land the same year: lag 0).
-# The council can afford its minimum plus what its year leaves free: income 100 - cost 101
-# - minimum 2 = -3, nothing free, so it pools 2 (forced down from 6). Pool 0+8+8+2 = 18,
-# savings 0.5 x 18 = 9, landing 3.6 / 1.8 / 1.8 / 1.8.
-# Kept = income - cost - contribution + savings:
-#   acute 0 - 0 + 3.6 = 3.6; community 0 - 8 + 1.8 = -6.2; CCG -6.2;
-#   council -1 - 2 + 1.8 = -1.2, which the balanced-budget rule makes it cut (1.2) to 0.
+# Case 1, contribution (savings land the same year: lag 0).
+# The council can afford what its year leaves free: income 100 - cost 103 = -3, nothing, so
+# it pools 0 (forced down from 5). Pool 0+8+8+0 = 16, savings 0.5 x 16 = 8, landing
+# 3.2 / 1.6 / 1.6 / 1.6. Kept = income - cost - contribution + savings:
+#   acute 0 - 0 + 3.2 = 3.2; community 0 - 8 + 1.6 = -6.4; CCG -6.4;
+#   council -3 - 0 + 1.6 = -1.4, which the balanced-budget rule makes it cut (1.4) to 0.
 CONTRIBUTION = {
-    "contribution": [0.0, 8.0, 8.0, 2.0],
-    "affordable": [np.inf, np.inf, np.inf, 2.0],
+    "contribution": [0.0, 8.0, 8.0, 0.0],
+    "affordable": [np.inf, np.inf, np.inf, 0.0],
     "forced": [False, False, False, True],
-    "cost": [400.0, 200.0, 100.0, 101.0],
-    "pool": [18.0],
-    "generated": [9.0],
-    "savings": [3.6, 1.8, 1.8, 1.8],
-    "cut": [0.0, 0.0, 0.0, 1.2],
-    "balance": [3.6, -6.2, -6.2, 0.0],
-    "welfare_share": [3.6, -6.2, -6.2, -1.2],
+    "cost": [400.0, 200.0, 100.0, 103.0],
+    "pool": [16.0],
+    "generated": [8.0],
+    "savings": [3.2, 1.6, 1.6, 1.6],
+    "cut": [0.0, 0.0, 0.0, 1.4],
+    "balance": [3.2, -6.4, -6.4, 0.0],
+    "welfare_share": [3.2, -6.4, -6.4, -1.4],
     "central": [0.0, 0.0, 0.0, 0.0],
     "penalty": [0.0, 0.0, 0.0, 0.0],
 }
 
 
-def test_contribution_bcf_minimum_and_council_cut() -> None:
+def test_contribution_and_council_cut() -> None:
     year, _ = play({})
     check(year, CONTRIBUTION)
     assert year.totals_met.size == 0  # no control totals
 
 
-def test_raising_the_bcf_minimum_raises_what_the_council_must_pool() -> None:
-    # minimum 30% of 10 = 3 for the CCG and council; the council's free money is still
-    # nothing (-1 - 3 < 0), so it pools exactly 3; the CCG wants 3 + 1 x 0.5 x 10 = 8.
+def test_the_bcf_minimum_is_counted_not_moved() -> None:
+    """[004] 'not new money but a pooling of existing resources': a minimum six times as
+    large (30% of the CCG's budget) changes the fund's size and no flow."""
+    p = Params.build({**BASE, "bcf_minimum_share": 0.3})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    assert economy.bcf_minimum == pytest.approx([0.0, 0.0, 30.0, 2.0])
     year, _ = play({"bcf_minimum_share": 0.3})
-    check(year, {"contribution": [0.0, 8.0, 8.0, 3.0], "affordable": [np.inf] * 3 + [3.0]})
+    check(year, CONTRIBUTION)
 
 
 # Case 2, savings landing with a lag (2 years) and the discount (20% a year).
 # Cash: 20 generated two years ago land now: 8 / 4 / 4 / 4. They also free the council:
-# -1 + 4 landing - 2 minimum = 1 free, so it can pool 2 + 1 = 3 (forced down from 6).
-# Pool 0+8+8+3 = 19 makes 9.5, which joins the pipeline to land in two years.
-# Kept: acute 8; community -8 + 4 = -4; CCG -4; council -1 - 3 + 4 = 0 (no cut).
+# -3 + 4 landing = 1 free, so it can pool 1 (forced down from 5).
+# Pool 0+8+8+1 = 17 makes 8.5, which joins the pipeline to land in two years.
+# Kept: acute 8; community -8 + 4 = -4; CCG -4; council -3 - 1 + 4 = 0 (no cut).
 LAGGED_CASH = {
-    "contribution": [0.0, 8.0, 8.0, 3.0],
-    "affordable": [np.inf, np.inf, np.inf, 3.0],
-    "pool": [19.0],
-    "generated": [9.5],
+    "contribution": [0.0, 8.0, 8.0, 1.0],
+    "affordable": [np.inf, np.inf, np.inf, 1.0],
+    "pool": [17.0],
+    "generated": [8.5],
     "savings": [8.0, 4.0, 4.0, 4.0],
     "cut": [0.0, 0.0, 0.0, 0.0],
     "balance": [8.0, -4.0, -4.0, 0.0],
 }
 # Accrual (how a body appraises the year): the savings this pooling will bring, discounted
-# over the lag, 9 / 1.2^2 = 6.25, land now: 2.5 / 1.25 / 1.25 / 1.25; the council can
-# afford only its minimum (no ledger: nothing landing frees it), pool 18.
-# Kept: acute 2.5; community -8 + 1.25 = -6.75; CCG -6.75; council -3 + 1.25 = -1.75, cut.
+# over the lag, 8 / 1.2^2 = 5.5556, land now: 2.2222 / 1.1111 / 1.1111 / 1.1111; the
+# council can afford nothing (no ledger: nothing landing frees it), pool 16.
+# Kept: acute 2.2222; community -8 + 1.1111 = -6.8889; CCG the same; council -3 + 1.1111
+# = -1.8889, cut.
 LAGGED_ACCRUAL = {
-    "contribution": [0.0, 8.0, 8.0, 2.0],
-    "generated": [9.0],
-    "savings": [2.5, 1.25, 1.25, 1.25],
-    "cut": [0.0, 0.0, 0.0, 1.75],
-    "balance": [2.5, -6.75, -6.75, 0.0],
+    "contribution": [0.0, 8.0, 8.0, 0.0],
+    "generated": [8.0],
+    "savings": [8 / 1.44 * 0.4, 8 / 1.44 * 0.2, 8 / 1.44 * 0.2, 8 / 1.44 * 0.2],
+    "cut": [0.0, 0.0, 0.0, 3 - 8 / 1.44 * 0.2],
+    "balance": [8 / 1.44 * 0.4, -8 + 8 / 1.44 * 0.2, -8 + 8 / 1.44 * 0.2, 0.0],
 }
 
 
@@ -165,26 +173,30 @@ def test_savings_land_after_the_lag_and_are_appraised_discounted() -> None:
     rules = {"savings_lag": 2, "discount_rate": 0.2}
     year, ledger = play(rules, landing_now=20.0)
     check(year, LAGGED_CASH)
-    # the pipeline moved on a year: what landed left it, this year's 9.5 is two years out
-    assert ledger.pipeline[:, 0] == pytest.approx([0.0, 9.5, 0.0])
-    assert (ledger.landed_total, ledger.generated_total) == pytest.approx((20.0, 9.5))
+    # the pipeline moved on a year: what landed left it, this year's 8.5 is two years out
+    assert ledger.pipeline[:, 0] == pytest.approx([0.0, 8.5, 0.0])
+    assert (ledger.landed_total, ledger.generated_total) == pytest.approx((20.0, 8.5))
     appraised, _ = play(rules, landing_now=None)
     check(appraised, LAGGED_ACCRUAL)
+    # beyond a board's planning horizon, savings count for nothing in its appraisal
+    beyond, _ = play({**rules, "planning_horizon": 1}, landing_now=None)
+    check(beyond, {"savings": [0.0] * 4, "balance": [0.0, -8.0, -8.0, 0.0]})
 
 
-# Case 3, individual control totals, central money, penalties and bail-outs (w = 0).
-# Control totals (slack 0): -(gap + BCF floor x 10%) x income: acute 0, community 0,
-# CCG -0.02 x 100 = -2. Results before settling are case 1's: 3.6, -6.2, -6.2.
-#   acute meets (3.6 >= 0): central money 2% x 400 = 8 -> 11.6, no deficit.
-#   community misses (-6.2 < 0): penalty 50% x 6.2 = 3.1; bail-out 50% of the deficit
-#     left, 6.2 + 3.1 = 9.3 -> 4.65; balance -6.2 - 3.1 + 4.65 = -4.65.
-#   CCG misses (-6.2 < -2): the same, -4.65.
+# Case 3, individual control totals, central money (to providers: acute and community
+# trusts), penalties and bail-outs as grants (w = 0).
+# Control totals (slack 0): -gap x income: 0 for every NHS body. Results before settling
+# are case 1's: 3.2, -6.4, -6.4.
+#   acute meets (3.2 >= 0): central money 2% x 400 = 8 -> 11.2, no deficit.
+#   community misses (-6.4 < 0): penalty 50% x 6.4 = 3.2; bail-out 50% of the deficit
+#     left, 6.4 + 3.2 = 9.6 -> 4.8; balance -6.4 - 3.2 + 4.8 = -4.8.
+#   CCG misses: the same, -4.8 (and a CCG, a commissioner, earns no STF anyway).
 #   council: no control total, no penalty, no bail-out (balanced budget instead).
 SETTLED = {
     "central": [8.0, 0.0, 0.0, 0.0],
-    "penalty": [0.0, 3.1, 3.1, 0.0],
-    "bailout": [0.0, 4.65, 4.65, 0.0],
-    "balance": [11.6, -4.65, -4.65, 0.0],
+    "penalty": [0.0, 3.2, 3.2, 0.0],
+    "bailout": [0.0, 4.8, 4.8, 0.0],
+    "balance": [11.2, -4.8, -4.8, 0.0],
     "totals_met": [True, False, False],
 }
 REGULATOR = {
@@ -201,19 +213,19 @@ def test_central_money_penalties_and_bailouts_on_own_books() -> None:
 
 
 # Case 4, the blended score: system_weight w = 0.5. After central money the footprint's
-# result is 11.6 - 6.2 - 6.2 + 0 = -0.8; each NHS body is also judged on its share of
-# that deficit (by NHS budget): judged = 0.5 x own deficit + 0.5 x 0.8 x share.
-#   acute: 0.5 x 0 + 0.5 x 0.8 x 4/7 = 1.6/7; penalty 0.5 x 1.6/7 = 0.8/7; no deficit
-#     left to bail out (11.6 - 0.8/7 > 0); balance 11.6 - 0.8/7.
-#   community: 0.5 x 6.2 + 0.5 x 0.8 x 2/7 = 3.1 + 0.8/7; penalty 1.55 + 0.4/7;
-#     bail-out 0.5 x (6.2 + 1.55 + 0.4/7) = 3.875 + 0.2/7; balance -3.875 - 0.2/7.
-#   CCG: 0.5 x 6.2 + 0.5 x 0.8 x 1/7 = 3.1 + 0.4/7; penalty 1.55 + 0.2/7;
-#     bail-out 0.5 x (7.75 + 0.2/7) = 3.875 + 0.1/7; balance -3.875 - 0.1/7.
+# result is 11.2 - 6.4 - 6.4 + 0 = -1.6; each NHS body is also judged on its share of
+# that deficit (by NHS budget): judged = 0.5 x own deficit + 0.5 x 1.6 x share.
+#   acute: 0.5 x 0 + 0.5 x 1.6 x 4/7 = 3.2/7; penalty 0.5 x 3.2/7 = 1.6/7; no deficit
+#     left to bail out (11.2 - 1.6/7 > 0); balance 11.2 - 1.6/7.
+#   community: 0.5 x 6.4 + 0.5 x 1.6 x 2/7 = 3.2 + 1.6/7; penalty 1.6 + 0.8/7;
+#     bail-out 0.5 x (6.4 + 1.6 + 0.8/7) = 4 + 0.4/7; balance -4 - 0.4/7.
+#   CCG: 0.5 x 6.4 + 0.5 x 1.6 x 1/7 = 3.2 + 0.8/7; penalty 1.6 + 0.4/7;
+#     bail-out 0.5 x (8 + 0.4/7) = 4 + 0.2/7; balance -4 - 0.2/7.
 BLENDED = {
     "central": [8.0, 0.0, 0.0, 0.0],
-    "penalty": [0.8 / 7, 1.55 + 0.4 / 7, 1.55 + 0.2 / 7, 0.0],
-    "bailout": [0.0, 3.875 + 0.2 / 7, 3.875 + 0.1 / 7, 0.0],
-    "balance": [11.6 - 0.8 / 7, -3.875 - 0.2 / 7, -3.875 - 0.1 / 7, 0.0],
+    "penalty": [1.6 / 7, 1.6 + 0.8 / 7, 1.6 + 0.4 / 7, 0.0],
+    "bailout": [0.0, 4 + 0.4 / 7, 4 + 0.2 / 7, 0.0],
+    "balance": [11.2 - 1.6 / 7, -4 - 0.4 / 7, -4 - 0.2 / 7, 0.0],
 }
 
 
@@ -223,12 +235,11 @@ def test_the_regulator_blends_own_and_footprint_deficits_by_system_weight() -> N
 
 
 # Case 5, a system control total: the footprint meets it if its NHS bodies' results sum to
-# at least their totals: (3.6 - 0) + (-6.2 - 0) + (-6.2 + 2) = -6.8 < 0: missed, no
-# central money for anyone. With only the minimum pooled (levels 0, 0, 0, 0.5: pool
-# 0 + 0 + 2 + 2 = 4, savings 2: 0.8 / 0.4 / 0.4 / 0.4; CCG -2 + 0.4 = -1.6 against -2)
-# it is met: 0.8 + 0.4 + 0.4 = 1.6 >= 0, and every NHS body gets 2% of its income:
-# 8, 4, 2; balances 8.8, 4.4, 0.4; the council's -1 - 2 + 0.4 = -2.6 is cut to 0.
-def test_a_system_control_total_pays_every_nhs_body_or_none() -> None:
+# at least their totals: 3.2 - 6.4 - 6.4 = -9.6 < 0: missed, no central money for anyone.
+# With nobody pooling (levels 0, 0, 0, 0.5: the council can afford nothing) every NHS
+# result is 0, the sum meets the total, and every NHS trust gets 2% of its income: 8, 4
+# (the CCG none); balances 8, 4, 0; the council's -3 is cut to 0.
+def test_a_system_control_total_pays_every_nhs_trust_or_none() -> None:
     rules = {**REGULATOR, "control_total": "system", "breach_penalty": 0.0, "bailout_share": 0.0}
     missed, _ = play(rules)
     check(missed, {"central": [0.0] * 4, "totals_met": [False]})
@@ -236,29 +247,29 @@ def test_a_system_control_total_pays_every_nhs_body_or_none() -> None:
     check(
         met,
         {
-            "central": [8.0, 4.0, 2.0, 0.0],
+            "central": [8.0, 4.0, 0.0, 0.0],
             "totals_met": [True],
-            "cut": [0.0, 0.0, 0.0, 2.6],
-            "balance": [8.8, 4.4, 0.4, 0.0],
+            "cut": [0.0, 0.0, 0.0, 3.0],
+            "balance": [8.0, 4.0, 0.0, 0.0],
         },
     )
 
 
-# Case 6, council cuts shift cost onto the NHS (rate 0.5). Case 1's council cuts 1.2;
-# 0.5 x 1.2 = 0.6 lands on the NHS bodies by NHS budget: 2.4/7, 1.2/7, 0.6/7.
-# Balances: 3.6 - 2.4/7, -6.2 - 1.2/7, -6.2 - 0.6/7, council 0; welfare loses the same.
+# Case 6, council cuts shift cost onto the NHS (rate 0.5). Case 1's council cuts 1.4;
+# 0.5 x 1.4 = 0.7 lands on the NHS bodies by NHS budget: 0.4, 0.2, 0.1.
+# Balances: 2.8, -6.6, -6.5, council 0; welfare loses the same.
 # Outcomes (population 1m): trend admissions 5.8m / 55 and delayed days 2.3m / 55;
-# emergency share 13.7/76 of (shifted 0.6 - hospital-side savings 3.6 + 1.8 = 5.4) £m at
-# £2,000 an admission; delay share 0.82/17.5 of (cuts 1.2 - care-side savings 1.8 + 1.8)
+# emergency share 13.7/76 of (shifted 0.7 - hospital-side savings 3.2 + 1.6 = 4.8) £m at
+# £2,000 an admission; delay share 0.82/17.5 of (cuts 1.4 - care-side savings 1.6 + 1.6)
 # £m at £200 a bed day.
 ADM_TREND, DEL_TREND = 5.8e6 / 55, 2.3e6 / 55
-ADMISSIONS = ADM_TREND + 13.7 / 76 * (0.6 - 5.4) * 1e6 / 2000
-DELAYS = DEL_TREND + 0.82 / 17.5 * (1.2 - 3.6) * 1e6 / 200
+ADMISSIONS = ADM_TREND + 13.7 / 76 * (0.7 - 4.8) * 1e6 / 2000
+DELAYS = DEL_TREND + 0.82 / 17.5 * (1.4 - 3.2) * 1e6 / 200
 SHIFTED = {
-    "cut": [0.0, 0.0, 0.0, 1.2],
-    "shifted": [2.4 / 7, 1.2 / 7, 0.6 / 7, 0.0],
-    "balance": [3.6 - 2.4 / 7, -6.2 - 1.2 / 7, -6.2 - 0.6 / 7, 0.0],
-    "welfare_share": [3.6 - 2.4 / 7, -6.2 - 1.2 / 7, -6.2 - 0.6 / 7, -1.2],
+    "cut": [0.0, 0.0, 0.0, 1.4],
+    "shifted": [0.4, 0.2, 0.1, 0.0],
+    "balance": [2.8, -6.6, -6.5, 0.0],
+    "welfare_share": [2.8, -6.6, -6.5, -1.4],
     "admissions": [ADMISSIONS],
     "delayed_days": [DELAYS],
     "outcome_index": [100 - 50 * (ADMISSIONS / ADM_TREND - 1) - 50 * (DELAYS / DEL_TREND - 1)],
@@ -271,13 +282,13 @@ def test_council_cuts_shift_cost_onto_the_nhs_and_move_outcomes() -> None:
 
 
 # Case 7, risk sharing (50%): each body's result moves half-way to its budget share of the
-# footprint's. Results before: 3.6, -6.2, -6.2, -1.2; footprint -10; budget shares
-# 1/2, 1/4, 1/8, 1/8 of it: -5, -2.5, -1.25, -1.25. Transfers 0.5 x (share - own):
-# -4.3, 1.85, 2.475, -0.025 (sum 0). The council's -1.2 - 0.025 = -1.225 is cut.
+# footprint's. Results before: 3.2, -6.4, -6.4, -1.4; footprint -11; budget shares
+# 1/2, 1/4, 1/8, 1/8 of it: -5.5, -2.75, -1.375, -1.375. Transfers 0.5 x (share - own):
+# -4.35, 1.825, 2.5125, 0.0125 (sum 0). The council's -1.4 + 0.0125 = -1.3875 is cut.
 RISK = {
-    "transfer": [-4.3, 1.85, 2.475, -0.025],
-    "cut": [0.0, 0.0, 0.0, 1.225],
-    "balance": [-0.7, -4.35, -3.725, 0.0],
+    "transfer": [-4.35, 1.825, 2.5125, 0.0125],
+    "cut": [0.0, 0.0, 0.0, 1.3875],
+    "balance": [-1.15, -4.575, -3.8875, 0.0],
 }
 
 
@@ -287,13 +298,13 @@ def test_risk_sharing_moves_results_towards_budget_shares() -> None:
 
 
 # Case 8, gain sharing (50%): the savings go back half-way to the bodies by their share of
-# the pool (0, 8/18, 8/18, 2/18 of 9 = 0, 4, 4, 1) from where they land (3.6, 1.8, 1.8,
-# 1.8): 0.5 x (0 - 3.6), 0.5 x (4 - 1.8), ... = -1.8, 1.1, 1.1, -0.4 (sum 0).
-# Balances 1.8, -5.1, -5.1; the council's -1.2 - 0.4 = -1.6 is cut.
+# the pool (0, 8/16, 8/16, 0 of 8 = 0, 4, 4, 0) from where they land (3.2, 1.6, 1.6,
+# 1.6): 0.5 x (0 - 3.2), 0.5 x (4 - 1.6), ... = -1.6, 1.2, 1.2, -0.8 (sum 0).
+# Balances 1.6, -5.2, -5.2; the council's -1.4 - 0.8 = -2.2 is cut.
 GAIN = {
-    "gain_shared": [-1.8, 1.1, 1.1, -0.4],
-    "cut": [0.0, 0.0, 0.0, 1.6],
-    "balance": [1.8, -5.1, -5.1, 0.0],
+    "gain_shared": [-1.6, 1.2, 1.2, -0.8],
+    "cut": [0.0, 0.0, 0.0, 2.2],
+    "balance": [1.6, -5.2, -5.2, 0.0],
 }
 
 
@@ -303,9 +314,9 @@ def test_gain_sharing_returns_savings_to_those_who_pooled() -> None:
 
 
 # Case 9, payment by activity (50%): half the acute trust's 40% landing share goes to the
-# commissioner: 20 / 20 / 40 / 20% of 9 = 1.8, 1.8, 3.6, 1.8.
-# Balances 1.8, -6.2, -8 + 3.6 = -4.4, council cut as in case 1.
-ACTIVITY = {"savings": [1.8, 1.8, 3.6, 1.8], "balance": [1.8, -6.2, -4.4, 0.0]}
+# commissioner: 20 / 20 / 40 / 20% of 8 = 1.6, 1.6, 3.2, 1.6.
+# Balances 1.6, -6.4, -8 + 3.2 = -4.8, council cut as in case 1.
+ACTIVITY = {"savings": [1.6, 1.6, 3.2, 1.6], "balance": [1.6, -6.4, -4.8, 0.0]}
 
 
 def test_payment_by_activity_moves_savings_from_the_acute_trust_to_the_ccg() -> None:
@@ -334,3 +345,44 @@ def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -
     assert len(links.trust) == 6
     assert links.trust[~touches_council] == pytest.approx([nhs_link] * 3)
     assert links.trust[touches_council] == pytest.approx([council_link] * 3)
+
+
+# Case 10, the STF as it was paid: 70% for the quarters a trust met its control total,
+# 30% for performance trajectories met at the published 64%; quarterly run-rates spread
+# 1% of income around the year, at -1.1503, -0.3186, 0.3186, 1.1503 sd. Case 1's results.
+#   acute, margin 3.2 on income 400 (sd 4): 3.2 - 4.6012 < 0, the other three met: 0.75;
+#     paid 2% x 400 x (0.7 x 0.75 + 0.3 x 0.64) = 8 x 0.717 = 5.736 -> 8.936.
+#   community, margin -6.4 on 200 (sd 2): best quarter -6.4 + 2.3006 < 0: none met;
+#     paid 2% x 200 x 0.192 = 0.768 -> -5.632.  CCG: not a provider, nothing: -6.4.
+def test_the_stf_is_paid_quarterly_to_providers_70_30() -> None:
+    rules = {**REGULATOR, "breach_penalty": 0.0, "bailout_share": 0.0}
+    rules |= {"stf_finance_share": 0.7, "stf_performance_met": 0.64, "cost_shock": 0.01}
+    year, _ = play(rules)
+    check(
+        year,
+        {"central": [5.736, 0.768, 0.0, 0.0], "balance": [8.936, -5.632, -6.4, 0.0]},
+    )
+
+
+# Case 11, cash support as a revenue support loan (bail-out share 50%, no penalty, no STF):
+# the community trust's and CCG's deficits of 6.4 are half financed (3.2 each) by a loan,
+# which is not income: their results stay -6.4 and each owes 3.2. A grant would make them
+# -3.2. Next year the loans cost 1.5% interest (0.048 each), charged to the result; a body
+# with a surplus repays from it: the acute trust, owing 10 and making 3.2 - 0.15 interest
+# = 3.05, repays 3.05 and owes 6.95 (its result stays 3.05); the others borrow another
+# 3.2 (half the deficit before interest, which the result then also carries) and owe 6.4.
+def test_cash_support_as_a_loan_is_owed_not_earned() -> None:
+    rules = {"control_total": "individual", "bailout_share": 0.5, "loan_interest": 0.015}
+    granted, _ = play({**rules, "cash_support": "grant"})
+    check(granted, {"bailout": [0.0, 3.2, 3.2, 0.0], "balance": [3.2, -3.2, -3.2, 0.0]})
+    lent, ledger = play({**rules, "cash_support": "loan"})
+    check(lent, {"bailout": [0.0, 3.2, 3.2, 0.0], "balance": [3.2, -6.4, -6.4, 0.0]})
+    assert ledger.debt == pytest.approx([0.0, 3.2, 3.2, 0.0])
+    p = Params.build({**BASE, **rules, "cash_support": "loan"})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    ledger = economy.new_ledger()
+    ledger.debt[:] = [10.0, 3.2, 3.2, 0.0]
+    year = economy.play(LEVELS, YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5)), ledger)
+    check(year, {"interest": [0.15, 0.048, 0.048, 0.0]})
+    assert year.balance[0] == pytest.approx(3.05)
+    assert ledger.debt == pytest.approx([6.95, 6.4, 6.4, 0.0])

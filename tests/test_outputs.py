@@ -65,9 +65,7 @@ def test_parameters_read_as_percentages_where_their_unit_is_a_fraction():
     growth = column("funding_growth")
     assert growth.axis_label() == "Funding growth (% per year)" and growth.scale == 100.0
     assert growth.description == BY_NAME["funding_growth"].help
-    assert column("bcf_minimum_share").axis_label() == (
-        "BCF minimum share (% of discretionary budget)"
-    )
+    assert column("bcf_minimum_share").axis_label() == ("BCF minimum share (% of CCG budget)")
     # a whole number is never a fraction; 'strategy_ccg' is a parameter, not a mean by type
     assert column("savings_lag").scale == 1.0
     assert column("strategy_ccg").level == "parameter"

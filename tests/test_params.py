@@ -66,8 +66,6 @@ def test_contradictory_settings_are_refused():
         validate({"savings_to_acute": 0.9})
     with pytest.raises(ParameterError, match="England has 44"):
         validate({"structure": "england", "n_footprints": 6})
-    with pytest.raises(ParameterError, match="target_pressure"):
-        validate({"bcf_minimum_share": 0.9, "target_pressure": 0.5})
 
 
 def test_command_line_strings_are_converted():

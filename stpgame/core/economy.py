@@ -5,11 +5,16 @@ A year runs in named phases (``Economy.play``):
 1. **income and costs**: income grows with funding; each body's costs exceed it by its
    structural gap (demand over funding growth [001], spread across bodies) plus a yearly
    shock (calibration §2).
-2. **contributions**: each body pools a share of its discretionary budget: at least the
-   Better Care Fund minimum (CCGs, councils), at most what targets leave free (NHS [002]);
-   a council under the balanced-budget rule pools only what it can afford. Pooling is
-   "not new money" [004]: every pooled pound is a pound the body does not keep.
-   Transformation money repays part of voluntary contributions while it lasts [004].
+2. **contributions**: each body chooses how much of its discretionary budget to pool, at
+   most what targets leave free (NHS [002]); a council under the balanced-budget rule
+   pools only what it can afford. A pooled pound is a pound the body does not keep.
+   Transformation money repays part of voluntary contributions while it lasts [004]. The
+   Better Care Fund's mandatory minimum (a share of CCG budgets plus the disabled
+   facilities grant through councils) is "not new money but a pooling of existing
+   resources" [004]: spending that happened anyway, relabelled. It is counted in the
+   fund's size (``bcf_minimum``) but moves no money and makes no new savings; only what
+   bodies add on top does (the NAO found the minimum's planned savings did not appear,
+   calibration §5).
 3. **savings**: pooled money becomes savings ``multiplier x efficiency x shock`` after a lag
    (calibration §5); they land unevenly by type, and under payment by activity most of an
    acute trust's share goes to the commissioner [004]. Gain-sharing hands part back to the
@@ -18,8 +23,11 @@ A year runs in named phases (``Economy.play``):
    risk sharing spreads part of each body's result across its footprint [004].
 5. **council cuts**: councils heading for deficit must cut; the cuts shift cost onto the
    NHS (calibration §4) [001].
-6. **control totals**: central sustainability money for NHS bodies (or footprints) that
-   meet their control totals, penalties for judged deficits, bail-outs (regulation.py).
+6. **control totals**: the Sustainability and Transformation Fund for NHS trusts, 70% for
+   meeting their control total (or, under system totals, the footprint's shared total),
+   assessed quarterly, 30% for performance trajectories; penalties for judged deficits
+   (none by default); cash support, as a repayable loan with interest (the ledger keeps
+   the debt) or a grant.
 7. **outcomes**: admissions and delayed days against their demand trend.
 
 ``basis="cash"`` is the year as it happens: the savings that land are those generated
@@ -31,8 +39,9 @@ appraisal that learners learn from.
 
 Every flow is kept, so money is conserved exactly: ``balance = income - cost -
 contribution + savings + gain_shared + transformation + incentive + transfer + cut -
-shifted + central - penalty + bailout``; transfers and gain-sharing sum to zero per
-footprint.
+shifted + central - penalty + bailout - interest`` with ``bailout`` counted only when cash
+support is a grant (a loan finances the deficit and is owed); transfers and gain-sharing
+sum to zero per footprint.
 """
 
 from __future__ import annotations
@@ -70,13 +79,27 @@ class Ledger:
     shares: np.ndarray  # each body's share of the pool that made them, (lag + 1, bodies)
     cumulative: np.ndarray
     last_balance: np.ndarray
+    debt: np.ndarray  # support loans outstanding, per body (£m)
     generated_total: float = 0.0
     landed_total: float = 0.0
 
     @classmethod
     def empty(cls, lag: int, n_fp: int, n: int) -> Ledger:
-        """No savings in the pipeline, nothing carried over."""
-        return cls(np.zeros((lag + 1, n_fp)), np.zeros((lag + 1, n)), np.zeros(n), np.zeros(n))
+        """No savings in the pipeline, nothing carried over, no debt."""
+        return cls(
+            np.zeros((lag + 1, n_fp)), np.zeros((lag + 1, n)), np.zeros(n), np.zeros(n), np.zeros(n)
+        )
+
+    def borrow_and_repay(self, balance: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
+        """A year of revenue support loans: interest on last year's debt is charged to the
+        year's result (``balance`` is changed in place), the year's cash support is
+        borrowed, and a surplus repays what is owed (a financing flow: the result stands).
+        Returns the interest charged (£m)."""
+        interest = rate * self.debt
+        balance -= interest
+        owed = self.debt + support
+        self.debt = owed - np.minimum(owed, np.maximum(balance, 0.0))
+        return interest
 
     def carried_into(self, new: Ledger) -> Ledger:
         """The money of this ledger moved into ``new`` (made for new rules, e.g. another lag):
@@ -87,6 +110,7 @@ class Ledger:
         new.pipeline[k - 1] += self.pipeline[k:].sum(axis=0)
         new.cumulative = self.cumulative
         new.last_balance = self.last_balance
+        new.debt = self.debt
         new.generated_total, new.landed_total = self.generated_total, self.landed_total
         return new
 
@@ -128,6 +152,7 @@ class Round:
     outcome_index: np.ndarray
     totals_met: np.ndarray  # outcome of each control total this year
     welfare_share: np.ndarray  # each body's part of collective welfare
+    interest: np.ndarray  # interest charged on support loans (cash rows; 0 elsewhere)
 
     @property
     def welfare(self) -> float:
@@ -182,8 +207,12 @@ class Economy:
         self.is_nhs = ~self.is_council
         self.fp_budget = self.per_fp(budget)
         self.discretionary = p.discretionary_share * budget
-        bcf = (self.type == CCG) | self.is_council
-        self.floor = np.where(bcf, p.bcf_minimum_share, 0.0)
+        # the Better Care Fund's minimum, £m in year 1: counted, not moved (module doc)
+        self.bcf_minimum = budget * np.where(
+            self.type == CCG,
+            p.bcf_minimum_share,
+            np.where(self.is_council, p.bcf_council_share, 0.0),
+        )
         self.cap = np.where(self.is_nhs, 1.0 - p.target_pressure, 1.0)
         self.landing = self._landing_weights(structure)
         counts = structure.counts().sum(axis=1)
@@ -196,8 +225,7 @@ class Economy:
         self.discount = (1.0 + p.discount_rate) ** -p.savings_lag * (
             p.savings_lag <= p.planning_horizon
         )
-        self.minimum = self.floor * self.discretionary
-        self.room = np.maximum(self.cap - self.floor, 0.0) * self.discretionary
+        self.room = self.cap * self.discretionary
         self.discretionary_fp = self.per_fp(self.discretionary)
         nhs_budget = self.per_fp(budget * self.is_nhs)
         self.nhs_share = np.where(
@@ -205,9 +233,7 @@ class Economy:
         )
         self.budget_share = budget / self.fp_budget[self.fp]
         # A body's control total: its expected result without voluntary pooling, less slack.
-        self.target = np.where(
-            self.is_nhs, -(gap + self.floor * p.discretionary_share) - p.control_total_slack, 0.0
-        )
+        self.target = np.where(self.is_nhs, -gap - p.control_total_slack, 0.0)
         self._compile_constants(structure)
 
     def _compile_constants(self, structure: Structure) -> None:
@@ -220,11 +246,11 @@ class Economy:
             afford_from=index(np.arange(n) if self.afford_from is None else self.afford_from),
             budget=self.budget.astype(float),
             one_plus_gap=1.0 + self.gap,
-            minimum=self.minimum,
             room=self.room,
             landing=self.landing,
             council=self.is_council.astype(as_number),
             nhs=self.is_nhs.astype(as_number),
+            provider=((self.type == ACUTE) | (self.type == COMMUNITY)).astype(as_number),
             target=self.target,
             nhs_share=self.nhs_share,
             budget_share=self.budget_share,
@@ -253,6 +279,11 @@ class Economy:
             cost_shift=float(p.cost_shift_rate),
             control_total=layout.control_total_code(p.control_total),
             sustainability_fund=float(p.sustainability_fund),
+            stf_finance_share=float(p.stf_finance_share),
+            stf_performance_met=float(p.stf_performance_met),
+            quarterly_sd=float(p.cost_shock),
+            system_share=float(p.system_share),
+            loans=p.cash_support == "loan",
             system_weight=float(p.system_weight),
             breach_penalty=float(p.breach_penalty),
             bailout_share=float(p.bailout_share),
@@ -372,9 +403,14 @@ class Economy:
         )
         done = kern.play_rows(self._rows, self._footprints, self._rules, year)
         rows, full, fps = done.rows, done.full, done.footprints
+        interest = np.zeros(n_rows)
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
+            if p.cash_support == "loan":
+                interest[row0:row1] = book.borrow_and_repay(
+                    rows.balance[row0:row1], full.bailout[row0:row1], p.loan_interest
+                )
             made, landed = kern.advance_ledger(
                 book.pipeline,
                 book.shares,
@@ -388,5 +424,9 @@ class Economy:
             book.last_balance = rows.balance[row0:row1]
             fp0, row0 = fp1, row1
         return Round(
-            **rows._asdict(), **full._asdict(), **fps._asdict(), totals_met=done.totals_met
+            **rows._asdict(),
+            **full._asdict(),
+            **fps._asdict(),
+            totals_met=done.totals_met,
+            interest=interest,
         )

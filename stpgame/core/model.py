@@ -269,7 +269,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         obs = self.observation
         experience = obs.experience  # before this year: the estimate was made with it
         e = self.economy
-        plan = -(e.gap + e.floor * self.params.discretionary_share)  # share of income
+        plan = -e.gap  # its expected result before any voluntary pooling, share of income
         against_plan = (r.balance - r.cut) / r.income - plan
         obs.record(effective, self._partner_mean(effective), partner_share, payoff, against_plan)
         error = self.rng.standard_normal(self.structure.n)
@@ -422,13 +422,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         return depth
 
     def _effective_level(self, r: Round, levels: np.ndarray) -> FloatArray:
-        """The share of what each body was free to pool that it put in beyond the minimum
-        (a council may afford less than it meant). A body with nothing left to choose (the
-        BCF minimum takes all its free money) counts by what it meant to do."""
+        """The share of what each body was free to pool that it put in (a council may afford
+        less than it meant). A body with nothing free to pool counts by what it meant."""
         e = self.economy
-        level: FloatArray = _effective_levels(
-            r.income, e.budget, e.room, e.minimum, r.contribution, levels
-        )
+        level: FloatArray = _effective_levels(r.income, e.budget, e.room, r.contribution, levels)
         return level
 
     def _partner_mean(self, values: FloatArray) -> FloatArray:
@@ -475,6 +472,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
                 "welfare": r.welfare,
                 "ideal": ideal,
                 "free": max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
+                "bcf_minimum": float(e.bcf_minimum @ (r.income / e.budget)),
+                "debt": float(self.ledger.debt.sum()),
+                "interest": float(r.interest.sum()),
                 "mean_trust": self._mean_trust(),
                 "totals_met": float(share_of(r.totals_met, len(r.totals_met))),
                 # flows no rule in force moves are zero
@@ -492,17 +492,16 @@ def _effective_levels(
     income: FloatArray,
     budget: FloatArray,
     room: FloatArray,
-    minimum: FloatArray,
     contribution: FloatArray,
     levels: FloatArray,
 ) -> FloatArray:
-    """Per body: its pooling beyond the minimum as a share of its room to pool (the level it
-    meant where it had no room)."""
+    """Per body: what it pooled as a share of its room to pool (the level it meant where it
+    had no room)."""
     level = np.empty(len(income))
     for k in range(len(income)):
         money = income[k] / budget[k]
         free = room[k] * money
-        level[k] = (contribution[k] - minimum[k] * money) / free if free > 0 else levels[k]
+        level[k] = contribution[k] / free if free > 0 else levels[k]
     return level
 
 

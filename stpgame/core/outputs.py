@@ -90,6 +90,28 @@ _YEAR = (
         share=True,
     ),
     Output(
+        "bcf_pool",
+        "Better Care Fund",
+        "£m per year",
+        "The fund's size: the mandatory minimum (existing spending counted in it) plus what "
+        "bodies pooled by choice.",
+        "year",
+    ),
+    Output(
+        "support_loans",
+        "Support loans owed",
+        "£m",
+        "Revenue support loans the NHS bodies owe at the end of the year.",
+        "year",
+    ),
+    Output(
+        "loan_interest",
+        "Interest on support loans",
+        "£m per year",
+        "Interest charged this year on the support loans owed.",
+        "year",
+    ),
+    Output(
         "system_balance",
         "System financial balance",
         "£m per year",

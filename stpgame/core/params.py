@@ -308,14 +308,80 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "sustainability_fund",
         Kind.FLOAT,
-        0.017,
-        "share of NHS body's income",
-        "calibration §2: STF £1.8bn/yr, 70% paid all-or-nothing for meeting the financial "
-        "control total, on provider income £76bn: 0.7 x 1.8 / 76 = 1.7% (DERIVED); PSF "
-        "£2.45bn gives 2.3%",
-        "Central money paid, all or nothing, to an NHS body whose control total is met.",
+        0.0237,
+        "share of provider income",
+        "calibration §2: Sustainability and Transformation Fund £1.8bn/yr to providers "
+        "(2016/17-2017/18) on provider income £76bn: 1.8 / 76 = 2.37% (DERIVED); the "
+        "Provider Sustainability Fund's £2.45bn (2018/19) gives 3.2%",
+        "Central money for NHS trusts (not CCGs), paid for meeting their control totals "
+        "(the finance part) and performance trajectories.",
         0.0,
-        0.1,
+        0.2,
+        group="regulation",
+    ),
+    Param(
+        "stf_finance_share",
+        Kind.FLOAT,
+        0.7,
+        "share",
+        "calibration §2 (HSJ 2016): 70% paid for meeting the quarterly financial control "
+        "total, 30% for A&E, referral-to-treatment and cancer trajectories",
+        "Part of the sustainability money paid for meeting the financial control total, "
+        "assessed quarterly.",
+        0.0,
+        1.0,
+        group="regulation",
+    ),
+    Param(
+        "stf_performance_met",
+        Kind.FLOAT,
+        0.64,
+        "share",
+        "calibration §2: Q2 2016/17, 64% of providers met the performance criteria. The "
+        "model does not link A&E performance to pooling: this part is paid at the "
+        "published rate whatever a body does",
+        "Share of the performance part of the sustainability money that providers earn.",
+        0.0,
+        1.0,
+        group="regulation",
+    ),
+    Param(
+        "system_share",
+        Kind.FLOAT,
+        1.0,
+        "share",
+        "NHS England/Improvement planning guidance: 2020/21 tied at least half of the "
+        "Financial Recovery Fund to system performance; Dorset staked all of it "
+        "(shared/notes/decisions_and_institutions.md)",
+        "Under system control totals, the part of the central money paid on the "
+        "footprint's shared total (which its NHS bodies may re-divide); the rest on each "
+        "body's own.",
+        0.0,
+        1.0,
+        group="regulation",
+    ),
+    Param(
+        "cash_support",
+        Kind.CHOICE,
+        "loan",
+        "-",
+        "calibration §2 (NAO HC 719): cash support to trusts £2.4bn -> £3.1bn (2016/17) as "
+        "interim revenue support loans, repayable",
+        "How central cash support reaches a body in deficit: a repayable loan (finances the "
+        "deficit, counts as debt) or a grant (counts as income).",
+        choices=("loan", "grant"),
+        group="regulation",
+    ),
+    Param(
+        "loan_interest",
+        Kind.FLOAT,
+        0.015,
+        "per year",
+        "interim revenue support loans: 1.5% (3.5% for trusts failing their conditions), "
+        "the commonly quoted rates (shared/notes/decisions_and_institutions.md)",
+        "Interest charged each year on a body's outstanding support loans.",
+        0.0,
+        0.2,
         group="regulation",
     ),
     Param(
@@ -336,9 +402,11 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "breach_penalty",
         Kind.FLOAT,
-        0.3,
+        0.0,
         "£ per £ of deficit",
-        "calibration §2: 70% of the £1.8bn STF paid only for meeting the control total",
+        "none by default: the STF withheld for a missed control total is the sanction "
+        "(sustainability_fund); a fine on top would count the same breach twice. For "
+        "exploring regimes that fined deficits",
         "Money withheld from an NHS body per pound of deficit it is judged on.",
         0.0,
         1.0,
@@ -449,12 +517,27 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "bcf_minimum_share",
         Kind.FLOAT,
+        0.048,
+        "share of CCG budget",
+        "calibration §2: the 2016/17 Better Care Fund minimum took £3.5bn from CCG "
+        "allocations of about £73bn (DERIVED: 4.8%); [004] 'not new money but a pooling of "
+        "existing resources'",
+        "The Better Care Fund's mandatory minimum from CCGs: existing spending counted in "
+        "the fund, moving no money and making no new savings.",
         0.0,
-        "share of discretionary budget",
-        "[004] Better Care Fund: mandatory pool, 'not new money'; calibration §2 (£3.8bn minimum)",
-        "Share of CCG and council discretionary budgets that must be pooled whatever they choose.",
+        0.3,
+        group="funds",
+    ),
+    Param(
+        "bcf_council_share",
+        Kind.FLOAT,
+        0.0225,
+        "share of council budget",
+        "calibration §2: the disabled facilities grant, £394m in 2016/17, paid into the fund "
+        "through councils, on adult social care of £17.5bn (DERIVED: 2.25%)",
+        "The part of the Better Care Fund's minimum that comes through councils.",
         0.0,
-        1.0,
+        0.3,
         group="funds",
     ),
     Param(
@@ -710,7 +793,7 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "initial_cooperation",
         Kind.FLOAT,
-        0.6,
+        0.5,
         "level",
         "[002] 90% say integration is critical (assumption: half, rounded to a level)",
         "Level a learning or imitating body pools before it has any experience.",
@@ -828,6 +911,11 @@ class Params:
     system_weight: float = _default("system_weight")
     control_total: str = _default("control_total")
     sustainability_fund: float = _default("sustainability_fund")
+    stf_finance_share: float = _default("stf_finance_share")
+    stf_performance_met: float = _default("stf_performance_met")
+    system_share: float = _default("system_share")
+    cash_support: str = _default("cash_support")
+    loan_interest: float = _default("loan_interest")
     control_total_slack: float = _default("control_total_slack")
     breach_penalty: float = _default("breach_penalty")
     bailout_share: float = _default("bailout_share")
@@ -840,6 +928,7 @@ class Params:
     cost_spread: float = _default("cost_spread")
     cost_shock: float = _default("cost_shock")
     bcf_minimum_share: float = _default("bcf_minimum_share")
+    bcf_council_share: float = _default("bcf_council_share")
     activity_payment: float = _default("activity_payment")
     risk_share: float = _default("risk_share")
     incentive_fund: float = _default("incentive_fund")
@@ -916,13 +1005,6 @@ class Params:
                 "0 or 44 when structure='england'",
                 self.n_footprints,
                 "England has 44 STP footprints",
-            )
-        if self.bcf_minimum_share > 1.0 - self.target_pressure + 1e-12:
-            raise ParameterError(
-                "bcf_minimum_share",
-                f"at most 1 - target_pressure = {1 - self.target_pressure:g}",
-                self.bcf_minimum_share,
-                "CCGs cannot pool money that targets hold back",
             )
 
 

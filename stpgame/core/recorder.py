@@ -154,6 +154,9 @@ class Recorder:
             "incentives": year["incentives"],
             "gain_shared": year["gain_shared"],
             "transformation_money": year["transformation_money"],
+            "bcf_pool": year["bcf_minimum"] + total["contribution"],
+            "support_loans": year["debt"],
+            "loan_interest": year["interest"],
         }
 
 

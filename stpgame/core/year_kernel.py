@@ -70,24 +70,21 @@ def _settle(
 @helper
 def _affordable_base(rc: RowConstants, rules: Rules, year: YearInputs) -> np.ndarray:
     """Phase 2, balanced budgets: what each council can afford to pool (its own rows, which
-    the rows standing in for the year as played read): its minimum, plus what its year
-    leaves free after costs (and savings landing from a ledger), stretched by
-    transformation money; no limit for NHS bodies."""
+    the rows standing in for the year as played read): what its year leaves free after
+    costs (and savings landing from a ledger), stretched by transformation money; no limit
+    for NHS bodies."""
     n = year.afford_rows if rules.balanced_budget and not year.use_cap else 0
     base = np.full(n, np.inf)
     money = year.money
     for i in range(n):
         if rc.council[i] != 0.0:
             income = rc.budget[i] * money
-            minimum = rc.minimum[i] * money
             head = income - income * (rc.one_plus_gap[i] + year.cost_shock[i])
             if year.has_landed:
                 head += year.landed_now[rc.footprint[i]] * rc.landing[i]
-            head -= minimum
             if head < 0.0:  # np.maximum(head, 0.0): NaN and -0.0 stay
                 head = 0.0
-            head /= year.afford_divisor
-            base[i] = minimum + head
+            base[i] = head / year.afford_divisor
     return base
 
 
@@ -100,18 +97,18 @@ def _contribute(
     full: FullResults,
     pool: np.ndarray,
 ) -> None:
-    """Phases 1-2: income and costs; each body pools what it wants (its minimum plus its
-    level of the room above it) up to what it can afford; transformation money."""
+    """Phases 1-2: income and costs; each body pools what it wants (its level of its room
+    to pool) up to what it can afford; transformation money. (The Better Care Fund minimum
+    is existing spending relabelled: it never leaves a body's books, economy.py.)"""
     base = _affordable_base(rc, rules, year)
     money, tf, n_full = year.money, year.transformation, year.full_rows
     for i in range(len(rc.footprint)):
         income = rc.budget[i] * money
         rows.income[i] = income
-        minimum = rc.minimum[i] * money
         level = year.levels[i]
         level = level if level >= 0.0 else 0.0
         level = level if level <= 1.0 else 1.0
-        wanted = minimum + level * rc.room[i] * money
+        wanted = level * rc.room[i] * money
         if year.use_cap:
             affordable = year.cap[i]
         elif rules.balanced_budget:
@@ -124,7 +121,7 @@ def _contribute(
         if i < n_full:
             full.cost[i] = income * (rc.one_plus_gap[i] + year.cost_shock[i])
             full.affordable[i] = affordable
-            full.transformation[i] = tf * (c - minimum) if tf else 0.0
+            full.transformation[i] = tf * c if tf else 0.0
         pool[rc.footprint[i]] += c
 
 
@@ -218,7 +215,7 @@ def _keep_and_share(
             gained = gain_share * (landed[f] * share - savings)
             net = net + gained
         if tf:
-            net = net + tf * (c - rc.minimum[i] * money)
+            net = net + tf * c
         incentive = 0.0
         if rules.incentive_fund != 0.0:
             total = pool[f]
@@ -279,30 +276,61 @@ def _shift_costs(
     return hosp, care, shifted_fp
 
 
+QUARTERS = np.array([-1.1503, -0.3186, 0.3186, 1.1503])
+"""The four quarters' run-rates around the year's result, in standard deviations: the
+midpoints of the quartiles of a normal distribution. The STF was assessed and paid quarterly
+(calibration §2), so a body near its total loses a quarter's share, not the year's."""
+
+
+@helper
+def _quarters_met(margin: float, spread: float) -> float:
+    """Share of the four quarters whose run-rate (``margin`` plus the quarter's deviation
+    of ``spread``) reaches its total."""
+    met = 0.0
+    for z in QUARTERS:
+        met += 0.25 if margin + z * spread >= 0.0 else 0.0
+    return met
+
+
 @helper
 def _settle_totals(
     rc: RowConstants, fc: FootprintConstants, rules: Rules, rows: RowResults
-) -> tuple[np.ndarray, np.ndarray]:
-    """Phase 6a: which control totals are met, hence which rows earn central money: each
-    NHS body on its own result (individual), every NHS body of a footprint whose NHS
-    bodies' results sum to their totals (system), none. Returns per row whether it is
-    paid, and per footprint whether its system total is met."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Phase 6a: how far each control total is met, hence each row's share of the finance
+    part of the central money: each NHS body on its own total (individual); under system
+    totals, ``system_share`` of it on the footprint's NHS bodies' results against the sum
+    of their totals (which members may re-divide among themselves) and the rest on its own;
+    none. Totals are assessed quarterly (``_quarters_met``, spread ``quarterly_sd`` of
+    income). Returns per row its share paid and whether its own total is met over the year,
+    and per footprint whether the system total is."""
     n_rows, n_fp, kind = len(rc.footprint), len(fc.budget), rules.control_total
-    paid = np.zeros(n_rows, np.bool_)
+    paid = np.zeros(n_rows)
+    own_met = np.zeros(n_rows, np.bool_)
     met_fp = np.zeros(n_fp, np.bool_)
-    if kind == INDIVIDUAL:
+    if kind != INDIVIDUAL and kind != SYSTEM:
+        return paid, own_met, met_fp
+    sd = rules.quarterly_sd
+    for i in range(n_rows):
+        if rc.nhs[i] != 0.0:
+            margin = rows.balance[i] - rc.target[i] * rows.income[i]
+            own_met[i] = margin >= 0.0
+            paid[i] = _quarters_met(margin, sd * rows.income[i])
+    if kind == SYSTEM:
+        gap, spread = np.zeros(n_fp), np.zeros(n_fp)
         for i in range(n_rows):
-            paid[i] = rc.nhs[i] != 0.0 and rows.balance[i] >= rc.target[i] * rows.income[i]
-    elif kind == SYSTEM:
-        gap = np.zeros(n_fp)
-        for i in range(n_rows):
-            net, target = rows.balance[i], rc.target[i] * rows.income[i]
-            gap[rc.footprint[i]] += net - target if rc.nhs[i] != 0.0 else 0.0
+            if rc.nhs[i] != 0.0:
+                f = rc.footprint[i]
+                gap[f] += rows.balance[i] - rc.target[i] * rows.income[i]
+                spread[f] += (sd * rows.income[i]) ** 2  # independent quarters add
+        system_paid = np.zeros(n_fp)
         for f in range(n_fp):
             met_fp[f] = gap[f] >= 0.0 and fc.has_nhs[f] != 0.0
+            system_paid[f] = _quarters_met(gap[f], np.sqrt(spread[f])) if fc.has_nhs[f] else 0.0
+        s = rules.system_share
         for i in range(n_rows):
-            paid[i] = rc.nhs[i] != 0.0 and met_fp[rc.footprint[i]]
-    return paid, met_fp
+            if rc.nhs[i] != 0.0:
+                paid[i] = s * system_paid[rc.footprint[i]] + (1.0 - s) * paid[i]
+    return paid, own_met, met_fp
 
 
 @helper
@@ -315,13 +343,20 @@ def _pay_and_settle(
     paid: np.ndarray,
     n_fp: int,
 ) -> None:
-    """Phase 6b, once for every kind of control total: central money for a total met;
-    then penalties on the judged deficit after it (the footprint's counting with weight
-    ``system_weight``, once its total is known) and bail-outs (regulation.py)."""
+    """Phase 6b, once for every kind of control total: central money to providers (the
+    Sustainability and Transformation Fund: ``stf_finance_share`` of it for the share of
+    quarters their control total was met, the rest for performance trajectories met at the
+    published rate ``stf_performance_met``); then penalties on the judged deficit after it
+    (the footprint's counting with weight ``system_weight``, once its total is known) and
+    cash support: a grant, or a revenue support loan that finances the deficit without
+    counting as income (``loans``; the model's ledger records the debt)."""
     n_rows, w = len(rc.footprint), rules.system_weight
     fp_after = np.zeros(n_fp if w else 0)
+    has_totals = rules.control_total == INDIVIDUAL or rules.control_total == SYSTEM
+    performance = (1.0 - rules.stf_finance_share) * rules.stf_performance_met
     for i in range(n_rows):
-        central = rules.sustainability_fund * rows.income[i] * (1.0 if paid[i] else 0.0)
+        earned = rules.stf_finance_share * paid[i] + performance if has_totals else 0.0
+        central = rules.sustainability_fund * rows.income[i] * rc.provider[i] * earned
         rows.central[i] = central
         if w:
             fp_after[rc.footprint[i]] += rows.balance[i] + central
@@ -336,7 +371,7 @@ def _pay_and_settle(
             rules.breach_penalty,
             rules.bailout_share,
         )
-        rows.balance[i] = after - penalty + bailout
+        rows.balance[i] = after - penalty + (0.0 if rules.loans else bailout)
         if i < year.full_rows:
             full.penalty[i], full.bailout[i] = penalty, bailout
 
@@ -378,16 +413,16 @@ def _outcomes(
 
 @helper
 def _totals_met(
-    rc: RowConstants, fc: FootprintConstants, rules: Rules, paid: np.ndarray, met_fp: np.ndarray
+    rc: RowConstants, fc: FootprintConstants, rules: Rules, own_met: np.ndarray, met_fp: np.ndarray
 ) -> np.ndarray:
     """Each control total's outcome: per NHS row (individual), per footprint with NHS
     bodies (system), none."""
     if rules.control_total == INDIVIDUAL:
-        met = np.empty(len(paid), np.bool_)
+        met = np.empty(len(own_met), np.bool_)
         count = 0
-        for i in range(len(paid)):
+        for i in range(len(own_met)):
             if rc.nhs[i] != 0.0:
-                met[count] = paid[i]
+                met[count] = own_met[i]
                 count += 1
     elif rules.control_total == SYSTEM:
         met = np.empty(len(met_fp), np.bool_)
@@ -464,10 +499,10 @@ def compiled_year(
     share_now = _pool_shares(rc, year, rows, fps.pool)
     cuts_fp = _keep_and_share(rc, rules, year, rows, full, fps.pool, landed, fund, share_now)
     hosp, care, shifted_fp = _shift_costs(rc, rules, year, rows, full, cuts_fp)  # 5
-    paid, met_fp = _settle_totals(rc, fc, rules, rows)  # 6
+    paid, own_met, met_fp = _settle_totals(rc, fc, rules, rows)  # 6
     _pay_and_settle(rc, rules, year, rows, full, paid, n_fp)
     _outcomes(fc, rules, year, fps, cuts_fp, hosp, care, shifted_fp)  # 7
-    met = _totals_met(rc, fc, rules, paid, met_fp)
+    met = _totals_met(rc, fc, rules, own_met, met_fp)
     return tuple(rows), tuple(full), tuple(fps), met, share_now
 
 

@@ -36,11 +36,11 @@ class RowConstants(NamedTuple):
     afford_from: np.ndarray  # the row whose affordability limits it (unsigned)
     budget: np.ndarray  # £m in year 1
     one_plus_gap: np.ndarray  # cost as a multiple of income, before the year's shock
-    minimum: np.ndarray  # the BCF minimum pooled, £m in year 1
-    room: np.ndarray  # what may be pooled above the minimum, £m in year 1
+    room: np.ndarray  # what may be pooled voluntarily, £m in year 1
     landing: np.ndarray  # share of its footprint's savings the row receives
     council: np.ndarray  # 1.0 for a council
     nhs: np.ndarray  # 1.0 for an NHS body
+    provider: np.ndarray  # 1.0 for an NHS trust (acute, community): the STF's recipients
     target: np.ndarray  # control total, as a share of income (NHS bodies)
     nhs_share: np.ndarray  # share of its footprint's NHS budget (NHS bodies)
     budget_share: np.ndarray  # share of its footprint's budget
@@ -74,7 +74,12 @@ class Rules(NamedTuple):
     balanced_budget: bool  # councils must balance their budget
     cost_shift: float
     control_total: int  # control_total_code(kind)
-    sustainability_fund: float
+    sustainability_fund: float  # the STF/PSF, as a share of a provider's income
+    stf_finance_share: float  # the part paid for meeting the financial control total
+    stf_performance_met: float  # share of the rest paid (performance trajectories met)
+    quarterly_sd: float  # spread of a quarter's run-rate around the year (share of income)
+    system_share: float  # under system totals, the part paid on the footprint's total
+    loans: bool  # cash support is a repayable loan, not income
     system_weight: float
     breach_penalty: float
     bailout_share: float
@@ -87,7 +92,7 @@ class YearInputs(NamedTuple):
 
     money: float  # income relative to year 1
     demand: float  # demand relative to year 1
-    transformation: float  # transformation money per pound pooled above the minimum
+    transformation: float  # transformation money per pound pooled voluntarily
     afford_divisor: float  # 1 - transformation (a council's free money stretches further)
     admission_cost: float  # £ per emergency admission this year
     bed_day_cost: float  # £ per delayed bed day this year

@@ -57,7 +57,7 @@ MAIN_RULES: tuple[Rule, ...] = (
     Rule("sustainability_fund", "Sustainability money for meeting the total", "percent", 0.0025),
     Rule("funding_growth", "Funding growth a year", "percent", 0.001),
     Rule("demand_growth", "Demand growth a year", "percent", 0.001),
-    Rule("bcf_minimum_share", "Better Care Fund: share that must be pooled", "percent", 0.05),
+    Rule("bcf_minimum_share", "Better Care Fund: minimum from CCG budgets", "percent", 0.01),
     Rule("incentive_fund", "Reward for areas that pool (share of budget)", "percent", 0.0025),
     Rule("risk_share", "Risk share: surpluses and deficits shared", "percent", 0.05),
     Rule("savings_multiplier", "£ saved per £ pooled", "pounds", 0.05),

@@ -234,8 +234,10 @@ RATING_SHORT = ("1 autonomy", "2 targeted", "3 mandated", "4 special")
 # what to watch; this names the view that shows it).
 WHERE_TO_LOOK = {
     "bcf_pooling": (
-        "Where to look: Together vs alone, 'Pooling: money and choices': the money pooled "
-        "against the bodies that choose to pool; councils' own balance on the right."
+        "Where to look: Together vs alone, 'Pooling: money and choices': the money pooled by "
+        "choice and the bodies choosing to pool move exactly as in the fortress preset. A "
+        "minimum pools spending that happened anyway, 'not new money' [004]: the fund looks "
+        "bigger (bcf_pool in the downloads) and nothing else moves."
     ),
     "simple_vs_complex": (
         "Where to look: Relationships, a simple and a complex footprint side by side, with "
