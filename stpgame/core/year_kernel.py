@@ -190,12 +190,7 @@ def _keep_and_share(
     footprint's total first) and council cuts. ``rows.balance`` holds the result before
     the cut; returns each footprint's cuts."""
     n_rows, n_fp, n_full = len(rc.footprint), len(pool), year.full_rows
-    money, tf, gain_share, risk = (
-        year.money,
-        year.transformation,
-        rules.gain_share,
-        rules.risk_share,
-    )
+    tf, gain_share, risk = year.transformation, rules.gain_share, rules.risk_share
     balanced = rules.balanced_budget
     fp_net = np.zeros(n_fp if risk else 0)
     cuts_fp = np.zeros(n_fp)
