@@ -159,7 +159,7 @@ def test_ab_with_different_judging_shows_two_outcomes(app):
     # the same decisions there (docs/levers.md), but central money is paid differently
     a, b = (w.children[0] for w in widgets(app, "value-system-balance"))
     assert a != b
-    differences = [w for w in widgets(app, "ab-diff", v.Html)]
+    differences = list(widgets(app, "ab-diff", v.Html))
     assert differences
 
 

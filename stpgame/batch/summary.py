@@ -154,7 +154,7 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     else:  # the key outputs first, then the others, up to ``limit`` columns
         chosen = [o for o in KEY_OUTPUTS if o in present]
         chosen = (chosen + [o for o in present if o not in chosen])[:limit]
-    varied = [c for c in table.columns[: list(table.columns).index("condition")]]
+    varied = list(table.columns[: list(table.columns).index("condition")])
     index = [*varied, "condition"] if varied else ["condition"]
     rows = table[table["output"].isin(chosen)].copy()
     info = {o: _shown(o, table) for o in chosen}

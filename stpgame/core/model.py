@@ -293,7 +293,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         columns = {k: np.asarray(v, float) for k, v in self._years.outputs().items()}
         columns["round"] = np.arange(1, self._years.rows + 1, dtype=np.int64)
         if year0:
-            start = {k: np.nan for k in MODEL_OUTPUTS} | {
+            start = dict.fromkeys(MODEL_OUTPUTS, np.nan) | {
                 "round": 0,
                 "mean_trust": self._year0_trust[1],
                 "cumulative_price_of_fortress": 0.0,
