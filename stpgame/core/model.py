@@ -51,7 +51,9 @@ start, and sums over no years yet (zero). Every other output is a flow of a play
 
 
 class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
-    """Organisations in STP footprints playing a repeated N-player prisoner's dilemma.
+    """Organisations in STP footprints playing a repeated N-player public-goods game
+    over shared budgets (a prisoner's dilemma or not, depending on the rules and the
+    savings evidence: ``stpgame analyse``).
 
     ``STPModel(seed=1, system_weight=0.5)`` uses the defaults in params.py;
     ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset;
