@@ -19,6 +19,7 @@ from typing import Any
 
 from stpgame.core import checks
 from stpgame.errors import ParameterError
+from stpgame.places.table import names as place_names
 
 ORG_TYPES = ("acute", "community", "ccg", "council")
 """Organisation types, in the fixed order used by every array in the model."""
@@ -112,6 +113,18 @@ PARAMS: tuple[Param, ...] = (
         "Number of footprints; 0 means the structure's own number (England 44, others 6).",
         0,
         44,
+        group="structure",
+    ),
+    Param(
+        "place",
+        Kind.CHOICE,
+        "",
+        "-",
+        "ONS, NHS Digital and Health Foundation lookups of 2017 (docs/places.md)",
+        "One real footprint of 2017 by name (with structure 'england'): its real CCGs, "
+        "councils and trusts. Empty: all 44 (`stpgame places` lists them; "
+        "STPModel.from_scenario(..., place=...) also takes an E54 code).",
+        choices=("", *place_names()),
         group="structure",
     ),
     Param(
@@ -769,6 +782,7 @@ class Params:
 
     structure: str = _default("structure")
     n_footprints: int = _default("n_footprints")
+    place: str = _default("place")
     coordination_cost: float = _default("coordination_cost")
     boundary_mismatch_cost: float = _default("boundary_mismatch_cost")
     discretionary_share: float = _default("discretionary_share")
