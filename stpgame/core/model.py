@@ -372,7 +372,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         ``footprint`` (index or name) keeps only that footprint's organisations.
         """
         if footprint is None:
-            return self.relationships.graph_with_trust()
+            return _named(self.relationships.graph_with_trust(), self.structure)
         names = self.structure.footprint_names
         if isinstance(footprint, str):
             if footprint not in names:
@@ -380,7 +380,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             footprint = names.index(footprint)
         index = checks.whole("footprint", footprint, 0, len(names) - 1)
         members = np.flatnonzero(self.structure.footprint == index)
-        return self.relationships.graph_with_trust(members)
+        return _named(self.relationships.graph_with_trust(members), self.structure)
 
     # -- internals -------------------------------------------------------------------
     def _assign_strategies(self) -> np.ndarray:
@@ -518,6 +518,15 @@ def _willing_partners(willing: BoolArray, footprint: np.ndarray, size: IntArray)
         if partners > 0:
             share[k] = (count[footprint[k]] - (1.0 if willing[k] else 0.0)) / partners
     return share
+
+
+def _named(graph: nx.Graph, s: Structure) -> nx.Graph:
+    """A real place's network carries each body's ``name`` and ``code`` on its node."""
+    if s.org_names is not None and s.org_codes is not None:
+        for node in graph.nodes:
+            graph.nodes[node]["name"] = s.org_names[node]
+            graph.nodes[node]["code"] = s.org_codes[node]
+    return graph
 
 
 def place_columns(s: Structure, reps: int) -> dict[str, pd.Categorical]:

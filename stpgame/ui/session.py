@@ -285,7 +285,15 @@ class Session:
 
 
 def org_labels(structure) -> list[str]:
-    """Readable names: the type, a number when a footprint has several, and the footprint."""
+    """Readable names: the type, a number when a footprint has several, and the footprint
+    (a real place: each body's own name and code, stpgame.places)."""
+    if structure.org_names is not None:
+        return [
+            f"{name} ({code}) in {structure.footprint_names[int(f)]}"
+            for name, code, f in zip(
+                structure.org_names, structure.org_codes, structure.footprint, strict=True
+            )
+        ]
     labels = []
     seen: dict[tuple[int, int], int] = {}
     counts = structure.counts()
