@@ -172,3 +172,37 @@ def test_rebuild_script_reproduces_the_committed_tables():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "current" in done.stdout
+
+
+def test_app_session_plays_a_place_and_keeps_it_across_presets():
+    from stpgame.ui.session import Session
+
+    s = Session("fortress", seed=2)
+    s.set_place("e54000037")
+    assert s.place == "Devon" and s.a.model.structure.footprint_codes == ("E54000037",)
+    assert s.b.model.structure.n == 10  # A/B: the same place under the other rules
+    assert "Devon Partnership NHS Trust (RWV) in Devon" in s.org_labels()
+    s.choose_scenario("hopeful_evidence")
+    assert s.params("A").place == "Devon"
+    s.set_place(None)
+    assert s.a.model.structure.n_footprints == 44
+    with pytest.raises(ParameterError, match="place"):
+        s.set_place("Wessex")
+
+
+def test_england_view_tiles_cover_44_footprints_and_regions():
+    from stpgame.ui.places_view import MEASURES, colour, tile_values
+    from stpgame.ui.session import Session
+
+    s = Session("fortress", seed=2)
+    s.step(2)
+    for key in MEASURES:
+        values = tile_values(s, key)
+        assert values is not None and len(values) == 44 and np.isfinite(values).all()
+    s.set_place("Devon")  # one place: model outputs cannot colour England
+    assert tile_values(s, "trust") is None
+    assert tile_values(s, "bodies")[places.names().index("Devon")] == 10
+    assert colour(0, 0, 1) != colour(1, 0, 1)
+    assert {f.region for f in places.footprints()} == {
+        "North of England", "Midlands and East of England", "London", "South West", "South East"
+    }  # fmt: skip
