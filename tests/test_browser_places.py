@@ -21,7 +21,14 @@ def test_a_room_opened_on_devon_shows_its_real_bodies(browser, server):  # noqa:
     fac.goto(server.url + "/workshop")
     devon = places.find("Devon")
     fac.locator(".v-select", has_text="Footprint").click(timeout=LOAD)
-    fac.get_by_role("option", name=f"Devon (real footprint, {devon.bodies} bodies)").click()
+    option = fac.get_by_role("option", name=f"Devon (real footprint, {devon.bodies} bodies)")
+    menu = fac.locator(".menuable__content__active")
+    for _ in range(10):  # Vuetify draws a long list 20 items at a time, more as it scrolls
+        if option.count():
+            break
+        menu.evaluate("e => { e.scrollTop = e.scrollHeight }")
+        fac.wait_for_timeout(300)
+    option.click()
     fac.locator(".open-room").click()
     expect(fac.locator(".room-code")).to_be_visible(timeout=LOAD)
     code = fac.locator(".room-code").inner_text()
