@@ -531,7 +531,8 @@ def _named(graph: nx.Graph, s: Structure) -> nx.Graph:
 
 def place_columns(s: Structure, reps: int) -> dict[str, pd.Categorical]:
     """For a real place (stpgame.places): ``org_name``, ``org_code`` (ONS code for CCGs and
-    councils, ODS code for trusts) and ``footprint_code`` (E54), repeated for ``reps`` years."""
+    councils, ODS code for trusts) and ``footprint_code`` (E54), repeated for ``reps`` years
+    (``PLACE_OUTPUTS``, described in outputs.py)."""
     assert s.org_names is not None and s.org_codes is not None and s.footprint_codes is not None
     rows = np.tile(np.arange(s.n), reps)
     return {
