@@ -51,3 +51,32 @@ def test_a_room_opened_on_devon_shows_its_real_bodies(browser, server):  # noqa:
     )
     expect(fac.locator(".joined")).to_contain_text("1 joined", timeout=UPDATE)
     assert not any(blocked_list for blocked_list in blocked), blocked
+
+
+def test_england_tab_tiles_open_their_footprint(offline_page, app_server):
+    from test_browser_app import open_app, open_tab
+
+    page = offline_page
+    open_app(page, app_server)  # the first preset, fortress: all 44 real footprints
+    open_tab(page, "England's 44 places")
+    expect(page.locator(".england-tile")).to_have_count(44, timeout=LOAD)
+    expect(page.locator(".england-region")).to_have_count(5)
+    expect(page.locator(".tile-E54000037")).to_contain_text("Devon")
+    page.locator(".tile-E54000037").click()
+    # inside the England run, a tile opens that footprint's relationships
+    expect(page.get_by_role("tab", name="Relationships", exact=True)).to_have_attribute(
+        "aria-selected", "true", timeout=UPDATE
+    )
+    expect(page.locator(".footprint-select")).to_contain_text("Devon (10 organisations)")
+    # the sidebar's Place plays one footprint on its own, with its bodies' real names
+    page.locator(".place-select").click()
+    option = page.get_by_role("option", name="Somerset", exact=True)
+    menu = page.locator(".menuable__content__active")
+    for _ in range(10):
+        if option.count():
+            break
+        menu.evaluate("e => { e.scrollTop = e.scrollHeight }")
+        page.wait_for_timeout(300)
+    option.click()
+    expect(page.locator(".footprint-select")).to_contain_text("Somerset", timeout=LOAD)
+    assert page.outside_requests == []
