@@ -2,7 +2,8 @@
 
 ``footprints()``, ``bodies()``, ``find("Devon")`` (name or E54 code; anything else refused
 with the list of valid names), ``members("Devon")``. The model uses them through
-``structure="england"`` (all 44) and ``place="Devon"`` (one):
+``structure="england"`` (all 44) and ``place="Devon"`` (one), built in
+stpgame.core.structure:
 ``STPModel.from_scenario("fortress", place="Devon")``. Sources, rules and assumptions:
 docs/places.md; the tables are rebuilt by scripts/build_places.py.
 """

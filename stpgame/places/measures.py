@@ -21,7 +21,7 @@ from stpgame.places import table
 def footprint_table(params=None) -> pd.DataFrame:
     """One row per real footprint (E54 code order): names, region, counts and measures."""
     from stpgame.core.params import Params
-    from stpgame.places.model_structure import real_structure
+    from stpgame.core.structure import real_structure
 
     p = params if params is not None else Params()
     s = real_structure("")
@@ -55,7 +55,7 @@ def footprint_table(params=None) -> pd.DataFrame:
 def members_table(place: str) -> pd.DataFrame:
     """The bodies of one footprint: kind, code, ODS code, name, budget (£m) and for councils
     the share of their population living in this footprint."""
-    from stpgame.places.model_structure import real_structure
+    from stpgame.core.structure import real_structure
 
     f = table.find(place)
     s = real_structure(f.name)
