@@ -206,3 +206,23 @@ def test_england_view_tiles_cover_44_footprints_and_regions():
     assert {f.region for f in places.footprints()} == {
         "North of England", "Midlands and East of England", "London", "South West", "South East"
     }  # fmt: skip
+
+
+def test_a_workshop_room_on_a_real_footprint_seats_its_bodies_and_replays():
+    from stpgame.workshop.room import PLACES, STRUCTURES, Room
+
+    assert set(PLACES) == set(places.names()) and set(PLACES) <= set(STRUCTURES)
+    room = Room.open("fortress", seed=4, structure="Devon")
+    assert room.labels == [b.name for b in places.members("Devon")]
+    assert room.model.params.place == "Devon" and room.n_bodies == 10
+    token = room.join("Asha").token
+    k = room.labels.index("Devon Partnership NHS Trust")
+    room.take(token, k)
+    room.decide(token, 1.0)
+    room.advance(force=True)
+    assert room.year == 1
+    again = Room.from_dict(room.to_dict(secrets_too=True))
+    assert again.labels == room.labels
+    assert again.model.org_dataframe().equals(room.model.org_dataframe())
+    with pytest.raises(ParameterError, match="structure"):
+        Room.open("fortress", structure="Wessex")
