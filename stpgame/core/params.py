@@ -21,6 +21,7 @@ from typing import Any
 
 from stpgame.core import checks
 from stpgame.errors import ParameterError
+from stpgame.places.table import names as place_names
 
 ORG_TYPES = ("acute", "community", "ccg", "council")
 """Organisation types, in the fixed order used by every array in the model."""
@@ -154,6 +155,17 @@ class Params:
         "Number of footprints; 0 means the structure's own number (England 44, others 6).",
         0,
         44,
+        group="structure",
+    )
+    place: str = _param(
+        Kind.CHOICE,
+        "",
+        "-",
+        "ONS, NHS Digital and Health Foundation lookups of 2017 (docs/places.md)",
+        "One real footprint of 2017 by name (with structure 'england'): its real CCGs, "
+        "councils and trusts. Empty: all 44 (`stpgame places` lists them; "
+        "STPModel.from_scenario(..., place=...) also takes an E54 code).",
+        choices=("", *place_names()),
         group="structure",
     )
     coordination_cost: float = _param(

@@ -20,6 +20,7 @@ from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck
+from stpgame.ui.places_view import PlacePicker
 from stpgame.ui.rules import MAIN_RULES, MORE_RULES, Rule, format_value
 from stpgame.ui.state import AUTO, TabState
 from stpgame.ui.style import Expander
@@ -304,6 +305,7 @@ def Sidebar(state: TabState):
     """The explorer's sidebar: scenario, Play settings, rules A and the seed."""
     settings = state.settings.value  # the sidebar's one listener: a pass per change, not one each
     ScenarioPicker(state, settings)
+    PlacePicker(state, settings)  # real footprints (stpgame.ui.places_view)
     PlaySettings(state)
     ErrorMessage(state)
     solara.Markdown("### The rules (A)")

@@ -73,6 +73,7 @@ class Session:
         if self.seed is None:
             raise ParameterError("seed", "a whole number >= 0", seed, "the page needs a fixed seed")
         self.rules = self._preset_rules()
+        self.place = ""  # a real footprint played on its own (stpgame.places); "": the preset's
         self.player: Player | None = None
         self.choices: list[dict[int, float]] = []
         self.runs: dict[str, Run] = {}
@@ -111,6 +112,8 @@ class Session:
         for org_type, (name, share) in rules.strategy.items():
             param = STRATEGY_PARAM[org_type]
             out[param] = compose_mix(str(getattr(base, param)), name, share)
+        if self.place:  # one real footprint, under this side's rules (kept across presets)
+            out |= {"structure": "england", "place": self.place}
         return out
 
     def params(self, side: str) -> Params:
@@ -132,6 +135,17 @@ class Session:
             self.scenario = scenarios.get(name).name
             self.rules = self._preset_rules()
             self.player = None
+            self.reset()
+
+    def set_place(self, place: str | None) -> None:
+        """Play one real footprint of 2017 (name or E54 code), or ``None``/"" for the preset's
+        own footprints; starts again (``stpgame.places``)."""
+        from stpgame.places import find
+
+        name = find(place).name if place else ""
+        with self.lock:
+            self.place = name
+            self.player = None  # the bodies change
             self.reset()
 
     def set_seed(self, seed: object) -> None:
@@ -285,7 +299,15 @@ class Session:
 
 
 def org_labels(structure) -> list[str]:
-    """Readable names: the type, a number when a footprint has several, and the footprint."""
+    """Readable names: the type, a number when a footprint has several, and the footprint
+    (a real place: each body's own name and code, stpgame.places)."""
+    if structure.org_names is not None:
+        return [
+            f"{name} ({code}) in {structure.footprint_names[int(f)]}"
+            for name, code, f in zip(
+                structure.org_names, structure.org_codes, structure.footprint, strict=True
+            )
+        ]
     labels = []
     seen: dict[tuple[int, int], int] = {}
     counts = structure.counts()

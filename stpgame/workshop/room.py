@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stpgame import places
 from stpgame.core import checks, scenarios
 from stpgame.core.model import STRUCTURE_PARAMS, STPModel
 from stpgame.core.params import ORG_TYPES, ParameterError
@@ -44,6 +45,11 @@ STRUCTURES = {
     "simple": "Simple footprint (4 bodies)",
     "complex": "Complex footprint (20 bodies)",
 }
+# -- real places (stpgame.places): a room can also open on any of England's 44 footprints
+# of 2017, by name, with seats for its real bodies under their own names.
+PLACES = {f.name: f"{f.name} (real footprint, {f.bodies} bodies)" for f in places.footprints()}
+STRUCTURES = {**STRUCTURES, **PLACES}
+# ------------------------------------------------------------------------------------------
 FIXED = STRUCTURE_PARAMS  # a room's footprint never changes
 NAME_MAX = 40
 MAX_YEARS = 60
@@ -96,7 +102,10 @@ def normalise_code(code: object) -> str:
 
 
 def body_labels(structure) -> list[str]:
-    """'Acute trust 1', 'Council', ... one per body of a one-footprint structure."""
+    """'Acute trust 1', 'Council', ... one per body of a one-footprint structure (a real
+    place: each body's own name)."""
+    if structure.org_names is not None:
+        return list(structure.org_names)
     counts = np.bincount(structure.org_type, minlength=len(ORG_TYPES))
     seen = [0] * len(ORG_TYPES)
     labels = []
@@ -135,9 +144,12 @@ class Room:
                 raise ParameterError(key, "set by the room (one footprint)", overrides[key])
         self.structure_name = structure
         self.overrides = overrides
-        self.model = STPModel(
-            seed=seed, scenario=self.scenario, structure=structure, n_footprints=1, **overrides
+        shape = (
+            {"structure": "england", "place": structure}  # a real place (PLACES)
+            if structure in PLACES
+            else {"structure": structure, "n_footprints": 1}
         )
+        self.model = STPModel(seed=seed, scenario=self.scenario, **shape, **overrides)
         self.seed = int(seed)
         self.title = title or scenarios.get(self.scenario).title
         self.folder = Path(folder) if folder is not None else None
