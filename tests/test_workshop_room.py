@@ -243,7 +243,7 @@ def test_snapshot_shows_the_year_and_where_the_money_went():
     paid = [
         lk
         for lk in snap.flows["links"]
-        if lk["source"] == "out:0" and lk["target"] == "Pooled fund"
+        if lk["source"] == f"{room.labels[0]} (pays)" and lk["target"] == "Pooled fund"
     ]
     assert paid and paid[0]["value"] == pytest.approx(me.last["contribution"], abs=0.01)
     names = {n["name"] for n in snap.flows["nodes"]}
@@ -270,7 +270,10 @@ def test_rules_change_mid_game_without_reset_and_replay_exactly():
     pd.testing.assert_frame_equal(df[df["round"] <= 2], base[base["round"] <= 2])
     assert not np.allclose(df[df["round"] > 2]["score"], base[base["round"] > 2]["score"])
     years = room.debrief_years()
-    assert years.loc[years["round"] == 3, "rule_change"].item().startswith("control_total")
+    words = years.loc[years["round"] == 3, "rule_change"].item()
+    assert words.startswith("Control totals")
+    assert "one for the whole footprint (was each NHS body its own)" in words
+    assert "Risk share: surpluses and deficits shared: 50% (was 0%)" in words
     replay = Room.from_dict(json.loads(room.session_file()))
     pd.testing.assert_frame_equal(replay.debrief(), df)
     with pytest.raises(ParameterError, match="structure"):

@@ -43,16 +43,24 @@ def _rule_lines(snap: Snapshot) -> dict:
     }
 
 
-def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> dict:
-    """Where last year's money went, as a Sankey diagram (bodies left and right, £m).
+def flows(
+    snap: Snapshot, body: int | None = None, height_hint: int = 420, all_years: bool = False
+) -> dict:
+    """Where the money went, as a Sankey diagram (bodies left and right, £m): last year, or
+    every year so far added up (``all_years``).
 
-    ``body`` highlights that body's flows (the participant's own).
+    ``body`` highlights that body's flows (the participant's own). Labels sit inside the
+    chart (payers' to the right of their bar, receivers' to the left), so nothing is cut
+    off on a 390 px phone; tooltips are sentences in pounds.
     """
+    data = snap.totals if all_years else snap.flows
     colours = texts.ORG_COLOURS
+    owner = {node["name"]: node["body"] for node in data["nodes"]}
     nodes = []
-    for node in snap.flows["nodes"]:
+    for node in data["nodes"]:
         colour = colours.get(node["org_type"], "#777777")
-        mine = body is not None and node["name"] in (f"out:{body}", f"in:{body}")
+        mine = body is not None and node["body"] == body
+        position = "left" if node["side"] == "in" else "right"
         nodes.append(
             {
                 "name": node["name"],
@@ -60,31 +68,34 @@ def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> di
                 "label": {
                     "formatter": node["label"] + (" (you)" if mine else ""),
                     "fontWeight": "bold" if mine else "normal",
+                    "position": position,
                 },
+                "tooltip": {"formatter": f"{node['name']}: £{{c}}m"},
             }
         )
     links = []
-    for link in snap.flows["links"]:
-        mine = body is not None and (
-            link["source"] in (f"out:{body}",) or link["target"] in (f"in:{body}",)
-        )
+    for link in data["links"]:
+        mine = body is not None and body in (owner[link["source"]], owner[link["target"]])
         links.append(
             {
                 "source": link["source"],
                 "target": link["target"],
                 "value": link["value"],
-                "kind": link["kind"],
+                "tooltip": {"formatter": link["words"]},
                 "lineStyle": {"opacity": 0.6 if mine or body is None else 0.25},
             }
         )
+    title = (
+        f"Where the money went, years 1 to {snap.year}"
+        if all_years
+        else f"Where the money went in year {snap.year}"
+    )
     return {
         "animation": False,
-        "title": _title(
-            f"Where the money went in year {snap.year}",
-            "£m · left: who paid · right: whose books it landed in",
-        ),
+        "title": _title(title, "£m · left: who paid · right: whose books it landed in"),
         "tooltip": {
             "trigger": "item",
+            "confine": True,
             "textStyle": {"fontSize": FONT},
             "formatter": "{b}: £{c}m",
         },
@@ -100,7 +111,7 @@ def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> di
                 "layoutIterations": 0,
                 "draggable": False,
                 "emphasis": {"focus": "adjacency"},
-                "label": {"fontSize": FONT - 3},
+                "label": {"fontSize": FONT - 3, "overflow": "break", "width": 110},
                 "lineStyle": {"color": "gradient", "curveness": 0.5},
                 "data": nodes,
                 "links": links,

@@ -33,13 +33,15 @@ class Rooms:
         seed: int = 1,
         structure: str = "workshop",
         title: str = "",
-        **overrides,
+        plan: str = "",
+        **overrides: object,
     ) -> Room:
-        """A new room with a code no other room on this server (or in the folder) has."""
+        """A new room with a code no other room on this server (or in the folder) has
+        (``plan``: a session plan of ``workshop.plans.PLANS``, or "")."""
         with self._lock:
             taken = set(self._rooms) | self._codes_on_disk()
             code = new_code(taken)
-            room = Room(code, scenario, seed, structure, overrides, title, self.folder)
+            room = Room(code, scenario, seed, structure, overrides, title, self.folder, plan=plan)
             self._rooms[code] = room
         room._changed()  # first write
         return room
