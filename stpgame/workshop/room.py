@@ -173,6 +173,7 @@ class Room:
         self.pending: dict[int, Decision] = {}
         self.timer_deadline: float | None = None
         self.timer_seconds: float | None = None  # kept from year to year until changed
+        self.removed: list[str] = []  # ids of people the facilitator took out
         self.rules = dict(overrides)  # the room's rules now, relative to the preset
         self._years: list[dict] = []  # per year played: who played what (from the log)
         self._rule_changes: list[dict] = []
@@ -303,6 +304,7 @@ class Room:
             self._check_open()
             person = self._by_id(participant_id)
             del self.participants[person.token]
+            self.removed.append(person.id)
             self._changed()
 
     # -- the year -------------------------------------------------------------------------------
@@ -518,6 +520,7 @@ class Room:
                 "timer_deadline": self.timer_deadline,
                 "timer_seconds": self.timer_seconds,
                 "plan": self.plan,
+                "removed": list(self.removed),
                 "participants": people,
                 "events": list(self.events),
                 "year": self.year,
@@ -558,6 +561,7 @@ class Room:
             raise RoomError(f"replay reached year {room.year}, the file says {data['year']}")
         room.timer_deadline = data.get("timer_deadline")
         room.timer_seconds = data.get("timer_seconds")
+        room.removed = list(data.get("removed", []))
         room.closed = bool(data.get("closed", False))
         return room
 
@@ -693,8 +697,12 @@ class Room:
 
     # -- internals ---------------------------------------------------------------------------------
     def _next_id(self) -> int:
-        used = [int(p.id[1:]) for p in self.participants.values() if p.id[1:].isdigit()]
-        return max(used, default=0) + 1
+        """A participant number never used in this room (a removed person's id stays in the
+        log of their decisions, so it is not handed out again)."""
+        ids = [p.id for p in self.participants.values()]
+        ids += [e["by"] for e in self.events if e["kind"] == "decision"]
+        ids += self.removed
+        return max((int(i[1:]) for i in ids if i[1:].isdigit()), default=0) + 1
 
     def _by_id(self, participant_id: str) -> Participant:
         match = [p for p in self.participants.values() if p.id == participant_id]
