@@ -334,7 +334,7 @@ def test_books_add_up_to_the_balance_and_say_who_decided():
     from stpgame.ui import workshop_html
 
     room = Room.open("bcf_pooling", seed=5, structure="simple")
-    ccg, council = seated(room, 2, 3)
+    ccg, _council = seated(room, 2, 3)
     room.decide(ccg.token, 0.0)  # keeps everything it may: the law still pools the minimum
     room.advance(force=True)
     snap = snapshot(room)
