@@ -16,7 +16,8 @@ import solara
 from solara import v
 
 from stpgame.core import scenarios
-from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
+from stpgame.core.params import ORG_TYPES, check_seed
+from stpgame.errors import ParameterError
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck
@@ -165,7 +166,7 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
     def set_value(x) -> None:
         if (
             r.param.kind not in ("bool", "choice")
-            and abs(float(x) - float(value)) < r.slider_step / 2
+            and abs(float(x) - float(value)) < r.slider_step / 2  # type: ignore[arg-type]
         ):
             return  # the slider snapping the preset's value onto its grid, not a move
         state.attempt(lambda: s.set_rule(side, r.name, x))

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,7 @@ def rerun(source: str | PathLike[str] | Mapping[str, object]) -> dict[str, STPMo
     organisation, so ``model_dataframe()`` and ``org_dataframe()`` equal the tab's.
     """
     where: object = source if not isinstance(source, Mapping) else "settings"
+    doc: dict[str, Any]
     if isinstance(source, Mapping):
         doc = dict(source)
     else:

@@ -18,7 +18,8 @@ import numpy as np
 
 from stpgame.core import checks, regulation, scenarios
 from stpgame.core.model import STPModel
-from stpgame.core.params import ORG_TYPES, ParameterError, Params, check_seed
+from stpgame.core.params import ORG_TYPES, Params, check_seed
+from stpgame.errors import ParameterError
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.history import History
@@ -69,9 +70,10 @@ class Session:
         self.lock = threading.RLock()
         self.version = 0
         self.scenario = scenarios.get(scenario).name if scenario else scenarios.names()[0]
-        self.seed = check_seed(seed)
-        if self.seed is None:
+        checked_seed = check_seed(seed)
+        if checked_seed is None:
             raise ParameterError("seed", "a whole number >= 0", seed, "the page needs a fixed seed")
+        self.seed: int = checked_seed
         self.rules = self._preset_rules()
         self.player: Player | None = None
         self.choices: list[dict[int, float]] = []

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 import segno
 import solara
 
-from stpgame.core.params import ParameterError
+from stpgame.errors import ParameterError
 from stpgame.ui.style import Style
 from stpgame.workshop import Room, RoomError, rooms
 

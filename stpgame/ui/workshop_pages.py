@@ -258,6 +258,10 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
             Events(room, snap, attempt)
 
 
+def _play(room: Room, name: str) -> None:
+    room.play_event(name)
+
+
 def timer_label(seconds: float | None) -> str:
     """The timer menu's entry for ``seconds`` (the room keeps it from year to year)."""
     for label, value in TIMERS.items():
@@ -331,7 +335,7 @@ def Events(room: Room, snap: Snapshot, attempt: Callable[[Callable[[], None]], N
                 event.title,
                 outlined=True,
                 disabled=snap.closed,
-                on_click=lambda name=event.name: attempt(lambda: room.play_event(name)),
+                on_click=lambda name=event.name: attempt(lambda: _play(room, name)),
                 classes=["play-event", f"event-{event.name}"],
             )
             solara.Text(event.explains, classes=["ws-note"])

@@ -25,12 +25,14 @@ MARKER_WORDS = {
 
 def decisions_csv(room: Room) -> bytes:
     """Every submitted decision, in order (`Room.decisions_frame`), as CSV."""
-    return room.decisions_frame().to_csv(index=False).encode()
+    text: str = room.decisions_frame().to_csv(index=False)
+    return text.encode()
 
 
 def body_years_csv(room: Room) -> bytes:
     """One row per body per year (`Room.debrief`), as CSV."""
-    return room.debrief().to_csv(index=False).encode()
+    text: str = room.debrief().to_csv(index=False)
+    return text.encode()
 
 
 def timeline(room: Room, fmt: str = "png") -> bytes:

@@ -20,19 +20,25 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from stpgame.core import checks, scenarios
 from stpgame.core.model import STRUCTURE_PARAMS, STPModel
-from stpgame.core.params import ORG_TYPES, ParameterError
+from stpgame.core.params import ORG_TYPES
+from stpgame.errors import ParameterError
 from stpgame.ui import texts
 from stpgame.workshop.plans import EVENTS, PLANS, describe_rules, rules_in_force
 from stpgame.workshop.store import atomic_write_json
+
+if TYPE_CHECKING:  # views imports this module
+    from stpgame.core.structure import Structure
+    from stpgame.workshop.views import Snapshot, _YearView
 
 FORMAT = "stpgame-room"
 FORMAT_VERSION = 1
@@ -81,7 +87,7 @@ class Participant:
     body: int | None = None
     joined: float = field(default_factory=time.time)
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, Any]:
         """What everyone may see of this person: no token."""
         return {"id": self.id, "name": self.name, "body": self.body}
 
@@ -97,7 +103,7 @@ class Decision:
     at: float
 
 
-def new_code(taken=()) -> str:
+def new_code(taken: Collection[str] = ()) -> str:
     """A new random room code, not one of ``taken``."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -113,7 +119,7 @@ def normalise_code(code: object) -> str:
     return text
 
 
-def body_labels(structure) -> list[str]:
+def body_labels(structure: Structure) -> list[str]:
     """'Acute trust 1', 'Council', ... one per body of a one-footprint structure."""
     counts = np.bincount(structure.org_type, minlength=len(ORG_TYPES))
     seen = [0] * len(ORG_TYPES)
@@ -135,7 +141,7 @@ class Room:
         scenario: str = "fortress",
         seed: int = 1,
         structure: str = "workshop",
-        overrides: dict | None = None,
+        overrides: dict[str, Any] | None = None,
         title: str = "",
         folder: Path | str | None = None,
         facilitator_key: str | None = None,
@@ -169,20 +175,20 @@ class Room:
         self.version = 0
         self.closed = False
         self.participants: dict[str, Participant] = {}  # by token
-        self.events: list[dict] = []
+        self.events: list[dict[str, Any]] = []
         self.pending: dict[int, Decision] = {}
         self.timer_deadline: float | None = None
         self.timer_seconds: float | None = None  # kept from year to year until changed
         self.removed: list[str] = []  # ids of people the facilitator took out
         self.rules = dict(overrides)  # the room's rules now, relative to the preset
-        self._years: list[dict] = []  # per year played: who played what (from the log)
-        self._rule_changes: list[dict] = []
-        self._temporary: list[dict] = []  # one-year events still to be undone
+        self._years: list[dict[str, Any]] = []  # per year played: who played what (from the log)
+        self._rule_changes: list[dict[str, Any]] = []
+        self._temporary: list[dict[str, Any]] = []  # one-year events still to be undone
         n = int(self.model.structure.n)
         self.flow_totals: dict[str, np.ndarray] = {k: np.zeros(n) for k in FLOW_TOTALS}
         self._listeners: list[Callable[[Room], None]] = []
-        self._snapshot = None  # views.snapshot's caches
-        self._year_view = None
+        self._snapshot: Snapshot | None = None  # views.snapshot's caches
+        self._year_view: _YearView | None = None
         self.labels = body_labels(self.model.structure)
 
     # -- opening ----------------------------------------------------------------------
@@ -196,7 +202,7 @@ class Room:
         code: str | None = None,
         folder: Path | str | None = None,
         plan: str = "",
-        **overrides,
+        **overrides: object,
     ) -> Room:
         """A new room with a fresh code (pass ``folder`` to keep it on disk)."""
         room = cls(
@@ -247,7 +253,7 @@ class Room:
         """Whether ``key`` is this room's facilitator key (compared in constant time)."""
         return bool(key) and secrets.compare_digest(str(key), self.facilitator_key)
 
-    def param(self, name: str):
+    def param(self, name: str) -> Any:
         """The value of model parameter ``name`` now (rule changes included)."""
         return getattr(self.model.params, name)
 
@@ -367,7 +373,7 @@ class Room:
             self._changed()
             return self.year
 
-    def change_rules(self, **params) -> None:
+    def change_rules(self, **params: object) -> None:
         """Change rules from next year on, without starting again (the year, money and
         trust carry on). Changes are logged and marked in the debrief."""
         if not params:
@@ -381,7 +387,7 @@ class Room:
             self._apply(event)
             self._changed()
 
-    def play_event(self, name: str) -> dict:
+    def play_event(self, name: str) -> dict[str, Any]:
         """The facilitator, as the commissioner, plays event ``name`` (``plans.EVENTS``) from
         the year being decided: a documented change of existing parameters through the same
         path as a rule change. A one-year event is undone when that year has been played.
@@ -448,7 +454,7 @@ class Room:
         return len(self._listeners)
 
     # -- the log ---------------------------------------------------------------------------------
-    def _apply(self, event: dict) -> None:
+    def _apply(self, event: dict[str, Any]) -> None:
         """Apply one logged event to the model and the room (live and on replay alike)."""
         kind = event["kind"]
         if event["year"] != self.year + 1:
@@ -498,7 +504,7 @@ class Room:
         self.events.append(event)
 
     # -- saving and loading ---------------------------------------------------------------------------
-    def to_dict(self, secrets_too: bool = True) -> dict:
+    def to_dict(self, secrets_too: bool = True) -> dict[str, Any]:
         """Everything the room is; ``secrets_too=False`` leaves out tokens and the facilitator key
         (the downloadable session file: it replays the game but gives no one a seat)."""
         with self.lock:
@@ -530,7 +536,7 @@ class Room:
             return out
 
     @classmethod
-    def from_dict(cls, data: dict, folder: Path | str | None = None) -> Room:
+    def from_dict(cls, data: dict[str, Any], folder: Path | str | None = None) -> Room:
         """Rebuild a room by replaying its log on a fresh model (exact: the model is seeded)."""
         if data.get("format") != FORMAT:
             raise RoomError("not an stpgame room file")
@@ -685,12 +691,12 @@ class Room:
         with self.lock:
             return rules_in_force(self.param)
 
-    def rule_changes(self) -> list[dict]:
+    def rule_changes(self) -> list[dict[str, Any]]:
         """Every rule change so far: the first year under the new rules, the parameters changed."""
         with self.lock:
             return [dict(c) for c in self._rule_changes]
 
-    def years(self) -> list[dict]:
+    def years(self) -> list[dict[str, Any]]:
         """Every year played: its decisions, who played which body and which ran on autopilot."""
         with self.lock:
             return list(self._years)
@@ -736,7 +742,7 @@ class Room:
             listener(self)
 
 
-def change_words(change: dict) -> str:
+def change_words(change: dict[str, Any]) -> str:
     """One logged rule change in words: the event's title and what it does, or the rules
     changed with their old values ('Risk share ...: 50% (was 0%)')."""
     what = describe_rules(change["params"], change.get("before"))

@@ -36,7 +36,7 @@ class BodyView:
     org_type: str
     holders: tuple[str, ...]  # names of the people playing it now
     decided: bool  # this year, so far
-    last: dict | None  # last year's flows and results (None before year 1)
+    last: dict[str, Any] | None  # last year's flows and results (None before year 1)
     control: str  # last year: human / autopilot / autopilot (undecided)
     sent_by: str  # last year: who sent the decision that counted ("" for autopilot)
     start: float  # where this body's slider starts: the level its people last sent, or 50%
@@ -54,25 +54,27 @@ class Snapshot:
     timer_deadline: float | None
     bodies: tuple[BodyView, ...]
     rounds: tuple[int, ...]
-    together: dict  # series per year: balance, welfare, everyone_pooled, price, cum_price, pooling
+    together: dict[
+        str, Any
+    ]  # series per year: balance, welfare, everyone_pooled, price, cum_price, pooling
     body_balance: tuple[tuple[float, ...], ...]  # per body, its balance each year
     body_cumulative: tuple[tuple[float, ...], ...]
     body_level: tuple[tuple[float, ...], ...]  # per body, the share it pooled each year
     body_control: tuple[tuple[str, ...], ...]
     rule_changes: tuple[tuple[int, str], ...]  # (first year under new rules, what changed)
-    flows: dict  # Sankey nodes and links of last year
-    game: dict | None  # effective game of the coming year
+    flows: dict[str, Any]  # Sankey nodes and links of last year
+    game: dict[str, Any] | None  # effective game of the coming year
     undecided: tuple[int, ...]
     humans: tuple[int, ...]
-    rules: dict
+    rules: dict[str, Any]
     in_force: tuple[tuple[str, str], ...]  # the rules in play, (label, value in words)
-    changes: tuple[dict, ...]  # every rule change: year, words, event name
-    totals: dict  # Sankey nodes and links of every year so far, added up
+    changes: tuple[dict[str, Any], ...]  # every rule change: year, words, event name
+    totals: dict[str, Any]  # Sankey nodes and links of every year so far, added up
     plan: Plan | None
     timer_seconds: float | None
     scenario_title: str
     lag: int  # years before pooled money lands as savings (the books' explanation)
-    _memo: dict = field(default_factory=dict, repr=False)
+    _memo: dict[object, Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def label(self, body: int) -> str:
@@ -112,17 +114,17 @@ class _YearView:
 
     key: tuple[int, int]
     rounds: tuple[int, ...]
-    together: dict
+    together: dict[str, Any]
     balance: tuple[tuple[float, ...], ...]
     cumulative: tuple[tuple[float, ...], ...]
     level: tuple[tuple[float, ...], ...]
     control: tuple[tuple[str, ...], ...]
-    last: tuple[dict | None, ...]  # per body
-    flows: dict
-    game: dict | None
+    last: tuple[dict[str, Any] | None, ...]  # per body
+    flows: dict[str, Any]
+    game: dict[str, Any] | None
     rule_changes: tuple[tuple[int, str], ...]
-    changes: tuple[dict, ...]
-    totals: dict
+    changes: tuple[dict[str, Any], ...]
+    totals: dict[str, Any]
     in_force: tuple[tuple[str, str], ...]
     sent_by: tuple[str, ...]
 
@@ -235,7 +237,7 @@ def _build(room: Room, year: _YearView) -> Snapshot:
         PLANS.get(room.plan),
         room.timer_seconds,
         scenarios.get(room.scenario).title,
-        int(room.param("savings_lag")),  # type: ignore[call-overload]
+        int(room.model.params.savings_lag),
     )
 
 
@@ -244,7 +246,7 @@ def _start(room: Room, body: int) -> float:
     return 0.5 if sent is None else sent
 
 
-def _control(info: dict, body: int) -> str:
+def _control(info: dict[str, Any], body: int) -> str:
     if body in info["decisions"]:
         return "human"
     if body in info["autopilot"]:
@@ -275,7 +277,7 @@ def node_name(label: str, side: str) -> str:
     return f"{label} ({side})"
 
 
-def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> dict:
+def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> dict[str, Any]:
     """Where the money went, as Sankey nodes and links (£m, only flows above £0.01m).
 
     Left, each body as a payer; right, each body as a receiver. Through the
@@ -289,7 +291,7 @@ def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> 
     n = len(labels)
     out_id = [node_name(label, "pays") for label in labels]
     in_id = [node_name(label, "receives") for label in labels]
-    links: list[dict] = []
+    links: list[dict[str, Any]] = []
 
     def link(source: str, target: str, value: float, kind: str, words: str) -> None:
         if value > 0.01:
@@ -345,7 +347,7 @@ def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> 
     return {"nodes": nodes, "links": links}
 
 
-def effective_game(room: Room) -> dict | None:
+def effective_game(room: Room) -> dict[str, Any] | None:
     """The 2x2 game two representative bodies of this footprint face next year, in words.
 
     None when the analysis does not fit this model (e.g. after a model change).
