@@ -190,3 +190,21 @@ def test_the_presenter_and_debrief_show_the_room(tab):
     ]
     assert all(c.drawn_key == "1" for c in charts)
     assert "below zero is a year the footprint did better" in html(fac)
+
+
+def test_the_rule_sliders_come_from_ui_rules_and_events_are_offered(tab):
+    from stpgame.ui import rules
+    from stpgame.ui.workshop_pages import RULE_SLIDERS, Events, RuleChanger
+
+    room = Room.open("fortress", seed=2, structure="simple")
+    page = tab(RuleChanger(room, lambda action: action()))
+    sliders: list = []
+    finder(page.rc)._walk(lambda w: isinstance(w, v.Slider) and sliders.append(w) and False)
+    assert [(s.label, s.min, s.max, s.step) for s in sliders] == [
+        (r.label, r.low, r.high, r.slider_step) for r in RULE_SLIDERS
+    ]
+    assert RULE_SLIDERS[0].label == rules.rule("system_weight").label
+    assert "own books only" in html(page)  # the value in words, as the explorer shows it
+    events = tab(Events(room, views.snapshot(room), lambda action: action()))
+    button(events, "event-funding_cut").fire_event("click", {})
+    assert room.param("funding_growth") == pytest.approx(0.011 - 0.02)

@@ -183,7 +183,9 @@ def test_closed_rooms_and_damaged_files_are_not_restored(tmp_path):
         rooms.open("fortress", seed=2, structure="simple"),
     )
     rooms.close(gone.code)
-    assert rooms.get(gone.code) is None
+    assert rooms.get(gone.code).closed and rooms.codes() == [keep.code]  # readable, not open
+    with pytest.raises(RoomError, match="closed"):
+        gone.advance()
     (tmp_path / "BROKE.json").write_text("{not json")
     again = Rooms(tmp_path)
     assert again.restore() == [keep.code]

@@ -407,7 +407,6 @@ def RuleChanger(room, attempt):
             max=float(r.high),
             step=r.slider_step,
             on_value=lambda x, name=r.name: set_values({**values, name: x}),
-            classes=[f"rule-slider-{r.name}"],
         )
         solara.Text(r.tooltip, classes=["ws-note"])
     solara.Button(

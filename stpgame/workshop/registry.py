@@ -59,19 +59,18 @@ class Rooms:
         return len(self._rooms)
 
     def codes(self) -> list[str]:
-        """Codes of the open rooms, sorted."""
+        """Codes of the open rooms, sorted (closed ones left out)."""
         with self._lock:
-            return sorted(self._rooms)
+            return sorted(code for code, room in self._rooms.items() if not room.closed)
 
     def close(self, code: str) -> None:
-        """Close a room (its file stays, marked closed) and free its model."""
+        """Close a room: its file stays, marked closed, and it is not restored when the
+        server starts again. Until then it stays readable (the facilitator's debrief and
+        downloads; participants' pages say it is over), and refuses every change."""
         room = self.get(code)
         if room is None:
             raise RoomError(f"No room {code!r}.")
         room.close()
-        with self._lock:
-            self._rooms.pop(room.code, None)
-        room.release()
 
     def restore(self) -> list[str]:
         """Load every open room in the folder (replaying its log); returns their codes.
