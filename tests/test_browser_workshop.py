@@ -174,8 +174,8 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     expect(people[1].locator(".partners-table .partner-0")).to_contain_text("Asha")
     expect(people[0].locator(".chart-flows")).to_have_attribute("data-drawn", "1", timeout=UPDATE)
     paid = people[0].locator(".my-flows").inner_text()
-    assert "You paid into the pool" in paid
-    assert "You paid into the pool" not in people[1].locator(".my-flows").inner_text()
+    assert "Pooled by choice" in paid
+    assert "Pooled by choice" not in people[1].locator(".my-flows").inner_text()
 
     # year 2: the facilitator changes the rules without a reset (when the model can)
     fac.locator(".rules-panel .v-expansion-panel-header").click()
