@@ -401,6 +401,7 @@ def test_events_change_the_rules_through_the_log_and_a_winter_surge_lasts_one_ye
         "funding_cut",
         "incentive_offer",
         "regulator_intervention",
+        "new_chief_executive",
     }
 
 
@@ -483,3 +484,25 @@ def test_sankey_speaks_in_words_and_pounds():
         assert {n["label"]["position"] for n in series["data"]} <= {"left", "right"}
     total = sum(lk["value"] for lk in snap.totals["links"] if lk["target"] == "Pooled fund")
     assert total == pytest.approx(room.flow_totals["contribution"].sum(), abs=0.05)
+
+
+def test_a_new_chief_executive_is_the_models_turnover_at_one_body():
+    room = Room.open("canterbury", seed=9, structure="simple")
+    same = Room.open("canterbury", seed=9, structure="simple")
+    for r in (room, same):
+        r.advance()
+        r.advance()
+    trust = room.model.relationships.mean_trust().copy()
+    with pytest.raises(RoomError, match="choose the body"):
+        room.play_event("new_chief_executive")
+    change = room.play_event("new_chief_executive", 2)
+    assert change["body"] == "CCG" and change["params"] == {}
+    assert snapshot(room).changes[-1]["words"].startswith("New chief executive at CCG:")
+    after = room.model.relationships.mean_trust()
+    assert after[2] < trust[2] - 0.05  # its links back to where they started
+    for r in (room, same):
+        r.advance()
+    df, base = room.debrief(), same.debrief()
+    assert not np.allclose(df[df["round"] == 3]["trust"], base[base["round"] == 3]["trust"])
+    replay = Room.from_dict(json.loads(room.session_file()))
+    pd.testing.assert_frame_equal(replay.debrief(), df)

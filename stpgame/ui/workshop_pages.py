@@ -258,8 +258,8 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
             Events(room, snap, attempt)
 
 
-def _play(room: Room, name: str) -> None:
-    room.play_event(name)
+def _play(room: Room, name: str, body: int | None = None) -> None:
+    room.play_event(name, body)
 
 
 def timer_label(seconds: float | None) -> str:
@@ -329,13 +329,22 @@ def EditPerson(room: Room, people: tuple, attempt: Callable[[Callable[[], None]]
 def Events(room: Room, snap: Snapshot, attempt: Callable[[Callable[[], None]], None]) -> None:
     """One button per event; each changes the rules from the year being decided (logged,
     shown to the participants, undone after one year when it is a one-year event)."""
+    labels = [b.label for b in snap.bodies]
+    where, set_where = solara.use_state(labels[0])
     for event in EVENTS.values():
         with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            if event.at_body:
+                solara.Select(
+                    "at", values=labels, value=where, on_value=set_where, classes=["event-body"]
+                )
+            body = labels.index(where) if event.at_body and where in labels else None
             solara.Button(
                 event.title,
                 outlined=True,
                 disabled=snap.closed,
-                on_click=lambda name=event.name: attempt(lambda: _play(room, name)),
+                on_click=lambda name=event.name, body=body: attempt(
+                    lambda: _play(room, name, body)
+                ),
                 classes=["play-event", f"event-{event.name}"],
             )
             solara.Text(event.explains, classes=["ws-note"])

@@ -13,7 +13,11 @@ exactly:
 - an **incentive offer** pays a yearly reward to footprints that pool at least the
   threshold (the incentive fund of the "Incentive fund for integration" preset);
 - a **regulator's intervention** raises the money withheld per pound of NHS deficit
-  (NHS Improvement's financial special measures, 2016).
+  (NHS Improvement's financial special measures, 2016);
+- a **new chief executive** at one body is the model's leadership turnover
+  (``leadership_turnover``: links back to where they started, memory gone) applied to
+  that body now (``STPModel.new_leaders``); NHS trust chief executives stay about three
+  years on average (King's Fund, *Leadership vacancies in the NHS*, 2018).
 
 The HFMA integrated-care game has its facilitators play the commissioner and inject
 money and events in the same way; the plans below give three ready shapes of a
@@ -103,6 +107,7 @@ class Event:
     explains: str  # shown to the participants when it is played
     change: Callable[[Callable[[str], object]], dict[str, object]]  # current value -> new
     one_year: bool = False
+    at_body: bool = False  # played at one body (a new chief executive), not on the rules
 
 
 def _up(name: str, by: float) -> Callable[[Callable[[str], object]], object]:
@@ -146,6 +151,14 @@ EVENTS: dict[str, Event] = {
             "The commissioner offers a reward: footprints that pool at least the threshold "
             "earn an extra 1% of their budget a year.",
             lambda v: {"incentive_fund": _incentive_up(v)},
+        ),
+        Event(
+            "new_chief_executive",
+            "New chief executive",
+            "A new chief executive arrives: the body's relationships with the others start "
+            "again from where they began, and what it had learned is gone.",
+            lambda v: {},
+            at_body=True,
         ),
         Event(
             "regulator_intervention",

@@ -387,24 +387,24 @@ class Room:
             self._apply(event)
             self._changed()
 
-    def play_event(self, name: str) -> dict[str, Any]:
+    def play_event(self, name: str, body: int | None = None) -> dict[str, Any]:
         """The facilitator, as the commissioner, plays event ``name`` (``plans.EVENTS``) from
         the year being decided: a documented change of existing parameters through the same
-        path as a rule change. A one-year event is undone when that year has been played.
+        path as a rule change (a one-year event is undone when that year has been played),
+        or, for a new chief executive, the model's leadership turnover at ``body`` now.
         Returns the logged change."""
         if name not in EVENTS:
             raise ParameterError("event", "one of " + ", ".join(EVENTS), name)
         spec = EVENTS[name]
         with self.lock:
             self._check_open()
-            params = spec.change(self.param)
-            event = {
-                "kind": "rules",
-                "year": self.year + 1,
-                "params": params,
-                "event": name,
-                "at": time.time(),
-            }
+            event: dict[str, Any] = {"year": self.year + 1, "event": name, "at": time.time()}
+            if spec.at_body:
+                if body is None:
+                    raise RoomError(f"{spec.title}: choose the body it happens at.")
+                event |= {"kind": "leader", "body": self._check_body(body)}
+            else:
+                event |= {"kind": "rules", "params": spec.change(self.param)}
             self._apply(event)
             self._changed()
             return self._rule_changes[-1]
@@ -482,6 +482,21 @@ class Room:
                 }
             )
             self.pending = {}
+        elif kind == "leader":
+            body = self._check_body(event["body"])
+            which = np.zeros(self.n_bodies, bool)
+            which[body] = True
+            self.model.new_leaders(which)
+            self._rule_changes.append(
+                {
+                    "year": event["year"],
+                    "params": {},
+                    "before": {},
+                    "event": event["event"],
+                    "ends": False,
+                    "body": self.labels[body],
+                }
+            )
         elif kind == "rules":
             before = {k: self.param(k) for k in event["params"]}
             self.model.change_rules(**event["params"])
@@ -752,4 +767,6 @@ def change_words(change: dict[str, Any]) -> str:
     title = EVENTS[name].title
     if change.get("ends"):
         return f"{title} is over: {what}"
+    if change.get("body"):
+        return f"{title} at {change['body']}: {EVENTS[name].explains}"
     return f"{title}: {EVENTS[name].explains} ({what})"
