@@ -497,7 +497,7 @@ def Debrief(room: Room, snap: Snapshot) -> None:
     EChart(timeline, key, "chart chart-timeline", 140 + 40 * len(snap.bodies))
     with solara.Div(classes=["ws-grid"]):
         EChart(together, key, "chart chart-together", 380)
-        EChart(books, key, "chart chart-books", 380)
+        EChart(books, key, "chart chart-books", workshop_charts.books_height(snap))
     solara.Text(
         "Circles: a person decided; squares: autopilot; triangles: the person did not "
         "decide in time. Dashed lines: the rules changed.",

@@ -111,17 +111,20 @@ def timeline(room: Room, fmt: str = "png") -> bytes:
         bottom.legend(loc="upper left", fontsize=10)
     bottom.set_xlabel("year")
     bottom.set_title("The footprint together", loc="left", fontsize=13)
-    for change in room.rule_changes():
-        x = change["year"] - 0.5
+    for year in sorted({change["year"] for change in room.rule_changes()}):
+        x = year - 0.5
         for ax in (top, bottom):
             ax.axvline(x, color="#444444", ls="--", lw=1.5)
-        top.annotate(
+        # along the line, inside the lower panel: above the top panel it hit the title
+        bottom.annotate(
             "rules changed",
-            (x, -0.5),
-            xytext=(3, 3),
+            (x, 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
             textcoords="offset points",
+            rotation=90,
+            va="bottom",
             fontsize=10,
-            annotation_clip=False,
         )
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt)
