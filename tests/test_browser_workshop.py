@@ -351,6 +351,9 @@ def test_the_room_explains_itself(browser, server, tmp_path):
 
     # a participant on a phone: the slider starts at 50%, then where the team last sent it
     phone = new_page(browser, PHONE, blocked)
+    console: list[str] = []
+    phone.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    phone.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     join(phone, url, code, "Asha", 2)  # the CCG: the Better Care Fund minimum applies
     expect(phone.locator(".my-level")).to_have_text("50%")
     phone.locator(".keep-all").click()
@@ -383,6 +386,14 @@ def test_the_room_explains_itself(browser, server, tmp_path):
     total = pounds(phone.locator(".book-balance").inner_text())
     assert len(rows) >= 5 and abs(sum(rows) - total) <= 0.05 * len(rows) + 1e-9, (rows, total)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the partners table fits the phone: its rating column is on screen
+    table = phone.locator(".partners-table table").bounding_box()
+    assert table["x"] + table["width"] <= PHONE["width"]
+    # the level sits below the question, not over it
+    question = phone.locator(".ws-decision .ws-note").first.bounding_box()
+    level = phone.locator(".my-level").bounding_box()
+    assert level["y"] >= question["y"] + question["height"] - 1
+    assert not [m for m in console if "katex" in m.lower() or m.startswith("pageerror")], console
 
     # Sankey: tooltips in words and pounds, no internal ids
     expect(phone.locator(".chart-flows")).to_have_attribute("data-drawn", "1", timeout=UPDATE)

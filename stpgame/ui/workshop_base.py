@@ -68,6 +68,14 @@ CSS = """
 .presenter .big-note { font-size: 18px; }
 .presenter .big-label { font-size: 22px; }
 .ws-tile.tile-autopilot { border-style: dashed; background: #f6f6f6; }
+.ws-page .big-value { white-space: normal; }  /* "4 special measures" wraps, not clipped */
+.ws-page .big-note { font-size: 16px; }
+.level-picker .ws-level { display: block; line-height: 1.15; margin: 8px 0 2px 0; }
+@media (max-width: 500px) {
+  .partners-table th:nth-child(2), .partners-table td:nth-child(2) { display: none; }
+  .ws-table table { font-size: 15px; }
+  .ws-table td, .ws-table th { padding: 3px 4px; }
+}
 .ws-card-title { font-size: 26px; font-weight: 800; margin: 4px 0 6px 0; }
 """
 
