@@ -422,6 +422,7 @@ def test_the_room_explains_itself(browser, server, tmp_path):
     expect(fac.locator(".tile-2 .tile-who")).to_contain_text("autopilot decided")  # undecided
     # the event changed year 2: the same log without it plays a different year
     fac.locator(".view-debrief").click()
+    expect(fac.locator(".effects-table .effect-2")).to_contain_text("CCG", timeout=UPDATE)
     with fac.expect_download() as download:
         fac.locator(".download-session").click()
     log = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))

@@ -190,6 +190,7 @@ def test_the_presenter_and_debrief_show_the_room(tab):
     ]
     assert all(c.drawn_key == "1" for c in charts)
     assert "below zero is a year the footprint did better" in html(fac)
+    assert "What each body&#x27;s decisions did to the others" in html(fac)
 
 
 def test_the_rule_sliders_come_from_ui_rules_and_events_are_offered(tab):

@@ -506,3 +506,22 @@ def test_a_new_chief_executive_is_the_models_turnover_at_one_body():
     assert not np.allclose(df[df["round"] == 3]["trust"], base[base["round"] == 3]["trust"])
     replay = Room.from_dict(json.loads(room.session_file()))
     pd.testing.assert_frame_equal(replay.debrief(), df)
+
+
+def test_what_each_body_did_to_the_others_is_a_replay_with_it_pooling():
+    from stpgame.workshop.debrief import effects
+
+    room = Room.open("fortress", seed=4, structure="simple")
+    giver, keeper = seated(room, 0, 1)
+    for _ in range(4):
+        room.decide(giver.token, 1.0)
+        room.decide(keeper.token, 0.0)
+        room.advance(force=True)
+    df = effects(room).set_index("body")
+    # the body that pooled everything: the replay is the game itself, to the penny
+    assert df.loc["Acute trust", "others"] == 0.0 and df.loc["Acute trust", "itself"] == 0.0
+    assert df.loc["Acute trust", "pooled"] == 1.0 and df.loc[room.labels[1], "pooled"] == 0.0
+    # the one that kept everything: its books gained, and the difference is real money
+    assert df.loc[room.labels[1], "itself"] > 0.1
+    assert abs(df.loc[room.labels[1], "others"]) > 0.01
+    assert room.year == 4 and len(room.events) == 4 * 3  # the room itself untouched

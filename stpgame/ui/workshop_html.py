@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
+
 from stpgame.core import regulation
 from stpgame.ui import texts, workshop_charts
 from stpgame.ui.chart_widget import to_json
@@ -362,6 +364,26 @@ def _presenter_rules(snap: Snapshot) -> str:
         f"{escape(c['words'])}</div>"
         for c in fresh
     )
+
+
+def effects_table(df: pd.DataFrame) -> str:
+    """What each body's decisions did to the others, in pounds (``debrief.effects``)."""
+    rows = "".join(
+        f"<tr class='effect-{k}'><td>{escape(r.body)}</td><td class='num'>{percent(r.pooled)}</td>"
+        f"<td class='num effect-others'>{escape(pounds_m(r.others))}</td>"
+        f"<td class='num'>{escape(pounds_m(r.itself))}</td></tr>"
+        for k, r in enumerate(df.itertuples())
+    )
+    table = (
+        "<div class='ws-table effects-table'><table><tr><th>body</th><th>pooled on average</th>"
+        "<th>the others gained (£m)</th><th>it gained (£m)</th></tr>"
+        f"{rows}</table></div>"
+        "<span class='ws-note'>Against the same game with that body pooling everything every "
+        "year (everyone else's decisions, the rules and the events as played; the autopilot "
+        "bodies react as they would). A minus for the others: its holding back cost them "
+        "that much.</span>"
+    )
+    return card("What each body's decisions did to the others", table, "effects-card")
 
 
 PRICE_NOTE = (

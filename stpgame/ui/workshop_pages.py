@@ -505,6 +505,9 @@ def Debrief(room: Room, snap: Snapshot) -> None:
     )
     html_block(escape(workshop_html.PRICE_NOTE), "ws-note price-note")
     FootprintFlows(snap)
+    html_block(
+        snap.memo("effects", lambda: workshop_html.effects_table(debrief_files.effects(room)))
+    )
     if snap.plan is not None:
         html_block(workshop_html.plan_questions(snap.plan), "plan-questions")
     DebriefDownloads(room)

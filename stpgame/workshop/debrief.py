@@ -11,6 +11,9 @@ price of fortress behaviour added up.
 from __future__ import annotations
 
 import io
+from typing import Any
+
+import pandas as pd
 
 from stpgame.ui import texts
 from stpgame.workshop.room import Room
@@ -129,3 +132,54 @@ def timeline(room: Room, fmt: str = "png") -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt)
     return buf.getvalue()
+
+
+def effects(room: Room) -> pd.DataFrame:
+    """What each body's decisions did to the others, in pounds: one row per body.
+
+    For each body the room's log is replayed (``Room.from_dict``, exact: the model is
+    seeded) with that body pooling everything every year and nothing else changed: the
+    same people's decisions, rule changes and events. ``others`` is how much better off
+    (£m, added up over the years played) the *other* bodies were in the game as played
+    than in that replay: negative when the body's holding back cost the others money.
+    ``itself`` is the same for the body's own books. The autopilot bodies react to what
+    they see, so the replay includes their reactions (as the HFMA game's debrief asks:
+    how did one body's decision hit the others?).
+    """
+    with room.lock:
+        data = room.to_dict(secrets_too=False)
+        played = room.debrief()
+        labels = list(room.labels)
+    if played.empty:
+        return pd.DataFrame(columns=["body", "pooled", "others", "itself"])
+    actual = played.groupby("org_id")["balance"].sum().to_numpy()
+    rows = []
+    for body, label in enumerate(labels):
+        events: list[dict[str, Any]] = []
+        for event in data["events"]:
+            if event["kind"] == "advance":
+                events.append(
+                    {
+                        "kind": "decision",
+                        "year": event["year"],
+                        "body": body,
+                        "level": 1.0,
+                        "by": "",
+                        "name": "",
+                        "at": 0.0,
+                    }
+                )
+            events.append(event)
+        replay = Room.from_dict({**data, "events": events, "participants": []})
+        other = replay.model.org_dataframe().groupby("org_id")["balance"].sum().to_numpy()
+        diff = actual - other
+        rows.append(
+            {
+                "body": label,
+                "pooled": float(played.loc[played["org_id"] == body, "level"].mean()),
+                "others": float(diff.sum() - diff[body]),
+                "itself": float(diff[body]),
+            }
+        )
+        replay.release()
+    return pd.DataFrame(rows)
