@@ -465,7 +465,11 @@ def server_only(rooms: int, people: int, years: int) -> None:
                 id=f"bench-{r}-{k}", session_id=f"bench-{r}-{k}", kernel=kernel.Kernel()
             )
             with context:
-                page = ParticipantRoom(room, tokens[k]) if k < people else FacilitatorRoom(room)
+                page = (
+                    ParticipantRoom(room, tokens[k])
+                    if k < people
+                    else FacilitatorRoom(room, room.facilitator_key, "room")
+                )
                 solara.render(solara.AppLayout(children=[page]), handle_error=False)
         all_rooms.append((room, tokens))
     pages = rooms * (people + 1)
