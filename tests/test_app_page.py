@@ -115,6 +115,7 @@ def test_rule_slider_changes_the_rule_and_keeps_the_year(app):
     slider.v_model = 5
     assert year(app) == 1  # mid-game: from next year on, as in a workshop room
     assert one(app, "rule-savings_lag-A", v.Slider).v_model == 5
+    assert [w.children[0] for w in widgets(app, "rule-changed")] == ["changed from year 2"]
     labels = [w.children[0] for w in widgets(app, "rule-value")]
     assert "5 years" in labels
 

@@ -487,7 +487,7 @@ def test_explorer_rule_change_mid_game_keeps_the_year(browser, app_server):
         page.locator(".step-button").click()
         expect(page.locator(".year-counter")).to_have_text(f"Year {target}")
     page.locator(".rule-control_total-A").get_by_role("button", name="system").click()
-    page.wait_for_timeout(500)
+    expect(page.locator(".rule-changed")).to_have_text("changed from year 4", timeout=UPDATE)
     expect(page.locator(".year-counter")).to_have_text("Year 3")
     page.locator(".step-button").click()
     expect(page.locator(".year-counter")).to_have_text("Year 4")

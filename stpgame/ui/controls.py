@@ -177,6 +177,9 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
                 solara.Text(r.label)
                 v.Icon(small=True, children=["mdi-information-outline"])
             solara.Text(format_value(r.name, value), classes=["rule-value"])
+        changed = [c["year"] for c in s.changes if c["side"] == side and r.name in c["params"]]
+        if changed:  # moved mid-game: the year carried on, the rule applies from then
+            solara.Text(f"changed from year {changed[-1]}", classes=["rule-changed"])
         if r.param.kind == "bool":
             solara.Switch(
                 label="", value=bool(value), on_value=set_value, classes=[f"rule-{r.name}"]

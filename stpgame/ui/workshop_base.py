@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
@@ -159,8 +160,10 @@ def join_address(code: str, headers: dict | None = None) -> tuple[str, str]:
     return f"{address}/join/{code}", note
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(text: str, scale: int = 4) -> str:
-    """``text`` as a QR code, inline SVG (segno: pure Python, nothing fetched)."""
+    """``text`` as a QR code, inline SVG (segno: pure Python, nothing fetched; made once per
+    address, not at every redraw of the facilitator's page)."""
     return str(segno.make(text, error="m").svg_inline(scale=scale, border=2, omitsize=False))
 
 
