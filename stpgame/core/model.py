@@ -280,11 +280,15 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def _turnover(self) -> None:
         """Some leaders change: their links fall back to where they started, memory goes."""
         new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
-        if not new_leader.any():
-            return
-        self.memory.forget(new_leader)
-        self.relationships.reset(new_leader)
-        self._twin_rel.reset(new_leader)
+        if new_leader.any():
+            self.new_leaders(new_leader)
+
+    def new_leaders(self, which: BoolArray) -> None:
+        """New leaders at the bodies ``which`` marks (the yearly turnover, or a workshop's
+        "new chief executive"): their links fall back to where they started, memory goes."""
+        self.memory.forget(which)
+        self.relationships.reset(which)
+        self._twin_rel.reset(which)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
