@@ -340,8 +340,8 @@ def _not_a_sweep(kind: str, tiny_sweep: Path, tmp_path: Path) -> Path:
         ("empty", "not a sweep result folder (no runs.parquet)"),
         ("missing", "not a sweep result folder (no such folder)"),
         ("a_file", "not a sweep result folder (not a folder)"),
-        ("corrupt_manifest", "manifest.json: damaged, not valid JSON"),
-        ("damaged_runs", "runs.parquet: damaged, not a readable Parquet table"),
+        ("corrupt_manifest", "inconsistent sweep folder: manifest.json is not valid JSON"),
+        ("damaged_runs", "inconsistent sweep folder: runs.parquet is not a readable Parquet"),
         ("unfinished", "sweep not finished (no manifest.json yet); run the same `stpgame sweep`"),
     ],
 )

@@ -20,7 +20,7 @@ _EXPORTS = {
     "load_experiment": "api",
     "Experiment": "api",
     "ExperimentError": "experiment",
-    "rerun": "rerun",
+    "rerun": "reproduce",
     "run_seed": "seeds",
     "run_sweep": "sweep",
     "summarise": "summary",

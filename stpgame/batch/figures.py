@@ -28,7 +28,6 @@ import numpy as np
 from stpgame.batch import storage
 from stpgame.batch.summary import custom_outcomes, kept_outputs, t_interval
 from stpgame.core.outputs import column, describe
-from stpgame.errors import ParameterError
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -181,9 +180,10 @@ def _stats(values):
 # --- figures ------------------------------------------------------------------------------------
 def plot(out: str | Path, statistic: str = "final") -> list[Path]:
     """Write every figure for the sweep in ``out`` into ``out/figures``; return the files."""
-    if statistic not in ("final", "mean"):
-        raise ParameterError("statistic", "final or mean", statistic)
-    out = Path(out)
+    from stpgame.batch import arguments
+
+    out = arguments.path(out, "out")
+    statistic = arguments.one_of(statistic, "statistic", ("final", "mean"))
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.ROUNDS))
     runs = storage.read_results(out, storage.RUNS, manifest)
     rounds = storage.read_results(out, storage.ROUNDS, manifest)

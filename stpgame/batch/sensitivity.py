@@ -107,9 +107,10 @@ def analyse(out: str | Path):
     Returns (table, files written). Sobol indices that have not settled raise a
     :class:`ConvergenceWarning` naming the file that says why.
     """
+    from stpgame.batch import arguments
     from stpgame.batch.experiment import load_experiment
 
-    out = Path(out)
+    out = arguments.path(out, "out")
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
     exp = load_experiment(out / storage.EXPERIMENT_COPY)
     if exp.sensitivity is None:

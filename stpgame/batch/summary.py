@@ -99,11 +99,15 @@ def summarise(
     """
     import pandas as pd
 
-    if statistic not in ("final", "mean"):
-        raise ParameterError("statistic", "final or mean", statistic)
+    from stpgame.batch import arguments
+
+    out = arguments.path(out, "out")
+    statistic = arguments.one_of(statistic, "statistic", ("final", "mean"))
+    outputs = arguments.names(outputs, "outputs", "a list of outputs kept by the sweep")
+    write = arguments.flag(write, "write")
     manifest, runs = load(out)
     kept = kept_outputs(manifest)
-    outputs = kept if outputs is None else list(outputs)
+    outputs = kept if outputs is None else outputs
     unknown = [o for o in outputs if o not in kept]
     if unknown or not outputs:
         raise ParameterError(

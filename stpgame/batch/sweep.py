@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stpgame.batch import outcomes, runner, storage
-from stpgame.batch.experiment import Experiment, load_experiment
+from stpgame.batch import arguments, outcomes, runner, storage
+from stpgame.batch.experiment import ExperimentSpec, load_experiment
 from stpgame.batch.progress import Estimate, progress
-from stpgame.files import folder_path
 
 
 @dataclass
@@ -32,10 +31,12 @@ class SweepReport:
     seconds: float
     engine: dict
     started: bool = True
+    repaired: str = ""
+    """What was wrong with a finished folder found damaged (it was rebuilt), else ''."""
 
 
 def run_sweep(
-    experiment: Experiment | str | Path,
+    experiment: ExperimentSpec | str | Path,
     out: str | Path,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -56,10 +57,14 @@ def run_sweep(
     to stderr (unless ``quiet``); ``confirm(estimate)`` returning False stops the sweep
     there, with nothing written.
     """
-    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    if scheduler is not None:
-        runner.check_scheduler(scheduler)
-    out = folder_path(out)
+    out, workers, scheduler, quiet, chunk = arguments.sweep(
+        out, workers, scheduler, quiet, chunk, command, confirm
+    )
+    if not isinstance(experiment, ExperimentSpec):
+        experiment = arguments.path(
+            experiment, "experiment", "an Experiment or an experiment file path (.toml)"
+        )
+    exp = experiment if isinstance(experiment, ExperimentSpec) else load_experiment(experiment)
     for o in exp.outcomes:  # every custom outcome imports here, before anything runs
         outcomes.resolve(f"outcomes.{o.name}.function", o.function)
     storage.check_folder(out, exp.sha256)  # before connecting or creating anything
@@ -70,8 +75,19 @@ def run_sweep(
     started = time.perf_counter()
     try:
         folder = storage.SweepFolder(out, exp)
-        if folder.complete():
-            return SweepReport(out, exp.n_runs, 0, exp.n_runs, 0.0, engine.description)
+        repaired = ""
+        if folder.has_results():
+            problem = storage.folder_problem(out)
+            if problem is None:
+                return SweepReport(out, exp.n_runs, 0, exp.n_runs, 0.0, engine.description)
+            with folder:  # damaged: back to part files, so what is missing runs again
+                kept = folder.salvage()
+            repaired = problem
+            print(
+                f"{exp.name}: {out}: {problem}; rebuilding it "
+                f"({kept:,} of {exp.n_runs:,} runs recovered, the rest run again)",
+                file=sys.stderr,
+            )
         pending = [r for r in range(exp.n_runs) if r not in folder.done()]
         timed: list[runner.Result] = []
         if pending:
@@ -114,11 +130,13 @@ def run_sweep(
             folder.consolidate(manifest(exp, engine.description, timings, command))
     finally:
         engine.close()
-    return SweepReport(out, exp.n_runs, len(pending), len(done), wall, engine.description)
+    return SweepReport(
+        out, exp.n_runs, len(pending), len(done), wall, engine.description, repaired=repaired
+    )
 
 
 def _calibrate(
-    exp: Experiment, pending: list[int], workers: int
+    exp: ExperimentSpec, pending: list[int], workers: int
 ) -> tuple[list[runner.Result], Estimate]:
     """Play the first and last pending runs here, one after the other, and time them: an
     estimate from this experiment on this machine, not from a general per-run figure
@@ -138,14 +156,14 @@ def where(engine: dict) -> str:
     return f"{engine['workers']} local worker(s)"
 
 
-def shape(exp: Experiment) -> str:
+def shape(exp: ExperimentSpec) -> str:
     """``10 conditions x 10 replications x 20 rounds``."""
     return (
         f"{len(exp.conditions)} conditions x {exp.replications} replications x {exp.rounds} rounds"
     )
 
 
-def manifest(exp: Experiment, engine: dict, timings: dict, command: str) -> dict:
+def manifest(exp: ExperimentSpec, engine: dict, timings: dict, command: str) -> dict:
     """Everything needed to reproduce the sweep: file, seeds, versions, commit, platform."""
     from stpgame.batch.seeds import RULE, run_seeds
     from stpgame.core import scenarios

@@ -230,6 +230,8 @@ def _sweep(args, expect_sensitivity: bool):
         raise
     if not report.started:
         print(f"{exp.name}: not started; nothing written", file=sys.stderr)
+    elif report.repaired and report.ran == 0:
+        print(f"{exp.name}: rebuilt {report.out} from its sound tables; no run had to run again")
     elif report.ran == 0:
         print(
             f"{exp.name}: all {report.runs} runs already finished in {report.out}; nothing to run"
@@ -247,7 +249,7 @@ def cmd_sweep(args) -> int:
     _exp, report = _sweep(args, expect_sensitivity=False)
     if not report.started:
         return 1
-    if report.ran:
+    if report.ran or report.repaired:
         print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
     return 0
 
@@ -297,7 +299,7 @@ def cmd_summarise(args) -> int:
 
 def cmd_rerun(args) -> int:
     """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
-    from stpgame.batch.rerun import rerun
+    from stpgame.batch.reproduce import rerun
     from stpgame.batch.sweep import where
 
     _importable_here()

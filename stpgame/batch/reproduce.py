@@ -60,10 +60,13 @@ def rerun(
     ResultsError if ``out`` is not a finished sweep (or its manifest is damaged);
     ParameterError if a custom outcome cannot be imported here.
     """
+    from stpgame.batch import arguments
     from stpgame.batch.api import from_manifest
     from stpgame.batch.sweep import run_sweep
 
-    out = Path(out)
+    out = arguments.path(out, "out")
+    workers, scheduler = arguments.engine(workers, scheduler)
+    quiet = arguments.flag(quiet, "quiet")
     stored = storage.read_manifest(out)
     exp = from_manifest(out)
     tables = storage.result_files(exp)
