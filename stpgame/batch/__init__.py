@@ -27,6 +27,7 @@ _EXPORTS = {
     "plot": "figures",
     "analyse": "sensitivity",
     "discover": "discovery",
+    "release_memory": "memory",
 }
 __all__ = sorted(_EXPORTS)
 

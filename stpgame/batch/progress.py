@@ -47,21 +47,26 @@ class Estimate:
     pending: int
     workers: int
     timed: tuple[int, ...]
+    """The warm runs timed: (first, last) of the chunk, or the one run when only one was."""
     per_run_s: float
+    cold_s: float | None = None
+    """The first run's time (imports and first build included), not in ``per_run_s``."""
 
     @property
     def seconds(self) -> float:
-        """Estimated wall time of the pending runs."""
+        """Estimated wall time of the pending runs, ``workers`` at a time (the caller counts
+        local workers only up to the cores available: 2 workers on 1 core are no faster)."""
         return self.per_run_s * self.pending / max(1, self.workers)
 
     def line(self, name: str, where: str, shape: str) -> str:
         """One line: how many runs, where, how long, and how that was estimated."""
-        runs = " and ".join(str(r) for r in self.timed)
+        runs = "-".join(str(r) for r in self.timed)
         todo = "" if self.pending == self.total else f", {self.pending:,} still to run"
+        cold = "" if self.cold_s is None else f" after a first, cold run of {self.cold_s:.2g} s"
         return (
             f"{name}: {self.total:,} runs ({shape}){todo} on {where}; "
             f"about {duration(self.seconds)} "
-            f"(run{'s' if len(self.timed) > 1 else ''} {runs} timed here: "
+            f"(run{'s' if len(self.timed) > 1 else ''} {runs} timed here{cold}: "
             f"{self.per_run_s:.2g} s per run)"
         )
 

@@ -316,38 +316,121 @@ class SweepFolder:
 
     # -- the end -------------------------------------------------------------------------------
     def consolidate(self, manifest: dict) -> None:
-        """Join the parts into rounds.parquet and runs.parquet, then write the manifest."""
-        import pandas as pd
+        """Join the parts into rounds.parquet, runs.parquet (and the series tables), then
+        write the manifest.
 
+        Streamed, :data:`BLOCK_RUNS` runs at a time (a Parquet row group each), so memory
+        does not grow with the sweep: the whole-table merge it replaces grew ~11 KB a run
+        (794 MB at 30,000 runs, issue 20). Blocks are cut at fixed run indices, whatever
+        the part files' chunks, so a resumed sweep writes the same bytes as one that ran
+        straight through.
+        """
         exp = self.experiment
-        parts = self.part_files()
-        rounds = pd.concat([pd.read_parquet(p) for _, _, p in parts], ignore_index=True)
-        rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
-        expected = exp.n_runs * rows_per_run(exp)
-        if len(rounds) != expected or rounds["run"].nunique() != exp.n_runs:
+        self._check_parts()
+        described = {**RUN_COLUMNS, **role_columns(exp), **exp.column_metadata()}
+        table = exp.run_table()
+        outputs = exp.output_columns()
+        once = OUTCOMES if exp.outcome_names("run") else None
+
+        def rounds_blocks():
+            for lo, hi, found in self._blocks(["part"]):
+                yield self._block_rounds(table, lo, hi, found["part"])
+
+        def runs_blocks():
+            for lo, hi, found in self._blocks(["part", *([once] if once else [])]):
+                rounds = self._block_rounds(table, lo, hi, found["part"])
+                runs = summarise_runs(rounds, full_run_table(exp, table.iloc[lo : hi + 1]), outputs)
+                if once:
+                    runs = runs.merge(found[once], on="run", how="left", validate="one_to_one")
+                yield runs
+
+        def series_blocks(name):
+            for lo, hi, found in self._blocks([name]):
+                yield table.iloc[lo : hi + 1].merge(found[name], on="run", how="right")
+
+        files = [(ROUNDS, rounds_blocks()), (RUNS, runs_blocks())]
+        files += [(SERIES_FILES[g], series_blocks(SERIES[g][0])) for g in exp.series]
+        for name, blocks in files:
+            meta = sweep_metadata(exp, TABLE_ROWS[name])
+            atomic_write(self.out / name, _streamed(blocks, meta, described))
+        records = {name: table_record(self.out / name) for name, _ in files}
+        write_text(self.out / MANIFEST, manifest_text({**manifest, "tables": records}))
+        shutil.rmtree(self.out / PARTS, ignore_errors=True)
+
+    def _check_parts(self) -> None:
+        """The part files cover every run once, each chunk with all its other tables."""
+        exp = self.experiment
+        covered = 0
+        names = [SERIES[g][0] for g in exp.series] + (
+            [OUTCOMES] if exp.outcome_names("run") else []
+        )
+        extra = {(name, first, last) for name, first, last, _ in self._extra_files()}
+        for first, last, _ in self.part_files():
+            if first != covered:
+                raise ResultsError(
+                    self.out,
+                    f"parts hold runs {first}-{last} after run {covered - 1}, not run {covered}",
+                    f"delete {self.out / PARTS} and run again",
+                    name="out",
+                )
+            for name in names:
+                if (name, first, last) not in extra:
+                    raise ResultsError(
+                        self.out,
+                        f"runs {first}-{last} have no {name} table",
+                        f"delete {self.out / PARTS} and run again",
+                        name="out",
+                    )
+            covered = last + 1
+        if covered != exp.n_runs:
             raise ResultsError(
                 self.out,
-                f"parts hold {len(rounds)} rows for {rounds['run'].nunique()} runs, "
-                f"expected {expected} rows for {exp.n_runs} runs",
+                f"parts hold runs 0-{covered - 1}, expected {exp.n_runs} runs",
                 f"delete {self.out / PARTS} and run again",
                 name="out",
             )
-        table = exp.run_table()
-        rounds = table.merge(rounds, on="run", how="right", validate="one_to_many")
-        runs = summarise_runs(rounds, full_run_table(exp, table), exp.output_columns())
-        extra = self._read_extra(parts)
-        if OUTCOMES in extra:
-            runs = runs.merge(extra.pop(OUTCOMES), on="run", how="left", validate="one_to_one")
-        files = [(ROUNDS, rounds), (RUNS, runs)]
-        for group in exp.series:
-            series = table.merge(extra[SERIES[group][0]], on="run", how="right")
-            files.append((SERIES_FILES[group], series))
-        described = {**RUN_COLUMNS, **role_columns(exp), **exp.column_metadata()}
-        for name, df in files:
-            write_parquet(self.out / name, df, sweep_metadata(exp, TABLE_ROWS[name]), described)
-        tables = {name: table_record(self.out / name) for name, _ in files}
-        write_text(self.out / MANIFEST, manifest_text({**manifest, "tables": tables}))
-        shutil.rmtree(self.out / PARTS, ignore_errors=True)
+
+    def _block_rounds(self, table, lo: int, hi: int, rounds):
+        """One block's rounds, sorted, checked whole, with each run's row of the run table."""
+        exp = self.experiment
+        rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
+        expected = (hi - lo + 1) * rows_per_run(exp)
+        if len(rounds) != expected or rounds["run"].nunique() != hi - lo + 1:
+            raise ResultsError(
+                self.out,
+                f"parts hold {len(rounds)} rows for {rounds['run'].nunique()} runs of runs "
+                f"{lo}-{hi}, expected {expected} rows for {hi - lo + 1} runs",
+                f"delete {self.out / PARTS} and run again",
+                name="out",
+            )
+        return table.iloc[lo : hi + 1].merge(rounds, on="run", how="right", validate="one_to_many")
+
+    def _blocks(self, names: list[str]):
+        """(first run, last run, {name: table}) for each block of :data:`BLOCK_RUNS` runs, read
+        from the part files (``"part"``: the rounds) and the chunks' other tables, each
+        sorted by run (stable, so rows keep the order they were written in)."""
+        import pandas as pd
+
+        exp = self.experiment
+        paths = {(name, first, last): path for name, first, last, path in self._extra_files()}
+        buffer: dict[str, list] = {name: [] for name in names}
+        lo = 0
+        for first, last, part in self.part_files():
+            for name in names:
+                path = part if name == "part" else paths[(name, first, last)]
+                buffer[name].append(pd.read_parquet(path))
+            while lo < exp.n_runs and last >= min(lo + BLOCK_RUNS, exp.n_runs) - 1:
+                hi = min(lo + BLOCK_RUNS, exp.n_runs) - 1
+                block = {}
+                for name in names:
+                    joined = pd.concat(buffer[name], ignore_index=True)
+                    inside = joined["run"].to_numpy() <= hi
+                    block[name] = (
+                        joined[inside].sort_values("run", kind="stable").reset_index(drop=True)
+                    )
+                    buffer[name] = [joined[~inside].reset_index(drop=True)]
+                yield lo, hi, block
+                lo = hi + 1
 
     # -- a finished folder found damaged ------------------------------------------------------
     def has_results(self) -> bool:
@@ -424,29 +507,38 @@ class SweepFolder:
             return None
         return rounds, extra
 
-    def _read_extra(self, parts) -> dict:
-        """Each extra table, joined over the part files' chunks, in run order."""
-        import pandas as pd
 
-        by_name: dict[str, list] = {}
-        for name, first, last, path in self._extra_files():
-            by_name.setdefault(name, []).append(((first, last), path))
-        chunks = [(first, last) for first, last, _ in parts]
-        out = {}
-        for name, found in by_name.items():
-            paths = dict(found)
-            missing = [c for c in chunks if c not in paths]
-            if missing:
-                first, last = missing[0]
-                raise ResultsError(
-                    self.out,
-                    f"runs {first}-{last} have no {name} table",
-                    f"delete {self.out / PARTS} and run again",
-                    name="out",
-                )
-            table = pd.concat([pd.read_parquet(paths[c]) for c in chunks], ignore_index=True)
-            out[name] = table.sort_values("run", kind="stable").reset_index(drop=True)
-        return out
+BLOCK_RUNS = 5000
+"""Runs per block (and Parquet row group) when the parts are joined into the final tables."""
+
+
+def _streamed(blocks, metadata: dict[str, str], described: dict):
+    """A writer (for atomic_write) of one Parquet file from DataFrame ``blocks``, one row
+    group each: every column described (results_files.to_arrow), the schema the first
+    block's, each later block cast to it (a column of NaN only is still a float column)."""
+
+    def write(tmp: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from stpgame.results_files import to_arrow
+
+        writer = None
+        try:
+            for df in blocks:
+                if writer is None:
+                    arrow = to_arrow(df, metadata, described)
+                    writer = pq.ParquetWriter(tmp, arrow.schema)
+                else:
+                    arrow = pa.Table.from_pandas(df, preserve_index=False)
+                    if not arrow.schema.equals(writer.schema, check_metadata=False):
+                        arrow = arrow.cast(writer.schema)
+                writer.write_table(arrow, row_group_size=max(1, arrow.num_rows))
+        finally:
+            if writer is not None:
+                writer.close()
+
+    return write
 
 
 SALVAGE_CHUNK = 1000
@@ -568,7 +660,12 @@ def repair_command(out: Path) -> str:
     except (OSError, ValueError, AttributeError):
         command = ""
     if isinstance(command, str) and command.startswith(("stpgame sweep ", "stpgame sensitivity ")):
-        return f"repair it by running `{command}` again (it rebuilds the damaged tables)"
+        import shlex
+
+        words = shlex.split(command)
+        if "--out" in words[:-1]:  # the folder where it is now (it may have been moved)
+            words[words.index("--out") + 1] = str(out)
+        return f"repair it by running `{shlex.join(words)}` again (it rebuilds the damaged tables)"
     return (
         f"repair it by running the sweep that made it again into the same folder "
         f"(`stpgame sweep FILE --out {out}` or Experiment.run({str(out)!r}); FILE's copy is "
