@@ -4,7 +4,9 @@ The interval is Student's t: mean ± t(0.975, n-1) · sd / √n over the n
 replications of a condition (each replication an independent seed), the usual
 choice for the small numbers of replications in agent-based studies (Lee et al.
 2015, "The complexities of agent-based modeling output analysis", JASSS 18(4)).
-With one replication there is no interval (NaN).
+With one replication there is no interval (NaN). For a share (cooperation rate, pooled
+share, ...) the t-interval is built on the logit scale, so it stays inside [0, 1]
+(:func:`share_interval`; the ``interval`` column says which).
 """
 
 from __future__ import annotations
@@ -45,6 +47,38 @@ def t_interval(mean, sd, n):
             n > 1, t.ppf(0.975, np.maximum(n - 1, 1)) * np.asarray(sd) / np.sqrt(n), np.nan
         )
     return np.asarray(mean) - half, np.asarray(mean) + half
+
+
+def share_interval(mean, sd, n):
+    """Lower and upper 95% bounds of a mean share that stay inside [0, 1] (arrays; NaN where
+    n < 2): Student's t-interval built on the logit scale and mapped back (the delta
+    method: the logit's standard error is se / (p (1 - p))). A t-interval on the raw scale
+    leaves [0, 1] for a share near 0 or 1 with few replications (issue 20 saw cooperation
+    11.57 [-0.54, 23.69] %); on the logit scale it cannot, and it still holds the mean.
+    A mean of exactly 0 or 1 (every replication the same) has the interval [p, p].
+    (Agresti, Categorical Data Analysis, 3rd ed. 2013, §1.4 and §16.1: intervals for
+    proportions via the logit; Wilson's score interval needs Bernoulli trials, which the
+    replications' shares are not.)
+    """
+    from scipy.special import expit, logit
+    from scipy.stats import t
+
+    n = np.asarray(n, float)
+    p = np.clip(np.asarray(mean, float), 0.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.asarray(sd, float) / np.sqrt(n)
+        half = t.ppf(0.975, np.maximum(n - 1, 1)) * se / (p * (1 - p))
+        inside = (p > 0) & (p < 1)
+        low = np.where(inside, expit(logit(p) - half), p)
+        high = np.where(inside, expit(logit(p) + half), p)
+    low = np.where(n > 1, low, np.nan)
+    high = np.where(n > 1, high, np.nan)
+    return low, high
+
+
+def interval(mean, sd, n, share: bool):
+    """The 95% interval of a mean: :func:`share_interval` for a share, else :func:`t_interval`."""
+    return share_interval(mean, sd, n) if share else t_interval(mean, sd, n)
 
 
 def load(out: str | Path):
@@ -125,7 +159,8 @@ def summarise(
     frames = []
     for output, col in zip(outputs, columns, strict=True):
         stats = grouped[col].agg(["count", "mean", "std"])
-        low, high = t_interval(stats["mean"], stats["std"], stats["count"])
+        share = _describe(output, custom).share
+        low, high = interval(stats["mean"], stats["std"], stats["count"], share)
         frames.append(
             pd.DataFrame(
                 {
@@ -140,6 +175,7 @@ def summarise(
                     "sd": stats["std"],
                     "ci_low": low,
                     "ci_high": high,
+                    "interval": "t, logit scale" if share else "t",
                 }
             )
         )

@@ -58,6 +58,11 @@ def add_parsers(sub) -> None:
         default="final",
         help="each run's final-round value (default) or its mean over rounds",
     )
+    p.add_argument(
+        "--outputs",
+        metavar="A,B",
+        help="outputs (custom outcomes too) of the per-parameter and per-lever figures",
+    )
     p.set_defaults(handler=cmd_plot)
 
     p = sub.add_parser(
@@ -320,7 +325,8 @@ def cmd_plot(args) -> int:
     """``stpgame plot``: figures of a finished sweep."""
     from stpgame.batch.figures import plot
 
-    files = plot(args.dir, statistic=args.stat)
+    outputs = None if args.outputs is None else [o.strip() for o in args.outputs.split(",")]
+    files = plot(args.dir, statistic=args.stat, outputs=outputs)
     print("wrote " + ", ".join(str(f) for f in files))
     return 0
 
