@@ -15,6 +15,7 @@ functions that need them.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 _EXPORTS = {
     "load_experiment": "api",
@@ -32,7 +33,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f"stpgame.batch.{_EXPORTS[name]}"), name)
     raise AttributeError(name)

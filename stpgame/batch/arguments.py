@@ -89,7 +89,7 @@ def names(value: object, name: str, allowed: str = "a list of names") -> list[st
         raise ParameterError(name, allowed, value, f"a list, e.g. [{value!r}]")
     if not isinstance(value, Sequence) and not hasattr(value, "__iter__"):
         raise ParameterError(name, allowed, value)
-    items = list(value)  # type: ignore[call-overload]
+    items = list(value)
     if not items:
         raise ParameterError(name, f"{allowed} (at least one)", items)
     for item in items:

@@ -30,6 +30,7 @@ they stay inside [0, 100] % (summary.share_interval).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,14 +101,14 @@ def scaled(table, names):
     return table
 
 
-def style():
+def style() -> Any:
     """The house style for every figure (a matplotlib rc context)."""
     import matplotlib
 
     return matplotlib.rc_context(STYLE)
 
 
-def new_figure(width: float, height: float):
+def new_figure(width: float, height: float) -> Any:
     """A new figure of ``width`` x ``height`` inches, with constrained layout."""
     from matplotlib.figure import Figure
 

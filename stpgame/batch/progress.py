@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 STEP = 0.05
 """A progress line each time another 5% of the runs is done..."""
@@ -75,7 +76,12 @@ class Lines:
     """Progress as plain lines: runs done/total, rate, time elapsed and left."""
 
     def __init__(
-        self, name: str, total: int, initial: int, file: TextIO, clock=time.monotonic
+        self,
+        name: str,
+        total: int,
+        initial: int,
+        file: TextIO,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name, self.total, self.done, self.file, self.clock = name, total, initial, file, clock
         self.initial = initial
@@ -114,7 +120,7 @@ class Lines:
     def __enter__(self) -> Lines:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         pass
 
 
@@ -125,11 +131,11 @@ class _Silent:
     def __enter__(self) -> _Silent:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         pass
 
 
-def progress(name: str, total: int, initial: int, quiet: bool):
+def progress(name: str, total: int, initial: int, quiet: bool) -> Any:
     """A tqdm bar on a terminal, :class:`Lines` otherwise, nothing when ``quiet``."""
     if quiet:
         return _Silent()

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from stpgame.batch import storage
 from stpgame.errors import ResultsError
@@ -41,7 +42,7 @@ class RerunReport:
     difference: str | None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    engine: dict = field(default_factory=dict)
+    engine: dict[str, Any] = field(default_factory=dict)
 
     @property
     def identical(self) -> bool:
@@ -93,7 +94,7 @@ def rerun(
     return RerunReport(out, tables, difference, notes, report.seconds, report.engine)
 
 
-def _manifest_difference(stored: dict, new: dict) -> str | None:
+def _manifest_difference(stored: dict[str, Any], new: dict[str, Any]) -> str | None:
     for key in COMPARED:
         a, b = stored.get(key), new.get(key)
         if a != b:
@@ -103,7 +104,7 @@ def _manifest_difference(stored: dict, new: dict) -> str | None:
     return None
 
 
-def _notes(stored: dict, new: dict) -> list[str]:
+def _notes(stored: dict[str, Any], new: dict[str, Any]) -> list[str]:
     notes = []
     for key in NOTED:
         a, b = stored.get(key) or {}, new.get(key) or {}

@@ -12,6 +12,7 @@ share, ...) the t-interval is built on the logit scale, so it stays inside [0, 1
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ KEY_OUTPUTS = (
 """Printed by default: collective and individual outcomes and the gap between them."""
 
 
-def t_interval(mean, sd, n):
+def t_interval(mean: Any, sd: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper 95% bounds (arrays); NaN where n < 2."""
     from scipy.stats import t
 
@@ -49,7 +50,7 @@ def t_interval(mean, sd, n):
     return np.asarray(mean) - half, np.asarray(mean) + half
 
 
-def share_interval(mean, sd, n):
+def share_interval(mean: Any, sd: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper 95% bounds of a mean share that stay inside [0, 1] (arrays; NaN where
     n < 2): Student's t-interval built on the logit scale and mapped back (the delta
     method: the logit's standard error is se / (p (1 - p))). A t-interval on the raw scale
@@ -76,18 +77,18 @@ def share_interval(mean, sd, n):
     return low, high
 
 
-def interval(mean, sd, n, share: bool):
+def interval(mean: Any, sd: Any, n: Any, share: bool) -> tuple[np.ndarray, np.ndarray]:
     """The 95% interval of a mean: :func:`share_interval` for a share, else :func:`t_interval`."""
     return share_interval(mean, sd, n) if share else t_interval(mean, sd, n)
 
 
-def load(out: str | Path):
+def load(out: str | Path) -> tuple[dict[str, Any], Any]:
     """(manifest, runs table) of a finished sweep."""
     manifest = storage.read_manifest(out)
     return manifest, storage.read_results(out, storage.RUNS, manifest)
 
 
-def kept_outputs(manifest: dict) -> list[str]:
+def kept_outputs(manifest: dict[str, Any]) -> list[str]:
     """The outputs a sweep kept: model outputs, by-type ones per organisation type, then its
     custom outcomes."""
     from stpgame.core.params import ORG_TYPES
@@ -97,7 +98,7 @@ def kept_outputs(manifest: dict) -> list[str]:
     return list(spec["model_outputs"]) + by_type + list(custom_outcomes(manifest))
 
 
-def custom_outcomes(manifest: dict) -> dict:
+def custom_outcomes(manifest: dict[str, Any]) -> dict[str, Any]:
     """The custom outcomes of a finished sweep, by name (outcomes.Outcome)."""
     from stpgame.batch.outcomes import Outcome
 
@@ -105,7 +106,7 @@ def custom_outcomes(manifest: dict) -> dict:
     return {name: Outcome(name, **spec) for name, spec in found.items()}
 
 
-def run_column(output: str, statistic: str, custom: dict) -> str:
+def run_column(output: str, statistic: str, custom: dict[str, Any]) -> str:
     """The runs-table column of ``output``: ``<output>_<statistic>``, or the output itself
     for a custom outcome measured once per run (it has one value per run, no statistic)."""
     if output in custom and custom[output].per == "run":
@@ -113,7 +114,7 @@ def run_column(output: str, statistic: str, custom: dict) -> str:
     return f"{output}_{statistic}"
 
 
-def _describe(output: str, custom: dict):
+def _describe(output: str, custom: dict[str, Any]) -> Any:
     return custom[output].output() if output in custom else describe(output)
 
 
@@ -122,7 +123,7 @@ def summarise(
     statistic: str = "final",
     outputs: list[str] | None = None,
     write: bool = True,
-):
+) -> tuple[Any, Path]:
     """Tidy table: one row per condition and output with n, mean, sd and the 95% CI.
 
     ``statistic``: each run's ``final``-year value or its ``mean`` over years 1 to the last
@@ -186,7 +187,7 @@ def summarise(
     return table, path
 
 
-def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> str:
+def format_summary(table: Any, outputs: list[str] | None = None, limit: int = 4) -> str:
     """A readable text table: one row per condition, 'mean [low, high]' per output."""
     present = list(dict.fromkeys(table["output"]))
     if outputs:
@@ -214,10 +215,10 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     if hidden > 0:
         note += f"; {hidden} more outputs in {summary_file(statistic)} (choose with --outputs)"
     units = "; ".join(f"{o}: {info[o].display_unit() or '-'}" for o in chosen)
-    return wide.to_string(index=False) + "\n" + note + "\nunits: " + units
+    return str(wide.to_string(index=False)) + "\n" + note + "\nunits: " + units
 
 
-def _shown(output: str, table):
+def _shown(output: str, table: Any) -> Any:
     """How an output is shown: the registry's way, or as stored for a custom outcome (its
     label and unit are in the summary table)."""
     from stpgame.batch.outcomes import Outcome

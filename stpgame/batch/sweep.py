@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from stpgame.batch import arguments, outcomes, runner, storage
 from stpgame.batch.experiment import ExperimentSpec, load_experiment
@@ -29,7 +30,7 @@ class SweepReport:
     ran: int
     resumed: int
     seconds: float
-    engine: dict
+    engine: dict[str, Any]
     started: bool = True
     repaired: str = ""
     """What was wrong with a finished folder found damaged (it was rebuilt), else ''."""
@@ -70,6 +71,7 @@ def run_sweep(
     for o in exp.outcomes:  # every custom outcome imports here, before anything runs
         outcomes.resolve(f"outcomes.{o.name}.function", o.function)
     storage.check_folder(out, exp.sha256)  # before connecting or creating anything
+    engine: runner.DaskEngine | runner.LocalEngine
     if scheduler is not None:
         engine = runner.DaskEngine(scheduler)
     else:
@@ -182,7 +184,7 @@ def _calibrate(
     )
 
 
-def where(engine: dict) -> str:
+def where(engine: dict[str, Any]) -> str:
     """Where the runs are played, in words: ``2 local worker(s)`` or ``Dask at tcp://...``."""
     if engine["engine"] == "dask":
         return f"Dask at {engine['scheduler']}"
@@ -196,7 +198,9 @@ def shape(exp: ExperimentSpec) -> str:
     )
 
 
-def manifest(exp: ExperimentSpec, engine: dict, timings: dict, command: str) -> dict:
+def manifest(
+    exp: ExperimentSpec, engine: dict[str, Any], timings: dict[str, Any], command: str
+) -> dict[str, Any]:
     """Everything needed to reproduce the sweep: file, seeds, versions, commit, platform."""
     from stpgame.batch.seeds import RULE, run_seeds
     from stpgame.core import scenarios
@@ -227,7 +231,7 @@ def manifest(exp: ExperimentSpec, engine: dict, timings: dict, command: str) -> 
     }
 
 
-def git_commit() -> dict | None:
+def git_commit() -> dict[str, Any] | None:
     """The commit of the stpgame source tree, if it is a git checkout (else None)."""
     import stpgame
 

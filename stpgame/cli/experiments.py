@@ -7,17 +7,24 @@ heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import sys
+from typing import TYPE_CHECKING, Any
 
 from stpgame.cli.common import Terminated, UsageError
 from stpgame.errors import ConflictError
 
+if TYPE_CHECKING:
+    from stpgame.batch.experiment import ExperimentSpec
+    from stpgame.batch.progress import Estimate
+    from stpgame.batch.sweep import SweepReport
+
 MAX_WORKERS = 1024
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``stpgame sweep``, ``sensitivity``, ``summarise``, ``plot``, ``discover`` and
     ``rerun``."""
     p = sub.add_parser(
@@ -125,7 +132,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_rerun)
 
 
-def _run_options(p) -> None:
+def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "file", metavar="FILE", help="experiment file (.toml), e.g. experiments/tiny.toml"
     )
@@ -140,7 +147,7 @@ def _run_options(p) -> None:
     )
 
 
-def _engine_options(p) -> None:
+def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
         default=None,
@@ -163,7 +170,7 @@ def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
     return None if value is None else check_count(value, name, high, low=low)
 
 
-def _ask(estimate) -> bool:
+def _ask(estimate: Estimate) -> bool:
     """On a terminal, ask before a sweep estimated to take over an hour; elsewhere (a SLURM
     job, a pipe, a background process) never ask: a batch job must not wait for a reply."""
     from stpgame.batch.progress import ASK_ABOVE_S, duration
@@ -183,7 +190,7 @@ def _ask(estimate) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _workers(args) -> int | None:
+def _workers(args: argparse.Namespace) -> int | None:
     """``--workers`` checked, and not given together with ``--scheduler``."""
     workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
     if args.scheduler is not None and args.workers is not None:
@@ -200,7 +207,9 @@ def _importable_here() -> None:
         sys.path.insert(0, os.getcwd())
 
 
-def _sweep(args, expect_sensitivity: bool):
+def _sweep(
+    args: argparse.Namespace, expect_sensitivity: bool
+) -> tuple[ExperimentSpec, SweepReport]:
     from stpgame.batch.experiment import load_experiment
     from stpgame.batch.sweep import run_sweep, shape, where
 
@@ -249,7 +258,7 @@ def _sweep(args, expect_sensitivity: bool):
     return exp, report
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     """``stpgame sweep``: run (or resume) an experiment file."""
     _exp, report = _sweep(args, expect_sensitivity=False)
     if not report.started:
@@ -259,7 +268,7 @@ def cmd_sweep(args) -> int:
     return 0
 
 
-def cmd_sensitivity(args) -> int:
+def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``stpgame sensitivity``: run the experiment, then its sensitivity analysis."""
     import warnings
 
@@ -271,6 +280,7 @@ def cmd_sensitivity(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         table, files = analyse(report.out)
+    assert exp.sensitivity is not None  # _sweep refused a file without one
     print(format_table(table, exp.sensitivity.method))
     print("wrote " + ", ".join(str(f) for f in files))
     for w in caught:
@@ -281,7 +291,7 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
-def cmd_summarise(args) -> int:
+def cmd_summarise(args: argparse.Namespace) -> int:
     """``stpgame summarise``: a finished sweep's outputs per condition, with 95% intervals."""
     from stpgame.batch.summary import format_summary, summarise
 
@@ -302,7 +312,7 @@ def cmd_summarise(args) -> int:
     return 0
 
 
-def cmd_rerun(args) -> int:
+def cmd_rerun(args: argparse.Namespace) -> int:
     """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
     from stpgame.batch.reproduce import rerun
     from stpgame.batch.sweep import where
@@ -321,7 +331,7 @@ def cmd_rerun(args) -> int:
     return 1
 
 
-def cmd_plot(args) -> int:
+def cmd_plot(args: argparse.Namespace) -> int:
     """``stpgame plot``: figures of a finished sweep."""
     from stpgame.batch.figures import plot
 
@@ -331,7 +341,7 @@ def cmd_plot(args) -> int:
     return 0
 
 
-def cmd_discover(args) -> int:
+def cmd_discover(args: argparse.Namespace) -> int:
     """``stpgame discover``: PRIM on a finished sweep; prints the chosen box in plain English."""
     from stpgame.batch.discovery import DEFAULT_THRESHOLD, discover
     from stpgame.core.checks import number
