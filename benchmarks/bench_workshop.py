@@ -41,6 +41,11 @@ Three ways to play the participants:
   components rendered in one Solara kernel context each (as for a browser tab),
   then the wall and CPU time from ``room.advance()`` until every page has
   re-rendered (sending included, to no one).
+- **``--recovery``**: a room with a facilitator on the presenter view and
+  ``--people`` participants, all Chromium pages; the server is killed (as a
+  crash) and started again on the same port ``--restarts`` times; the time from
+  the server answering again to every page having reloaded itself (nobody presses
+  anything) and showing the room is recorded (target: within 15 s, issue 19).
 
 Target (issue 9): under 1 s from "Next year" to every page updated on this 2-core
 machine.
@@ -343,6 +348,90 @@ def browsers(args, conf, proc: subprocess.Popen, url: str, mem: dict) -> None:
     report(args, one_room, all_rooms, mem)
 
 
+# -- pages after a server restart ------------------------------------------------------------------
+
+
+def recovery(args, conf) -> None:
+    """Kill and restart the server under open pages; time until every page is back."""
+    import urllib.error
+    import urllib.request
+
+    from playwright.sync_api import expect, sync_playwright
+
+    data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
+    port = conf.free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [*conf._solara_command(), "run", "app.py", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--production", "--no-check-version", "--no-open"]
+    env = {**conf.server_env(), "STPGAME_DATA": str(data)}
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def start() -> tuple[subprocess.Popen, float]:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"the server exited with code {proc.returncode}")
+            try:
+                with opener.open(url + "/join", timeout=5) as response:
+                    if response.status == 200:
+                        return proc, time.perf_counter()
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+
+    proc, _ = start()
+    back: list[float] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=conf.CHROMIUM, args=conf.CHROMIUM_ARGS)
+
+            def new_page(viewport):
+                context = browser.new_context(viewport=viewport)
+                conf.block_outside_requests(context)
+                return context.new_page()
+
+            fac = new_page({"width": 1280, "height": 720})
+            fac.goto(url + "/workshop")
+            fac.locator(".open-room").click(timeout=LOAD)
+            expect(fac.locator(".room-code")).to_be_visible(timeout=LOAD)
+            code = fac.locator(".room-code").inner_text()
+            fac.locator(".view-presenter").click()
+            expect(fac.locator(".presenter")).to_be_visible(timeout=LOAD)
+            pages = [fac]
+            for k in range(args.people):
+                page = new_page({"width": 390, "height": 844})
+                page.goto(f"{url}/join/{code}")
+                page.locator(".name-input input").fill(f"P{k}", timeout=LOAD)
+                page.locator(".name-join").click()
+                page.locator(f".take-{k % BODIES}").click(timeout=LOAD)
+                expect(page.locator(".submit-decision")).to_be_visible(timeout=LOAD)
+                pages.append(page)
+            print(f"room {code}: presenter and {args.people} participants open")
+            for n in range(args.restarts):
+                for page in pages:
+                    page.evaluate("window.__before_restart = true")
+                proc.kill()
+                proc.wait()
+                proc, answered = start()
+                for page in pages:
+                    page.wait_for_function("window.__before_restart === undefined", timeout=LOAD)
+                    expect(page.locator(".room-year").first).to_be_visible(timeout=LOAD)
+                back.append(time.perf_counter() - answered)
+                print(
+                    f"restart {n + 1}: every page back {back[-1]:.1f} s after the server answered"
+                )
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(
+        f"\n{args.people + 1} Chromium pages (presenter + participants), {len(back)} server "
+        f"restarts: every page back {statistics.median(back):.1f} s (median), "
+        f"max {max(back):.1f} s after the server answered again (target 15 s)"
+    )
+
+
 # -- the server's redraw alone ----------------------------------------------------------------------
 
 
@@ -376,7 +465,11 @@ def server_only(rooms: int, people: int, years: int) -> None:
                 id=f"bench-{r}-{k}", session_id=f"bench-{r}-{k}", kernel=kernel.Kernel()
             )
             with context:
-                page = ParticipantRoom(room, tokens[k]) if k < people else FacilitatorRoom(room)
+                page = (
+                    ParticipantRoom(room, tokens[k])
+                    if k < people
+                    else FacilitatorRoom(room, room.facilitator_key, "room")
+                )
                 solara.render(solara.AppLayout(children=[page]), handle_error=False)
         all_rooms.append((room, tokens))
     pages = rooms * (people + 1)
@@ -407,6 +500,8 @@ def main() -> None:
     how = ap.add_mutually_exclusive_group()
     how.add_argument("--browsers", action="store_true", help="every page a Chromium page")
     how.add_argument("--server-only", action="store_true", help="no clients: server redraw only")
+    how.add_argument("--recovery", action="store_true", help="Chromium pages after server restarts")
+    ap.add_argument("--restarts", type=int, default=3, help="--recovery: server restarts")
     ap.add_argument(
         "--real-pages",
         type=int,
@@ -420,6 +515,9 @@ def main() -> None:
         server_only(args.rooms, args.people, args.years)
         return
     conf = suite_conftest()
+    if args.recovery:
+        recovery(args, conf)
+        return
     data = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
     proc, url, _ = start_app_server(conf, {"STPGAME_DATA": str(data)}, probe="/join")
     print(f"server {url}, data {data}")

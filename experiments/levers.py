@@ -32,7 +32,7 @@ CONTEXTS = {
     "fortress": {},
     "near break-even": {"transformation_fund": 0.7, "transformation_years": 100},
 }
-SKIP = {"structure", "n_footprints"}
+SKIP = {"structure", "n_footprints", "place"}
 # Rules that only act when another one is on: measured with it on (both ends).
 NEEDS = {
     "incentive_threshold": {"incentive_fund": 0.01},

@@ -46,8 +46,8 @@ MUTATIONS = [
     Mutation(
         "settle_footprint_term_halved",
         KERNEL,
-        "judged = judged + w * footprint",
-        "judged = judged + 0.5 * w * footprint",
+        "_blend(_floor0(-after), _floor0(-fp_after) * nhs_share, w)",
+        "_blend(_floor0(-after), 0.5 * _floor0(-fp_after) * nhs_share, w)",
     ),
     Mutation(
         "landed_savings_not_discounted",
@@ -58,8 +58,8 @@ MUTATIONS = [
     Mutation(
         "regulator_ignores_system_weight",
         KERNEL,
-        "    judged = (1.0 - w) * own\n",
-        "    w = 0.0\n    judged = (1.0 - w) * own\n",
+        "_blend(_floor0(-after), _floor0(-fp_after) * nhs_share, w)",
+        "_blend(_floor0(-after), _floor0(-fp_after) * nhs_share, 0.0)",
     ),
     Mutation(
         "regulator_footprint_term_sign_flipped",
@@ -136,8 +136,8 @@ MUTATIONS = [
     Mutation(
         "new_leader_wipes_the_books",
         "stpgame/core/model.py",
-        "            obj.new_leader(new_leader)\n",
-        "            obj.reset(new_leader)\n",
+        "            obj.new_leader(which)\n",
+        "            obj.reset(which)\n",
     ),
 ]
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from stpgame.batch.view import view
+
 
 def council_money(model) -> float:
     """Councils' cumulative balance at the end of a run (one value per run)."""
-    councils = model.structure.org_type == 3
-    return float(model.ledger.cumulative[councils].sum())
+    v = view(model)
+    return float(v.cumulative_balance[v.is_type("council")].sum())
 
 
 def pooled_money(model) -> float:
     """Money pooled this year (per year; none in year 0, before the first decision)."""
-    if model.last_round is None:
-        return float("nan")
-    return float(model.last_round.contribution.sum())
+    books = view(model).books
+    return float("nan") if books is None else float(books.contribution.sum())
 
 
 def year_is_even(model) -> np.bool_:

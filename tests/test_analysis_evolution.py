@@ -32,7 +32,7 @@ def test_replicator_step_by_hand():
     )
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(
     st.lists(st.floats(0.001, 1), min_size=2, max_size=6),
     st.lists(st.floats(-10, 10), min_size=6, max_size=6),

@@ -48,6 +48,7 @@ def test_classic_games_are_classified(payoffs, kind):
     assert classify(StageGame(*payoffs)) == kind
 
 
+@settings(deadline=None)
 @given(games, st.integers(1, 50), st.integers(-100, 100))
 def test_type_and_thresholds_do_not_change_under_positive_affine_maps(g, scale, shift):
     """Only the order and ratios of payoff differences matter."""
@@ -66,6 +67,7 @@ def test_type_and_thresholds_do_not_change_under_positive_affine_maps(g, scale, 
     )
 
 
+@settings(deadline=None)
 @given(games)
 def test_every_equilibrium_is_a_best_response_for_both(g):
     for e in equilibria(g):
@@ -77,7 +79,7 @@ def test_every_equilibrium_is_a_best_response_for_both(g):
         assert e.payoff_b == pytest.approx(g.expected(e.p_b, e.p_a))
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(games)
 def test_equilibria_match_nashpy_for_nondegenerate_games(g):
     """Cross-check against nashpy's support enumeration (Knight & Campbell 2018, JOSS)."""
@@ -150,6 +152,7 @@ def test_price_of_anarchy_sign_handling(best, worst, expected):
     assert price_of_anarchy(best, worst) == expected
 
 
+@settings(deadline=None)
 @given(games)
 def test_to_dict_is_json_safe_and_complete(g):
     d = analyse_game(g).to_dict()

@@ -109,12 +109,13 @@ def test_choosing_a_preset_resets_the_run(app):
     assert text(app, "value-system-balance") == "–"
 
 
-def test_rule_slider_changes_the_rule_and_restarts(app):
+def test_rule_slider_changes_the_rule_and_keeps_the_year(app):
     click(app, "step-button")
     slider = one(app, "rule-savings_lag-A", v.Slider)
     slider.v_model = 5
-    assert year(app) == 0
+    assert year(app) == 1  # mid-game: from next year on, as in a workshop room
     assert one(app, "rule-savings_lag-A", v.Slider).v_model == 5
+    assert [w.children[0] for w in widgets(app, "rule-changed")] == ["changed from year 2"]
     labels = [w.children[0] for w in widgets(app, "rule-value")]
     assert "5 years" in labels
 
@@ -159,7 +160,7 @@ def test_ab_with_different_judging_shows_two_outcomes(app):
     # the same decisions there (docs/levers.md), but central money is paid differently
     a, b = (w.children[0] for w in widgets(app, "value-system-balance"))
     assert a != b
-    differences = [w for w in widgets(app, "ab-diff", v.Html)]
+    differences = list(widgets(app, "ab-diff", v.Html))
     assert differences
 
 

@@ -73,12 +73,54 @@ def test_same_seed_and_rules_replay_exactly(simple):
     assert simple.a.history.series("collective_welfare") == first
 
 
-def test_set_rule_validates_and_restarts(simple):
-    simple.step(2)
+def test_set_rule_at_year_0_starts_with_it_and_mid_game_keeps_the_year(simple):
     simple.set_rule("A", "savings_lag", 4)
-    assert simple.round == 0
-    assert simple.a.model.params.savings_lag == 4
+    assert simple.round == 0 and simple.a.model.params.savings_lag == 4
     assert simple.b.model.params.savings_lag != 4 or simple.base_params().savings_lag == 4
+    simple.step(2)
+    before = simple.a.model.org_dataframe()
+    simple.set_rule("A", "control_total", "system")  # as the room does: no reset
+    assert simple.round == 2 and simple.a.model.round == 2
+    pd.testing.assert_frame_equal(simple.a.model.org_dataframe(), before)
+    assert simple.a.model.params.control_total == "system"
+    assert simple.params("A").control_total == "system"
+    assert simple.changes == [{"year": 3, "side": "A", "params": {"control_total": "system"}}]
+    simple.step(2)
+    assert simple.round == 4 and simple.a.history.rounds == [1, 2, 3, 4]
+
+
+def test_set_rule_builds_the_parameters_once(simple, monkeypatch):
+    from stpgame.core import params as core_params
+
+    calls = []
+    build = core_params.Params.build.__func__
+
+    def counting(cls, values=None, base=None):
+        calls.append(dict(values or {}))
+        return build(cls, values, base)
+
+    monkeypatch.setattr(core_params.Params, "build", classmethod(counting))
+    simple.set_rule("A", "risk_share", 0.25)  # at year 0: one build, then new runs from it
+    assert calls == [{"risk_share": 0.25}]
+    simple.step(1)
+    calls.clear()
+    simple.set_rule("A", "risk_share", 0.5)  # mid-game: the session's build, the model's own
+    assert calls == [{"risk_share": 0.5}, {"risk_share": 0.5}]
+
+
+def test_a_settings_file_reruns_a_game_whose_rules_changed_mid_game(simple):
+    simple.step(2)
+    simple.set_rule("B", "risk_share", 0.5)
+    simple.step(1)
+    simple.set_rule("B", "savings_lag", 1)
+    simple.step(2)
+    simple.set_rule("A", "noise", 0.2)  # after the last year played: applies to year 6
+    doc = json.loads(export.settings_json(simple))
+    assert [c["year"] for c in doc["rule_changes"]] == [3, 4, 6]
+    models = export.rerun(doc)
+    for side in ("A", "B"):
+        assert models[side].latest == simple.runs[side].model.latest
+        assert models[side].params == simple.params(side)
 
 
 @pytest.mark.parametrize(

@@ -261,6 +261,17 @@ def test_rerun_names_the_first_changed_value(cli_tiny, tmp_path, capsys):
     import pyarrow as pa
 
     pq.write_table(pa.Table.from_pandas(df, schema=table.schema, preserve_index=False), path)
+    # changed behind the manifest's back: refused, the folder is inconsistent
+    assert main(["rerun", str(out), "--workers", "1", "--quiet"]) == 2
+    assert "rounds.parquet is not the table the sweep wrote" in capsys.readouterr().err
+    # as a sweep by another version of the model would have written it: compared
+    import json
+
+    from stpgame.batch import storage
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["tables"]["rounds.parquet"] = storage.table_record(path)
+    (out / "manifest.json").write_text(storage.manifest_text(manifest))
     assert main(["rerun", str(out), "--workers", "1", "--quiet"]) == 1
     printed = capsys.readouterr().out
     run, year = df.loc[15, "run"], df.loc[15, "round"]
@@ -285,7 +296,7 @@ def test_rerun_of_a_folder_that_is_not_a_finished_sweep_exits_2(cli_tiny, tmp_pa
     (damaged / "manifest.json").write_text(json.dumps(manifest))
     before = fingerprint(damaged)
     assert main(["rerun", str(damaged), "--workers", "1"]) == 2
-    assert "does not match its sha256" in capsys.readouterr().err
+    assert "manifest.json was changed after the sweep wrote it" in capsys.readouterr().err
     assert fingerprint(damaged) == before
     assert main(["rerun", str(cli_tiny), "--workers", "2", "--scheduler", "tcp://x:1"]) == 2
 
@@ -319,9 +330,9 @@ def test_resume_reruns_a_chunk_whose_other_tables_are_damaged(extra, tmp_path, c
             SweepFolder, "consolidate", lambda self, m: (_ for _ in ()).throw(KeyboardInterrupt)
         )
         assert main(args) == 130
-    parts = out / "parts"  # runs 0 and 3 were timed first (one part each), then runs 1-2
+    parts = out / "parts"  # run 0 (cold), then runs 1-3 (warm, one chunk) were timed first
     (parts / "types-0000000-0000000.parquet").write_bytes(b"cut")
-    (parts / "outcomes-0000001-0000002.parquet").unlink()
+    (parts / "outcomes-0000001-0000003.parquet").unlink()
     (parts / "footprints-0000009-0000009.parquet").write_bytes(b"an orphan: no part file")
     capsys.readouterr()
     assert main(args) == 0
@@ -329,7 +340,7 @@ def test_resume_reruns_a_chunk_whose_other_tables_are_damaged(extra, tmp_path, c
     assert err == [
         "extra: parts/part-0000000-0000000.parquet: its types table is missing or unreadable "
         "(ArrowInvalid); its runs will run again",
-        "extra: parts/part-0000001-0000002.parquet: its outcomes table is missing or unreadable "
+        "extra: parts/part-0000001-0000003.parquet: its outcomes table is missing or unreadable "
         "(FileNotFoundError); its runs will run again",
     ]
     for name in ("rounds.parquet", "runs.parquet", "footprints.parquet", "types.parquet"):

@@ -59,12 +59,43 @@ def test_durations_read_at_a_glance(seconds, text):
 
 
 def test_the_estimate_is_the_timed_cost_of_the_runs_left_spread_over_the_workers():
-    est = Estimate(total=1000, pending=800, workers=4, timed=(200, 999), per_run_s=0.5)
+    est = Estimate(total=1000, pending=800, workers=4, timed=(996, 999), per_run_s=0.5, cold_s=0.61)
     assert est.seconds == 100.0
     assert est.line("x", "4 local worker(s)", "10 conditions x 100 replications x 20 rounds") == (
         "x: 1,000 runs (10 conditions x 100 replications x 20 rounds), 800 still to run on "
-        "4 local worker(s); about 2 min (runs 200 and 999 timed here: 0.5 s per run)"
+        "4 local worker(s); about 2 min (runs 996-999 timed here after a first, cold run of "
+        "0.61 s: 0.5 s per run)"
     )
+
+
+def test_the_estimate_leaves_out_the_first_cold_run(monkeypatch):
+    """The first run pays imports and the first build (~0.3-0.6 s against ~0.02 s warm):
+    counted, it made estimates 9-14 times too long (issue 20). The per-run time is the warm
+    chunk's mean; every timed run is a real run, returned to be stored."""
+    from stpgame.batch import runner, sweep
+    from stpgame.batch.api import Experiment
+
+    exp = Experiment.from_dict(
+        {"experiment": {"rounds": 1, "replications": 100, "base_seed": 1}}, name="est"
+    )
+    played = []
+
+    def fake(job):
+        runs = [r for r, _, _ in job.runs]
+        played.append(runs)
+        seconds = 0.6 if runs == [0] else 0.02 * len(runs)
+        return runner.Result(runs[0], runs[-1], None, seconds)
+
+    monkeypatch.setattr(runner, "run_job", fake)
+    results, est = sweep._calibrate(exp, list(range(100)), 2)
+    assert played == [[0], [96, 97, 98, 99]]
+    assert [(r.first, r.last) for r in results] == [(0, 0), (96, 99)]
+    assert est.per_run_s == pytest.approx(0.02) and est.cold_s == 0.6
+    assert est.seconds == pytest.approx(0.02 * 100 / 2)
+    # with the runs still to do not consecutive at the end, the warm chunk is the last run
+    played.clear()
+    results, est = sweep._calibrate(exp, [3, 10, 20, 40], 1)
+    assert played == [[3], [40]] and est.timed == (40,)
 
 
 class _Tty(io.StringIO):

@@ -340,8 +340,8 @@ def _not_a_sweep(kind: str, tiny_sweep: Path, tmp_path: Path) -> Path:
         ("empty", "not a sweep result folder (no runs.parquet)"),
         ("missing", "not a sweep result folder (no such folder)"),
         ("a_file", "not a sweep result folder (not a folder)"),
-        ("corrupt_manifest", "manifest.json: damaged, not valid JSON"),
-        ("damaged_runs", "runs.parquet: damaged, not a readable Parquet table"),
+        ("corrupt_manifest", "inconsistent sweep folder: manifest.json is not valid JSON"),
+        ("damaged_runs", "inconsistent sweep folder: runs.parquet is not a readable Parquet"),
         ("unfinished", "sweep not finished (no manifest.json yet); run the same `stpgame sweep`"),
     ],
 )
@@ -364,7 +364,7 @@ def test_plot_names_a_missing_rounds_table(tiny_sweep, tmp_path, capsys):
     shutil.copytree(tiny_sweep, out)
     (out / "rounds.parquet").unlink()
     assert main(["plot", str(out)]) == 2
-    assert "not a sweep result folder (no rounds.parquet)" in capsys.readouterr().err
+    assert "inconsistent sweep folder: rounds.parquet is missing" in capsys.readouterr().err
     assert not (out / "figures").exists()
 
 
@@ -465,12 +465,13 @@ def test_progress_bar_on_a_terminal_lines_in_a_log_nothing_when_quiet(
     lines = capsys.readouterr().err.splitlines()  # stderr is not a terminal here: lines
     assert re.fullmatch(
         r"tiny: 12 runs \(4 conditions x 3 replications x 6 rounds\) on 1 local worker\(s\); "
-        r"about [0-9.]+ s \(runs 0 and 11 timed here: [0-9.e-]+ s per run\)",
+        r"about [0-9.]+ s \(runs 8-11 timed here after a first, cold run of [0-9.e-]+ s: "
+        r"[0-9.e-]+ s per run\)",
         lines[0],
     ), lines[0]
-    # the two timed runs are done when progress starts; then one line per run (8% each)
+    # the five timed runs are done when progress starts; then one line per run (8% each)
     assert [line.split(" runs (")[0] for line in lines[1:]] == [
-        f"tiny: {k}/12" for k in range(3, 13)
+        f"tiny: {k}/12" for k in range(6, 13)
     ]
     assert re.fullmatch(
         r"tiny: 12/12 runs \(100%\), [0-9.e+]+ runs/s, [0-9.]+ s elapsed", lines[-1]

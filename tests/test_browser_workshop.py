@@ -8,15 +8,19 @@ may be lost, and every participant gets their seat back. Every page is offline
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import ROOT, _solara_command, block_outside_requests, free_port, server_env
 from playwright.sync_api import expect
+
+from stpgame.workshop import Room
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -170,8 +174,8 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     expect(people[1].locator(".partners-table .partner-0")).to_contain_text("Asha")
     expect(people[0].locator(".chart-flows")).to_have_attribute("data-drawn", "1", timeout=UPDATE)
     paid = people[0].locator(".my-flows").inner_text()
-    assert "You paid into the pool" in paid
-    assert "You paid into the pool" not in people[1].locator(".my-flows").inner_text()
+    assert "Pooled by choice" in paid
+    assert "Pooled by choice" not in people[1].locator(".my-flows").inner_text()
 
     # year 2: the facilitator changes the rules without a reset (when the model can)
     fac.locator(".rules-panel .v-expansion-panel-header").click()
@@ -296,5 +300,196 @@ def test_the_browser_keeps_the_seat_and_the_link_still_works(browser, server):
     wrong = new_page(browser, PHONE, blocked)
     wrong.goto(f"{url}/join/{code}?seat=not-a-seat")
     expect(wrong.locator(".ws-msg")).to_contain_text("not one of this room's", timeout=LOAD)
+    for urls in blocked:
+        assert urls == [], urls
+
+
+HD = {"width": 1920, "height": 1080}
+
+
+def pounds(text: str) -> float:
+    """'−£4.7m' -> -4.7 (the books' format)."""
+    text = text.strip().replace("−", "-").replace("£", "").replace("m", "").replace(",", "")
+    return float(text)
+
+
+def tooltips(page, chart: str) -> list[str]:
+    """Hover over a grid of points on a chart; every tooltip text shown."""
+    box = page.locator(f".{chart}").bounding_box()
+    seen = []
+    for fx in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for fy in (0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85):
+            page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+            page.wait_for_timeout(60)
+            text = page.locator(f".{chart}").inner_text().strip()
+            if text:
+                seen.append(text)
+    return seen
+
+
+def choose(page, select_class: str, option: str) -> None:
+    page.locator(f".{select_class}").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_the_room_explains_itself(browser, server, tmp_path):
+    blocked: list[list[str]] = []
+    url = server.url
+    fac = new_page(browser, HD, blocked)
+    code = open_room(fac, url)
+    address = f"http://127.0.0.1:{server.port}/join/{code}"
+    # the full join address (host and port) and its QR code, on the room view and the presenter
+    expect(fac.locator(".join-link")).to_have_text(address)
+    expect(fac.locator(".join-qr svg")).to_be_visible()
+    fac.locator(".view-presenter").click()
+    expect(fac.locator(".presenter .join-link")).to_have_text(address, timeout=UPDATE)
+    assert "view=presenter" in fac.url
+    fac.reload()  # a reload stays on the presenter
+    expect(fac.locator(".presenter .join-link")).to_have_text(address, timeout=LOAD)
+    expect(fac.locator(".presenter .join-qr svg")).to_be_visible()
+    assert fac.locator(".presenter").bounding_box()["width"] > 1800  # fills a 1920 px screen
+
+    # a participant on a phone: the slider starts at 50%, then where the team last sent it
+    phone = new_page(browser, PHONE, blocked)
+    console: list[str] = []
+    phone.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    phone.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    join(phone, url, code, "Asha", 2)  # the CCG: the Better Care Fund minimum applies
+    expect(phone.locator(".my-level")).to_have_text("50%")
+    phone.locator(".keep-all").click()
+    phone.locator(".level-slider [role=slider]").focus()
+    for _ in range(4):
+        phone.keyboard.press("ArrowRight")
+    expect(phone.locator(".my-level")).to_have_text("20%")
+    phone.locator(".submit-decision").click()
+    expect(phone.locator(".submitted")).to_contain_text("20%", timeout=UPDATE)
+    phone.reload()
+    expect(phone.locator(".submitted")).to_contain_text("20%", timeout=LOAD)
+    expect(phone.locator(".my-level")).to_have_text("20%")
+    mate = new_page(browser, {"width": 1024, "height": 800}, blocked)
+    join(mate, url, code, "Ben", 2)  # a teammate's slider agrees with what the team sent
+    expect(mate.locator(".my-level")).to_have_text("20%")
+
+    # the timer runs again every year until changed
+    fac.locator(".view-room").click()
+    choose(fac, "timer-select", "2 minutes")
+    expect(phone.locator(".countdown")).to_contain_text("left", timeout=UPDATE)
+    fac.locator(".next-year").click()
+    year_everywhere([fac, phone, mate], 1)
+    expect(fac.locator(".timer-select")).to_contain_text("2 minutes")
+    expect(phone.locator(".countdown")).to_contain_text("left", timeout=UPDATE)
+
+    # the books add up to the balance shown, and say who decided
+    expect(phone.locator(".who-decided")).to_have_text("You pooled 20% in year 1 (sent by Asha).")
+    expect(phone.locator(".book-mandatory")).to_contain_text("Better Care Fund minimum")
+    rows = [pounds(t) for t in phone.locator(".my-flows .book-value").all_inner_texts()]
+    total = pounds(phone.locator(".book-balance").inner_text())
+    assert len(rows) >= 5 and abs(sum(rows) - total) <= 0.05 * len(rows) + 1e-9, (rows, total)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the partners table fits the phone: its rating column is on screen
+    table = phone.locator(".partners-table table").bounding_box()
+    assert table["x"] + table["width"] <= PHONE["width"]
+    # the level sits below the question, not over it
+    question = phone.locator(".ws-decision .ws-note").first.bounding_box()
+    level = phone.locator(".my-level").bounding_box()
+    assert level["y"] >= question["y"] + question["height"] - 1
+    assert not [m for m in console if "katex" in m.lower() or m.startswith("pageerror")], console
+
+    # Sankey: tooltips in words and pounds, no internal ids
+    expect(phone.locator(".chart-flows")).to_have_attribute("data-drawn", "1", timeout=UPDATE)
+    phone.locator(".chart-flows").scroll_into_view_if_needed()
+    shown = tooltips(phone, "chart-flows")
+    assert any("£" in t for t in shown), shown
+    assert not any("out:" in t or "in:" in t for t in shown), shown
+
+    # a rule change reaches the participants in words, and stays up that year
+    fac.locator(".rules-panel .v-expansion-panel-header").click()
+    choose(fac, "rules-preset", "System control total")
+    fac.locator(".apply-preset").click()
+    notice = phone.locator(".rule-notice").first
+    expect(notice).to_contain_text("Rules changed from year 2", timeout=UPDATE)
+    expect(notice).to_contain_text("one for the whole footprint (was each NHS body its own)")
+    # the facilitator as commissioner: a winter surge for year 2
+    fac.locator(".event-winter_surge").click()
+    expect(phone.locator(".rule-notice").last).to_contain_text("Winter surge", timeout=UPDATE)
+    expect(phone.locator(".rules-table")).to_contain_text("6.2%")
+    fac.locator(".next-year").click()
+    year_everywhere([fac, phone], 2)
+    expect(phone.locator(".rule-notice").last).to_contain_text("Winter surge is over")
+    fac.locator(".view-presenter").click()
+    expect(fac.locator(".presenter-rules")).to_contain_text("Winter surge", timeout=UPDATE)
+    expect(fac.locator(".tile-0 .tile-who")).to_have_text("autopilot decided")
+    expect(fac.locator(".tile-2 .tile-who")).to_contain_text("autopilot decided")  # undecided
+    # the event changed year 2: the same log without it plays a different year
+    fac.locator(".view-debrief").click()
+    expect(fac.locator(".effects-table .effect-2")).to_contain_text("CCG", timeout=UPDATE)
+    with fac.expect_download() as download:
+        fac.locator(".download-session").click()
+    log = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    played = Room.from_dict(log)
+    without = dict(log, events=[e for e in log["events"] if not e.get("event")])
+    other = Room.from_dict(without)
+    assert played.debrief().query("round == 1").equals(other.debrief().query("round == 1"))
+    a, b = played.debrief().query("round == 2"), other.debrief().query("round == 2")
+    assert not a["balance"].round(6).equals(b["balance"].round(6))
+
+    # the facilitator renames and removes someone, then closes the room
+    fac.locator(".view-room").click()
+    fac.locator(".edit-person-panel .v-expansion-panel-header").click()
+    choose(fac, "edit-who", "Ben (p2)")
+    fac.locator(".rename-input input").fill("Team Blue")
+    fac.locator(".rename-person").click()
+    expect(mate.locator(".my-name")).to_have_text("Team Blue", timeout=UPDATE)
+    choose(fac, "edit-who", "Team Blue (p2)")
+    fac.locator(".remove-person").click()
+    expect(mate.locator(".seat-removed")).to_be_visible(timeout=UPDATE)
+    fac.locator(".close-room").click()
+    fac.locator(".close-room-yes").click()
+    expect(phone.get_by_text("The facilitator has closed this room")).to_be_visible(timeout=UPDATE)
+    for urls in blocked:
+        assert urls == [], urls
+
+
+def test_pages_come_back_by_themselves_after_a_server_restart(browser, server):
+    blocked: list[list[str]] = []
+    url = server.url
+    fac = new_page(browser, PROJECTOR, blocked)
+    code = open_room(fac, url)
+    fac.locator(".view-presenter").click()
+    expect(fac.locator(".presenter")).to_be_visible(timeout=UPDATE)
+    phone = new_page(browser, PHONE, blocked)
+    join(phone, url, code, "Asha", 1)
+    decide(phone, "pool")
+    for page in (fac, phone):
+        page.evaluate("window.__before_restart = true")
+    server.kill()
+    server.start()
+    back = time.monotonic()
+    for page in (fac, phone):  # nobody presses reload
+        page.wait_for_function("window.__before_restart === undefined", timeout=LOAD)
+        expect(page.locator(".room-year").first).to_have_text("Year 0", timeout=LOAD)
+    print(f"\npages back {time.monotonic() - back:.1f} s after the server answered")
+    expect(phone.locator(".submitted")).to_contain_text("100%")
+    expect(fac.locator(".presenter")).to_be_visible()  # still the presenter view
+    fac.keyboard.press("Space")  # and live again: Next year reaches the phone
+    year_everywhere([fac, phone], 1)
+    for urls in blocked:
+        assert urls == [], urls
+
+
+def test_explorer_rule_change_mid_game_keeps_the_year(browser, app_server):
+    """The explorer changes a rule mid-game as the room does: the year carries on."""
+    blocked: list[list[str]] = []
+    page = new_page(browser, {"width": 1280, "height": 900}, blocked)
+    page.goto(app_server)
+    expect(page.locator(".year-counter")).to_have_text("Year 0", timeout=LOAD)
+    for target in (1, 2, 3):
+        page.locator(".step-button").click()
+        expect(page.locator(".year-counter")).to_have_text(f"Year {target}")
+    page.locator(".rule-control_total-A").get_by_role("button", name="system").click()
+    expect(page.locator(".rule-changed")).to_have_text("changed from year 4", timeout=UPDATE)
+    expect(page.locator(".year-counter")).to_have_text("Year 3")
+    page.locator(".step-button").click()
+    expect(page.locator(".year-counter")).to_have_text("Year 4")
     for urls in blocked:
         assert urls == [], urls

@@ -83,3 +83,9 @@ def test_structure_parameters_change_the_footprints(name, value):
     a = STPModel(seed=1, **kw).structure
     b = STPModel(seed=1, **{**kw, name: value}).structure
     assert (a.n, a.n_footprints) != (b.n, b.n_footprints)
+
+
+def test_place_changes_the_footprints():
+    a = STPModel(seed=1, structure="england").structure
+    b = STPModel(seed=1, structure="england", place="Devon").structure
+    assert (a.n_footprints, b.n_footprints) == (44, 1) and b.n < a.n

@@ -12,7 +12,14 @@ import pytest
 from stpgame import __version__
 from stpgame.cli import main
 from stpgame.core import outputs
-from stpgame.core.outputs import ORG_REGISTRY, REGISTRY, column, describe, percent_unit
+from stpgame.core.outputs import (
+    ORG_REGISTRY,
+    PLACE_REGISTRY,
+    REGISTRY,
+    column,
+    describe,
+    percent_unit,
+)
 from stpgame.core.params import BY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +88,8 @@ def test_a_run_writes_self_describing_parquet(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     for name, registry in (("model", REGISTRY), ("agents", ORG_REGISTRY)):
         schema = pq.read_schema(out / f"{name}.parquet")
-        assert schema.names == list(registry)
+        # the fortress preset plays the real places: their names and codes come after
+        assert schema.names == list(registry) + (list(PLACE_REGISTRY) if name == "agents" else [])
         meta = {k.decode(): v.decode() for k, v in schema.metadata.items()}
         assert meta["stpgame_version"] == __version__ and meta["scenario"] == "fortress"
         assert json.loads(meta["parameters"]) == manifest["parameters"]

@@ -3,7 +3,11 @@
 import numpy as np
 
 from stpgame.core.params import ORG_TYPES
-from stpgame.core.structure import ENGLAND_COUNTS, build
+from stpgame.core.structure import build
+
+# the real footprints of 2017 (stpgame.places, docs/places.md): ONS lookups for CCGs and
+# councils, the Health Foundation's acute list, NHS Digital's trusts for the rest
+ENGLAND_COUNTS = {"acute": 137, "community": 70, "ccg": 207, "council": 152}
 
 
 def test_england_has_44_footprints_and_the_real_counts():
@@ -11,15 +15,17 @@ def test_england_has_44_footprints_and_the_real_counts():
     assert s.n_footprints == 44
     counts = s.counts().sum(axis=0)
     assert dict(zip(ORG_TYPES, counts.tolist(), strict=True)) == ENGLAND_COUNTS
-    assert counts.sum() == 152 + 207 + 235
-    assert (s.counts() >= 1).all()  # every footprint holds every type
+    # every footprint has an acute trust, a CCG and a council; four have no NHS community trust
+    assert (s.counts()[:, [0, 2, 3]] >= 1).all()
+    assert (s.counts()[:, 1] == 0).sum() == 4
     assert s.population.min() >= 0.3 and s.population.max() <= 3.0  # 300,000 to 3 million
 
 
 def test_england_largest_footprint_is_greater_manchester_sized():
     s = build("england")
     big = s.counts()[np.argmax(s.population)]
-    assert 25 <= big.sum() <= 45  # Greater Manchester: 37 organisations
+    assert s.footprint_names[np.argmax(s.population)] == "Greater Manchester"
+    assert 25 <= big.sum() <= 45  # 7 acute, 2 community trusts, 10 CCGs, 10 councils
 
 
 def test_simple_and_complex():

@@ -109,7 +109,7 @@ def test_a_participant_submits_and_every_page_follows_the_year(tab):
     room = Room.open("fortress", seed=2, structure="simple")
     asha, ben = seated(room, "Asha", 0), seated(room, "Ben", 1)
     page_a, page_b = tab(ParticipantRoom(room, asha.token)), tab(ParticipantRoom(room, ben.token))
-    fac = tab(FacilitatorRoom(room))
+    fac = tab(FacilitatorRoom(room, room.facilitator_key, "room"))
     assert "Not sent yet" in html(page_a)
 
     page_a.act(lambda: picker(page_a).vue_submit({"level": 0.25}))
@@ -168,22 +168,44 @@ def test_a_decision_reuses_the_years_tables_and_each_block_is_built_once():
 
 def test_the_presenter_and_debrief_show_the_room(tab):
     room = Room.open("fortress", seed=2, structure="simple")
+    key = room.facilitator_key
     asha = seated(room, "Asha", 0)
-    fac = tab(FacilitatorRoom(room))
-    fac.act(lambda: button(fac, "view-debrief").fire_event("click", {}))
-    assert "Nothing to debrief yet" in html(fac)
+    assert "Nothing to debrief yet" in html(tab(FacilitatorRoom(room, key, "debrief")))
     room.decide(asha.token, 1.0)
     room.advance()
-    fac.act(lambda: button(fac, "view-presenter").fire_event("click", {}))
-    shown = html(fac)
-    assert "footprint balance, year 1" in shown and "played by Asha" in shown
+    shown = html(tab(FacilitatorRoom(room, key, "presenter")))
+    assert "footprint balance, year 1" in shown and "decided by Asha" in shown
+    assert shown.count("autopilot decided") == 3  # the three bodies nobody played
     assert "The game next year:" in shown
-    fac.act(lambda: button(fac, "view-debrief").fire_event("click", {}))
+    assert f"/join/{room.code}" in shown and "<svg" in shown  # the join address and QR code
+    fac = tab(FacilitatorRoom(room, key, "debrief"))
     charts: list = []
     finder(fac.rc)._walk(lambda w: hasattr(w, "drawn_key") and charts.append(w) and False)
     assert sorted(c.attributes["class"] for c in charts) == [
         "chart chart-books",
+        "chart chart-fp-flows",
+        "chart chart-fp-flows-all",
         "chart chart-timeline",
         "chart chart-together",
     ]
     assert all(c.drawn_key == "1" for c in charts)
+    assert "below zero is a year the footprint did better" in html(fac)
+    assert "What each body&#x27;s decisions did to the others" in html(fac)
+
+
+def test_the_rule_sliders_come_from_ui_rules_and_events_are_offered(tab):
+    from stpgame.ui import rules
+    from stpgame.ui.workshop_pages import RULE_SLIDERS, Events, RuleChanger
+
+    room = Room.open("fortress", seed=2, structure="simple")
+    page = tab(RuleChanger(room, lambda action: action()))
+    sliders: list = []
+    finder(page.rc)._walk(lambda w: isinstance(w, v.Slider) and sliders.append(w) and False)
+    assert [(s.label, s.min, s.max, s.step) for s in sliders] == [
+        (r.label, r.low, r.high, r.slider_step) for r in RULE_SLIDERS
+    ]
+    assert RULE_SLIDERS[0].label == rules.rule("system_weight").label
+    assert "own books only" in html(page)  # the value in words, as the explorer shows it
+    events = tab(Events(room, views.snapshot(room), lambda action: action()))
+    button(events, "event-funding_cut").fire_event("click", {})
+    assert room.param("funding_growth") == pytest.approx(0.011 - 0.02)

@@ -183,7 +183,9 @@ def test_closed_rooms_and_damaged_files_are_not_restored(tmp_path):
         rooms.open("fortress", seed=2, structure="simple"),
     )
     rooms.close(gone.code)
-    assert rooms.get(gone.code) is None
+    assert rooms.get(gone.code).closed and rooms.codes() == [keep.code]  # readable, not open
+    with pytest.raises(RoomError, match="closed"):
+        gone.advance()
     (tmp_path / "BROKE.json").write_text("{not json")
     again = Rooms(tmp_path)
     assert again.restore() == [keep.code]
@@ -243,7 +245,7 @@ def test_snapshot_shows_the_year_and_where_the_money_went():
     paid = [
         lk
         for lk in snap.flows["links"]
-        if lk["source"] == "out:0" and lk["target"] == "Pooled fund"
+        if lk["source"] == f"{room.labels[0]} (pays)" and lk["target"] == "Pooled fund"
     ]
     assert paid and paid[0]["value"] == pytest.approx(me.last["contribution"], abs=0.01)
     names = {n["name"] for n in snap.flows["nodes"]}
@@ -270,7 +272,10 @@ def test_rules_change_mid_game_without_reset_and_replay_exactly():
     pd.testing.assert_frame_equal(df[df["round"] <= 2], base[base["round"] <= 2])
     assert not np.allclose(df[df["round"] > 2]["score"], base[base["round"] > 2]["score"])
     years = room.debrief_years()
-    assert years.loc[years["round"] == 3, "rule_change"].item().startswith("control_total")
+    words = years.loc[years["round"] == 3, "rule_change"].item()
+    assert words.startswith("Control totals")
+    assert "one for the whole footprint (was each NHS body its own)" in words
+    assert "Risk share: surpluses and deficits shared: 50% (was 0%)" in words
     replay = Room.from_dict(json.loads(room.session_file()))
     pd.testing.assert_frame_equal(replay.debrief(), df)
     with pytest.raises(ParameterError, match="structure"):
@@ -324,3 +329,199 @@ def test_debrief_downloads_and_chart_options_hold_every_body_year():
 def test_a_room_needs_a_fixed_seed(seed):
     with pytest.raises(ParameterError, match="seed"):
         Room.open("fortress", seed=seed, structure="simple")
+
+
+def test_books_add_up_to_the_balance_and_say_who_decided():
+    """Every flow is a row (incl. the Better Care Fund minimum): rows = balance, per body."""
+    from stpgame.ui import workshop_html
+
+    room = Room.open("bcf_pooling", seed=5, structure="simple")
+    ccg, _council = seated(room, 2, 3)
+    room.decide(ccg.token, 0.0)  # keeps everything it may: the law still pools the minimum
+    room.advance(force=True)
+    snap = snapshot(room)
+    for b in snap.bodies:
+        rows = workshop_html.book_rows(b.last, snap.lag)
+        assert sum(x for _, x, _, _ in rows) == pytest.approx(b.last["balance"], abs=1e-9)
+    ccg_rows = {key: x for _, x, _, key in workshop_html.book_rows(snap.bodies[2].last, 2)}
+    assert ccg_rows["mandatory"] < -0.01 and ccg_rows["chosen"] == pytest.approx(0, abs=1e-9)
+    assert workshop_html.who_decided(snap, 2) == "You pooled 0% in year 1 (sent by Player 1)."
+    assert "autopilot decided, as no decision was sent in time" in workshop_html.who_decided(
+        snap, 3
+    )
+    assert "nobody played you" in workshop_html.who_decided(snap, 0)
+    shown = workshop_html.books(snap, 2)
+    assert "Pooled by law (Better Care Fund minimum)" in shown and "book-balance" in shown
+
+
+def test_the_slider_starts_at_the_teams_last_sent_level():
+    room = Room.open("fortress", seed=5, structure="simple")
+    asha, ben = seated(room, 0, 0)
+    assert snapshot(room).bodies[0].start == 0.5  # nothing sent yet
+    room.decide(asha.token, 0.2)
+    assert snapshot(room).bodies[0].start == 0.2  # the teammate's slider follows
+    room.advance()
+    assert snapshot(room).bodies[0].start == 0.2  # next year: what the team last sent
+    room.decide(ben.token, 0.75)
+    assert snapshot(room).bodies[0].start == 0.75
+
+
+def test_events_change_the_rules_through_the_log_and_a_winter_surge_lasts_one_year():
+    from stpgame.workshop.plans import EVENTS
+
+    room = Room.open("fortress", seed=6, structure="simple")
+    same = Room.open("fortress", seed=6, structure="simple")
+    for r in (room, same):
+        r.advance()
+    demand = room.param("demand_growth")
+    change = room.play_event("winter_surge")
+    assert change["year"] == 2 and room.param("demand_growth") == pytest.approx(demand + 0.03)
+    snap = snapshot(room)
+    assert snap.changes[-1]["words"].startswith("Winter surge: A hard winter")
+    assert "(was 3.2%)" in snap.changes[-1]["words"]
+    for r in (room, same):
+        r.advance()
+    assert room.param("demand_growth") == pytest.approx(demand)  # over after year 2
+    assert room.rule_changes()[-1]["ends"] and room.rule_changes()[-1]["year"] == 3
+    df, base = room.debrief(), same.debrief()
+    assert not np.allclose(df[df["round"] == 2]["balance"], base[base["round"] == 2]["balance"])
+    for name in ("funding_cut", "incentive_offer", "regulator_intervention"):
+        room.play_event(name)
+    assert room.param("funding_growth") == pytest.approx(0.011 - 0.02)
+    assert room.param("incentive_fund") == pytest.approx(0.01)
+    assert room.param("breach_penalty") == pytest.approx(0.6)
+    room.advance()
+    replay = Room.from_dict(json.loads(room.session_file()))
+    pd.testing.assert_frame_equal(replay.debrief(), room.debrief())
+    assert replay.rule_changes() == room.rule_changes()
+    with pytest.raises(ParameterError, match="event"):
+        room.play_event("alien_invasion")
+    assert set(EVENTS) == {
+        "winter_surge",
+        "funding_cut",
+        "incentive_offer",
+        "regulator_intervention",
+        "new_chief_executive",
+    }
+
+
+def test_the_timer_runs_again_each_year_until_changed(tmp_path):
+    rooms = Rooms(tmp_path)
+    room = rooms.open("fortress", structure="simple")
+    room.set_timer(120)
+    room.advance()
+    assert room.timer_seconds == 120 and room.timer_deadline is not None
+    assert room.timer_deadline > __import__("time").time() + 100
+    back = Room.load(tmp_path / f"{room.code}.json")
+    assert back.timer_seconds == 120
+    room.set_timer(0)
+    room.advance()
+    assert room.timer_deadline is None and room.timer_seconds is None
+
+
+def test_the_facilitator_renames_and_removes_people():
+    room = Room.open("fortress", seed=6, structure="simple")
+    asha, ben = seated(room, 0, 1)
+    room.rename(asha.id, "  Team   Red ")
+    assert room.participant(asha.token).name == "Team Red"
+    with pytest.raises(RoomError, match="empty"):
+        room.rename(asha.id, "  ")
+    with pytest.raises(RoomError, match="at most 40"):
+        room.rename(asha.id, "x" * 41)
+    room.remove(ben.id)
+    assert room.participant(ben.token) is None and room.human_bodies() == [0]
+    with pytest.raises(RoomError, match="No participant"):
+        room.remove(ben.id)
+    carol = room.join("Carol")
+    assert carol.id not in (asha.id, ben.id)  # ids are never reused
+
+
+def test_a_plan_is_kept_and_its_agenda_shows_what_is_due():
+    from stpgame.ui import workshop_html
+
+    room = Room.open("fortress", seed=1, structure="simple", plan="hard_times")
+    room.advance()
+    agenda = workshop_html.plan_agenda(snapshot(room))
+    assert "Year 2: Funding cut (due now" in agenda
+    room.play_event("funding_cut")
+    assert "Year 2: Funding cut (played)" in workshop_html.plan_agenda(snapshot(room))
+    assert Room.from_dict(json.loads(room.session_file())).plan == "hard_times"
+    with pytest.raises(ParameterError, match="plan"):
+        Room.open("fortress", plan="nope")
+
+
+def test_join_address_is_full_and_host_aware(monkeypatch):
+    from stpgame.ui import workshop_base
+
+    monkeypatch.delenv("STPGAME_JOIN_URL", raising=False)
+    monkeypatch.setenv("SERVER_NAME", "0.0.0.0")
+    monkeypatch.setenv("SERVER_PORT", "9000")
+    monkeypatch.setattr(workshop_base, "lan_address", lambda: "192.168.1.20")
+    link, note = workshop_base.join_address("AB3XY", {"host": ["localhost:9000"]})
+    assert link == "http://192.168.1.20:9000/join/AB3XY" and note == ""
+    link, _ = workshop_base.join_address("AB3XY", {"host": ["10.0.0.7:9000"]})
+    assert link == "http://10.0.0.7:9000/join/AB3XY"
+    monkeypatch.setenv("SERVER_NAME", "127.0.0.1")
+    link, note = workshop_base.join_address("AB3XY", {"host": ["127.0.0.1:9000"]})
+    assert link == "http://127.0.0.1:9000/join/AB3XY" and "HOST=0.0.0.0" in note
+    monkeypatch.setenv("STPGAME_JOIN_URL", "https://game.example.org/")
+    assert workshop_base.join_address("AB3XY", {})[0] == "https://game.example.org/join/AB3XY"
+    assert workshop_base.qr_svg("http://x/join/AB3XY").startswith("<svg")
+
+
+def test_sankey_speaks_in_words_and_pounds():
+    from stpgame.ui import workshop_charts
+
+    room = Room.open("fortress", seed=3, structure="simple")
+    room.advance()
+    room.advance()
+    snap = snapshot(room)
+    for option in (workshop_charts.flows(snap, 0), workshop_charts.flows(snap, all_years=True)):
+        text = json.dumps(option)
+        assert "out:" not in text and "in:" not in text
+        series = option["series"][0]
+        assert all("£" in lk["tooltip"]["formatter"] for lk in series["links"])
+        assert {n["label"]["position"] for n in series["data"]} <= {"left", "right"}
+    total = sum(lk["value"] for lk in snap.totals["links"] if lk["target"] == "Pooled fund")
+    assert total == pytest.approx(room.flow_totals["contribution"].sum(), abs=0.05)
+
+
+def test_a_new_chief_executive_is_the_models_turnover_at_one_body():
+    room = Room.open("canterbury", seed=9, structure="simple")
+    same = Room.open("canterbury", seed=9, structure="simple")
+    for r in (room, same):
+        r.advance()
+        r.advance()
+    trust = room.model.relationships.mean_trust().copy()
+    with pytest.raises(RoomError, match="choose the body"):
+        room.play_event("new_chief_executive")
+    change = room.play_event("new_chief_executive", 2)
+    assert change["body"] == "CCG" and change["params"] == {}
+    assert snapshot(room).changes[-1]["words"].startswith("New chief executive at CCG:")
+    after = room.model.relationships.mean_trust()
+    assert after[2] < trust[2] - 0.05  # its links back to where they started
+    for r in (room, same):
+        r.advance()
+    df, base = room.debrief(), same.debrief()
+    assert not np.allclose(df[df["round"] == 3]["trust"], base[base["round"] == 3]["trust"])
+    replay = Room.from_dict(json.loads(room.session_file()))
+    pd.testing.assert_frame_equal(replay.debrief(), df)
+
+
+def test_what_each_body_did_to_the_others_is_a_replay_with_it_pooling():
+    from stpgame.workshop.debrief import effects
+
+    room = Room.open("fortress", seed=4, structure="simple")
+    giver, keeper = seated(room, 0, 1)
+    for _ in range(4):
+        room.decide(giver.token, 1.0)
+        room.decide(keeper.token, 0.0)
+        room.advance(force=True)
+    df = effects(room).set_index("body")
+    # the body that pooled everything: the replay is the game itself, to the penny
+    assert df.loc["Acute trust", "others"] == 0.0 and df.loc["Acute trust", "itself"] == 0.0
+    assert df.loc["Acute trust", "pooled"] == 1.0 and df.loc[room.labels[1], "pooled"] == 0.0
+    # the one that kept everything: its books gained, and the difference is real money
+    assert df.loc[room.labels[1], "itself"] > 0.1
+    assert abs(df.loc[room.labels[1], "others"]) > 0.01
+    assert room.year == 4 and len(room.events) == 4 * 3  # the room itself untouched

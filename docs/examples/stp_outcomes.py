@@ -6,7 +6,7 @@ by their path ``stp_outcomes:<name>``, so they live at the top of a module of th
 
 import numpy as np
 
-COUNCIL = 3  # org_type code: acute 0, community 1, ccg 2, council 3 (stpgame.core.params.ORG_TYPES)
+from stpgame.batch.view import view
 
 
 def council_services_cut(model) -> float:
@@ -17,7 +17,8 @@ def council_services_cut(model) -> float:
     """
     orgs = model.org_dataframe()
     councils = orgs[orgs["org_type"] == "council"]
-    budget = model.budget[model.structure.org_type == COUNCIL].sum() * model.round
+    v = view(model)  # the stable view (docs/experiments.md, "The model view")
+    budget = v.budget[v.is_type("council")].sum() * v.year
     return float(councils["cut"].sum() / budget) if budget else 0.0
 
 

@@ -15,23 +15,25 @@ functions that need them.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 _EXPORTS = {
     "load_experiment": "api",
     "Experiment": "api",
     "ExperimentError": "experiment",
-    "rerun": "rerun",
+    "rerun": "reproduce",
     "run_seed": "seeds",
     "run_sweep": "sweep",
     "summarise": "summary",
     "plot": "figures",
     "analyse": "sensitivity",
     "discover": "discovery",
+    "release_memory": "memory",
 }
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(f"stpgame.batch.{_EXPORTS[name]}"), name)
     raise AttributeError(name)

@@ -35,7 +35,7 @@ from stpgame.errors import ParameterError, ResultsError
 NAME_ALLOWED = "a name of letters, digits, '_', '-' or '.' (used in file metadata)"
 
 
-class Experiment(ex.Experiment):
+class Experiment(ex.ExperimentSpec):
     """A checked experiment, with the Python API: build it from a TOML file, a dict, a
     DataFrame of designs or a finished sweep's manifest, and :meth:`run` it.
 
@@ -101,6 +101,9 @@ class Experiment(ex.Experiment):
 
 def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file (ExperimentError names the bad key)."""
+    from stpgame.batch import arguments
+
+    path = arguments.path(path, "path", "an experiment file path (.toml)")
     return ex.load_experiment(path, kind=Experiment)  # type: ignore[return-value]
 
 
@@ -154,8 +157,9 @@ def from_manifest(folder: str | Path) -> Experiment:
     keeps (checked against the manifest's sha256)."""
     import hashlib
 
-    from stpgame.batch import storage
+    from stpgame.batch import arguments, storage
 
+    folder = arguments.path(folder, "folder")
     manifest = storage.read_manifest(folder)
     spec = manifest["experiment"]
     content = spec.get("content")
@@ -221,6 +225,9 @@ def _designs(designs) -> dict:
     for c in columns:
         if not isinstance(c, str):
             raise ParameterError("designs", "columns named by parameters (text)", c)
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise ParameterError("designs", "each parameter's column once", repeated[0], "repeated")
     # tolist() turns numpy scalars into Python ones; a column of mixed types stays as given
     rows = [
         [_scalar(f"designs.{c}", v) for c, v in zip(columns, row, strict=True)]

@@ -7,7 +7,7 @@ people read them (fractions as percentages, from the output registry and paramet
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class Question:
         return values < self.value if self.direction == "below" else values > self.value
 
 
-def restrictions(limit, initial) -> dict[str, tuple[object, object]]:
+def restrictions(limit: Any, initial: Any) -> dict[str, tuple[object, object]]:
     """The inputs a box restricts: number -> (low or None, high or None) for each side it
     moves in from the full range; text -> (allowed values, None)."""
     out: dict[str, tuple[object, object]] = {}
@@ -67,7 +67,7 @@ def restrictions(limit, initial) -> dict[str, tuple[object, object]]:
     return out
 
 
-def shown(name: str, value) -> str:
+def shown(name: str, value: object) -> str:
     """A value as people read it: '2%' for a fraction stored as 0.02, '1.5', 'system'."""
     from stpgame.batch.figures import value_text
     from stpgame.core.outputs import column
@@ -87,7 +87,7 @@ def threshold_text(question: Question) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def restriction_text(name: str, low, high, initial) -> str:
+def restriction_text(name: str, low: object, high: object, initial: Any) -> str:
     """'Savings multiplier at least 1.5 (of 0.1 to 3)' for one restricted input."""
     from stpgame.core.outputs import column
 

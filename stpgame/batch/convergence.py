@@ -22,6 +22,7 @@ ST and (when requested) S2 of every output and parameter.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,9 @@ MIN_BASE = 8
 STAGES = (("quarter", 4), ("half", 2), ("full", 1))
 
 
-def sobol_indices(problem: dict, y: np.ndarray, second_order: bool, seed: int):
+def sobol_indices(
+    problem: dict[str, Any], y: np.ndarray, second_order: bool, seed: int
+) -> Any:
     """SALib's Sobol analysis of outputs ``y`` (one per row of the design), 95% intervals.
 
     SALib treats a seed of 0 as "no seed" (its intervals would change from call to call),
@@ -47,7 +50,7 @@ def sobol_indices(problem: dict, y: np.ndarray, second_order: bool, seed: int):
         )
 
 
-def _entries(res, names: list[str], second_order: bool):
+def _entries(res: Any, names: list[str], second_order: bool) -> Any:
     """(index, parameter, other, value, conf) for S1, ST and the S2 pairs of one result."""
     for kind in ("S1", "ST"):
         for k, name in enumerate(names):
@@ -59,7 +62,9 @@ def _entries(res, names: list[str], second_order: bool):
                 yield "S2", a, names[k], float(s2), float(conf)
 
 
-def check(sens, problem: dict, y_by_output: dict[str, np.ndarray], seed: int):
+def check(
+    sens: Any, problem: dict[str, Any], y_by_output: dict[str, np.ndarray], seed: int
+) -> tuple[Any, list[str]]:
     """The convergence table (one row per output and index) and the problems found.
 
     ``y_by_output``: each output's value per design row, in the design's order. Returns
@@ -105,7 +110,9 @@ def check(sens, problem: dict, y_by_output: dict[str, np.ndarray], seed: int):
     return pd.DataFrame(rows), problems
 
 
-def _problems(value: float, conf: float, change: float, tol: float, sizes: dict) -> list[str]:
+def _problems(
+    value: float, conf: float, change: float, tol: float, sizes: dict[str, Any]
+) -> list[str]:
     if not np.isfinite(value):
         return ["not computable (the output does not vary across the sample)"]
     found = []
@@ -121,7 +128,7 @@ def _problems(value: float, conf: float, change: float, tol: float, sizes: dict)
     return found
 
 
-def report(sens, problems: list[str], outputs: int) -> str:
+def report(sens: Any, problems: list[str], outputs: int) -> str:
     """The verdict as text, for the terminal and ``sensitivity_convergence.txt``."""
     n, tol = sens.n, sens.tolerance
     sizes = ", ".join(str(n // k) for _, k in STAGES)

@@ -86,6 +86,10 @@ def discover(
     ``summary.txt`` (and ``by_lever.csv``) into ``out/discovery/<column>_<below|above>_<value>``
     all at once; every bad input raises before anything is written.
     """
+    from stpgame.batch import arguments
+
+    out = arguments.path(out, "out")
+    inputs = arguments.names(inputs, "inputs", "a list of varied parameters")
     question = _question(outcome, below, above, statistic)
     given = threshold
     threshold = float(number("threshold", threshold, 0.0, 1.0, allowed="a density in (0, 1]"))
@@ -93,7 +97,6 @@ def discover(
         raise ParameterError("threshold", "a density in (0, 1]", given)
     if box is not None:
         box = whole("box", box, 0)
-    out = Path(out)
     manifest = storage.read_manifest(out)
     spec = manifest["experiment"]
     runs = storage.read_results(out, storage.RUNS, manifest)

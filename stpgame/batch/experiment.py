@@ -120,15 +120,17 @@ class Sensitivity:
 
 
 @dataclass(frozen=True)
-class Experiment:
-    """A checked experiment. ``conditions`` lists each condition's varied values.
+class ExperimentSpec:
+    """What an experiment file says, checked: the runs it defines, not how to run them.
+    ``conditions`` lists each condition's varied values.
 
     ``text`` is its TOML (the file as written, or what api.py wrote for an experiment built
     in Python); ``sha256`` hashes that text (a results folder holds one experiment's text);
     ``digest`` hashes its content whatever the comments and layout, so an experiment built
     in Python and the file with the same keys and values have the same digest (it is what
-    the result tables carry). Read a file with :func:`load_experiment`; the Python API's
-    ``stpgame.batch.Experiment`` (api.py) adds the builders and ``run``.
+    the result tables carry). Read a file with :func:`load_experiment`. The Python API's
+    ``stpgame.batch.Experiment`` (api.py) is this with its builders and ``run``: one name
+    each (this module cannot hold ``run``, which needs sweep.py, which needs this module).
     """
 
     name: str
@@ -504,7 +506,9 @@ class ExperimentFile:
 
 
 # --- loading ----------------------------------------------------------------------------------
-def load_experiment(path: str | Path, kind: type[Experiment] = Experiment) -> Experiment:
+def load_experiment(
+    path: str | Path, kind: type[ExperimentSpec] = ExperimentSpec
+) -> ExperimentSpec:
     """Read and check an experiment file; raises ExperimentError naming the bad key.
     ``kind``: the class to build (api.Experiment adds the Python API's methods)."""
     path = Path(path)
@@ -550,8 +554,8 @@ def from_text(
     name: str,
     path: str = "",
     source: str = "",
-    kind: type[Experiment] = Experiment,
-) -> Experiment:
+    kind: type[ExperimentSpec] = ExperimentSpec,
+) -> ExperimentSpec:
     """Check an experiment's TOML ``text`` and build it (as ``kind``); ``source`` names it in
     errors."""
     try:
@@ -571,8 +575,8 @@ def digest(data: dict) -> str:
 
 
 def _build(
-    file: ExperimentFile, name: str, path: str, text: str, digest: str, kind: type[Experiment]
-) -> Experiment:
+    file: ExperimentFile, name: str, path: str, text: str, digest: str, kind: type[ExperimentSpec]
+) -> ExperimentSpec:
     """The rules that join keys, then the experiment with its conditions."""
     head = file.experiment
     base = None

@@ -16,19 +16,27 @@ an uncertainty (or another parameter), so each line is one policy.
   bodies' mean regulatory score: the gap the model is about;
 - ``over_rounds``: cooperation (and collective welfare) year by year, one line and band per
   condition (faceted by the other varied parameters when there are many; with too many
-  conditions for bands, one line per condition without bands).
+  conditions for bands, one line per condition without bands);
+- ``each_parameter``: with two or more varied parameters (a Latin hypercube, a Sobol sample,
+  a grid) or custom outcomes: one column per varied parameter, one row per output (custom
+  outcomes by name), each condition's mean and the partial dependence on the parameter;
+- ``lever_<name>``: one figure per policy lever: a line per setting of the lever, across
+  each uncertainty.
+
+Intervals of shares (cooperation rate, pooled share, ...) are built on the logit scale, so
+they stay inside [0, 100] % (summary.share_interval).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from stpgame.batch import storage
-from stpgame.batch.summary import custom_outcomes, kept_outputs, t_interval
+from stpgame.batch.summary import _describe, custom_outcomes, interval, kept_outputs, run_column
 from stpgame.core.outputs import column, describe
-from stpgame.errors import ParameterError
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -93,14 +101,14 @@ def scaled(table, names):
     return table
 
 
-def style():
+def style() -> Any:
     """The house style for every figure (a matplotlib rc context)."""
     import matplotlib
 
     return matplotlib.rc_context(STYLE)
 
 
-def new_figure(width: float, height: float):
+def new_figure(width: float, height: float) -> Any:
     """A new figure of ``width`` x ``height`` inches, with constrained layout."""
     from matplotlib.figure import Figure
 
@@ -169,35 +177,71 @@ def _layout(runs, varied: list[str]):
     return np.array([""] * n), lines, False, "one line per condition"
 
 
-def _stats(values):
+def _stats(values, share_scale: float | None = None):
+    """Mean and 95% interval of ``values``; for a share shown times ``share_scale`` (100 for
+    percent) the interval is built on the logit scale and stays inside [0, 100 %]."""
     values = np.asarray(values, float)
+    k = share_scale or 1.0
+    values = values / k
     n = np.sum(~np.isnan(values))
     mean = np.nanmean(values) if n else np.nan
     sd = np.nanstd(values, ddof=1) if n > 1 else np.nan
-    low, high = t_interval(mean, sd, n)
-    return mean, float(low), float(high)
+    low, high = interval(mean, sd, n, share_scale is not None)
+    return mean * k, float(low) * k, float(high) * k
+
+
+def _share_scale(output: str, custom: dict | None = None) -> float | None:
+    """The display scale of a share output (its values are fractions), else None."""
+    o = _describe(output, custom or {})
+    return o.scale if o.share else None
 
 
 # --- figures ------------------------------------------------------------------------------------
-def plot(out: str | Path, statistic: str = "final") -> list[Path]:
-    """Write every figure for the sweep in ``out`` into ``out/figures``; return the files."""
-    if statistic not in ("final", "mean"):
-        raise ParameterError("statistic", "final or mean", statistic)
-    out = Path(out)
+def plot(out: str | Path, statistic: str = "final", outputs: list[str] | None = None) -> list[Path]:
+    """Write every figure for the sweep in ``out`` into ``out/figures``; return the files.
+
+    ``outputs``: the outputs (custom outcomes too, by name) the per-parameter and per-lever
+    figures show; default: the key outputs kept, then the custom outcomes.
+    """
+    from stpgame.batch import arguments
+    from stpgame.batch.schema import closest
+    from stpgame.errors import ParameterError
+
+    out = arguments.path(out, "out")
+    statistic = arguments.one_of(statistic, "statistic", ("final", "mean"))
+    outputs = arguments.names(outputs, "outputs", "a list of outputs kept by the sweep")
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.ROUNDS))
     runs = storage.read_results(out, storage.RUNS, manifest)
     rounds = storage.read_results(out, storage.ROUNDS, manifest)
     varied = list(manifest["experiment"]["varied"])
     levers = [v for v in manifest["experiment"].get("levers", []) if v in varied]
-    custom = custom_outcomes(manifest)  # in the tables and summaries, not in these figures
-    kept = [o for o in kept_outputs(manifest) if o not in custom]
+    uncertainties = [v for v in manifest["experiment"].get("uncertainties", []) if v in varied]
+    custom = custom_outcomes(manifest)
+    every = kept_outputs(manifest)
+    for name in outputs or []:
+        if name not in every:
+            raise ParameterError(
+                "outputs",
+                f"outputs kept by this sweep ({', '.join(every)})",
+                name,
+                closest(name, every, "output"),
+            )
+    chosen = outputs or default_outputs(every, custom)
+    raw = runs
+    kept = [o for o in every if o not in custom]
+    files: list[Path] = []
+    folder = out / "figures"
+    with style():
+        if varied and chosen and (len(varied) > 1 or outputs or set(chosen) & set(custom)):
+            files += each_parameter(raw, varied, chosen, statistic, custom, folder)
+        across = uncertainties or [v for v in varied if v not in levers]
+        for lever in levers if across and chosen else []:
+            files += per_lever(raw, lever, across, chosen, statistic, custom, folder)
     if not kept:
-        return []
+        return files
     # shares and fractional parameters in percent, so axes, ticks and legends read as such
     runs = scaled(runs, [*varied, *(f"{o}_{statistic}" for o in kept)])
     rounds = scaled(rounds, [*varied, *kept])
-    folder = out / "figures"
-    files: list[Path] = []
     # colour by policy lever: levers name the lines, the x axis an uncertainty or other parameter
     others = [v for v in varied if v not in levers]
     first_levers = levers + others
@@ -225,8 +269,9 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
     sampled = sampled or pooled  # one point per condition rather than runs pooled across them
     for ax, output in zip(axes, panels, strict=False):
         col = f"{output}_{statistic}"
+        share = _share_scale(output)
         if x is None:
-            mean, low, high = _stats(runs[col])
+            mean, low, high = _stats(runs[col], share)
             ax.errorbar(
                 [0],
                 [mean],
@@ -241,7 +286,7 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
             points = _sample_points(ax, runs, x, colour_by, col)
             ax.set_xlabel(param_label(x))
         else:
-            _lines(ax, runs, x, series, col)
+            _lines(ax, runs, x, series, col, share)
         title, ylabel = panel_labels(output, statistic)
         ax.set_title(title)
         ax.set_ylabel(ylabel)
@@ -291,7 +336,7 @@ def _sample_points(ax, runs, x: str, colour_by: str | None, col: str):
     return None
 
 
-def _lines(ax, runs, x: str, series: str | None, col: str) -> None:
+def _lines(ax, runs, x: str, series: str | None, col: str, share: float | None = None) -> None:
     numeric = np.issubdtype(runs[x].dtype, np.number)
     levels = sorted(runs[x].unique()) if numeric else list(dict.fromkeys(runs[x]))
     position = {v: (v if numeric else k) for k, v in enumerate(levels)}
@@ -300,7 +345,7 @@ def _lines(ax, runs, x: str, series: str | None, col: str) -> None:
     width = (float(max(levels)) - float(min(levels)) or 1.0) if numeric else 1.0
     spread = 0.0 if len(groups) == 1 else (0.012 if numeric else 0.08) * width
     for k, (value, sub) in enumerate(groups):
-        stats = [(_stats(sub.loc[sub[x] == level, col]), level) for level in levels]
+        stats = [(_stats(sub.loc[sub[x] == level, col], share), level) for level in levels]
         stats = [(s, lv) for s, lv in stats if not np.isnan(s[0])]
         xs = [position[lv] + spread * (k - (len(groups) - 1) / 2) for _, lv in stats]
         means = np.array([s[0] for s, _ in stats])
@@ -402,7 +447,12 @@ def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
                     linestyle=LINESTYLES[k % len(LINESTYLES)],
                     label=group,
                 )
-                low, high = t_interval(s["mean"], s["std"], s["count"])
+                share = _share_scale(output)
+                k_share = share or 1.0
+                low, high = interval(
+                    s["mean"] / k_share, s["std"] / k_share, s["count"], share is not None
+                )
+                low, high = low * k_share, high * k_share
                 ax.fill_between(s["round"], low, high, color=colour, alpha=0.18, linewidth=0)
             ax.set_xlabel("Year (round)")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -431,3 +481,175 @@ def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
         )
     fig.suptitle(f"Outcomes year by year, {detail}", fontsize=12)
     return save(fig, folder, "over_rounds")
+
+
+# --- every varied parameter, custom outcomes, one figure per lever -------------------------------
+MAX_BINS = 8
+"""A parameter with more values than this (a sampled range) is cut into this many bins of
+equal counts (quantiles) for its partial-dependence line."""
+LEVER_GROUPS = 4
+"""A lever with more values than MAX_SERIES is cut into this many quantile groups (lines)."""
+
+
+def default_outputs(kept: list[str], custom: dict) -> list[str]:
+    """What the per-parameter and per-lever figures show unless told: the key outputs the
+    sweep kept, then its custom outcomes."""
+    return [o for o in PANELS if o in kept] + [o for o in custom if o in kept]
+
+
+def _bins(values, max_bins: int = MAX_BINS):
+    """(bin of each value, the bins' x positions, the bins' labels): each distinct value its
+    own bin when there are few (a grid), else ``max_bins`` quantile bins (a sample) placed
+    at the mean of their values."""
+    import pandas as pd
+
+    values = pd.Series(values).reset_index(drop=True)
+    numeric = np.issubdtype(values.dtype, np.number) and not np.issubdtype(values.dtype, np.bool_)
+    distinct = list(dict.fromkeys(sorted(values.unique()) if numeric else values))
+    if not numeric or len(distinct) <= max_bins:
+        index = {v: k for k, v in enumerate(distinct)}
+        codes = values.map(index).to_numpy()
+        positions = (
+            np.asarray(distinct, float) if numeric else np.arange(len(distinct), dtype=float)
+        )
+        return codes, positions, distinct
+    codes = pd.qcut(values.rank(method="first"), max_bins, labels=False).to_numpy()
+    positions = np.array([values[codes == k].mean() for k in range(max_bins)])
+    labels = [(values[codes == k].min(), values[codes == k].max()) for k in range(max_bins)]
+    return codes, positions, labels
+
+
+def _condition_means(runs, varied: list[str], columns: list[str]):
+    """One row per condition: its varied values and the mean of each column over its runs."""
+    grouped = runs.groupby("condition", sort=True)
+    table = grouped[varied].first()
+    for col in columns:
+        table[col] = grouped[col].mean()
+    return table.reset_index()
+
+
+def _binned_line(ax, x_values, y_values, share: float | None, **style) -> None:
+    """Mean and 95% interval of ``y`` per bin of ``x`` (over the conditions in the bin)."""
+    codes, positions, _ = _bins(x_values)
+    y = np.asarray(y_values, float)
+    stats = [_stats(y[codes == k], share) for k in range(len(positions))]
+    means = np.array([s[0] for s in stats])
+    err = np.nan_to_num(np.array([[s[0] - s[1], s[2] - s[0]] for s in stats]).T)
+    ax.errorbar(positions, means, yerr=err, capsize=3, **style)
+
+
+def _x_axis(ax, name: str, values) -> None:
+    """Label the x axis; a parameter of text values gets one tick per value."""
+    _, positions, labels = _bins(values)
+    numeric = np.issubdtype(np.asarray(values).dtype, np.number)
+    if not numeric:
+        ax.set_xticks(positions, [value_text(name, v) for v in labels], rotation=20, ha="right")
+    ax.set_xlabel(param_label(name))
+
+
+def _display(name: str, values):
+    """A parameter's values in display units (percent for fractions)."""
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.number) and not np.issubdtype(values.dtype, np.bool_):
+        return values * column(name).scale
+    return values
+
+
+def each_parameter(runs, varied, outputs, statistic, custom, folder: Path) -> list[Path]:
+    """Small multiples, one column per varied parameter and one row per output: each
+    condition's mean (points) and the partial dependence on that parameter (the line: the
+    mean and 95% interval over the conditions in each of its values or bins, the other
+    parameters averaged over the design). So every parameter of a Latin hypercube or Sobol
+    sample is seen, not only the first (Friedman 2001, Ann. Stat. 29:1189, partial
+    dependence; here estimated from the design's own spread, not by refitting)."""
+    columns = [run_column(o, statistic, custom) for o in outputs]
+    cond = _condition_means(runs, varied, columns)
+    fig = new_figure(3.3 * len(varied) + 0.6, 2.9 * len(outputs) + 1.0)
+    axes = np.atleast_2d(fig.subplots(len(outputs), len(varied), squeeze=False))
+    for row, (output, col) in enumerate(zip(outputs, columns, strict=True)):
+        o = _describe(output, custom)
+        share = o.scale if o.share else None
+        y = cond[col].to_numpy(float) * o.scale
+        for k, name in enumerate(varied):
+            ax = axes[row, k]
+            x = _display(name, cond[name])
+            codes, positions, _ = _bins(x)
+            numeric = np.issubdtype(np.asarray(x).dtype, np.number)
+            ax.scatter(x if numeric else positions[codes], y, s=9, color="0.6", edgecolor="none")
+            _binned_line(
+                ax, x, y, share, color=OKABE_ITO[0], marker=MARKERS[0], label="partial dependence"
+            )
+            _x_axis(ax, name, x)
+            if k == 0:
+                when = "" if col == output else f", {WHEN[statistic]}"
+                unit = o.display_unit()
+                ax.set_ylabel(f"{o.label}{when}" + (f"\n({unit})" if unit else ""))
+    n = int(runs.groupby("condition").size().min())
+    fig.suptitle(
+        "Each varied parameter: the outcome against it, the others averaged over\n"
+        f"points: one per condition (mean of its {n} replications); line: mean and 95% CI "
+        "over the conditions at each value (or bin of equal counts)",
+        fontsize=11,
+    )
+    return save(fig, folder, f"each_parameter_{statistic}")
+
+
+def per_lever(
+    runs, lever: str, across: list[str], outputs, statistic, custom, folder: Path
+) -> list[Path]:
+    """One figure for a policy lever: one column per uncertainty (x), one row per output,
+    one line per setting of the lever (its values, or quantile groups of a sampled lever):
+    how each policy fares across the uncertainties (EMA's levers x uncertainties view;
+    Kwakkel 2017, Environ. Model. Softw. 96:239)."""
+    columns = [run_column(o, statistic, custom) for o in outputs]
+    cond = _condition_means(runs, [lever, *across], columns)
+    lever_values = _display(lever, cond[lever])
+    codes, _, labels = _bins(lever_values, MAX_SERIES)
+    if len(labels) == MAX_SERIES and len(set(np.asarray(lever_values).tolist())) > MAX_SERIES:
+        codes, _, labels = _bins(lever_values, LEVER_GROUPS)
+    unit = "%" if column(lever).percent else ""
+    names = [
+        f"{lab[0]:.2g} to {lab[1]:.2g}{unit}" if isinstance(lab, tuple) else value_text(lever, lab)
+        for lab in labels
+    ]
+    fig = new_figure(3.6 * len(across) + 2.6, 2.9 * len(outputs) + 1.0)
+    axes = np.atleast_2d(fig.subplots(len(outputs), len(across), squeeze=False))
+    for row, (output, col) in enumerate(zip(outputs, columns, strict=True)):
+        o = _describe(output, custom)
+        share = o.scale if o.share else None
+        y = cond[col].to_numpy(float) * o.scale
+        for k, name in enumerate(across):
+            ax = axes[row, k]
+            x = _display(name, cond[name])
+            for g, label in enumerate(names):
+                inside = codes == g
+                if not inside.any():
+                    continue
+                _binned_line(
+                    ax,
+                    np.asarray(x)[inside],
+                    y[inside],
+                    share,
+                    color=OKABE_ITO[g % len(OKABE_ITO)],
+                    marker=MARKERS[g % len(MARKERS)],
+                    linestyle=LINESTYLES[g % len(LINESTYLES)],
+                    label=label,
+                )
+            _x_axis(ax, name, x)
+            if k == 0:
+                when = "" if col == output else f", {WHEN[statistic]}"
+                unit = o.display_unit()
+                ax.set_ylabel(f"{o.label}{when}" + (f"\n({unit})" if unit else ""))
+    handles, legend_labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        legend_labels,
+        title=f"{param_label(lever)}\n(policy lever)",
+        loc="outside right center",
+    )
+    fig.suptitle(
+        f"Policy lever: {column(lever).label}, across the uncertainties\n"
+        "mean and 95% CI over the conditions at each value (or bin of equal counts)",
+        fontsize=11,
+    )
+    return save(fig, folder, f"lever_{lever}_{statistic}")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -161,7 +162,7 @@ def functions(outcomes: tuple[Outcome, ...]) -> list[tuple[Outcome, Callable[...
     return [(o, _cached(o.function)) for o in outcomes]
 
 
-def measure(outcome: Outcome, function: Callable[..., object], model, run: int) -> float:
+def measure(outcome: Outcome, function: Callable[..., object], model: Any, run: int) -> float:
     """Call ``function(model)`` and return its value as a float; a function that fails or
     returns something other than a number is reported with the outcome, the run and the year."""
     where = f"{outcome.function} in run {run}, year {model.round}"

@@ -8,13 +8,17 @@ and units from the parameter table, fractions as percentages).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from stpgame.batch.boxes import restrictions, shown, threshold_text
 from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, param_label, style
 
 
-def figure(question, boxes, chosen: int, threshold: float, limit, initial):
+def figure(
+    question: Any, boxes: Any, chosen: int, threshold: float, limit: Any, initial: Any
+) -> Any:
     """The figure (a matplotlib Figure, drawn on the Agg canvas when saved)."""
     inputs = list(initial.columns)
     with style():

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 STEP = 0.05
 """A progress line each time another 5% of the runs is done..."""
@@ -47,21 +48,26 @@ class Estimate:
     pending: int
     workers: int
     timed: tuple[int, ...]
+    """The warm runs timed: (first, last) of the chunk, or the one run when only one was."""
     per_run_s: float
+    cold_s: float | None = None
+    """The first run's time (imports and first build included), not in ``per_run_s``."""
 
     @property
     def seconds(self) -> float:
-        """Estimated wall time of the pending runs."""
+        """Estimated wall time of the pending runs, ``workers`` at a time (the caller counts
+        local workers only up to the cores available: 2 workers on 1 core are no faster)."""
         return self.per_run_s * self.pending / max(1, self.workers)
 
     def line(self, name: str, where: str, shape: str) -> str:
         """One line: how many runs, where, how long, and how that was estimated."""
-        runs = " and ".join(str(r) for r in self.timed)
+        runs = "-".join(str(r) for r in self.timed)
         todo = "" if self.pending == self.total else f", {self.pending:,} still to run"
+        cold = "" if self.cold_s is None else f" after a first, cold run of {self.cold_s:.2g} s"
         return (
             f"{name}: {self.total:,} runs ({shape}){todo} on {where}; "
             f"about {duration(self.seconds)} "
-            f"(run{'s' if len(self.timed) > 1 else ''} {runs} timed here: "
+            f"(run{'s' if len(self.timed) > 1 else ''} {runs} timed here{cold}: "
             f"{self.per_run_s:.2g} s per run)"
         )
 
@@ -70,7 +76,12 @@ class Lines:
     """Progress as plain lines: runs done/total, rate, time elapsed and left."""
 
     def __init__(
-        self, name: str, total: int, initial: int, file: TextIO, clock=time.monotonic
+        self,
+        name: str,
+        total: int,
+        initial: int,
+        file: TextIO,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name, self.total, self.done, self.file, self.clock = name, total, initial, file, clock
         self.initial = initial
@@ -109,7 +120,7 @@ class Lines:
     def __enter__(self) -> Lines:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         pass
 
 
@@ -120,11 +131,11 @@ class _Silent:
     def __enter__(self) -> _Silent:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         pass
 
 
-def progress(name: str, total: int, initial: int, quiet: bool):
+def progress(name: str, total: int, initial: int, quiet: bool) -> Any:
     """A tqdm bar on a terminal, :class:`Lines` otherwise, nothing when ``quiet``."""
     if quiet:
         return _Silent()

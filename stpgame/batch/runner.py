@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from stpgame.batch.memory import trim
 from stpgame.batch.outcomes import Outcome
 from stpgame.errors import ParameterError, UnavailableError
 
@@ -152,7 +153,10 @@ def run_job(job: Job) -> Result:
     table = tables.pop("rounds").astype({"run": "int64", "round": "int64"})
     floats = [c for c in table.columns if c not in ("run", "round")]
     table[floats] = table[floats].astype("float64")
-    return Result(job.first, job.last, table, time.perf_counter() - started, tables)
+    seconds = time.perf_counter() - started
+    del runs
+    trim()  # the chunk's models are gone: hand their memory back (memory.py says why)
+    return Result(job.first, job.last, table, seconds, tables)
 
 
 def chunks(pending: list[int], workers: int, size: int | None = None) -> list[list[int]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,14 +31,14 @@ def unit_sample(design: str, n: int, d: int, seed: int) -> np.ndarray:
 
     if design == "latin_hypercube":
         engine = _engine(qmc.LatinHypercube, d, seed)
-        return engine.random(n)
+        return np.asarray(engine.random(n))
     if design == "sobol":
         engine = _engine(qmc.Sobol, d, seed, scramble=True)
-        return engine.random_base2(int(n).bit_length() - 1)
+        return np.asarray(engine.random_base2(int(n).bit_length() - 1))
     raise ValueError(f"unknown design {design!r}; choices: {', '.join(DESIGNS[1:])}")
 
 
-def _engine(cls, d: int, seed: int, **kw):
+def _engine(cls: Any, d: int, seed: int, **kw: object) -> Any:
     # SciPy >= 1.15 names the generator ``rng``; older versions call it ``seed``.
     try:
         return cls(d, rng=np.random.default_rng(seed), **kw)
@@ -63,7 +64,7 @@ def is_power_of_two(n: int) -> bool:
     return n > 0 and n & (n - 1) == 0
 
 
-def salib_problem(sens) -> dict:
+def salib_problem(sens: Any) -> dict[str, Any]:
     """SALib's problem definition from an experiment's [sensitivity] table."""
     return {
         "num_vars": len(sens.parameters),
@@ -77,13 +78,13 @@ def salib_seed(base_seed: int) -> int:
     return int(base_seed) % 2**32
 
 
-def salib_sample(sens, base_seed: int) -> np.ndarray:
+def salib_sample(sens: Any, base_seed: int) -> np.ndarray:
     """The SALib sample matrix of a [sensitivity] table (one row per sample point)."""
     problem, seed = salib_problem(sens), salib_seed(base_seed)
     if sens.method == "morris":
         from SALib.sample import morris
 
-        return morris.sample(problem, sens.n, num_levels=sens.levels, seed=seed)
+        return np.asarray(morris.sample(problem, sens.n, num_levels=sens.levels, seed=seed))
     from SALib.sample import sobol
 
-    return sobol.sample(problem, sens.n, calc_second_order=sens.second_order, seed=seed)
+    return np.asarray(sobol.sample(problem, sens.n, calc_second_order=sens.second_order, seed=seed))

@@ -68,7 +68,7 @@ def closest(word: object, choices: Iterable[str], what: str = "key") -> str:
     return f"unknown {what}; did you mean '{match[0]}'?" if match else f"unknown {what}"
 
 
-def _required(f: Field) -> bool:
+def _required(f: Field[Any]) -> bool:
     return f.default is MISSING and f.default_factory is MISSING
 
 
@@ -103,7 +103,7 @@ def read(schema: type, path: str, value: object, *context: object) -> Any:
 
 
 # --- checks ---------------------------------------------------------------------------------
-def a_table(path: str, value: object) -> dict:
+def a_table(path: str, value: object) -> dict[str, Any]:
     """Check that ``value`` is a TOML table."""
     if not isinstance(value, dict):
         raise ParameterError(path, f"a table ([{path}])", value)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ INDEX_COLUMNS = {
 """Metadata of the index table's columns (sensitivity.parquet)."""
 
 
-def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarray]):
+def indices(sens: Any, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarray]) -> Any:
     """Tidy table of indices: one row per output and parameter."""
     import pandas as pd
 
@@ -100,16 +101,17 @@ def indices(sens, base_seed: int, x: np.ndarray, y_by_output: dict[str, np.ndarr
     return pd.DataFrame(rows)
 
 
-def analyse(out: str | Path):
+def analyse(out: str | Path) -> tuple[Any, list[Path]]:
     """Indices for the finished sensitivity sweep in ``out``; writes CSV, Parquet and a figure,
     and for Sobol the convergence check (and second-order indices when requested).
 
     Returns (table, files written). Sobol indices that have not settled raise a
     :class:`ConvergenceWarning` naming the file that says why.
     """
+    from stpgame.batch import arguments
     from stpgame.batch.experiment import load_experiment
 
-    out = Path(out)
+    out = arguments.path(out, "out")
     manifest = storage.read_manifest(out, need=(storage.RUNS, storage.EXPERIMENT_COPY))
     exp = load_experiment(out / storage.EXPERIMENT_COPY)
     if exp.sensitivity is None:
@@ -154,13 +156,13 @@ def analyse(out: str | Path):
     return table, files
 
 
-def format_table(table, method: str) -> str:
+def format_table(table: Any, method: str) -> str:
     """The sensitivity table as text for the terminal, four significant figures."""
     cols = ["output", "parameter", *COLUMNS[method]]
-    return table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}")
+    return str(table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
-def figure(table, sens, folder: Path, settled: bool = True) -> list[Path]:
+def figure(table: Any, sens: Any, folder: Path, settled: bool = True) -> list[Path]:
     """Morris: mu* against sigma per output. Sobol: S1 and ST bars with 95% intervals (the
     title says so when they have not settled)."""
     from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, panel_labels, save, style

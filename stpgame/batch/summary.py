@@ -4,12 +4,15 @@ The interval is Student's t: mean ± t(0.975, n-1) · sd / √n over the n
 replications of a condition (each replication an independent seed), the usual
 choice for the small numbers of replications in agent-based studies (Lee et al.
 2015, "The complexities of agent-based modeling output analysis", JASSS 18(4)).
-With one replication there is no interval (NaN).
+With one replication there is no interval (NaN). For a share (cooperation rate, pooled
+share, ...) the t-interval is built on the logit scale, so it stays inside [0, 1]
+(:func:`share_interval`; the ``interval`` column says which).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +38,7 @@ KEY_OUTPUTS = (
 """Printed by default: collective and individual outcomes and the gap between them."""
 
 
-def t_interval(mean, sd, n):
+def t_interval(mean: Any, sd: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper 95% bounds (arrays); NaN where n < 2."""
     from scipy.stats import t
 
@@ -47,13 +50,45 @@ def t_interval(mean, sd, n):
     return np.asarray(mean) - half, np.asarray(mean) + half
 
 
-def load(out: str | Path):
+def share_interval(mean: Any, sd: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper 95% bounds of a mean share that stay inside [0, 1] (arrays; NaN where
+    n < 2): Student's t-interval built on the logit scale and mapped back (the delta
+    method: the logit's standard error is se / (p (1 - p))). A t-interval on the raw scale
+    leaves [0, 1] for a share near 0 or 1 with few replications (issue 20 saw cooperation
+    11.57 [-0.54, 23.69] %); on the logit scale it cannot, and it still holds the mean.
+    A mean of exactly 0 or 1 (every replication the same) has the interval [p, p].
+    (Agresti, Categorical Data Analysis, 3rd ed. 2013, §1.4 and §16.1: intervals for
+    proportions via the logit; Wilson's score interval needs Bernoulli trials, which the
+    replications' shares are not.)
+    """
+    from scipy.special import expit, logit
+    from scipy.stats import t
+
+    n = np.asarray(n, float)
+    p = np.clip(np.asarray(mean, float), 0.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.asarray(sd, float) / np.sqrt(n)
+        half = t.ppf(0.975, np.maximum(n - 1, 1)) * se / (p * (1 - p))
+        inside = (p > 0) & (p < 1)
+        low = np.where(inside, expit(logit(p) - half), p)
+        high = np.where(inside, expit(logit(p) + half), p)
+    low = np.where(n > 1, low, np.nan)
+    high = np.where(n > 1, high, np.nan)
+    return low, high
+
+
+def interval(mean: Any, sd: Any, n: Any, share: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% interval of a mean: :func:`share_interval` for a share, else :func:`t_interval`."""
+    return share_interval(mean, sd, n) if share else t_interval(mean, sd, n)
+
+
+def load(out: str | Path) -> tuple[dict[str, Any], Any]:
     """(manifest, runs table) of a finished sweep."""
     manifest = storage.read_manifest(out)
     return manifest, storage.read_results(out, storage.RUNS, manifest)
 
 
-def kept_outputs(manifest: dict) -> list[str]:
+def kept_outputs(manifest: dict[str, Any]) -> list[str]:
     """The outputs a sweep kept: model outputs, by-type ones per organisation type, then its
     custom outcomes."""
     from stpgame.core.params import ORG_TYPES
@@ -63,7 +98,7 @@ def kept_outputs(manifest: dict) -> list[str]:
     return list(spec["model_outputs"]) + by_type + list(custom_outcomes(manifest))
 
 
-def custom_outcomes(manifest: dict) -> dict:
+def custom_outcomes(manifest: dict[str, Any]) -> dict[str, Any]:
     """The custom outcomes of a finished sweep, by name (outcomes.Outcome)."""
     from stpgame.batch.outcomes import Outcome
 
@@ -71,7 +106,7 @@ def custom_outcomes(manifest: dict) -> dict:
     return {name: Outcome(name, **spec) for name, spec in found.items()}
 
 
-def run_column(output: str, statistic: str, custom: dict) -> str:
+def run_column(output: str, statistic: str, custom: dict[str, Any]) -> str:
     """The runs-table column of ``output``: ``<output>_<statistic>``, or the output itself
     for a custom outcome measured once per run (it has one value per run, no statistic)."""
     if output in custom and custom[output].per == "run":
@@ -79,7 +114,7 @@ def run_column(output: str, statistic: str, custom: dict) -> str:
     return f"{output}_{statistic}"
 
 
-def _describe(output: str, custom: dict):
+def _describe(output: str, custom: dict[str, Any]) -> Any:
     return custom[output].output() if output in custom else describe(output)
 
 
@@ -88,7 +123,7 @@ def summarise(
     statistic: str = "final",
     outputs: list[str] | None = None,
     write: bool = True,
-):
+) -> tuple[Any, Path]:
     """Tidy table: one row per condition and output with n, mean, sd and the 95% CI.
 
     ``statistic``: each run's ``final``-year value or its ``mean`` over years 1 to the last
@@ -99,11 +134,15 @@ def summarise(
     """
     import pandas as pd
 
-    if statistic not in ("final", "mean"):
-        raise ParameterError("statistic", "final or mean", statistic)
+    from stpgame.batch import arguments
+
+    out = arguments.path(out, "out")
+    statistic = arguments.one_of(statistic, "statistic", ("final", "mean"))
+    outputs = arguments.names(outputs, "outputs", "a list of outputs kept by the sweep")
+    write = arguments.flag(write, "write")
     manifest, runs = load(out)
     kept = kept_outputs(manifest)
-    outputs = kept if outputs is None else list(outputs)
+    outputs = kept if outputs is None else outputs
     unknown = [o for o in outputs if o not in kept]
     if unknown or not outputs:
         raise ParameterError(
@@ -121,7 +160,8 @@ def summarise(
     frames = []
     for output, col in zip(outputs, columns, strict=True):
         stats = grouped[col].agg(["count", "mean", "std"])
-        low, high = t_interval(stats["mean"], stats["std"], stats["count"])
+        share = _describe(output, custom).share
+        low, high = interval(stats["mean"], stats["std"], stats["count"], share)
         frames.append(
             pd.DataFrame(
                 {
@@ -136,6 +176,7 @@ def summarise(
                     "sd": stats["std"],
                     "ci_low": low,
                     "ci_high": high,
+                    "interval": "t, logit scale" if share else "t",
                 }
             )
         )
@@ -146,7 +187,7 @@ def summarise(
     return table, path
 
 
-def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> str:
+def format_summary(table: Any, outputs: list[str] | None = None, limit: int = 4) -> str:
     """A readable text table: one row per condition, 'mean [low, high]' per output."""
     present = list(dict.fromkeys(table["output"]))
     if outputs:
@@ -154,7 +195,7 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     else:  # the key outputs first, then the others, up to ``limit`` columns
         chosen = [o for o in KEY_OUTPUTS if o in present]
         chosen = (chosen + [o for o in present if o not in chosen])[:limit]
-    varied = [c for c in table.columns[: list(table.columns).index("condition")]]
+    varied = list(table.columns[: list(table.columns).index("condition")])
     index = [*varied, "condition"] if varied else ["condition"]
     rows = table[table["output"].isin(chosen)].copy()
     info = {o: _shown(o, table) for o in chosen}
@@ -174,10 +215,10 @@ def format_summary(table, outputs: list[str] | None = None, limit: int = 4) -> s
     if hidden > 0:
         note += f"; {hidden} more outputs in {summary_file(statistic)} (choose with --outputs)"
     units = "; ".join(f"{o}: {info[o].display_unit() or '-'}" for o in chosen)
-    return wide.to_string(index=False) + "\n" + note + "\nunits: " + units
+    return str(wide.to_string(index=False)) + "\n" + note + "\nunits: " + units
 
 
-def _shown(output: str, table):
+def _shown(output: str, table: Any) -> Any:
     """How an output is shown: the registry's way, or as stored for a custom outcome (its
     label and unit are in the summary table)."""
     from stpgame.batch.outcomes import Outcome

@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Mapping
 
-from stpgame.cli import analyse, experiments, match, model, tournament
+from stpgame.cli import analyse, experiments, match, model, places, tournament
 from stpgame.cli.common import Terminated
 from stpgame.errors import (
     ConflictError,
@@ -29,7 +29,7 @@ from stpgame.errors import (
     UnavailableError,
 )
 
-FAMILIES = (model, analyse, match, tournament, experiments)
+FAMILIES = (model, analyse, match, tournament, experiments, places)
 
 FLAGS = {
     "statistic": "--stat",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from stpgame.errors import ParameterError, StpgameError
 
@@ -75,7 +76,7 @@ def check_csv_path(path: str) -> Path:
     return target
 
 
-def write_csv(df, path: str) -> Path:
+def write_csv(df: Any, path: str) -> Path:
     """Write ``df`` to ``path`` as CSV, complete or not at all (stpgame.files.atomic_write)."""
     from stpgame.files import atomic_write, cannot_write
 
@@ -87,6 +88,6 @@ def write_csv(df, path: str) -> Path:
     return target
 
 
-def table(df, digits: int = 3) -> str:
+def table(df: Any, digits: int = 3) -> str:
     """A DataFrame as an aligned text table, floats to ``digits`` places."""
-    return df.to_string(index=False, float_format=lambda x: f"{x:.{digits}f}")
+    return str(df.to_string(index=False, float_format=lambda x: f"{x:.{digits}f}"))

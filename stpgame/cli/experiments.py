@@ -7,17 +7,24 @@ heavy libraries (pandas, Dask, SALib, matplotlib) load only inside the handlers.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import sys
+from typing import TYPE_CHECKING, Any
 
 from stpgame.cli.common import Terminated, UsageError
 from stpgame.errors import ConflictError
 
+if TYPE_CHECKING:
+    from stpgame.batch.experiment import ExperimentSpec
+    from stpgame.batch.progress import Estimate
+    from stpgame.batch.sweep import SweepReport
+
 MAX_WORKERS = 1024
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``stpgame sweep``, ``sensitivity``, ``summarise``, ``plot``, ``discover`` and
     ``rerun``."""
     p = sub.add_parser(
@@ -57,6 +64,11 @@ def add_parsers(sub) -> None:
         choices=("final", "mean"),
         default="final",
         help="each run's final-round value (default) or its mean over rounds",
+    )
+    p.add_argument(
+        "--outputs",
+        metavar="A,B",
+        help="outputs (custom outcomes too) of the per-parameter and per-lever figures",
     )
     p.set_defaults(handler=cmd_plot)
 
@@ -120,7 +132,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_rerun)
 
 
-def _run_options(p) -> None:
+def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "file", metavar="FILE", help="experiment file (.toml), e.g. experiments/tiny.toml"
     )
@@ -135,7 +147,7 @@ def _run_options(p) -> None:
     )
 
 
-def _engine_options(p) -> None:
+def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
         default=None,
@@ -158,7 +170,7 @@ def _whole(name: str, value: str | None, low: int, high: int) -> int | None:
     return None if value is None else check_count(value, name, high, low=low)
 
 
-def _ask(estimate) -> bool:
+def _ask(estimate: Estimate) -> bool:
     """On a terminal, ask before a sweep estimated to take over an hour; elsewhere (a SLURM
     job, a pipe, a background process) never ask: a batch job must not wait for a reply."""
     from stpgame.batch.progress import ASK_ABOVE_S, duration
@@ -178,7 +190,7 @@ def _ask(estimate) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _workers(args) -> int | None:
+def _workers(args: argparse.Namespace) -> int | None:
     """``--workers`` checked, and not given together with ``--scheduler``."""
     workers = _whole("--workers", args.workers, 1, MAX_WORKERS)
     if args.scheduler is not None and args.workers is not None:
@@ -195,7 +207,9 @@ def _importable_here() -> None:
         sys.path.insert(0, os.getcwd())
 
 
-def _sweep(args, expect_sensitivity: bool):
+def _sweep(
+    args: argparse.Namespace, expect_sensitivity: bool
+) -> tuple[ExperimentSpec, SweepReport]:
     from stpgame.batch.experiment import load_experiment
     from stpgame.batch.sweep import run_sweep, shape, where
 
@@ -230,6 +244,8 @@ def _sweep(args, expect_sensitivity: bool):
         raise
     if not report.started:
         print(f"{exp.name}: not started; nothing written", file=sys.stderr)
+    elif report.repaired and report.ran == 0:
+        print(f"{exp.name}: rebuilt {report.out} from its sound tables; no run had to run again")
     elif report.ran == 0:
         print(
             f"{exp.name}: all {report.runs} runs already finished in {report.out}; nothing to run"
@@ -242,17 +258,17 @@ def _sweep(args, expect_sensitivity: bool):
     return exp, report
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     """``stpgame sweep``: run (or resume) an experiment file."""
     _exp, report = _sweep(args, expect_sensitivity=False)
     if not report.started:
         return 1
-    if report.ran:
+    if report.ran or report.repaired:
         print(f"wrote {report.out}/rounds.parquet, runs.parquet, manifest.json")
     return 0
 
 
-def cmd_sensitivity(args) -> int:
+def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``stpgame sensitivity``: run the experiment, then its sensitivity analysis."""
     import warnings
 
@@ -264,6 +280,7 @@ def cmd_sensitivity(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         table, files = analyse(report.out)
+    assert exp.sensitivity is not None  # _sweep refused a file without one
     print(format_table(table, exp.sensitivity.method))
     print("wrote " + ", ".join(str(f) for f in files))
     for w in caught:
@@ -274,7 +291,7 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
-def cmd_summarise(args) -> int:
+def cmd_summarise(args: argparse.Namespace) -> int:
     """``stpgame summarise``: a finished sweep's outputs per condition, with 95% intervals."""
     from stpgame.batch.summary import format_summary, summarise
 
@@ -295,9 +312,9 @@ def cmd_summarise(args) -> int:
     return 0
 
 
-def cmd_rerun(args) -> int:
+def cmd_rerun(args: argparse.Namespace) -> int:
     """``stpgame rerun``: run a finished sweep again and compare; 0 identical, 1 not."""
-    from stpgame.batch.rerun import rerun
+    from stpgame.batch.reproduce import rerun
     from stpgame.batch.sweep import where
 
     _importable_here()
@@ -314,16 +331,17 @@ def cmd_rerun(args) -> int:
     return 1
 
 
-def cmd_plot(args) -> int:
+def cmd_plot(args: argparse.Namespace) -> int:
     """``stpgame plot``: figures of a finished sweep."""
     from stpgame.batch.figures import plot
 
-    files = plot(args.dir, statistic=args.stat)
+    outputs = None if args.outputs is None else [o.strip() for o in args.outputs.split(",")]
+    files = plot(args.dir, statistic=args.stat, outputs=outputs)
     print("wrote " + ", ".join(str(f) for f in files))
     return 0
 
 
-def cmd_discover(args) -> int:
+def cmd_discover(args: argparse.Namespace) -> int:
     """``stpgame discover``: PRIM on a finished sweep; prints the chosen box in plain English."""
     from stpgame.batch.discovery import DEFAULT_THRESHOLD, discover
     from stpgame.core.checks import number

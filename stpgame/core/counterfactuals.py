@@ -42,9 +42,8 @@ from stpgame.core.sums import Sums
 
 def appraised_payoff(economy: Economy, r: Round) -> np.ndarray:
     """What a body makes of a year: its judged result, bail-outs and central money included,
-    and for a council the services it had to cut to balance (a council's books always
-    balance; what it experiences as pressure is the cut [001])."""
-    return _judged(economy, r, r.balance - r.cut)
+    less the cuts a council had to make (``Round.experienced``)."""
+    return _judged(economy, r, r.experienced())
 
 
 def regulatory_score(economy: Economy, r: Round) -> np.ndarray:
@@ -359,7 +358,7 @@ class Counterfactuals:
         if economy.p.system_weight:
             payoff = appraised_payoff(economy, r)[read]
         else:  # each row judged on its own: only the rows read are scored
-            values = r.balance[read] - r.cut[read]
+            values = r.experienced(read)
             payoff = regulation.judged_score(
                 values,
                 r.income[read],

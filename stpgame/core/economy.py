@@ -154,6 +154,13 @@ class Round:
     welfare_share: np.ndarray  # each body's part of collective welfare
     interest: np.ndarray  # interest charged on support loans (cash rows; 0 elsewhere)
 
+    def experienced(self, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
+        """What each body (of ``rows``) makes of its year's money: its balance, less for a
+        council the services it had to cut to balance its books (a council's books always
+        balance; what it experiences as pressure is the cut [001])."""
+        values: np.ndarray = self.balance[rows] - self.cut[rows]
+        return values
+
     @property
     def welfare(self) -> float:
         """Collective welfare: income - costs - pooled + savings - shifted cost (£m)."""

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
-STRUCTURE_PARAMS = ("structure", "n_footprints")
+STRUCTURE_PARAMS = ("structure", "n_footprints", "place")
 YEAR0_STOCKS = ("mean_trust", "cumulative_price_of_fortress", "trust", "cumulative_balance")
 """The outputs that have a value in year 0, before the first decision: trust as the bodies
 start, and sums over no years yet (zero). Every other output is a flow of a played year
@@ -61,7 +61,9 @@ start, and sums over no years yet (zero). Every other output is a flow of a play
 
 
 class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
-    """Organisations in STP footprints playing a repeated N-player prisoner's dilemma.
+    """Organisations in STP footprints playing a repeated N-player public-goods game
+    over shared budgets (a prisoner's dilemma or not, depending on the rules and the
+    savings evidence: ``stpgame analyse``).
 
     ``STPModel(seed=1, system_weight=0.5)`` uses the defaults in params.py;
     ``STPModel.from_scenario("fortress", seed=1)`` starts from a preset;
@@ -89,10 +91,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self.scenario = scenario
         super().__init__(seed=self.seed)
         p = self.params
-        self.structure: Structure = build(p.structure, p.n_footprints)
+        self.structure: Structure = build(p.structure, p.n_footprints, p.place)
         s = self.structure
         means = np.array([MEAN_BUDGET[t] for t in ORG_TYPES])[s.org_type]
-        self.budget = means * self.rng.lognormal(0.0, BUDGET_SPREAD, s.n)
+        spread = self.rng.lognormal(0.0, BUDGET_SPREAD, s.n)  # drawn always: same stream
+        # real places bring their budgets from the data (stpgame.places, docs/places.md)
+        self.budget = means * spread if s.budget is None else np.array(s.budget, float)
         self._cost_z = self.rng.standard_normal(s.n)  # each body's place in the cost spread
         self.relationships = Relationships(s, self.rng, p.initial_trust_shift)
         self._twin_rel = self.relationships.copy()
@@ -167,8 +171,18 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         return by_type
 
     @classmethod
-    def from_scenario(cls, name: str, seed: int | None = None, **overrides: object) -> STPModel:
-        """A model from a named preset (see ``stpgame scenarios``), with overrides."""
+    def from_scenario(
+        cls, name: str, seed: int | None = None, place: str | None = None, **overrides: object
+    ) -> STPModel:
+        """A model from a named preset (see ``stpgame scenarios``), with overrides.
+
+        ``place``: one real footprint of 2017 by name or E54 code (``stpgame places``), played
+        under the preset's rules; its structure is then 'england' (the real footprints).
+        """
+        if place is not None:
+            from stpgame.places import find
+
+            overrides = {"structure": "england", **overrides, "place": find(place).name}
         return cls(seed=seed, scenario=name, **overrides)  # type: ignore[arg-type]
 
     def _build_economy(self) -> None:
@@ -283,12 +297,17 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         """Some leaders change [004]: partners' trust in them falls to a stranger's level and
         the predecessor's personal stance goes; the books and estimates stay."""
         new_leader = self.rng.random(self.structure.n) < self.params.leadership_turnover
-        if not new_leader.any():
-            return
+        if new_leader.any():
+            self.new_leaders(new_leader)
+
+    def new_leaders(self, which: BoolArray) -> None:
+        """New leaders at the bodies ``which`` marks (the yearly turnover, or a workshop's
+        "new chief executive") [004]: partners' trust in them falls to a stranger's level and
+        the predecessor's personal stance goes; the books and estimates stay."""
         for obj in self._strategy_objects.values():
-            obj.new_leader(new_leader)
-        self.relationships.reset(new_leader)
-        self._twin_rel.reset(new_leader)
+            obj.new_leader(which)
+        self.relationships.reset(which)
+        self._twin_rel.reset(which)
 
     def run(self, rounds: int) -> STPModel:
         """Play ``rounds`` more years and return the model."""
@@ -311,7 +330,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         columns = {k: np.asarray(v, float) for k, v in self._years.outputs().items()}
         columns["round"] = np.arange(1, self._years.rows + 1, dtype=np.int64)
         if year0:
-            start = {k: np.nan for k in MODEL_OUTPUTS} | {
+            start = dict.fromkeys(MODEL_OUTPUTS, np.nan) | {
                 "round": 0,
                 "mean_trust": self._year0_trust[1],
                 "cumulative_price_of_fortress": 0.0,
@@ -348,7 +367,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             **cols,
             "rating": _categorical(ratings, regulation.RATINGS),
         }
-        return pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
+        frame = pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
+        if s.org_names is not None:  # real places: each body's name and code, its footprint's
+            frame = frame.assign(**place_columns(s, reps))
+        return frame
 
     def footprint_trust(self) -> np.ndarray:
         """Mean trust on the links inside each footprint, now."""
@@ -375,7 +397,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         ``footprint`` (index or name) keeps only that footprint's organisations.
         """
         if footprint is None:
-            return self.relationships.graph_with_trust()
+            return _named(self.relationships.graph_with_trust(), self.structure)
         names = self.structure.footprint_names
         if isinstance(footprint, str):
             if footprint not in names:
@@ -383,7 +405,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             footprint = names.index(footprint)
         index = checks.whole("footprint", footprint, 0, len(names) - 1)
         members = np.flatnonzero(self.structure.footprint == index)
-        return self.relationships.graph_with_trust(members)
+        return _named(self.relationships.graph_with_trust(members), self.structure)
 
     # -- internals -------------------------------------------------------------------
     def _assign_strategies(self) -> np.ndarray:
@@ -545,6 +567,28 @@ def finance_estimate(
     stake = free / income
     estimate: FloatArray = np.where(span, (per_pound + noise) * stake, 0.0)
     return estimate, stake
+
+
+def _named(graph: nx.Graph, s: Structure) -> nx.Graph:
+    """A real place's network carries each body's ``name`` and ``code`` on its node."""
+    if s.org_names is not None and s.org_codes is not None:
+        for node in graph.nodes:
+            graph.nodes[node]["name"] = s.org_names[node]
+            graph.nodes[node]["code"] = s.org_codes[node]
+    return graph
+
+
+def place_columns(s: Structure, reps: int) -> dict[str, pd.Categorical]:
+    """For a real place (stpgame.places): ``org_name``, ``org_code`` (ONS code for CCGs and
+    councils, ODS code for trusts) and ``footprint_code`` (E54), repeated for ``reps`` years
+    (``PLACE_OUTPUTS``, described in outputs.py)."""
+    assert s.org_names is not None and s.org_codes is not None and s.footprint_codes is not None
+    rows = np.tile(np.arange(s.n), reps)
+    return {
+        "org_name": _categorical(rows, s.org_names),
+        "org_code": _categorical(rows, s.org_codes),
+        "footprint_code": _categorical(np.tile(s.footprint, reps), s.footprint_codes),
+    }
 
 
 @lru_cache(maxsize=64)

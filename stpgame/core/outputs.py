@@ -386,6 +386,33 @@ ORG_OUTPUTS: tuple[str, ...] = tuple(ORG_REGISTRY)
 ORG_VALUES: tuple[str, ...] = ORG_OUTPUTS[5:-1]
 """Per organisation per year: what an experiment can average by type."""
 
+# -- real places (stpgame.places): what org_dataframe() adds for a real footprint --------
+PLACE_REGISTRY: dict[str, Output] = {
+    o.name: o
+    for o in (
+        Output(
+            "org_name", "Name", "-", "The organisation's own name (real places).", "organisation"
+        ),
+        Output(
+            "org_code",
+            "Code",
+            "-",
+            "ONS code (CCGs E38, councils E06/E08/E09/E10) or NHS ODS code (trusts) (real places).",
+            "organisation",
+        ),
+        Output(
+            "footprint_code",
+            "Footprint code",
+            "-",
+            "The footprint's ONS E54 code (real places).",
+            "organisation",
+        ),
+    )
+}
+PLACE_OUTPUTS: tuple[str, ...] = tuple(PLACE_REGISTRY)
+"""Added after ORG_OUTPUTS by ``org_dataframe()`` when the footprints are real places."""
+# ------------------------------------------------------------------------------------------
+
 
 STATISTICS: dict[str, tuple[str, str]] = {
     "final": ("final year", "Its value in the run's final year."),
@@ -403,6 +430,8 @@ def describe(name: str) -> Output:
         return REGISTRY[name]
     if name in ORG_REGISTRY:
         return ORG_REGISTRY[name]
+    if name in PLACE_REGISTRY:
+        return PLACE_REGISTRY[name]
     column, _, suffix = name.rpartition("_")
     if suffix in STATISTICS and column:
         series = describe(column)
@@ -485,6 +514,7 @@ def markdown_table() -> str:
     for title, registry in (
         ("Per year (`model.parquet`, experiment `rounds.parquet`)", REGISTRY),
         ("Per organisation per year (`agents.parquet`)", ORG_REGISTRY),
+        ("Real places only, after those (`agents.parquet`; docs/places.md)", PLACE_REGISTRY),
     ):
         lines += ["", f"## {title}", "", "| output | label | unit | shown as | meaning |"]
         lines.append("|---|---|---|---|---|")

@@ -1,7 +1,9 @@
-"""Every model parameter in one table, and the typed, immutable ``Params`` built from it.
+"""Every model parameter declared once, as a field of the typed, immutable ``Params``.
 
-``PARAMS`` holds each parameter's kind, unit, allowed range, default and source. ``Params``
-is the checked set of values the core reads as attributes (``p.system_weight``). Values are
+Each field of ``Params`` carries its parameter's kind, unit, allowed range, default, source
+and help; ``PARAMS`` (the table docs, command line, app and checks read) is made from those
+fields. ``Params`` is the checked set of values the core reads as attributes
+(``p.system_weight``). Values are
 checked once at each boundary (API, command line, files, browser) by ``Params.build``, which
 uses the number/bool/choice checks in ``checks.py``, so every boundary gives the same
 message for the same mistake: the parameter, what is allowed, and the value given.
@@ -13,12 +15,13 @@ marked "calibration" come from ``shared/calibration.md`` (section in brackets).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 from stpgame.core import checks
 from stpgame.errors import ParameterError
+from stpgame.places.table import names as place_names
 
 ORG_TYPES = ("acute", "community", "ccg", "council")
 """Organisation types, in the fixed order used by every array in the model."""
@@ -98,10 +101,41 @@ def _fmt(x: float | None) -> str:
 
 _DEFAULT_MIX = "tit_for_tat:0.25,imitation:0.35,reinforcement:0.25,trusted_partners:0.15"
 
-PARAMS: tuple[Param, ...] = (
+
+def _param(
+    kind: Kind,
+    default: object,
+    unit: str,
+    source: str,
+    help: str,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[str, ...] = (),
+    group: str = "",
+) -> Any:
+    """A field of ``Params`` declaring its parameter: the field's default is the
+    parameter's, and the rest (kind, unit, source, help, range, choices, group) rides in
+    the field's metadata, from which ``PARAMS`` is made."""
+    spec = {"kind": kind, "default": default, "unit": unit, "source": source, "help": help}
+    spec |= {"low": low, "high": high, "choices": choices, "group": group}
+    return field(default=default, metadata={"param": spec})
+
+
+@dataclass(frozen=True)
+class Params:
+    """One checked, immutable set of every parameter; the core reads its attributes.
+
+    Each field declares its parameter once (``_param``: kind, default, unit, source, help,
+    range, group); ``PARAMS``, the docs' parameter table, the command line's ``--set`` and
+    ``stpgame params``, the app's sliders and every check are made from these fields.
+
+    Build it with :meth:`build` (or :func:`validate`), never field by field: that is where
+    each value is converted and checked against ``PARAMS`` and the cross-checks run.
+    ``Params()`` is the defaults (the table's defaults pass every check: tests/test_params.py).
+    """
+
     # --- 1. Organisations and footprints -------------------------------------
-    Param(
-        "structure",
+    structure: str = _param(
         Kind.CHOICE,
         "mixed",
         "-",
@@ -112,9 +146,8 @@ PARAMS: tuple[Param, ...] = (
         "community trust, 2 CCGs, 3 councils; one team each in a workshop room).",
         choices=STRUCTURES,
         group="structure",
-    ),
-    Param(
-        "n_footprints",
+    )
+    n_footprints: int = _param(
         Kind.INT,
         0,
         "footprints",
@@ -123,9 +156,19 @@ PARAMS: tuple[Param, ...] = (
         0,
         44,
         group="structure",
-    ),
-    Param(
-        "coordination_cost",
+    )
+    place: str = _param(
+        Kind.CHOICE,
+        "",
+        "-",
+        "ONS, NHS Digital and Health Foundation lookups of 2017 (docs/places.md)",
+        "One real footprint of 2017 by name (with structure 'england'): its real CCGs, "
+        "councils and trusts. Empty: all 44 (`stpgame places` lists them; "
+        "STPModel.from_scenario(..., place=...) also takes an E54 code).",
+        choices=("", *place_names()),
+        group="structure",
+    )
+    coordination_cost: float = _param(
         Kind.FLOAT,
         0.005,
         "share lost per extra body",
@@ -134,9 +177,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.1,
         group="structure",
-    ),
-    Param(
-        "boundary_mismatch_cost",
+    )
+    boundary_mismatch_cost: float = _param(
         Kind.FLOAT,
         0.05,
         "share of savings",
@@ -145,10 +187,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.5,
         group="structure",
-    ),
+    )
     # --- 2. The repeated game over shared budgets ----------------------------
-    Param(
-        "discretionary_share",
+    discretionary_share: float = _param(
         Kind.FLOAT,
         0.04,
         "share of budget",
@@ -157,9 +198,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.3,
         group="game",
-    ),
-    Param(
-        "savings_multiplier",
+    )
+    savings_multiplier: float = _param(
         Kind.FLOAT,
         0.5,
         "£ saved per £ pooled",
@@ -172,9 +212,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         5.0,
         group="game",
-    ),
-    Param(
-        "savings_lag",
+    )
+    savings_lag: int = _param(
         Kind.INT,
         3,
         "rounds (years)",
@@ -185,9 +224,8 @@ PARAMS: tuple[Param, ...] = (
         0,
         10,
         group="game",
-    ),
-    Param(
-        "savings_uncertainty",
+    )
+    savings_uncertainty: float = _param(
         Kind.FLOAT,
         0.2,
         "log-sd",
@@ -196,9 +234,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
-    Param(
-        "savings_to_acute",
+    )
+    savings_to_acute: float = _param(
         Kind.FLOAT,
         0.45,
         "share of savings",
@@ -208,9 +245,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
-    Param(
-        "savings_to_community",
+    )
+    savings_to_community: float = _param(
         Kind.FLOAT,
         0.10,
         "share of savings",
@@ -219,9 +255,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
-    Param(
-        "savings_to_ccg",
+    )
+    savings_to_ccg: float = _param(
         Kind.FLOAT,
         0.15,
         "share of savings",
@@ -230,9 +265,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
-    Param(
-        "savings_to_council",
+    )
+    savings_to_council: float = _param(
         Kind.FLOAT,
         0.30,
         "share of savings",
@@ -241,9 +275,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
-    Param(
-        "planning_horizon",
+    )
+    planning_horizon: int = _param(
         Kind.INT,
         5,
         "years",
@@ -254,9 +287,8 @@ PARAMS: tuple[Param, ...] = (
         0,
         10,
         group="game",
-    ),
-    Param(
-        "discount_rate",
+    )
+    discount_rate: float = _param(
         Kind.FLOAT,
         0.035,
         "per year",
@@ -265,9 +297,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.2,
         group="game",
-    ),
-    Param(
-        "trust_effect",
+    )
+    trust_effect: float = _param(
         Kind.FLOAT,
         0.2,
         "share of savings",
@@ -276,10 +307,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="game",
-    ),
+    )
     # --- 3. Regulation ---------------------------------------------------------
-    Param(
-        "system_weight",
+    system_weight: float = _param(
         Kind.FLOAT,
         0.0,
         "0 = own body, 1 = whole system",
@@ -290,9 +320,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "control_total",
+    )
+    control_total: str = _param(
         Kind.CHOICE,
         "individual",
         "-",
@@ -304,9 +333,8 @@ PARAMS: tuple[Param, ...] = (
         "paid to every NHS member only if the footprint hits it), or 'none'.",
         choices=tuple(ControlTotal),
         group="regulation",
-    ),
-    Param(
-        "sustainability_fund",
+    )
+    sustainability_fund: float = _param(
         Kind.FLOAT,
         0.0237,
         "share of provider income",
@@ -318,9 +346,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.2,
         group="regulation",
-    ),
-    Param(
-        "stf_finance_share",
+    )
+    stf_finance_share: float = _param(
         Kind.FLOAT,
         0.7,
         "share",
@@ -331,9 +358,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "stf_performance_met",
+    )
+    stf_performance_met: float = _param(
         Kind.FLOAT,
         0.64,
         "share",
@@ -344,9 +370,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "system_share",
+    )
+    system_share: float = _param(
         Kind.FLOAT,
         1.0,
         "share",
@@ -359,33 +384,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "cash_support",
-        Kind.CHOICE,
-        "loan",
-        "-",
-        "calibration §2 (NAO HC 719): cash support to trusts £2.4bn -> £3.1bn (2016/17) as "
-        "interim revenue support loans, repayable",
-        "How central cash support reaches a body in deficit: a repayable loan (finances the "
-        "deficit, counts as debt) or a grant (counts as income).",
-        choices=("loan", "grant"),
-        group="regulation",
-    ),
-    Param(
-        "loan_interest",
-        Kind.FLOAT,
-        0.015,
-        "per year",
-        "interim revenue support loans: 1.5% (3.5% for trusts failing their conditions), "
-        "the commonly quoted rates (shared/notes/decisions_and_institutions.md)",
-        "Interest charged each year on a body's outstanding support loans.",
-        0.0,
-        0.2,
-        group="regulation",
-    ),
-    Param(
-        "control_total_slack",
+    )
+    control_total_slack: float = _param(
         Kind.FLOAT,
         0.03,
         "share of budget",
@@ -398,9 +398,8 @@ PARAMS: tuple[Param, ...] = (
         -0.05,
         0.05,
         group="regulation",
-    ),
-    Param(
-        "breach_penalty",
+    )
+    breach_penalty: float = _param(
         Kind.FLOAT,
         0.0,
         "£ per £ of deficit",
@@ -411,9 +410,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "bailout_share",
+    )
+    bailout_share: float = _param(
         Kind.FLOAT,
         0.5,
         "share of deficit",
@@ -422,18 +420,38 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "council_balanced_budget",
+    )
+    cash_support: str = _param(
+        Kind.CHOICE,
+        "loan",
+        "-",
+        "calibration §2 (NAO HC 719): cash support to trusts £2.4bn -> £3.1bn (2016/17) as "
+        "interim revenue support loans, repayable",
+        "How central cash support reaches a body in deficit: a repayable loan (finances the "
+        "deficit, counts as debt) or a grant (counts as income).",
+        choices=("loan", "grant"),
+        group="regulation",
+    )
+    loan_interest: float = _param(
+        Kind.FLOAT,
+        0.015,
+        "per year",
+        "interim revenue support loans: 1.5% (3.5% for trusts failing their conditions), "
+        "the commonly quoted rates (shared/notes/decisions_and_institutions.md)",
+        "Interest charged each year on a body's outstanding support loans.",
+        0.0,
+        0.2,
+        group="regulation",
+    )
+    council_balanced_budget: bool = _param(
         Kind.BOOL,
         True,
         "-",
         "s114 Local Government Finance Act 1988; calibration §2 and qualitative findings",
         "Councils must balance their budget each year: a council heading for deficit cuts services.",
         group="regulation",
-    ),
-    Param(
-        "cost_shift_rate",
+    )
+    cost_shift_rate: float = _param(
         Kind.FLOAT,
         0.5,
         "£ NHS pressure per £ council cut",
@@ -442,9 +460,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         2.0,
         group="regulation",
-    ),
-    Param(
-        "target_pressure",
+    )
+    target_pressure: float = _param(
         Kind.FLOAT,
         0.2,
         "share of discretionary budget",
@@ -453,9 +470,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
-    Param(
-        "outcome_weight",
+    )
+    outcome_weight: float = _param(
         Kind.FLOAT,
         0.0,
         "share of score",
@@ -464,10 +480,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="regulation",
-    ),
+    )
     # --- 5. Money over time: the integration paradox ---------------------------
-    Param(
-        "funding_growth",
+    funding_growth: float = _param(
         Kind.FLOAT,
         0.011,
         "per year",
@@ -476,9 +491,8 @@ PARAMS: tuple[Param, ...] = (
         -0.1,
         0.1,
         group="money",
-    ),
-    Param(
-        "demand_growth",
+    )
+    demand_growth: float = _param(
         Kind.FLOAT,
         0.032,
         "per year",
@@ -487,9 +501,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.1,
         group="money",
-    ),
-    Param(
-        "cost_spread",
+    )
+    cost_spread: float = _param(
         Kind.FLOAT,
         0.035,
         "share of budget (sd)",
@@ -501,9 +514,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.1,
         group="money",
-    ),
-    Param(
-        "cost_shock",
+    )
+    cost_shock: float = _param(
         Kind.FLOAT,
         0.01,
         "share of budget (sd)",
@@ -512,10 +524,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.05,
         group="money",
-    ),
+    )
     # --- 6. Pooled budgets and fund rules ---------------------------------------
-    Param(
-        "bcf_minimum_share",
+    bcf_minimum_share: float = _param(
         Kind.FLOAT,
         0.048,
         "share of CCG budget",
@@ -527,9 +538,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.3,
         group="funds",
-    ),
-    Param(
-        "bcf_council_share",
+    )
+    bcf_council_share: float = _param(
         Kind.FLOAT,
         0.0225,
         "share of council budget",
@@ -539,9 +549,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.3,
         group="funds",
-    ),
-    Param(
-        "activity_payment",
+    )
+    activity_payment: float = _param(
         Kind.FLOAT,
         0.7,
         "share of acute savings",
@@ -550,9 +559,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="funds",
-    ),
-    Param(
-        "risk_share",
+    )
+    risk_share: float = _param(
         Kind.FLOAT,
         0.0,
         "share of deficit pooled",
@@ -561,9 +569,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="funds",
-    ),
-    Param(
-        "incentive_fund",
+    )
+    incentive_fund: float = _param(
         Kind.FLOAT,
         0.0,
         "share of footprint budget per year",
@@ -573,9 +580,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.05,
         group="funds",
-    ),
-    Param(
-        "incentive_threshold",
+    )
+    incentive_threshold: float = _param(
         Kind.FLOAT,
         0.5,
         "pooled share of discretionary budget",
@@ -584,9 +590,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="funds",
-    ),
-    Param(
-        "transformation_fund",
+    )
+    transformation_fund: float = _param(
         Kind.FLOAT,
         0.0,
         "share of contribution",
@@ -595,9 +600,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="funds",
-    ),
-    Param(
-        "transformation_years",
+    )
+    transformation_years: int = _param(
         Kind.INT,
         5,
         "rounds",
@@ -606,9 +610,8 @@ PARAMS: tuple[Param, ...] = (
         0,
         100,
         group="funds",
-    ),
-    Param(
-        "gain_share",
+    )
+    gain_share: float = _param(
         Kind.FLOAT,
         0.0,
         "share of realised savings",
@@ -619,10 +622,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="funds",
-    ),
+    )
     # --- 7. Relationships and behaviour -----------------------------------------
-    Param(
-        "trust_gain",
+    trust_gain: float = _param(
         Kind.FLOAT,
         0.15,
         "per round",
@@ -631,9 +633,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
-    Param(
-        "trust_loss",
+    )
+    trust_loss: float = _param(
         Kind.FLOAT,
         0.3,
         "per round",
@@ -642,9 +643,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
-    Param(
-        "trust_decay",
+    )
+    trust_decay: float = _param(
         Kind.FLOAT,
         0.05,
         "per round",
@@ -653,9 +653,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
-    Param(
-        "cultural_barrier",
+    )
+    cultural_barrier: float = _param(
         Kind.FLOAT,
         0.3,
         "share of trust gain lost",
@@ -664,9 +663,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
-    Param(
-        "initial_trust_shift",
+    )
+    initial_trust_shift: float = _param(
         Kind.FLOAT,
         0.0,
         "trust units",
@@ -675,9 +673,8 @@ PARAMS: tuple[Param, ...] = (
         -0.5,
         0.5,
         group="behaviour",
-    ),
-    Param(
-        "leadership_turnover",
+    )
+    leadership_turnover: float = _param(
         Kind.FLOAT,
         0.15,
         "probability per year",
@@ -687,9 +684,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
-    Param(
-        "firefighting",
+    )
+    firefighting: float = _param(
         Kind.FLOAT,
         0.0,
         "probability",
@@ -701,10 +697,9 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="behaviour",
-    ),
+    )
     # --- 11. Decision rules -----------------------------------------------------
-    Param(
-        "noise",
+    noise: float = _param(
         Kind.FLOAT,
         0.02,
         "probability",
@@ -714,9 +709,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         0.5,
         group="strategy",
-    ),
-    Param(
-        "learning_rate",
+    )
+    learning_rate: float = _param(
         Kind.FLOAT,
         0.2,
         "-",
@@ -725,9 +719,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "foregone_weight",
+    )
+    foregone_weight: float = _param(
         Kind.FLOAT,
         1.0,
         "-",
@@ -739,9 +732,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "choice_precision",
+    )
+    choice_precision: float = _param(
         Kind.FLOAT,
         7.0,
         "log-odds per £ of return per £ free",
@@ -753,9 +745,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         100.0,
         group="strategy",
-    ),
-    Param(
-        "estimate_error",
+    )
+    estimate_error: float = _param(
         Kind.FLOAT,
         0.5,
         "£ per £ pooled (sd)",
@@ -767,9 +758,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         5.0,
         group="strategy",
-    ),
-    Param(
-        "imitation_rate",
+    )
+    imitation_rate: float = _param(
         Kind.FLOAT,
         0.5,
         "probability",
@@ -778,9 +768,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "trust_threshold",
+    )
+    trust_threshold: float = _param(
         Kind.FLOAT,
         0.45,
         "trust",
@@ -789,9 +778,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "initial_cooperation",
+    )
+    initial_cooperation: float = _param(
         Kind.FLOAT,
         0.5,
         "level",
@@ -800,9 +788,8 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "generosity",
+    )
+    generosity: float = _param(
         Kind.FLOAT,
         1 / 3,
         "probability",
@@ -812,46 +799,41 @@ PARAMS: tuple[Param, ...] = (
         0.0,
         1.0,
         group="strategy",
-    ),
-    Param(
-        "strategy_acute",
+    )
+    strategy_acute: str = _param(
         Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
         "Strategy mix of acute trusts.",
         group="strategy",
-    ),
-    Param(
-        "strategy_community",
+    )
+    strategy_community: str = _param(
         Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
         "Strategy mix of community and mental-health trusts.",
         group="strategy",
-    ),
-    Param(
-        "strategy_ccg",
+    )
+    strategy_ccg: str = _param(
         Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
         "Strategy mix of CCGs.",
         group="strategy",
-    ),
-    Param(
-        "strategy_council",
+    )
+    strategy_council: str = _param(
         Kind.MIX,
         _DEFAULT_MIX,
         "-",
         "brief mechanism 11",
         "Strategy mix of councils.",
         group="strategy",
-    ),
+    )
     # --- Outcome conversion ------------------------------------------------------
-    Param(
-        "cost_per_admission",
+    cost_per_admission: float = _param(
         Kind.FLOAT,
         2400.0,
         "£",
@@ -860,9 +842,8 @@ PARAMS: tuple[Param, ...] = (
         100.0,
         20000.0,
         group="outcomes",
-    ),
-    Param(
-        "cost_per_bed_day",
+    )
+    cost_per_bed_day: float = _param(
         Kind.FLOAT,
         313.0,
         "£",
@@ -871,93 +852,7 @@ PARAMS: tuple[Param, ...] = (
         50.0,
         2000.0,
         group="outcomes",
-    ),
-)
-
-BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
-DEFAULTS: dict[str, object] = {p.name: p.default for p in PARAMS}
-SAVINGS_SHARES = tuple(f"savings_to_{t}" for t in ORG_TYPES)
-STRATEGY_PARAMS = tuple(f"strategy_{t}" for t in ORG_TYPES)
-
-
-def _default(name: str) -> Any:
-    return BY_NAME[name].default
-
-
-@dataclass(frozen=True)
-class Params:
-    """One checked, immutable set of every parameter; the core reads its attributes.
-
-    Build it with :meth:`build` (or :func:`validate`), never field by field: that is where
-    each value is converted and checked against ``PARAMS`` and the cross-checks run.
-    ``Params()`` is the defaults (the table's defaults pass every check: tests/test_params.py).
-    """
-
-    structure: str = _default("structure")
-    n_footprints: int = _default("n_footprints")
-    coordination_cost: float = _default("coordination_cost")
-    boundary_mismatch_cost: float = _default("boundary_mismatch_cost")
-    discretionary_share: float = _default("discretionary_share")
-    savings_multiplier: float = _default("savings_multiplier")
-    savings_lag: int = _default("savings_lag")
-    savings_uncertainty: float = _default("savings_uncertainty")
-    savings_to_acute: float = _default("savings_to_acute")
-    savings_to_community: float = _default("savings_to_community")
-    savings_to_ccg: float = _default("savings_to_ccg")
-    savings_to_council: float = _default("savings_to_council")
-    planning_horizon: int = _default("planning_horizon")
-    discount_rate: float = _default("discount_rate")
-    trust_effect: float = _default("trust_effect")
-    system_weight: float = _default("system_weight")
-    control_total: str = _default("control_total")
-    sustainability_fund: float = _default("sustainability_fund")
-    stf_finance_share: float = _default("stf_finance_share")
-    stf_performance_met: float = _default("stf_performance_met")
-    system_share: float = _default("system_share")
-    cash_support: str = _default("cash_support")
-    loan_interest: float = _default("loan_interest")
-    control_total_slack: float = _default("control_total_slack")
-    breach_penalty: float = _default("breach_penalty")
-    bailout_share: float = _default("bailout_share")
-    council_balanced_budget: bool = _default("council_balanced_budget")
-    cost_shift_rate: float = _default("cost_shift_rate")
-    target_pressure: float = _default("target_pressure")
-    outcome_weight: float = _default("outcome_weight")
-    funding_growth: float = _default("funding_growth")
-    demand_growth: float = _default("demand_growth")
-    cost_spread: float = _default("cost_spread")
-    cost_shock: float = _default("cost_shock")
-    bcf_minimum_share: float = _default("bcf_minimum_share")
-    bcf_council_share: float = _default("bcf_council_share")
-    activity_payment: float = _default("activity_payment")
-    risk_share: float = _default("risk_share")
-    incentive_fund: float = _default("incentive_fund")
-    incentive_threshold: float = _default("incentive_threshold")
-    transformation_fund: float = _default("transformation_fund")
-    transformation_years: int = _default("transformation_years")
-    gain_share: float = _default("gain_share")
-    trust_gain: float = _default("trust_gain")
-    trust_loss: float = _default("trust_loss")
-    trust_decay: float = _default("trust_decay")
-    cultural_barrier: float = _default("cultural_barrier")
-    initial_trust_shift: float = _default("initial_trust_shift")
-    leadership_turnover: float = _default("leadership_turnover")
-    firefighting: float = _default("firefighting")
-    noise: float = _default("noise")
-    learning_rate: float = _default("learning_rate")
-    foregone_weight: float = _default("foregone_weight")
-    choice_precision: float = _default("choice_precision")
-    estimate_error: float = _default("estimate_error")
-    imitation_rate: float = _default("imitation_rate")
-    trust_threshold: float = _default("trust_threshold")
-    initial_cooperation: float = _default("initial_cooperation")
-    generosity: float = _default("generosity")
-    strategy_acute: str = _default("strategy_acute")
-    strategy_community: str = _default("strategy_community")
-    strategy_ccg: str = _default("strategy_ccg")
-    strategy_council: str = _default("strategy_council")
-    cost_per_admission: float = _default("cost_per_admission")
-    cost_per_bed_day: float = _default("cost_per_bed_day")
+    )
 
     @classmethod
     def build(
@@ -1006,6 +901,14 @@ class Params:
                 self.n_footprints,
                 "England has 44 STP footprints",
             )
+
+
+PARAMS: tuple[Param, ...] = tuple(Param(f.name, **f.metadata["param"]) for f in fields(Params))
+"""Every parameter, in the order ``Params`` declares them."""
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+DEFAULTS: dict[str, object] = {p.name: p.default for p in PARAMS}
+SAVINGS_SHARES = tuple(f"savings_to_{t}" for t in ORG_TYPES)
+STRATEGY_PARAMS = tuple(f"strategy_{t}" for t in ORG_TYPES)
 
 
 def _checked(name: str, value: object) -> object:

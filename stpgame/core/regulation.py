@@ -15,12 +15,14 @@ deficit judged: own with weight 1 - w, the footprint's, split by share of NHS bu
 weight w) and get part of the rest covered by cash support (``bailout_share``) [003].
 Councils have neither: their constraint is the legal balanced budget. The year applies
 these rules to every body at once in its compiled phases (year_kernel.py, phase 6: the
-judged deficit is ``year_kernel.judged_deficit``, the same blend as ``judged_score`` here);
+deficit judged is ``blend`` here, as the score is);
 this module keeps what is read off a year: scores and ratings. The kinds of control total
 are ``params.ControlTotal``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +38,21 @@ RATING_CUTS = (0.0, -0.01, -0.03)
 def per_footprint(values: np.ndarray, footprint: np.ndarray, n_fp: int) -> np.ndarray:
     """Sum ``values`` within each footprint."""
     return np.bincount(footprint, values, n_fp)
+
+
+def blend(own: Any, footprint: Any, w: float, per: Any = 1.0) -> Any:
+    """The blended judgement, in one place: ``(1 - w) x own + w x footprint / per``.
+
+    The regulator's score (``judged_score``: a result per £ of income, the footprint's
+    total over the footprint's income) and the deficit penalised in the compiled year
+    (year_kernel.py: own deficit, and the body's share of its footprint's, ``per`` 1) are
+    both this blend; it works on numbers (compiled) and on arrays (numpy). With ``w`` 0
+    the footprint is not read.
+    """
+    judged = (1.0 - w) * own
+    if w:
+        judged = judged + w * footprint / per
+    return judged
 
 
 def judged_score(
@@ -54,7 +71,7 @@ def judged_score(
     if w:
         fp_total = per_footprint(values, footprint, n_fp)[footprint]
         fp_income = per_footprint(income, footprint, n_fp)[footprint]
-        judged = (1.0 - w) * judged + w * fp_total / fp_income
+        judged = blend(judged, fp_total, w, fp_income)
     if not outcome_weight:
         return judged
     return score(judged, outcome_index[footprint], outcome_weight)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from stpgame.core import regulation
 from stpgame.core.compiled import helper, kernel
 from stpgame.core.year_layout import (
     INDIVIDUAL,
@@ -45,14 +46,7 @@ def _floor0(x: float) -> float:
     return 0.0 if x <= 0.0 else x
 
 
-@helper
-def judged_deficit(own: float, footprint: float, w: float) -> float:
-    """The deficit a body is judged on: its own (weight ``1 - w``) blended with its part of
-    its footprint's (weight ``w``); regulation.py's ``judged_score`` blends scores alike."""
-    judged = (1.0 - w) * own
-    if w:
-        judged = judged + w * footprint
-    return judged
+_blend = helper(regulation.blend)  # the judged deficit: own and footprint's, by system_weight
 
 
 @helper
@@ -62,7 +56,7 @@ def _settle(
     """Penalty (``rate``) for the judged deficit after central money (the footprint's
     counting with weight ``w``, split by ``nhs_share``), bail-out of a ``share`` of the rest;
     ``nhs`` is 1 for an NHS body, 0 for a council."""
-    judged = judged_deficit(_floor0(-after), _floor0(-fp_after) * nhs_share, w)
+    judged = _blend(_floor0(-after), _floor0(-fp_after) * nhs_share, w)
     penalty = rate * judged * nhs
     return penalty, share * _floor0(-(after - penalty)) * nhs
 

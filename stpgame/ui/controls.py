@@ -16,10 +16,12 @@ import solara
 from solara import v
 
 from stpgame.core import scenarios
-from stpgame.core.params import ORG_TYPES, ParameterError, check_seed
+from stpgame.core.params import ORG_TYPES, check_seed
+from stpgame.errors import ParameterError
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.chart_widget import FrameAck
+from stpgame.ui.places_view import PlacePicker
 from stpgame.ui.rules import MAIN_RULES, MORE_RULES, Rule, format_value
 from stpgame.ui.state import AUTO, TabState
 from stpgame.ui.style import Expander
@@ -165,7 +167,7 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
     def set_value(x) -> None:
         if (
             r.param.kind not in ("bool", "choice")
-            and abs(float(x) - float(value)) < r.slider_step / 2
+            and abs(float(x) - float(value)) < r.slider_step / 2  # type: ignore[arg-type]
         ):
             return  # the slider snapping the preset's value onto its grid, not a move
         state.attempt(lambda: s.set_rule(side, r.name, x))
@@ -176,6 +178,9 @@ def RuleControl(state: TabState, side: str, r: Rule, settings: int):
                 solara.Text(r.label)
                 v.Icon(small=True, children=["mdi-information-outline"])
             solara.Text(format_value(r.name, value), classes=["rule-value"])
+        changed = [c["year"] for c in s.changes if c["side"] == side and r.name in c["params"]]
+        if changed:  # moved mid-game: the year carried on, the rule applies from then
+            solara.Text(f"changed from year {changed[-1]}", classes=["rule-changed"])
         if r.param.kind == "bool":
             solara.Switch(
                 label="", value=bool(value), on_value=set_value, classes=[f"rule-{r.name}"]
@@ -304,6 +309,7 @@ def Sidebar(state: TabState):
     """The explorer's sidebar: scenario, Play settings, rules A and the seed."""
     settings = state.settings.value  # the sidebar's one listener: a pass per change, not one each
     ScenarioPicker(state, settings)
+    PlacePicker(state, settings)  # real footprints (stpgame.ui.places_view)
     PlaySettings(state)
     ErrorMessage(state)
     solara.Markdown("### The rules (A)")

@@ -26,8 +26,9 @@ def _values(chart: Chart, values) -> list[float]:
     return [round(v * scale, 2) for v in values]
 
 
-def legend_rows(names: list[str], width: int = 400) -> int:
-    """Roughly how many lines the legend takes in a chart ``width`` pixels wide."""
+def legend_rows(names: list[str], width: int = 340) -> int:
+    """Roughly how many lines the legend takes in a chart ``width`` pixels wide (a phone's
+    chart is about 340 px: a laptop's legend then has room to spare, a phone's fits)."""
     rows, used = 1, 0
     for name in names:
         item = 40 + int(0.55 * FONT * len(name))
@@ -94,19 +95,16 @@ def option(chart: Chart) -> dict:
             "itemGap": 14,
         },
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT}},
-        "grid": {"left": 12, "right": 36, "top": top, "bottom": 8, "containLabel": True},
+        "grid": {"left": 12, "right": 24, "top": top, "bottom": 30, "containLabel": True},
         "xAxis": {
             "show": not chart.empty,
             "type": "category",
             "data": list(chart.rounds),
             "name": "year",
-            "nameLocation": "end",
-            "nameGap": 6,
-            "nameTextStyle": {
-                "fontSize": FONT - 2,
-                "verticalAlign": "top",
-                "padding": [8, 0, 0, 0],
-            },
+            # under the axis, centred: at the end it collided with the last year's label
+            "nameLocation": "middle",
+            "nameGap": 30,
+            "nameTextStyle": {"fontSize": FONT - 2},
             "axisLabel": {"fontSize": FONT},
             "boundaryGap": False,
         },

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from stpgame.ui.network_view import footprint_view
 from stpgame.ui.session import SIDES, Session
 
 SETTINGS_FORMAT = "stpgame-explorer-settings"
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2  # 2: rules changed mid-game (rule_changes)
 
 
 def _label(session: Session, side: str) -> dict[str, object]:
@@ -72,8 +73,9 @@ def settings_json(session: Session) -> bytes:
             "scenario": session.scenario,
             "seed": session.seed,
             "years": session.round,
-            "rules": {side: session.params(side).as_dict() for side in SIDES},
+            "rules": {side: session.start[side].as_dict() for side in SIDES},
             "changed_from_preset": {side: session.overrides(side) for side in SIDES},
+            "rule_changes": [dict(c) for c in session.changes],
             "choices": [
                 {"year": year + 1, "organisation": k, "level": level}
                 for year, choice in enumerate(session.choices)
@@ -95,6 +97,7 @@ def rerun(source: str | PathLike[str] | Mapping[str, object]) -> dict[str, STPMo
     organisation, so ``model_dataframe()`` and ``org_dataframe()`` equal the tab's.
     """
     where: object = source if not isinstance(source, Mapping) else "settings"
+    doc: dict[str, Any]
     if isinstance(source, Mapping):
         doc = dict(source)
     else:
@@ -119,11 +122,23 @@ def rerun(source: str | PathLike[str] | Mapping[str, object]) -> dict[str, STPMo
         if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= years:
             raise ParameterError("choices", f"entries with a year from 1 to {years}", choice)
         by_year.setdefault(year, {})[choice["organisation"]] = choice["level"]
+    changes: dict[tuple[str, int], list[dict]] = {}
+    for change in doc.get("rule_changes") or []:  # rules changed mid-game, from their year
+        year = change.get("year") if isinstance(change, Mapping) else None
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= years + 1:
+            raise ParameterError(
+                "rule_changes", f"entries with a year from 1 to {years + 1}", change
+            )
+        changes.setdefault((change["side"], year), []).append(change["params"])
     models = {}
     for side in SIDES:
         params = Params.build(doc["rules"][side])
         model = STPModel(seed=doc["seed"], scenario=doc.get("scenario"), params=params)
-        for year in range(1, years + 1):
+        for year in range(1, years + 2):
+            for params_changed in changes.get((side, year), []):
+                model.change_rules(**params_changed)
+            if year > years:
+                break
             for k, level in by_year.get(year, {}).items():
                 model.choose(k, level)  # checks the organisation and the level
             model.step()

@@ -8,12 +8,17 @@ Matplotlib is imported on the first download only, to keep the app's start fast.
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 from stpgame.ui import texts
 from stpgame.ui.charts import Chart
 
 
-def _figure(width: float, height: float, layout: str | None = "constrained"):
+def _figure(
+    width: float,
+    height: float,
+    layout: Literal["constrained", "compressed", "tight"] | None = "constrained",
+):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

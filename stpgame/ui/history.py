@@ -89,7 +89,7 @@ class History:
     def type_summary(self) -> list[dict[str, object]]:
         """The current year's individual outcomes per organisation type (for the headline table)."""
         out = []
-        ratings = regulation.rating(self.score) if self.rounds else None
+        ratings = regulation.rating(self.score) if self.rounds else np.zeros(0, int)
         for k, t in enumerate(ORG_TYPES):
             members = self.org_type == k
             if not members.any():

@@ -114,7 +114,7 @@ def footprint_view(
     ``you``: the organisation the person plays (marked), if any."""
     s = model.structure
     if not 0 <= footprint < s.n_footprints:
-        from stpgame.core.params import ParameterError
+        from stpgame.errors import ParameterError
 
         raise ParameterError("footprint", f"0 to {s.n_footprints - 1}", footprint)
     members = np.flatnonzero(s.footprint == footprint)

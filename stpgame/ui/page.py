@@ -13,12 +13,13 @@ from stpgame.ui.explain import Explain
 from stpgame.ui.game_panel import GamePanel
 from stpgame.ui.network_panel import NetworkPanel
 from stpgame.ui.overview import Overview
+from stpgame.ui.places_view import EnglandView
 from stpgame.ui.play_as import PlayAs
 from stpgame.ui.release import use_release_on_close
 from stpgame.ui.state import TabState, use_tab_state
 from stpgame.ui.style import Style
 
-VIEWS = (Overview, NetworkPanel, Compare, PlayAs, GamePanel, Explain, Downloads)
+VIEWS = (Overview, NetworkPanel, Compare, PlayAs, GamePanel, Explain, Downloads, EnglandView)
 
 
 @solara.component

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stpgame import strategies
-from stpgame.core.params import BY_NAME, ORG_TYPES, Param, ParameterError
+from stpgame.core.params import BY_NAME, ORG_TYPES, Param
+from stpgame.errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def format_value(name: str, value: object) -> str:
         )
     if fmt == "bool":
         return "yes" if value else "no"
-    x = float(value)
+    x = float(value)  # type: ignore[arg-type]  # a number: the rule's format says so
     if fmt == "percent":
         return f"{x:.1%}" if abs(x) < 0.1 and x != 0 else f"{x:.0%}"
     if fmt == "pounds":

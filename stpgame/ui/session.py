@@ -18,7 +18,8 @@ import numpy as np
 
 from stpgame.core import checks, regulation, scenarios
 from stpgame.core.model import STPModel
-from stpgame.core.params import ORG_TYPES, ParameterError, Params, check_seed
+from stpgame.core.params import ORG_TYPES, Params, check_seed
+from stpgame.errors import ParameterError
 from stpgame.strategies import REGISTRY
 from stpgame.ui import texts
 from stpgame.ui.history import History
@@ -69,13 +70,18 @@ class Session:
         self.lock = threading.RLock()
         self.version = 0
         self.scenario = scenarios.get(scenario).name if scenario else scenarios.names()[0]
-        self.seed = check_seed(seed)
-        if self.seed is None:
+        checked_seed = check_seed(seed)
+        if checked_seed is None:
             raise ParameterError("seed", "a whole number >= 0", seed, "the page needs a fixed seed")
+        self.seed: int = checked_seed
         self.rules = self._preset_rules()
+        self.place = ""  # a real footprint played on its own (stpgame.places); "": the preset's
         self.player: Player | None = None
         self.choices: list[dict[int, float]] = []
         self.runs: dict[str, Run] = {}
+        self.checked: dict[str, Params] = {}
+        self.start: dict[str, Params] = {}
+        self.changes: list[dict[str, object]] = []  # rules changed mid-game: year, side, params
         self.reset()
 
     # -- reading -------------------------------------------------------------------
@@ -111,6 +117,8 @@ class Session:
         for org_type, (name, share) in rules.strategy.items():
             param = STRATEGY_PARAM[org_type]
             out[param] = compose_mix(str(getattr(base, param)), name, share)
+        if self.place:  # one real footprint, under this side's rules (kept across presets)
+            out |= {"structure": "england", "place": self.place}
         return out
 
     def params(self, side: str) -> Params:
@@ -134,6 +142,17 @@ class Session:
             self.player = None
             self.reset()
 
+    def set_place(self, place: str | None) -> None:
+        """Play one real footprint of 2017 (name or E54 code), or ``None``/"" for the preset's
+        own footprints; starts again (``stpgame.places``)."""
+        from stpgame.places import find
+
+        name = find(place).name if place else ""
+        with self.lock:
+            self.place = name
+            self.player = None  # the bodies change
+            self.reset()
+
     def set_seed(self, seed: object) -> None:
         """Set the seed (a whole number >= 0) and start again."""
         value = check_seed(seed)
@@ -144,14 +163,30 @@ class Session:
             self.reset()
 
     def set_rule(self, side: str, name: str, value: object) -> None:
-        """Change one rule on one side; rejects values the model would reject."""
+        """Change one rule on one side; rejects values the model would reject.
+
+        At year 0 the side starts again with it. Mid-game the year, money and trust carry
+        on and the rule applies from the next year (``STPModel.change_rules``, the path a
+        workshop room takes); ``changes`` logs it so the settings file reruns the game.
+        The side's parameters are built and checked once (coerced, ranges, cross-checks
+        such as BCF minimum vs targets) and kept as ``checked``.
+        """
         r = rule(name)
-        value = r.param.coerce(value)
         with self.lock:
-            rules = self.rules[_check_side(side)]
-            self.params(side).replace(**{r.name: value})  # cross-checks (e.g. BCF vs targets)
-            rules.values[r.name] = value
-            self.reset()
+            side = _check_side(side)
+            checked = self.params(side).replace(**{r.name: value})
+            new = getattr(checked, r.name)
+            self.rules[side].values[r.name] = new
+            self.checked[side] = checked
+            if self.round == 0:
+                self._restart()
+                return
+            change = {r.name: new}
+            self.runs[side].model.change_rules(**change)
+            if side == "A" and self.player is not None:
+                self.player.twin.model.change_rules(**change)
+            self.changes.append({"year": self.round + 1, "side": side, "params": change})
+            self.version += 1
 
     def set_strategy(self, side: str, org_type: str, name: str | None, share: float = 1.0) -> None:
         """``share`` of ``org_type`` follows strategy ``name``; ``None`` restores the preset mix."""
@@ -175,11 +210,17 @@ class Session:
             self.checked = {
                 side: self.base_params().replace(**self.overrides(side)) for side in SIDES
             }
-            self.runs = {side: self._new_run(side) for side in SIDES}
-            self.choices = []
-            if self.player is not None:
-                self.player = Player(self.player.index, self.player.level, self._new_run("A"))
-            self.version += 1
+            self._restart()
+
+    def _restart(self) -> None:
+        """Year 0 again with the parameters in ``checked`` (built and checked already)."""
+        self.runs = {side: self._new_run(side) for side in SIDES}
+        self.start = dict(self.checked)  # what each side's run started with
+        self.changes = []
+        self.choices = []
+        if self.player is not None:
+            self.player = Player(self.player.index, self.player.level, self._new_run("A"))
+        self.version += 1
 
     # -- playing ----------------------------------------------------------------------
     def step(self, rounds: int = 1) -> None:
@@ -217,9 +258,15 @@ class Session:
                 if self.player is not None and self.player.index == int(index):
                     return
                 level = self.player.level if self.player else 1.0
-                twin = self._new_run("A")
-                for choice in self.choices:  # replay the years so far: the twin is A now
+                twin = Run(self.seed, self.scenario, self.start["A"])
+                for year, choice in enumerate(self.choices, 1):  # the twin is A up to now
+                    for change in self.changes:
+                        if change["side"] == "A" and change["year"] == year:
+                            twin.model.change_rules(**change["params"])  # type: ignore[arg-type]
                     twin.step(choice)
+                for change in self.changes:
+                    if change["side"] == "A" and change["year"] == self.round + 1:
+                        twin.model.change_rules(**change["params"])  # type: ignore[arg-type]
                 self.player = Player(int(index), level, twin)
             self.version += 1
 
@@ -285,7 +332,15 @@ class Session:
 
 
 def org_labels(structure) -> list[str]:
-    """Readable names: the type, a number when a footprint has several, and the footprint."""
+    """Readable names: the type, a number when a footprint has several, and the footprint
+    (a real place: each body's own name and code, stpgame.places)."""
+    if structure.org_names is not None:
+        return [
+            f"{name} ({code}) in {structure.footprint_names[int(f)]}"
+            for name, code, f in zip(
+                structure.org_names, structure.org_codes, structure.footprint, strict=True
+            )
+        ]
     labels = []
     seen: dict[tuple[int, int], int] = {}
     counts = structure.counts()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import solara
 
-from stpgame.core.params import ParameterError
+from stpgame.errors import ParameterError
 from stpgame.ui.pacer import Pacer
 from stpgame.ui.rules import RULES
 from stpgame.ui.session import Session

@@ -46,6 +46,7 @@ CSS = f"""
 .rule {{ margin: 6px 0 2px 0; }}
 .rule-label {{ font-size: 16px; }}
 .rule-value {{ font-size: 16px; font-weight: 700; white-space: nowrap; }}
+.rule-changed {{ font-size: 14px; color: #b35900; }}
 .system-card {{ border-top: 8px solid {texts.SYSTEM_COLOUR} !important; }}
 .ab-b .system-card {{ border-top-color: {texts.B_COLOUR} !important; }}
 .ab-b .system-card .v-card__title {{ color: {texts.B_COLOUR} !important; }}

@@ -61,6 +61,7 @@ TABS = (
     "The game",
     "Explain",
     "Download",
+    "England's 44 places",
 )
 
 SYSTEM_HEADING = "The whole system"

@@ -7,7 +7,7 @@ Every time chart marks the years where the rules changed.
 from __future__ import annotations
 
 from stpgame.ui import texts
-from stpgame.ui.echarts import FONT, LINE_WIDTH, TITLE_FONT
+from stpgame.ui.echarts import FONT, LINE_WIDTH, TITLE_FONT, legend_rows
 from stpgame.workshop.views import Snapshot
 
 CONTROL_SYMBOL = {"human": "circle", "autopilot": "rect", "autopilot (undecided)": "triangle"}
@@ -28,12 +28,33 @@ def _title(text: str, sub: str = "") -> dict:
     }
 
 
+def _year_axis(rounds: list[str]) -> dict:
+    """The year axis, its name centred under the labels (at the end it hit the last year)."""
+    return {
+        "type": "category",
+        "data": rounds,
+        "name": "year",
+        "nameLocation": "middle",
+        "nameGap": 30,
+        "nameTextStyle": {"fontSize": FONT - 2},
+        "axisLabel": {"fontSize": FONT},
+    }
+
+
 def _rule_lines(snap: Snapshot) -> dict:
-    """Dashed vertical lines before the first year under changed rules (category x axis)."""
+    """Dashed vertical lines at the first year under changed rules (category x axis), the
+    label along the line's top end, inside the plot: at the foot it covered the year labels."""
+    years = sorted({year for year, _ in snap.rule_changes if year in snap.rounds})
     marks = [
-        {"xAxis": str(year), "label": {"formatter": "rules changed", "fontSize": FONT - 2}}
-        for year, _ in snap.rule_changes
-        if year in snap.rounds
+        {
+            "xAxis": str(year),
+            "label": {
+                "formatter": "rules changed",
+                "position": "insideEndTop",
+                "fontSize": FONT - 4,
+            },
+        }
+        for year in years
     ]
     return {
         "symbol": "none",
@@ -43,16 +64,24 @@ def _rule_lines(snap: Snapshot) -> dict:
     }
 
 
-def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> dict:
-    """Where last year's money went, as a Sankey diagram (bodies left and right, £m).
+def flows(
+    snap: Snapshot, body: int | None = None, height_hint: int = 420, all_years: bool = False
+) -> dict:
+    """Where the money went, as a Sankey diagram (bodies left and right, £m): last year, or
+    every year so far added up (``all_years``).
 
-    ``body`` highlights that body's flows (the participant's own).
+    ``body`` highlights that body's flows (the participant's own). Labels sit inside the
+    chart (payers' to the right of their bar, receivers' to the left), so nothing is cut
+    off on a 390 px phone; tooltips are sentences in pounds.
     """
-    colours = texts.ORG_COLOURS
+    data = snap.totals if all_years else snap.flows
+    styles = body_styles(snap)
+    owner = {node["name"]: node["body"] for node in data["nodes"]}
     nodes = []
-    for node in snap.flows["nodes"]:
-        colour = colours.get(node["org_type"], "#777777")
-        mine = body is not None and node["name"] in (f"out:{body}", f"in:{body}")
+    for node in data["nodes"]:
+        colour = styles[node["body"]][0] if node["body"] >= 0 else "#777777"
+        mine = body is not None and node["body"] == body
+        position = "left" if node["side"] == "in" else "right"
         nodes.append(
             {
                 "name": node["name"],
@@ -60,31 +89,34 @@ def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> di
                 "label": {
                     "formatter": node["label"] + (" (you)" if mine else ""),
                     "fontWeight": "bold" if mine else "normal",
+                    "position": position,
                 },
+                "tooltip": {"formatter": f"{node['name']}: £{{c}}m"},
             }
         )
     links = []
-    for link in snap.flows["links"]:
-        mine = body is not None and (
-            link["source"] in (f"out:{body}",) or link["target"] in (f"in:{body}",)
-        )
+    for link in data["links"]:
+        mine = body is not None and body in (owner[link["source"]], owner[link["target"]])
         links.append(
             {
                 "source": link["source"],
                 "target": link["target"],
                 "value": link["value"],
-                "kind": link["kind"],
+                "tooltip": {"formatter": link["words"]},
                 "lineStyle": {"opacity": 0.6 if mine or body is None else 0.25},
             }
         )
+    title = (
+        f"Where the money went, years 1 to {snap.year}"
+        if all_years
+        else f"Where the money went in year {snap.year}"
+    )
     return {
         "animation": False,
-        "title": _title(
-            f"Where the money went in year {snap.year}",
-            "£m · left: who paid · right: whose books it landed in",
-        ),
+        "title": _title(title, "£m · left: who paid · right: whose books it landed in"),
         "tooltip": {
             "trigger": "item",
+            "confine": True,
             "textStyle": {"fontSize": FONT},
             "formatter": "{b}: £{c}m",
         },
@@ -100,7 +132,7 @@ def flows(snap: Snapshot, body: int | None = None, height_hint: int = 420) -> di
                 "layoutIterations": 0,
                 "draggable": False,
                 "emphasis": {"focus": "adjacency"},
-                "label": {"fontSize": FONT - 3},
+                "label": {"fontSize": FONT - 3, "overflow": "break", "width": 110},
                 "lineStyle": {"color": "gradient", "curveness": 0.5},
                 "data": nodes,
                 "links": links,
@@ -145,8 +177,8 @@ def together(snap: Snapshot) -> dict:
         "title": _title("The footprint together", "£m a year (bars: £m added up)"),
         "legend": {"top": 56, "textStyle": {"fontSize": FONT - 2}},
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT}},
-        "grid": {"left": 12, "right": 12, "top": 100, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "grid": {"left": 12, "right": 12, "top": 100, "bottom": 30, "containLabel": True},
+        "xAxis": _year_axis(r),
         "yAxis": [
             {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
             {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
@@ -186,7 +218,7 @@ def timeline(snap: Snapshot) -> dict:
         "legend": {"top": 56, "textStyle": {"fontSize": FONT - 2}},
         "tooltip": {"trigger": "item", "textStyle": {"fontSize": FONT}},
         "grid": {"left": 12, "right": 56, "top": 100, "bottom": 60, "containLabel": True},
-        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "xAxis": _year_axis(r),
         "yAxis": {
             "type": "category",
             "data": labels,
@@ -208,27 +240,67 @@ def timeline(snap: Snapshot) -> dict:
     }
 
 
+DASHES = ("solid", "dashed", "dotted")
+SYMBOLS = ("circle", "rect", "triangle", "diamond", "pin", "arrow")
+
+
+def body_styles(snap: Snapshot) -> list[tuple[str, str, str]]:
+    """(colour, dash, symbol) per body: the colour of its type, and bodies of one type told
+    apart by a lighter shade, the dash and the marker (e.g. two acute trusts)."""
+    seen: dict[str, int] = {}
+    out = []
+    for b in snap.bodies:
+        k = seen.get(b.org_type, 0)
+        seen[b.org_type] = k + 1
+        colour = _shade(texts.ORG_COLOURS[b.org_type], 0.35 * (k % 3) / 2)
+        out.append((colour, DASHES[k % len(DASHES)], SYMBOLS[k % len(SYMBOLS)]))
+    return out
+
+
+def _shade(colour: str, towards_white: float) -> str:
+    """``#rrggbb`` mixed with white by ``towards_white`` (0: unchanged)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * towards_white) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def books_height(snap: Snapshot) -> int:
+    """The books chart's height in pixels: the plot, plus its legend's rows."""
+    return 300 + 26 * legend_rows([b.label for b in snap.bodies])
+
+
 def body_books(snap: Snapshot) -> dict:
-    """Each body's own balance added up, year by year."""
+    """Each body's own balance added up, year by year (one style per body)."""
     r = [str(x) for x in snap.rounds]
+    styles = body_styles(snap)
     series = [
         {
             "name": b.label,
             "type": "line",
             "data": [round(x, 2) for x in snap.body_cumulative[b.index]],
-            "lineStyle": {"width": 3},
-            "itemStyle": {"color": texts.ORG_COLOURS[b.org_type]},
+            "lineStyle": {"width": 3, "type": styles[b.index][1]},
+            "symbol": styles[b.index][2],
+            "symbolSize": 9,
+            "itemStyle": {"color": styles[b.index][0]},
             **({"markLine": _rule_lines(snap)} if b.index == 0 else {}),
         }
         for b in snap.bodies
     ]
+    # every body in the legend at once (a paged legend hid most of them): room for its rows
+    rows = legend_rows([b.label for b in snap.bodies])
     return {
         "animation": False,
         "title": _title("Each body alone: its own books, added up", "£m"),
-        "legend": {"top": 56, "type": "scroll", "textStyle": {"fontSize": FONT - 3}},
+        "legend": {"top": 56, "textStyle": {"fontSize": FONT - 3}},
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": FONT - 2}},
-        "grid": {"left": 12, "right": 12, "top": 100, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": r, "name": "year", "axisLabel": {"fontSize": FONT}},
+        "grid": {
+            "left": 12,
+            "right": 12,
+            "top": 72 + 26 * rows,
+            "bottom": 30,
+            "containLabel": True,
+        },
+        "xAxis": _year_axis(r),
         "yAxis": {"type": "value", "scale": True, "axisLabel": {"fontSize": FONT - 2}},
         "series": series,
     }

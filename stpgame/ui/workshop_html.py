@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
+
 from stpgame.core import regulation
 from stpgame.ui import texts, workshop_charts
 from stpgame.ui.chart_widget import to_json
 from stpgame.ui.state import money, percent, pounds
+from stpgame.workshop.plans import EVENTS, Plan
 from stpgame.workshop.views import Snapshot
 
 
@@ -58,6 +61,106 @@ def books(snap: Snapshot, body: int) -> str:
     return snap.memo(("books", body), lambda: _books(snap, body))
 
 
+def pounds_m(x: float) -> str:
+    """£m to one decimal with a sign, the same precision on every row of a table of books
+    (so the rows visibly add up to the total): -4.66 -> '−£4.7m'."""
+    return f"{'−' if x < -0.00005 else ''}£{abs(x):,.1f}m"
+
+
+def book_rows(f: dict, lag: int) -> list[tuple[str, float, str, str]]:
+    """A body's year as rows (label, £m, one-line explanation, css key) that add up exactly
+    to its balance: the identity of ``stpgame.core.economy`` (every flow is kept)."""
+    mandatory = f["mandatory"]
+    chosen = f["contribution"] - mandatory
+    later = f"{lag} year{'s' if lag != 1 else ''}"
+    return [
+        ("Income", f["income"], "Your budget for the year (it grows with funding).", "income"),
+        (
+            "Running costs",
+            -f["cost"],
+            "Services for your population: demand grows faster than funding.",
+            "cost",
+        ),
+        (
+            "Pooled by law (Better Care Fund minimum)",
+            -mandatory,
+            "CCGs and councils must pool this share whatever they choose.",
+            "mandatory",
+        ),
+        ("Pooled by choice", -chosen, "What you chose to pool on top of any minimum.", "chosen"),
+        (
+            "Savings that landed",
+            f["savings"],
+            f"Your share of savings from money pooled {later} earlier.",
+            "savings",
+        ),
+        (
+            "Savings shared back",
+            f["gain_shared"],
+            "Gain sharing: savings handed back to those who pooled the money.",
+            "gain",
+        ),
+        (
+            "Transformation money",
+            f["transformation"],
+            "National money that pays part of what you pooled voluntarily.",
+            "transformation",
+        ),
+        (
+            "Incentive for pooling",
+            f["incentive"],
+            "The reward for a footprint that pooled at least the threshold.",
+            "incentive",
+        ),
+        (
+            "Risk sharing",
+            f["transfer"],
+            "Part of every body's surplus or deficit spread across the footprint.",
+            "risk",
+        ),
+        (
+            "Your own cuts (councils)",
+            f["cut"],
+            "A council heading for deficit cuts services to balance its books.",
+            "cut",
+        ),
+        (
+            "Council cuts landing on you",
+            -f["shifted"],
+            "Each £ a council cuts comes back as cost to the NHS.",
+            "shifted",
+        ),
+        (
+            "Sustainability money",
+            f["central"],
+            "Central money paid, all or nothing, for meeting your control total.",
+            "central",
+        ),
+        (
+            "Regulator's penalty",
+            -f["penalty"],
+            "Money withheld for the deficit you are judged on.",
+            "penalty",
+        ),
+        ("Bail-out", f["bailout"], "Central cash covering part of an NHS deficit.", "bailout"),
+    ]
+
+
+def who_decided(snap: Snapshot, body: int) -> str:
+    """'You pooled 20% (sent by Asha)' or '... (autopilot decided: nobody sent a decision)'."""
+    b = snap.bodies[body]
+    assert b.last is not None
+    level = percent(b.last["level"])
+    if b.sent_by:
+        return f"You pooled {level} in year {snap.year} (sent by {b.sent_by})."
+    if b.control == "autopilot (undecided)":
+        return (
+            f"You pooled {level} in year {snap.year}: autopilot decided, as no decision "
+            "was sent in time."
+        )
+    return f"You pooled {level} in year {snap.year}: autopilot decided (nobody played you)."
+
+
 def _books(snap: Snapshot, body: int) -> str:
     f = snap.bodies[body].last
     if f is None:
@@ -68,22 +171,17 @@ def _books(snap: Snapshot, body: int) -> str:
         + big("added up so far", money(snap.body_cumulative[body][-1]), "my-cumulative")
         + big("your rating", rating(f["rating"]), "my-rating", f"score {100 * f['score']:+.2f}%")
     )
-    rows = [
-        ("You paid into the pool", -f["contribution"]),
-        ("Savings that landed with you", f["savings"]),
-        ("Cost of council cuts shifted onto you", -f["shifted"]),
-        ("Your own cuts (councils)", -f["cut"]),
-        ("Risk sharing", f["transfer"]),
-        (
-            "Incentive, transformation and bail-out money",
-            f["incentive"] + f["transformation"] + f["bailout"],
-        ),
-        ("Regulator's penalty", -f["penalty"]),
-    ]
-    table = "".join(
-        f"<tr><td>{escape(label)}</td><td class='num'>{escape(money(x))}</td></tr>"
-        for label, x in rows
-        if abs(x) > 0.005
+    lag = int(snap.lag)
+    rows = "".join(
+        f"<tr class='book-row book-{key}'><td><b>{escape(label)}</b><br>"
+        f"<span class='ws-note'>{escape(why)}</span></td>"
+        f"<td class='num book-value'>{escape(pounds_m(x))}</td></tr>"
+        for label, x, why, key in book_rows(f, lag)
+        if abs(x) >= 0.00005
+    )
+    total = (
+        f"<tr class='book-total'><td><b>Your balance for year {snap.year}</b></td>"
+        f"<td class='num book-balance'><b>{escape(pounds_m(f['balance']))}</b></td></tr>"
     )
     t = snap.together
     note = (
@@ -92,11 +190,37 @@ def _books(snap: Snapshot, body: int) -> str:
         "had pooled."
     )
     inner = (
+        f"<div class='ws-ok who-decided'>{escape(who_decided(snap, body))}</div>"
         f"<div class='ws-tiles'>{tiles}</div>"
-        f"<div class='ws-table my-flows'><table>{table}</table></div>"
+        f"<div class='ws-table my-flows'><table>{rows}{total}</table></div>"
         f"<span class='ws-note footprint-note'>{escape(note)}</span>"
     )
-    return card("Your own books", inner, "player-card my-books")
+    return card(f"Your own books, year {snap.year}", inner, "player-card my-books")
+
+
+def rules(snap: Snapshot) -> str:
+    """The rules in force in plain words, and a notice while a change is new (the year it
+    takes effect is being decided, or has just been played)."""
+    return snap.memo("rules", lambda: _rules(snap))
+
+
+def _rules(snap: Snapshot) -> str:
+    fresh = [c for c in snap.changes if c["year"] in (snap.year, snap.year + 1)]
+    notices = "".join(
+        f"<div class='rule-notice'><b>Rules changed from year {c['year']}:</b> "
+        f"{escape(c['words'])}</div>"
+        for c in fresh
+    )
+    items = "".join(
+        f"<tr><td>{escape(label)}</td><td class='num'>{escape(value)}</td></tr>"
+        for label, value in snap.in_force
+    )
+    table = f"<div class='ws-table rules-table'><table>{items}</table></div>"
+    return notices + card(
+        f"The rules in force ({snap.scenario_title}" + (", changed" if snap.changes else "") + ")",
+        table,
+        "rules-in-force",
+    )
 
 
 def partners(snap: Snapshot, body: int) -> str:
@@ -200,10 +324,20 @@ def _presenter(snap: Snapshot) -> str:
                 f"</span><span class='big-note'>pooled {percent(b.last['level'])} · "
                 f"{escape(texts.RATING_SHORT[int(b.last['rating'])])}</span>"
             )
-        played = ("played by " + ", ".join(b.holders)) if b.holders else "autopilot"
+        auto = b.last is not None and b.control != "human"
+        if b.last is None:
+            played = ("played by " + ", ".join(b.holders)) if b.holders else "autopilot"
+        elif auto:
+            played = "autopilot decided" + (
+                " (no decision in time)" if b.control == "autopilot (undecided)" else ""
+            )
+        else:
+            played = f"decided by {b.sent_by}"
+        state = "tile-autopilot" if auto or (b.last is None and not b.holders) else "tile-human"
         tiles += (
-            f"<div class='ws-tile tile-{b.index}'><span class='big-label' style='font-weight: 700'>"
-            f"{escape(b.label)}</span>{result}<span class='big-note'>{escape(played)}</span></div>"
+            f"<div class='ws-tile tile-{b.index} {state}'>"
+            f"<span class='big-label' style='font-weight: 700'>{escape(b.label)}</span>{result}"
+            f"<span class='big-note tile-who'>{escape(played)}</span></div>"
         )
     return (
         "<div class='presenter-columns'>"
@@ -211,6 +345,91 @@ def _presenter(snap: Snapshot) -> str:
         f"<div><div class='ws-card-title'>Each body alone</div><div class='ws-tiles'>{tiles}</div>"
         "</div></div>"
     )
+
+
+def presenter_rules(snap: Snapshot) -> str:
+    """The rules on the shared screen: the preset, whether changed, and any new change."""
+    return snap.memo("presenter-rules", lambda: _presenter_rules(snap))
+
+
+def _presenter_rules(snap: Snapshot) -> str:
+    fresh = [c for c in snap.changes if c["year"] in (snap.year, snap.year + 1)]
+    head = f"Rules: {snap.scenario_title}" + (
+        f", changed {len(snap.changes)} time{'s' if len(snap.changes) > 1 else ''}"
+        if snap.changes
+        else ""
+    )
+    return f"<div class='ws-sub rules-line'>{escape(head)}</div>" + "".join(
+        f"<div class='rule-notice'><b>Rules changed from year {c['year']}:</b> "
+        f"{escape(c['words'])}</div>"
+        for c in fresh
+    )
+
+
+def effects_table(df: pd.DataFrame) -> str:
+    """What each body's decisions did to the others, in pounds (``debrief.effects``)."""
+    rows = "".join(
+        f"<tr class='effect-{k}'><td>{escape(r.body)}</td><td class='num'>{percent(r.pooled)}</td>"
+        f"<td class='num effect-others'>{escape(pounds_m(r.others))}</td>"
+        f"<td class='num'>{escape(pounds_m(r.itself))}</td></tr>"
+        for k, r in enumerate(df.itertuples())
+    )
+    table = (
+        "<div class='ws-table effects-table'><table><tr><th>body</th><th>pooled on average</th>"
+        "<th>the others gained (£m)</th><th>it gained (£m)</th></tr>"
+        f"{rows}</table></div>"
+        "<span class='ws-note'>Against the same game with that body pooling everything every "
+        "year (everyone else's decisions, the rules and the events as played; the autopilot "
+        "bodies react as they would). A minus for the others: its holding back cost them "
+        "that much.</span>"
+    )
+    return card("What each body's decisions did to the others", table, "effects-card")
+
+
+PRICE_NOTE = (
+    "Price of fortress = what the footprint gave up this year against everyone pooling. "
+    "A bar below zero is a year the footprint did better than if everyone had pooled: "
+    "pooled money pays back only after the lag, so in the early years pooling costs more "
+    "than it saves, and keeping money is ahead for a while."
+)
+
+
+def plan_summary(plan: Plan) -> str:
+    """A session plan in one paragraph (shown when opening a room)."""
+    events = ", ".join(f"year {y}: {EVENTS[e].title}" for y, e in sorted(plan.events.items()))
+    return escape(
+        f"{plan.years} years. Events: {events}. Ends with {len(plan.questions)} debrief questions."
+    )
+
+
+def plan_agenda(snap: Snapshot) -> str:
+    """The plan's events, the one due now marked (the facilitator presses it when ready)."""
+    plan = snap.plan
+    assert plan is not None
+    played = {(c["year"], c["event"]) for c in snap.changes}
+    items = ""
+    for year, name in sorted(plan.events.items()):
+        if (year, name) in played:
+            state = "played"
+        elif year == snap.year + 1:
+            state = "due now: press it below"
+        elif year <= snap.year:
+            state = "skipped"
+        else:
+            state = "to come"
+        items += (
+            f"<li class='agenda-{year}'>Year {year}: {escape(EVENTS[name].title)} ({state})</li>"
+        )
+    return (
+        f"<div class='ws-sub'>Plan: {escape(plan.title)}</div><ul>{items}"
+        f"<li>Debrief after year {plan.years}</li></ul>"
+    )
+
+
+def plan_questions(plan: Plan) -> str:
+    """The plan's debrief questions."""
+    items = "".join(f"<li>{escape(q)}</li>" for q in plan.questions)
+    return f"<div class='ws-card-title'>Questions for the debrief</div><ol>{items}</ol>"
 
 
 def game(snap: Snapshot) -> str:

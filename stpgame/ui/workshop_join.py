@@ -31,7 +31,14 @@ from stpgame.ui.workshop_base import (
     routed_room,
     use_attempt,
 )
-from stpgame.ui.workshop_widgets import Countdown, LevelPicker, SeatMemory, use_room_version
+from stpgame.ui.workshop_widgets import (
+    Countdown,
+    LevelPicker,
+    Reconnect,
+    SeatMemory,
+    use_room_version,
+)
+from stpgame.workshop import Room
 from stpgame.workshop.views import snapshot
 
 
@@ -42,6 +49,7 @@ def Join():
     router = solara.use_router()
     use_release_on_close()
     WorkshopStyle()
+    Reconnect()
     with solara.Column(classes=["ws-page", "join-page"]):
         if room is None:
             CodeEntry(code)
@@ -153,6 +161,13 @@ def ParticipantRoom(room, token: str):
     snap = snapshot(room)
     person = room.participant(token)
     message, attempt = use_attempt()
+    if person is None:  # the facilitator removed this seat while the page was open
+        html_block(
+            "The facilitator has taken this seat out of the room. "
+            f"<a class='join-again' href='/join/{escape(room.code)}?new=1'>Join again</a>",
+            "ws-msg seat-removed",
+        )
+        return
 
     SeatMemory(room.code, token=token)
     html_block(
@@ -181,8 +196,10 @@ def ParticipantRoom(room, token: str):
                 snap.year + 1,
                 (pending.level, pending.name) if pending else None,
                 snap.closed,
+                snap.bodies[body].start,
             )
             html_block(workshop_html.books(snap, body))
+        html_block(workshop_html.rules(snap))
         html_block(workshop_html.partners(snap, body))
         flows = workshop_html.flows(snap, body)
         if flows:
@@ -224,9 +241,17 @@ def BodyChooser(room, snap, token: str, attempt):
 
 
 @solara.component
-def Decide(room, token: str, label: str, year: int, pending: tuple | None, closed: bool):
-    """The decision for the coming year (``pending``: the level sent and by whom, if any)."""
-    start = solara.use_memo(lambda: _start_level(room, token), [])
+def Decide(
+    room: Room,
+    token: str,
+    label: str,
+    year: int,
+    pending: tuple[float, str] | None,
+    closed: bool,
+    start: float,
+) -> None:
+    """The decision for the coming year (``pending``: the level sent and by whom, if any;
+    ``start``: where the slider starts, the level the body's people last sent or 50%)."""
     message, attempt = use_attempt()
     with v.Card(class_="ma-2 ws-decision", elevation=2):
         v.CardTitle(children=[f"Your decision for year {year}"])
@@ -249,17 +274,3 @@ def Decide(room, token: str, label: str, year: int, pending: tuple | None, close
                     "Not sent yet: if the year moves on without it, autopilot decides for you.",
                     "ws-wait not-submitted",
                 )
-
-
-def _start_level(room, token: str) -> float:
-    """Where the slider starts: this year's decision if sent, else last year's share, else 50%."""
-    with room.lock:
-        person = room.participant(token)
-        body = person.body if person else None
-        if body is None:
-            return 0.5
-        pending = room.pending.get(body)
-        if pending is not None:
-            return pending.level
-        last = snapshot(room).bodies[body].last
-        return last["level"] if last else 0.5

@@ -13,41 +13,48 @@ a projector (1280x720, big numbers, Space = next year) and the debrief
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import solara
 
 from stpgame.core import scenarios
-from stpgame.ui import workshop_html
-from stpgame.ui.chart_widget import EChart
+from stpgame.ui import workshop_charts, workshop_html
+from stpgame.ui.chart_widget import EChart, to_json
 from stpgame.ui.downloads import Download
 from stpgame.ui.release import use_release_on_close
+from stpgame.ui.rules import Rule, format_value, rule
 from stpgame.ui.style import Expander
 from stpgame.ui.workshop_base import (
     ERRORS,
     WorkshopStyle,
-    host,
     html_block,
+    join_block,
+    query,
     routed_room,
     use_attempt,
 )
 from stpgame.ui.workshop_join import Join, ParticipantRoom
-from stpgame.ui.workshop_widgets import Countdown, SpaceKey, use_room_version
-from stpgame.workshop import RoomError, rooms
+from stpgame.ui.workshop_widgets import Countdown, Reconnect, SpaceKey, use_room_version
+from stpgame.workshop import Room, RoomError, rooms
 from stpgame.workshop import debrief as debrief_files
+from stpgame.workshop.plans import EVENTS, PLANS
 from stpgame.workshop.room import FIXED, STRUCTURES
 from stpgame.workshop.views import Snapshot, snapshot
 
 __all__ = ["Facilitator", "FacilitatorRoom", "Join", "ParticipantRoom"]
 
 TIMERS = {"No timer": 0, "1 minute": 60, "2 minutes": 120, "3 minutes": 180, "5 minutes": 300}
-RULE_SLIDERS = {  # parameter: (slider label, what it means)
-    "system_weight": (
-        "Judged on the footprint",
-        "0 = each body on its own books, 1 = the whole footprint",
-    ),
-    "risk_share": ("Risk sharing", "share of each body's result spread across the footprint"),
-}
+VIEWS = ("room", "presenter", "debrief")
+# The rules the facilitator's sliders move: labels, ranges, steps and help from ui/rules.py
+# (itself from core/params.py), so the room and the explorer call a rule the same thing.
+RULE_SLIDERS: tuple[Rule, ...] = (rule("system_weight"), rule("risk_share"))
+NO_PLAN = "No plan: free play"
+
+
+def view_url(code: str, key: str, view: str) -> str:
+    """The facilitator's address of one view: a reload, or a second screen, stays on it."""
+    return f"/workshop/{code}?key={key}" + ("" if view == "room" else f"&view={view}")
 
 
 @solara.component
@@ -55,11 +62,16 @@ def Facilitator():
     """``/workshop`` and ``/workshop/<CODE>``: the room if the link carries its facilitator
     key, else the form that opens one."""
     code, room, key = routed_room("key")
+    router = solara.use_router()
+    view = query(router).get("view", "room")
+    view = view if view in VIEWS else "room"
     use_release_on_close()
     WorkshopStyle()
-    with solara.Column(classes=["ws-page"]):
+    Reconnect()
+    css = ["ws-page", "ws-wide"] if view == "presenter" else ["ws-page"]
+    with solara.Column(classes=css):
         if room is not None and room.is_facilitator(key):
-            FacilitatorRoom(room)
+            FacilitatorRoom(room, key, view)
         else:
             if code:
                 solara.Text(
@@ -78,7 +90,15 @@ def OpenRoom():
     title, set_title = solara.use_state(next(iter(by_title)))
     structure, set_structure = solara.use_state(STRUCTURES["simple"])
     seed, set_seed = solara.use_state("1")
+    plan, set_plan = solara.use_state(NO_PLAN)
     message, set_message = solara.use_state("")
+    plans = {p.title: p for p in PLANS.values()}
+
+    def choose_plan(name: str) -> None:
+        set_plan(name)
+        if name in plans:  # a plan brings its rules
+            chosen = plans[name].scenario
+            set_title(next(t for t, n in by_title.items() if n == chosen))
 
     def open_room() -> None:
         try:
@@ -87,12 +107,13 @@ def OpenRoom():
             set_message(f"Seed: a whole number >= 0, got {seed!r}")
             return
         name = {v: k for k, v in STRUCTURES.items()}[structure]
+        chosen = plans[plan].name if plan in plans else ""
         try:
-            room = rooms().open(by_title[title], seed=value, structure=name)
+            room = rooms().open(by_title[title], seed=value, structure=name, plan=chosen)
         except ERRORS as exc:
             set_message(str(exc))
             return
-        router.push(f"/workshop/{room.code}?key={room.facilitator_key}")
+        router.push(view_url(room.code, room.facilitator_key, "room"))
 
     solara.Markdown(
         "## Open a workshop room\n"
@@ -101,6 +122,15 @@ def OpenRoom():
         "run on autopilot."
     )
     with solara.Column(style={"max-width": "560px"}):
+        solara.Select(
+            "Session plan",
+            values=[NO_PLAN, *plans],
+            value=plan,
+            on_value=choose_plan,
+            classes=["plan-select"],
+        )
+        if plan in plans:
+            html_block(workshop_html.plan_summary(plans[plan]), "ws-note plan-summary")
         solara.Select("Rules (preset)", values=list(by_title), value=title, on_value=set_title)
         solara.Select(
             "Footprint", values=list(STRUCTURES.values()), value=structure, on_value=set_structure
@@ -112,30 +142,31 @@ def OpenRoom():
 
 
 @solara.component
-def FacilitatorRoom(room):
-    """The facilitator's page of one room, with its three views: room, presenter and debrief."""
+def FacilitatorRoom(room: Room, key: str, view: str) -> None:
+    """The facilitator's page of one room, with its three views (room, presenter, debrief),
+    the view kept in the page's address."""
     use_room_version(room)
     snap = snapshot(room)
-    view, set_view = solara.use_state("Room")
+    router = solara.use_router()
     message, attempt = use_attempt()
 
     def next_year() -> None:
         attempt(lambda: room.advance(force=True))
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-        for name in ("Room", "Presenter", "Debrief"):
+        for name in VIEWS:
             solara.Button(
-                name,
-                on_click=lambda name=name: set_view(name),
+                name.title(),
+                on_click=lambda name=name: router.push(view_url(room.code, key, name)),
                 color="primary" if view == name else None,
                 outlined=view != name,
-                classes=[f"view-{name.lower()}"],
+                classes=[f"view-{name}"],
             )
     if message:
         solara.Text(message, classes=["ws-msg", "facilitator-message"])
-    if view == "Presenter":
+    if view == "presenter":
         Presenter(snap, next_year)
-    elif view == "Debrief":
+    elif view == "debrief":
         Debrief(room, snap)
     else:
         RoomControls(room, snap, next_year, attempt)
@@ -149,16 +180,13 @@ def _next_label(snap: Snapshot) -> str:
 
 
 def RoomHead(snap: Snapshot) -> None:
-    """The room's code, year, title, timer and join link, and how many have decided."""
-    where = host()
-    link = f"{where}/join/{snap.code}" if where else f"/join/{snap.code}"
+    """The room's code, year, title, timer, join address and QR code, how many have decided."""
     decided = workshop_html.decided_count(snap)
     html_block(
         f"<div class='ws-head'><span class='ws-code room-code'>{escape(snap.code)}</span>"
         f"<span class='ws-year room-year'>Year {snap.year}</span>"
         f"<span class='ws-sub'>{escape(snap.title)}</span></div>"
-        f"<div class='ws-sub'>Join at <a class='join-link' href='/join/{escape(snap.code)}'>"
-        f"{escape(link)}</a> (or open /join and type <b>{escape(snap.code)}</b>)</div>"
+        + join_block(snap.code)
         + (f"<div class='ws-sub decided-count'>{escape(decided)}</div>" if decided else "")
     )
     Countdown(snap.timer_deadline)
@@ -178,13 +206,14 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
             classes=["next-year"],
         )
         solara.Select(
-            "Timer",
+            "Timer (each year)",
             values=list(TIMERS),
-            value="No timer",
+            value=timer_label(snap.timer_seconds),
             on_value=lambda label: attempt(lambda: room.set_timer(TIMERS[label])),
             classes=["timer-select"],
-            style={"max-width": "200px"},
+            style={"max-width": "220px"},
         )
+        CloseRoom(room, attempt)
     with room.lock:
         people = tuple((p.id, p.name, p.body) for p in room.participants.values())
     free = sum(1 for p in people if p[2] is None)
@@ -202,6 +231,11 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
                     lambda: AssignSeat(room, labels, people, attempt),
                     css="assign-panel",
                 )
+                Expander(
+                    "Rename or remove someone",
+                    lambda: EditPerson(room, people, attempt),
+                    css="edit-person-panel",
+                )
         with solara.Card("Rules", classes=["rules-card"]):
             if snap.rule_changes:
                 html_block(
@@ -218,6 +252,102 @@ def RoomControls(room, snap: Snapshot, next_year, attempt):
                 lambda: RuleChanger(room, attempt),
                 css="rules-panel",
             )
+        with solara.Card("Play the commissioner: events", classes=["events-card"]):
+            if snap.plan is not None:
+                html_block(workshop_html.plan_agenda(snap), "plan-agenda")
+            Events(room, snap, attempt)
+
+
+def _play(room: Room, name: str, body: int | None = None) -> None:
+    room.play_event(name, body)
+
+
+def timer_label(seconds: float | None) -> str:
+    """The timer menu's entry for ``seconds`` (the room keeps it from year to year)."""
+    for label, value in TIMERS.items():
+        if value == (seconds or 0):
+            return label
+    return f"{seconds:g} seconds"
+
+
+@solara.component
+def CloseRoom(room: Room, attempt: Callable[[Callable[[], None]], None]) -> None:
+    """Close the room (asks once more): nobody can change it after, it is not restored
+    when the server starts again, and its file stays for the debrief."""
+    asking, set_asking = solara.use_state(False)
+    if room.closed:
+        solara.Text("This room is closed.", classes=["ws-sub", "room-closed"])
+        return
+    if not asking:
+        solara.Button(
+            "Close room", outlined=True, on_click=lambda: set_asking(True), classes=["close-room"]
+        )
+        return
+    solara.Text("Close for good? Participants see that it is over.", classes=["ws-msg"])
+    solara.Button(
+        "Yes, close the room",
+        color="error",
+        on_click=lambda: attempt(lambda: rooms().close(room.code)),
+        classes=["close-room-yes"],
+    )
+    solara.Button("Keep it open", text=True, on_click=lambda: set_asking(False))
+
+
+@solara.component
+def EditPerson(room: Room, people: tuple, attempt: Callable[[Callable[[], None]], None]) -> None:
+    """Rename a participant, or take them out of the room (their body goes to autopilot)."""
+    names = [f"{name} ({pid})" for pid, name, _ in people]
+    who, set_who = solara.use_state(names[0])
+    new_name, set_new_name = solara.use_state("")
+    if who not in names:
+        who = names[0]
+    pid = people[names.index(who)][0]
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Select("Person", values=names, value=who, on_value=set_who, classes=["edit-who"])
+        solara.InputText(
+            "New name",
+            value=new_name,
+            on_value=set_new_name,
+            continuous_update=True,
+            classes=["rename-input"],
+        )
+        solara.Button(
+            "Rename",
+            on_click=lambda: attempt(lambda: room.rename(pid, new_name)),
+            disabled=not new_name.strip(),
+            classes=["rename-person"],
+        )
+        solara.Button(
+            "Remove from the room",
+            outlined=True,
+            on_click=lambda: attempt(lambda: room.remove(pid)),
+            classes=["remove-person"],
+        )
+
+
+@solara.component
+def Events(room: Room, snap: Snapshot, attempt: Callable[[Callable[[], None]], None]) -> None:
+    """One button per event; each changes the rules from the year being decided (logged,
+    shown to the participants, undone after one year when it is a one-year event)."""
+    labels = [b.label for b in snap.bodies]
+    where, set_where = solara.use_state(labels[0])
+    for event in EVENTS.values():
+        with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            if event.at_body:
+                solara.Select(
+                    "at", values=labels, value=where, on_value=set_where, classes=["event-body"]
+                )
+            body = labels.index(where) if event.at_body and where in labels else None
+            solara.Button(
+                event.title,
+                outlined=True,
+                disabled=snap.closed,
+                on_click=lambda name=event.name, body=body: attempt(
+                    lambda: _play(room, name, body)
+                ),
+                classes=["play-event", f"event-{event.name}"],
+            )
+            solara.Text(event.explains, classes=["ws-note"])
 
 
 @solara.component
@@ -246,7 +376,7 @@ def RuleChanger(room, attempt):
     """Change the rules from next year (sliders, or a preset's rules) without starting again."""
     presets = {sc.title: sc for sc in scenarios.all_scenarios()}
     choice, set_choice = solara.use_state("")
-    values, set_values = solara.use_state({name: float(room.param(name)) for name in RULE_SLIDERS})
+    values, set_values = solara.use_state({r.name: float(room.param(r.name)) for r in RULE_SLIDERS})
 
     def preset_changes(title: str) -> dict:
         out = {}
@@ -274,16 +404,20 @@ def RuleChanger(room, attempt):
             return
         attempt(lambda: room.change_rules(**changes))
 
-    for name, (label, help_text) in RULE_SLIDERS.items():
-        solara.Text(f"{label}: {help_text}", classes=["ws-note"])
-        solara.SliderFloat(
-            label,
-            value=values[name],
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            on_value=lambda x, name=name: set_values({**values, name: x}),
+    for r in RULE_SLIDERS:
+        solara.Text(
+            f"{r.label}: {format_value(r.name, values[r.name])}",
+            classes=["ws-note", f"slider-value-{r.name}"],
         )
+        solara.SliderFloat(
+            r.label,
+            value=values[r.name],
+            min=float(r.low),
+            max=float(r.high),
+            step=r.slider_step,
+            on_value=lambda x, name=r.name: set_values({**values, name: x}),
+        )
+        solara.Text(r.tooltip, classes=["ws-note"])
     solara.Button(
         "Apply these from next year",
         on_click=apply_sliders,
@@ -306,8 +440,9 @@ def RuleChanger(room, attempt):
 
 
 @solara.component
-def Presenter(snap: Snapshot, next_year):
-    """For the projector: no sidebar, big numbers, Space = next year."""
+def Presenter(snap: Snapshot, next_year: Callable[[], None]) -> None:
+    """For the projector (1280x720 to 1920x1080): big numbers, the join address and QR code,
+    the rules and their changes, where the money went; Space = next year."""
     SpaceKey(on_press=next_year)
     with solara.Column(classes=["presenter"], gap="6px"):
         with solara.Div(classes=["ws-head"]):
@@ -329,17 +464,29 @@ def Presenter(snap: Snapshot, next_year):
             solara.Text("(Space)", classes=["ws-note"])
         decided = workshop_html.decided_count(snap)
         html_block(
-            escape(
-                f"Join: /join/{snap.code} · {snap.title}" + (f" · {decided}" if decided else "")
-            ),
-            "ws-sub decided-count",
+            join_block(snap.code, scale=5)
+            + (f"<div class='ws-sub decided-count'>{escape(decided)}</div>" if decided else ""),
+            "presenter-join",
         )
+        html_block(workshop_html.presenter_rules(snap), "presenter-rules")
         html_block(workshop_html.presenter(snap))
         html_block(escape(workshop_html.game(snap)), "ws-game ws-sub effective-game")
+        FootprintFlows(snap)
+
+
+def FootprintFlows(snap: Snapshot) -> None:
+    """The whole footprint's money: last year, and every year so far added up."""
+    if not snap.flows["links"]:
+        return
+    this_year = snap.memo("fp-flows", lambda: to_json(workshop_charts.flows(snap)))
+    so_far = snap.memo("fp-flows-all", lambda: to_json(workshop_charts.flows(snap, all_years=True)))
+    with solara.Div(classes=["ws-grid", "footprint-flows"]):
+        EChart(this_year, str(snap.year), "chart chart-fp-flows", 520)
+        EChart(so_far, str(snap.year), "chart chart-fp-flows-all", 520)
 
 
 @solara.component
-def Debrief(room, snap: Snapshot):
+def Debrief(room: Room, snap: Snapshot) -> None:
     """The debrief: the timeline, the charts and the room's data to download."""
     RoomHead(snap)
     if not snap.rounds:
@@ -350,12 +497,19 @@ def Debrief(room, snap: Snapshot):
     EChart(timeline, key, "chart chart-timeline", 140 + 40 * len(snap.bodies))
     with solara.Div(classes=["ws-grid"]):
         EChart(together, key, "chart chart-together", 380)
-        EChart(books, key, "chart chart-books", 380)
+        EChart(books, key, "chart chart-books", workshop_charts.books_height(snap))
     solara.Text(
         "Circles: a person decided; squares: autopilot; triangles: the person did not "
         "decide in time. Dashed lines: the rules changed.",
         classes=["ws-note"],
     )
+    html_block(escape(workshop_html.PRICE_NOTE), "ws-note price-note")
+    FootprintFlows(snap)
+    html_block(
+        snap.memo("effects", lambda: workshop_html.effects_table(debrief_files.effects(room)))
+    )
+    if snap.plan is not None:
+        html_block(workshop_html.plan_questions(snap.plan), "plan-questions")
     DebriefDownloads(room)
 
 

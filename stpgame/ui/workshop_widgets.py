@@ -254,7 +254,11 @@ PICKER = """
 </template>
 <script>
 module.exports = {
-  data() { return { level: this.start }; },
+  // The slider starts where the body's people last sent it (``start``), also after a
+  // reload, and follows a teammate's submission (a new ``start``).
+  data() { return { level: 0.5 }; },
+  mounted() { if (typeof this.start === "number") this.level = this.start; },
+  watch: { start(value) { this.level = value; } },
 };
 </script>
 """
@@ -278,3 +282,63 @@ def LevelPicker(start: float, closed: bool, on_submit):
     """The pooling level picker (an element, no component: see the module docstring);
     ``on_submit(level)`` gets the browser's level, unchecked (the room checks it)."""
     return LevelPickerWidget.element(start=start, closed=closed, on_submit=on_submit)
+
+
+RECONNECT = """
+<template><span class="reconnect" :data-lost="lost" style="display: none"></span></template>
+<script>
+module.exports = {
+  data() { return { lost: false }; },
+  mounted() {
+    this.last = Date.now();
+    this.timer = setInterval(() => this.check(), PERIOD);
+    this.visible = () => {
+      if (document.visibilityState === "visible") { this.last = Date.now(); this.ping({}); }
+    };
+    document.addEventListener("visibilitychange", this.visible);
+  },
+  beforeDestroy() {
+    clearInterval(this.timer);
+    document.removeEventListener("visibilitychange", this.visible);
+  },
+  watch: { pong() { this.last = Date.now(); } },
+  methods: {
+    check() {
+      if (document.visibilityState === "hidden") return;  // timers are throttled there
+      if (!this.lost && Date.now() - this.last > LOST) this.lost = true;
+      if (!this.lost) { this.ping({}); return; }
+      // the server stopped answering: reload as soon as it serves this page again (the
+      // address holds the seat or the facilitator key and the view, so all comes back)
+      fetch(window.location.href, { cache: "no-store" })
+        .then((r) => { if (r.ok) window.location.reload(); })
+        .catch(() => {});
+    },
+  },
+};
+</script>
+"""
+RECONNECT_PERIOD_MS = 2000  # a ping every 2 s while the page is visible
+RECONNECT_LOST_MS = 7000  # no answer for 7 s: the connection is gone, wait for the server
+
+
+class ReconnectWidget(ipyvuetify.VuetifyTemplate):
+    """The browser side of ``Reconnect``: pings the server; once the pings go unanswered,
+    polls the page's address and reloads it when the server answers again."""
+
+    template = traitlets.Unicode(
+        RECONNECT.replace("PERIOD", str(RECONNECT_PERIOD_MS)).replace(
+            "LOST", str(RECONNECT_LOST_MS)
+        )
+    ).tag(sync=True)
+    pong = traitlets.Int(0).tag(sync=True)
+
+    def vue_ping(self, _data: object = None) -> None:
+        """A ping from the browser: answer by changing ``pong``."""
+        self.pong += 1
+
+
+def Reconnect() -> object:
+    """Brings the page back after a server restart: Solara's own page says "Server
+    disconnected" and stays so; this reloads it once the server answers (an element, no
+    component)."""
+    return ReconnectWidget.element()

@@ -11,6 +11,9 @@ price of fortress behaviour added up.
 from __future__ import annotations
 
 import io
+from typing import Any
+
+import pandas as pd
 
 from stpgame.ui import texts
 from stpgame.workshop.room import Room
@@ -25,12 +28,14 @@ MARKER_WORDS = {
 
 def decisions_csv(room: Room) -> bytes:
     """Every submitted decision, in order (`Room.decisions_frame`), as CSV."""
-    return room.decisions_frame().to_csv(index=False).encode()
+    text: str = room.decisions_frame().to_csv(index=False)
+    return text.encode()
 
 
 def body_years_csv(room: Room) -> bytes:
     """One row per body per year (`Room.debrief`), as CSV."""
-    return room.debrief().to_csv(index=False).encode()
+    text: str = room.debrief().to_csv(index=False)
+    return text.encode()
 
 
 def timeline(room: Room, fmt: str = "png") -> bytes:
@@ -109,18 +114,72 @@ def timeline(room: Room, fmt: str = "png") -> bytes:
         bottom.legend(loc="upper left", fontsize=10)
     bottom.set_xlabel("year")
     bottom.set_title("The footprint together", loc="left", fontsize=13)
-    for change in room.rule_changes():
-        x = change["year"] - 0.5
+    for year in sorted({change["year"] for change in room.rule_changes()}):
+        x = year - 0.5
         for ax in (top, bottom):
             ax.axvline(x, color="#444444", ls="--", lw=1.5)
-        top.annotate(
+        # along the line, inside the lower panel: above the top panel it hit the title
+        bottom.annotate(
             "rules changed",
-            (x, -0.5),
-            xytext=(3, 3),
+            (x, 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
             textcoords="offset points",
+            rotation=90,
+            va="bottom",
             fontsize=10,
-            annotation_clip=False,
         )
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt)
     return buf.getvalue()
+
+
+def effects(room: Room) -> pd.DataFrame:
+    """What each body's decisions did to the others, in pounds: one row per body.
+
+    For each body the room's log is replayed (``Room.from_dict``, exact: the model is
+    seeded) with that body pooling everything every year and nothing else changed: the
+    same people's decisions, rule changes and events. ``others`` is how much better off
+    (£m, added up over the years played) the *other* bodies were in the game as played
+    than in that replay: negative when the body's holding back cost the others money.
+    ``itself`` is the same for the body's own books. The autopilot bodies react to what
+    they see, so the replay includes their reactions (as the HFMA game's debrief asks:
+    how did one body's decision hit the others?).
+    """
+    with room.lock:
+        data = room.to_dict(secrets_too=False)
+        played = room.debrief()
+        labels = list(room.labels)
+    if played.empty:
+        return pd.DataFrame(columns=["body", "pooled", "others", "itself"])
+    actual = played.groupby("org_id")["balance"].sum().to_numpy()
+    rows = []
+    for body, label in enumerate(labels):
+        events: list[dict[str, Any]] = []
+        for event in data["events"]:
+            if event["kind"] == "advance":
+                events.append(
+                    {
+                        "kind": "decision",
+                        "year": event["year"],
+                        "body": body,
+                        "level": 1.0,
+                        "by": "",
+                        "name": "",
+                        "at": 0.0,
+                    }
+                )
+            events.append(event)
+        replay = Room.from_dict({**data, "events": events, "participants": []})
+        other = replay.model.org_dataframe().groupby("org_id")["balance"].sum().to_numpy()
+        diff = actual - other
+        rows.append(
+            {
+                "body": label,
+                "pooled": float(played.loc[played["org_id"] == body, "level"].mean()),
+                "others": float(diff.sum() - diff[body]),
+                "itself": float(diff[body]),
+            }
+        )
+        replay.release()
+    return pd.DataFrame(rows)

@@ -33,13 +33,15 @@ class Rooms:
         seed: int = 1,
         structure: str = "workshop",
         title: str = "",
-        **overrides,
+        plan: str = "",
+        **overrides: object,
     ) -> Room:
-        """A new room with a code no other room on this server (or in the folder) has."""
+        """A new room with a code no other room on this server (or in the folder) has
+        (``plan``: a session plan of ``workshop.plans.PLANS``, or "")."""
         with self._lock:
             taken = set(self._rooms) | self._codes_on_disk()
             code = new_code(taken)
-            room = Room(code, scenario, seed, structure, overrides, title, self.folder)
+            room = Room(code, scenario, seed, structure, overrides, title, self.folder, plan=plan)
             self._rooms[code] = room
         room._changed()  # first write
         return room
@@ -57,19 +59,18 @@ class Rooms:
         return len(self._rooms)
 
     def codes(self) -> list[str]:
-        """Codes of the open rooms, sorted."""
+        """Codes of the open rooms, sorted (closed ones left out)."""
         with self._lock:
-            return sorted(self._rooms)
+            return sorted(code for code, room in self._rooms.items() if not room.closed)
 
     def close(self, code: str) -> None:
-        """Close a room (its file stays, marked closed) and free its model."""
+        """Close a room: its file stays, marked closed, and it is not restored when the
+        server starts again. Until then it stays readable (the facilitator's debrief and
+        downloads; participants' pages say it is over), and refuses every change."""
         room = self.get(code)
         if room is None:
             raise RoomError(f"No room {code!r}.")
         room.close()
-        with self._lock:
-            self._rooms.pop(room.code, None)
-        room.release()
 
     def restore(self) -> list[str]:
         """Load every open room in the folder (replaying its log); returns their codes.

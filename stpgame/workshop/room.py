@@ -20,21 +20,46 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from stpgame import places
 from stpgame.core import checks, scenarios
 from stpgame.core.model import STRUCTURE_PARAMS, STPModel
-from stpgame.core.params import ORG_TYPES, ParameterError
+from stpgame.core.params import ORG_TYPES
+from stpgame.errors import ParameterError
 from stpgame.ui import texts
+from stpgame.workshop.plans import EVENTS, PLANS, describe_rules, rules_in_force
 from stpgame.workshop.store import atomic_write_json
+
+if TYPE_CHECKING:  # views imports this module
+    from stpgame.core.structure import Structure
+    from stpgame.workshop.views import Snapshot, _YearView
 
 FORMAT = "stpgame-room"
 FORMAT_VERSION = 1
+# Flows added up over the years played (the footprint-wide Sankey of "all years so far").
+FLOW_TOTALS = (
+    "income",
+    "cost",
+    "contribution",
+    "savings",
+    "gain_shared",
+    "transformation",
+    "incentive",
+    "transfer",
+    "cut",
+    "shifted",
+    "central",
+    "penalty",
+    "bailout",
+    "balance",
+)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 5
 # One footprint per room: the workshop footprint (8 bodies) by default, or the simple one
@@ -44,6 +69,11 @@ STRUCTURES = {
     "simple": "Simple footprint (4 bodies)",
     "complex": "Complex footprint (20 bodies)",
 }
+# -- real places (stpgame.places): a room can also open on any of England's 44 footprints
+# of 2017, by name, with seats for its real bodies under their own names.
+PLACES = {f.name: f"{f.name} (real footprint, {f.bodies} bodies)" for f in places.footprints()}
+STRUCTURES = {**STRUCTURES, **PLACES}
+# ------------------------------------------------------------------------------------------
 FIXED = STRUCTURE_PARAMS  # a room's footprint never changes
 NAME_MAX = 40
 MAX_YEARS = 60
@@ -63,7 +93,7 @@ class Participant:
     body: int | None = None
     joined: float = field(default_factory=time.time)
 
-    def public(self) -> dict:
+    def public(self) -> dict[str, Any]:
         """What everyone may see of this person: no token."""
         return {"id": self.id, "name": self.name, "body": self.body}
 
@@ -79,7 +109,7 @@ class Decision:
     at: float
 
 
-def new_code(taken=()) -> str:
+def new_code(taken: Collection[str] = ()) -> str:
     """A new random room code, not one of ``taken``."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -95,8 +125,11 @@ def normalise_code(code: object) -> str:
     return text
 
 
-def body_labels(structure) -> list[str]:
-    """'Acute trust 1', 'Council', ... one per body of a one-footprint structure."""
+def body_labels(structure: Structure) -> list[str]:
+    """'Acute trust 1', 'Council', ... one per body of a one-footprint structure (a real
+    place: each body's own name)."""
+    if structure.org_names is not None:
+        return list(structure.org_names)
     counts = np.bincount(structure.org_type, minlength=len(ORG_TYPES))
     seen = [0] * len(ORG_TYPES)
     labels = []
@@ -117,11 +150,12 @@ class Room:
         scenario: str = "fortress",
         seed: int = 1,
         structure: str = "workshop",
-        overrides: dict | None = None,
+        overrides: dict[str, Any] | None = None,
         title: str = "",
         folder: Path | str | None = None,
         facilitator_key: str | None = None,
         created: float | None = None,
+        plan: str = "",
     ):
         self.code = normalise_code(code)
         self.scenario = scenarios.get(scenario).name
@@ -133,11 +167,17 @@ class Room:
         for key in FIXED:
             if key in overrides:
                 raise ParameterError(key, "set by the room (one footprint)", overrides[key])
+        if plan and plan not in PLANS:
+            raise ParameterError("plan", "one of " + ", ".join(PLANS), plan)
+        self.plan = plan
         self.structure_name = structure
         self.overrides = overrides
-        self.model = STPModel(
-            seed=seed, scenario=self.scenario, structure=structure, n_footprints=1, **overrides
+        shape = (
+            {"structure": "england", "place": structure}  # a real place (PLACES)
+            if structure in PLACES
+            else {"structure": structure, "n_footprints": 1}
         )
+        self.model = STPModel(seed=seed, scenario=self.scenario, **shape, **overrides)
         self.seed = int(seed)
         self.title = title or scenarios.get(self.scenario).title
         self.folder = Path(folder) if folder is not None else None
@@ -147,15 +187,20 @@ class Room:
         self.version = 0
         self.closed = False
         self.participants: dict[str, Participant] = {}  # by token
-        self.events: list[dict] = []
+        self.events: list[dict[str, Any]] = []
         self.pending: dict[int, Decision] = {}
         self.timer_deadline: float | None = None
+        self.timer_seconds: float | None = None  # kept from year to year until changed
+        self.removed: list[str] = []  # ids of people the facilitator took out
         self.rules = dict(overrides)  # the room's rules now, relative to the preset
-        self._years: list[dict] = []  # per year played: who played what (from the log)
-        self._rule_changes: list[dict] = []
+        self._years: list[dict[str, Any]] = []  # per year played: who played what (from the log)
+        self._rule_changes: list[dict[str, Any]] = []
+        self._temporary: list[dict[str, Any]] = []  # one-year events still to be undone
+        n = int(self.model.structure.n)
+        self.flow_totals: dict[str, np.ndarray] = {k: np.zeros(n) for k in FLOW_TOTALS}
         self._listeners: list[Callable[[Room], None]] = []
-        self._snapshot = None  # views.snapshot's caches
-        self._year_view = None
+        self._snapshot: Snapshot | None = None  # views.snapshot's caches
+        self._year_view: _YearView | None = None
         self.labels = body_labels(self.model.structure)
 
     # -- opening ----------------------------------------------------------------------
@@ -168,10 +213,13 @@ class Room:
         title: str = "",
         code: str | None = None,
         folder: Path | str | None = None,
-        **overrides,
+        plan: str = "",
+        **overrides: object,
     ) -> Room:
         """A new room with a fresh code (pass ``folder`` to keep it on disk)."""
-        room = cls(code or new_code(), scenario, seed, structure, overrides, title, folder)
+        room = cls(
+            code or new_code(), scenario, seed, structure, overrides, title, folder, plan=plan
+        )
         room._changed()
         return room
 
@@ -217,7 +265,7 @@ class Room:
         """Whether ``key`` is this room's facilitator key (compared in constant time)."""
         return bool(key) and secrets.compare_digest(str(key), self.facilitator_key)
 
-    def param(self, name: str):
+    def param(self, name: str) -> Any:
         """The value of model parameter ``name`` now (rule changes included)."""
         return getattr(self.model.params, name)
 
@@ -231,7 +279,7 @@ class Room:
             raise RoomError(f"A name is at most {NAME_MAX} characters.")
         with self.lock:
             self._check_open()
-            person = Participant(f"p{len(self.participants) + 1}", secrets.token_urlsafe(9), name)
+            person = Participant(f"p{self._next_id()}", secrets.token_urlsafe(9), name)
             self.participants[person.token] = person
             self._changed()
         return person
@@ -251,10 +299,31 @@ class Room:
     def assign(self, participant_id: str, body: int | None) -> None:
         """The facilitator seats a participant (by their id) at ``body``, or unseats them."""
         with self.lock:
-            match = [p for p in self.participants.values() if p.id == participant_id]
-            if not match:
-                raise RoomError(f"No participant {participant_id!r} in room {self.code}.")
-            self.take(match[0].token, body)
+            self.take(self._by_id(participant_id).token, body)
+
+    def rename(self, participant_id: str, name: str) -> None:
+        """The facilitator renames a participant (a typo, or a team's name)."""
+        name = " ".join(str(name or "").split())
+        if not name:
+            raise RoomError("A name cannot be empty.")
+        if len(name) > NAME_MAX:
+            raise RoomError(f"A name is at most {NAME_MAX} characters; got {len(name)}.")
+        with self.lock:
+            self._check_open()
+            person = self._by_id(participant_id)
+            if person.name != name:
+                person.name = name
+                self._changed()
+
+    def remove(self, participant_id: str) -> None:
+        """The facilitator removes a participant: their seat link stops working and their
+        body goes back to autopilot (decisions already sent this year still count)."""
+        with self.lock:
+            self._check_open()
+            person = self._by_id(participant_id)
+            del self.participants[person.token]
+            self.removed.append(person.id)
+            self._changed()
 
     # -- the year -------------------------------------------------------------------------------
     def decide(self, token: str, level: object) -> Decision:
@@ -301,11 +370,22 @@ class Room:
                 "at": time.time(),
             }
             self._apply(event)
-            self.timer_deadline = None
+            for temp in [t for t in self._temporary if t["until"] <= self.year]:
+                self._apply(
+                    {
+                        "kind": "rules",
+                        "year": self.year + 1,
+                        "params": temp["before"],
+                        "event": temp["event"],
+                        "ends": True,
+                        "at": time.time(),
+                    }
+                )
+            self.timer_deadline = time.time() + self.timer_seconds if self.timer_seconds else None
             self._changed()
             return self.year
 
-    def change_rules(self, **params) -> None:
+    def change_rules(self, **params: object) -> None:
         """Change rules from next year on, without starting again (the year, money and
         trust carry on). Changes are logged and marked in the debrief."""
         if not params:
@@ -319,11 +399,35 @@ class Room:
             self._apply(event)
             self._changed()
 
+    def play_event(self, name: str, body: int | None = None) -> dict[str, Any]:
+        """The facilitator, as the commissioner, plays event ``name`` (``plans.EVENTS``) from
+        the year being decided: a documented change of existing parameters through the same
+        path as a rule change (a one-year event is undone when that year has been played),
+        or, for a new chief executive, the model's leadership turnover at ``body`` now.
+        Returns the logged change."""
+        if name not in EVENTS:
+            raise ParameterError("event", "one of " + ", ".join(EVENTS), name)
+        spec = EVENTS[name]
+        with self.lock:
+            self._check_open()
+            event: dict[str, Any] = {"year": self.year + 1, "event": name, "at": time.time()}
+            if spec.at_body:
+                if body is None:
+                    raise RoomError(f"{spec.title}: choose the body it happens at.")
+                event |= {"kind": "leader", "body": self._check_body(body)}
+            else:
+                event |= {"kind": "rules", "params": spec.change(self.param)}
+            self._apply(event)
+            self._changed()
+            return self._rule_changes[-1]
+
     def set_timer(self, seconds: float | None) -> None:
-        """Show a countdown of ``seconds`` to everyone (None or 0 clears it)."""
+        """Show a countdown of ``seconds`` to everyone, and again each year until changed
+        (None or 0 clears it)."""
         with self.lock:
             if seconds is None or seconds == 0:
                 self.timer_deadline = None
+                self.timer_seconds = None
             else:
                 try:
                     value = float(seconds)
@@ -332,6 +436,7 @@ class Room:
                 if not 1 <= value <= 3600:
                     raise ParameterError("timer", "seconds in [1, 3600]", seconds)
                 self.timer_deadline = time.time() + value
+                self.timer_seconds = value
             self._changed()
 
     def close(self) -> None:
@@ -361,7 +466,7 @@ class Room:
         return len(self._listeners)
 
     # -- the log ---------------------------------------------------------------------------------
-    def _apply(self, event: dict) -> None:
+    def _apply(self, event: dict[str, Any]) -> None:
         """Apply one logged event to the model and the room (live and on replay alike)."""
         kind = event["kind"]
         if event["year"] != self.year + 1:
@@ -375,6 +480,11 @@ class Room:
             for body in sorted(self.pending):
                 self.model.choose(body, self.pending[body].level)
             self.model.step()
+            last = self.model.last_round
+            for name in FLOW_TOTALS:
+                self.flow_totals[name] = self.flow_totals[name] + np.asarray(
+                    getattr(last, name), float
+                )
             self._years.append(
                 {
                     "year": self.year,
@@ -384,16 +494,44 @@ class Room:
                 }
             )
             self.pending = {}
+        elif kind == "leader":
+            body = self._check_body(event["body"])
+            which = np.zeros(self.n_bodies, bool)
+            which[body] = True
+            self.model.new_leaders(which)
+            self._rule_changes.append(
+                {
+                    "year": event["year"],
+                    "params": {},
+                    "before": {},
+                    "event": event["event"],
+                    "ends": False,
+                    "body": self.labels[body],
+                }
+            )
         elif kind == "rules":
+            before = {k: self.param(k) for k in event["params"]}
             self.model.change_rules(**event["params"])
             self.rules.update(event["params"])
-            self._rule_changes.append({"year": event["year"], "params": dict(event["params"])})
+            change = {
+                "year": event["year"],
+                "params": dict(event["params"]),
+                "before": before,
+                "event": event.get("event", ""),
+                "ends": bool(event.get("ends", False)),
+            }
+            self._rule_changes.append(change)
+            name = event.get("event", "")
+            if event.get("ends"):
+                self._temporary = [t for t in self._temporary if t["event"] != name]
+            elif name and EVENTS[name].one_year:
+                self._temporary.append({"event": name, "until": event["year"], "before": before})
         else:
             raise RoomError(f"unknown event {kind!r}")
         self.events.append(event)
 
     # -- saving and loading ---------------------------------------------------------------------------
-    def to_dict(self, secrets_too: bool = True) -> dict:
+    def to_dict(self, secrets_too: bool = True) -> dict[str, Any]:
         """Everything the room is; ``secrets_too=False`` leaves out tokens and the facilitator key
         (the downloadable session file: it replays the game but gives no one a seat)."""
         with self.lock:
@@ -413,6 +551,9 @@ class Room:
                 "created": self.created,
                 "closed": self.closed,
                 "timer_deadline": self.timer_deadline,
+                "timer_seconds": self.timer_seconds,
+                "plan": self.plan,
+                "removed": list(self.removed),
                 "participants": people,
                 "events": list(self.events),
                 "year": self.year,
@@ -422,7 +563,7 @@ class Room:
             return out
 
     @classmethod
-    def from_dict(cls, data: dict, folder: Path | str | None = None) -> Room:
+    def from_dict(cls, data: dict[str, Any], folder: Path | str | None = None) -> Room:
         """Rebuild a room by replaying its log on a fresh model (exact: the model is seeded)."""
         if data.get("format") != FORMAT:
             raise RoomError("not an stpgame room file")
@@ -440,6 +581,7 @@ class Room:
             folder,
             data.get("facilitator_key"),
             data.get("created"),
+            data.get("plan", ""),
         )
         for i, person in enumerate(data.get("participants", [])):
             token = person.get("token") or f"replay-{i}"
@@ -451,6 +593,8 @@ class Room:
         if data.get("year") is not None and data["year"] != room.year:
             raise RoomError(f"replay reached year {room.year}, the file says {data['year']}")
         room.timer_deadline = data.get("timer_deadline")
+        room.timer_seconds = data.get("timer_seconds")
+        room.removed = list(data.get("removed", []))
         room.closed = bool(data.get("closed", False))
         return room
 
@@ -521,10 +665,12 @@ class Room:
         """One row per year for the footprint: together against everyone pooling, and rules."""
         with self.lock:
             df = self.model.model_dataframe().copy()
-            changes = {c["year"]: c["params"] for c in self._rule_changes}
+            changes: dict[int, list[str]] = {}
+            for c in self._rule_changes:
+                changes.setdefault(c["year"], []).append(change_words(c))
         if df.empty:
             return df
-        df["rule_change"] = [describe_rules(changes.get(int(r), {})) for r in df["round"]]
+        df["rule_change"] = ["; ".join(changes.get(int(r), [])) for r in df["round"]]
         return df
 
     def decisions_frame(self) -> pd.DataFrame:
@@ -558,17 +704,45 @@ class Room:
         columns = ["year", "body", "org_id", "participant", "name", "level", "submitted_at"]
         return pd.DataFrame(rows, columns=[*columns, "counted"])
 
-    def rule_changes(self) -> list[dict]:
+    def last_sent(self, body: int) -> float | None:
+        """The level the people playing ``body`` last sent (this year's or an earlier
+        year's), or None if nobody ever has: where their slider starts."""
+        with self.lock:
+            for e in reversed(self.events):
+                if e["kind"] == "decision" and e["body"] == body:
+                    return float(e["level"])
+            return None
+
+    def rules_in_force(self) -> list[tuple[str, str]]:
+        """The rules in play now, each as (label, value in words)."""
+        with self.lock:
+            return rules_in_force(self.param)
+
+    def rule_changes(self) -> list[dict[str, Any]]:
         """Every rule change so far: the first year under the new rules, the parameters changed."""
         with self.lock:
             return [dict(c) for c in self._rule_changes]
 
-    def years(self) -> list[dict]:
+    def years(self) -> list[dict[str, Any]]:
         """Every year played: its decisions, who played which body and which ran on autopilot."""
         with self.lock:
             return list(self._years)
 
     # -- internals ---------------------------------------------------------------------------------
+    def _next_id(self) -> int:
+        """A participant number never used in this room (a removed person's id stays in the
+        log of their decisions, so it is not handed out again)."""
+        ids = [p.id for p in self.participants.values()]
+        ids += [e["by"] for e in self.events if e["kind"] == "decision"]
+        ids += self.removed
+        return max((int(i[1:]) for i in ids if i[1:].isdigit()), default=0) + 1
+
+    def _by_id(self, participant_id: str) -> Participant:
+        match = [p for p in self.participants.values() if p.id == participant_id]
+        if not match:
+            raise RoomError(f"No participant {participant_id!r} in room {self.code}.")
+        return match[0]
+
     def _person(self, token: str) -> Participant:
         person = self.participants.get(str(token))
         if person is None:
@@ -595,6 +769,16 @@ class Room:
             listener(self)
 
 
-def describe_rules(params: dict) -> str:
-    """A rule change in words, by parameter name: 'control_total = system, risk_share = 0.5'."""
-    return ", ".join(f"{k} = {v}" for k, v in params.items())
+def change_words(change: dict[str, Any]) -> str:
+    """One logged rule change in words: the event's title and what it does, or the rules
+    changed with their old values ('Risk share ...: 50% (was 0%)')."""
+    what = describe_rules(change["params"], change.get("before"))
+    name = change.get("event", "")
+    if not name:
+        return what
+    title = EVENTS[name].title
+    if change.get("ends"):
+        return f"{title} is over: {what}"
+    if change.get("body"):
+        return f"{title} at {change['body']}: {EVENTS[name].explains}"
+    return f"{title}: {EVENTS[name].explains} ({what})"

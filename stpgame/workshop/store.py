@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 DATA_ENV = "STPGAME_DATA"
 DEFAULT_DATA = "stpgame-data"
@@ -23,7 +24,7 @@ def rooms_folder() -> Path:
     return folder
 
 
-def atomic_write_json(path: Path, data: dict) -> Path:
+def atomic_write_json(path: Path, data: dict[str, Any]) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename:
     readers see the old file or the new one, never a partial one."""
     path.parent.mkdir(parents=True, exist_ok=True)

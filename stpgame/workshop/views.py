@@ -16,24 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from stpgame.core import regulation
-from stpgame.workshop.room import Room, describe_rules
+from stpgame.core import regulation, scenarios
+from stpgame.workshop.plans import PLANS, Plan
+from stpgame.workshop.room import FLOW_TOTALS, Room, change_words
 
-FLOWS = (
-    "contribution",
-    "savings",
-    "cut",
-    "shifted",
-    "transfer",
-    "penalty",
-    "bailout",
-    "incentive",
-    "transformation",
-    "balance",
-)
+FLOWS = FLOW_TOTALS  # every flow of a body's books: they add up to its balance
 POOL = "Pooled fund"
 RISK = "Risk-sharing pot"
-CENTRE = "Central money"
+CENTRE = "Central money"  # sustainability, incentive, transformation, bail-outs
 REGULATOR = "Penalties"
 
 
@@ -46,8 +36,10 @@ class BodyView:
     org_type: str
     holders: tuple[str, ...]  # names of the people playing it now
     decided: bool  # this year, so far
-    last: dict | None  # last year's flows and results (None before year 1)
+    last: dict[str, Any] | None  # last year's flows and results (None before year 1)
     control: str  # last year: human / autopilot / autopilot (undecided)
+    sent_by: str  # last year: who sent the decision that counted ("" for autopilot)
+    start: float  # where this body's slider starts: the level its people last sent, or 50%
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one object per room version
@@ -62,18 +54,27 @@ class Snapshot:
     timer_deadline: float | None
     bodies: tuple[BodyView, ...]
     rounds: tuple[int, ...]
-    together: dict  # series per year: balance, welfare, everyone_pooled, price, cum_price, pooling
+    together: dict[
+        str, Any
+    ]  # series per year: balance, welfare, everyone_pooled, price, cum_price, pooling
     body_balance: tuple[tuple[float, ...], ...]  # per body, its balance each year
     body_cumulative: tuple[tuple[float, ...], ...]
     body_level: tuple[tuple[float, ...], ...]  # per body, the share it pooled each year
     body_control: tuple[tuple[str, ...], ...]
     rule_changes: tuple[tuple[int, str], ...]  # (first year under new rules, what changed)
-    flows: dict  # Sankey nodes and links of last year
-    game: dict | None  # effective game of the coming year
+    flows: dict[str, Any]  # Sankey nodes and links of last year
+    game: dict[str, Any] | None  # effective game of the coming year
     undecided: tuple[int, ...]
     humans: tuple[int, ...]
-    rules: dict
-    _memo: dict = field(default_factory=dict, repr=False)
+    rules: dict[str, Any]
+    in_force: tuple[tuple[str, str], ...]  # the rules in play, (label, value in words)
+    changes: tuple[dict[str, Any], ...]  # every rule change: year, words, event name
+    totals: dict[str, Any]  # Sankey nodes and links of every year so far, added up
+    plan: Plan | None
+    timer_seconds: float | None
+    scenario_title: str
+    lag: int  # years before pooled money lands as savings (the books' explanation)
+    _memo: dict[object, Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def label(self, body: int) -> str:
@@ -113,15 +114,19 @@ class _YearView:
 
     key: tuple[int, int]
     rounds: tuple[int, ...]
-    together: dict
+    together: dict[str, Any]
     balance: tuple[tuple[float, ...], ...]
     cumulative: tuple[tuple[float, ...], ...]
     level: tuple[tuple[float, ...], ...]
     control: tuple[tuple[str, ...], ...]
-    last: tuple[dict | None, ...]  # per body
-    flows: dict
-    game: dict | None
+    last: tuple[dict[str, Any] | None, ...]  # per body
+    flows: dict[str, Any]
+    game: dict[str, Any] | None
     rule_changes: tuple[tuple[int, str], ...]
+    changes: tuple[dict[str, Any], ...]
+    totals: dict[str, Any]
+    in_force: tuple[tuple[str, str], ...]
+    sent_by: tuple[str, ...]
 
 
 def _year_view(room: Room) -> _YearView:
@@ -132,6 +137,7 @@ def _year_view(room: Room) -> _YearView:
     model = room.model
     n = room.n_bodies
     years = room.years()
+    changes = room.rule_changes()
     df = model.org_dataframe()
     md = model.model_dataframe()
     rounds = tuple(int(r) for r in md["round"]) if len(md) else ()
@@ -171,7 +177,19 @@ def _year_view(room: Room) -> _YearView:
         ),
         flows(room.labels, room.org_types, last) if last else {"nodes": [], "links": []},
         effective_game(room),
-        tuple((c["year"], describe_rules(c["params"])) for c in room.rule_changes()),
+        tuple((c["year"], change_words(c)) for c in changes),
+        tuple(
+            {"year": c["year"], "words": change_words(c), "event": c["event"], "ends": c["ends"]}
+            for c in changes
+        ),
+        flows(room.labels, room.org_types, dict(room.flow_totals))
+        if rounds
+        else {"nodes": [], "links": []},
+        tuple(room.rules_in_force()),
+        tuple(
+            years[-1]["decisions"][b].name if years and b in years[-1]["decisions"] else ""
+            for b in range(n)
+        ),
     )
     room._year_view = view
     return view
@@ -188,6 +206,8 @@ def _build(room: Room, year: _YearView) -> Snapshot:
             b in room.pending,
             year.last[b],
             year.control[b][-1] if year.rounds else "",
+            year.sent_by[b],
+            _start(room, b),
         )
         for b in range(n)
     )
@@ -211,10 +231,22 @@ def _build(room: Room, year: _YearView) -> Snapshot:
         tuple(room.undecided()),
         tuple(room.human_bodies()),
         dict(room.rules),
+        year.in_force,
+        year.changes,
+        year.totals,
+        PLANS.get(room.plan),
+        room.timer_seconds,
+        scenarios.get(room.scenario).title,
+        int(room.model.params.savings_lag),
     )
 
 
-def _control(info: dict, body: int) -> str:
+def _start(room: Room, body: int) -> float:
+    sent = room.last_sent(body)
+    return 0.5 if sent is None else sent
+
+
+def _control(info: dict[str, Any], body: int) -> str:
     if body in info["decisions"]:
         return "human"
     if body in info["autopilot"]:
@@ -224,9 +256,14 @@ def _control(info: dict, body: int) -> str:
 
 def _last_flows(room: Room) -> dict[str, np.ndarray]:
     """Last year's flows per body from ``model.last_round`` plus score and rating."""
-    r = room.model.last_round
-    n = room.n_bodies
-    out = {k: np.asarray(getattr(r, k, np.zeros(n)), float) for k in FLOWS}
+    model = room.model
+    r = model.last_round
+    assert r is not None
+    out = {k: np.asarray(getattr(r, k), float) for k in FLOWS}
+    # the Better Care Fund minimum a CCG or council must pool whatever it chooses: the floor
+    # share of its discretionary budget, grown with its income (``Economy.minimum``)
+    floor = np.asarray(model.economy.minimum, float) * out["income"] / np.asarray(model.budget)
+    out["mandatory"] = np.minimum(out["contribution"], floor)
     scores = np.asarray(room.model.scores, float)
     out["score"] = scores
     out["rating"] = regulation.rating(scores).astype(float)
@@ -234,53 +271,83 @@ def _last_flows(room: Room) -> dict[str, np.ndarray]:
     return out
 
 
-def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> dict:
-    """Where last year's money went, as Sankey nodes and links (£m, only flows above £0.01m).
+def node_name(label: str, side: str) -> str:
+    """A Sankey node's name: the body's label and whether money leaves it ('pays') or lands
+    with it ('receives'). ECharts shows node names in its tooltips, so they are words."""
+    return f"{label} ({side})"
+
+
+def flows(labels: list[str], org_types: list[str], f: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Where the money went, as Sankey nodes and links (£m, only flows above £0.01m).
 
     Left, each body as a payer; right, each body as a receiver. Through the
     middle: the pooled fund (what each paid in; the savings landing this year
     come from pooling ``savings_lag`` years earlier), the risk-sharing pot, the
-    central money (incentive fund, transformation money, bail-outs) and the
-    regulators' penalties. Council cuts shift cost straight onto the NHS bodies,
-    shared out by how much each council cut.
+    central money (sustainability money for control totals met, the incentive
+    fund, transformation money, bail-outs) and the regulators' penalties. Council
+    cuts shift cost straight onto the NHS bodies, shared out by how much each
+    council cut. Each link carries ``words``: what it was, in a sentence.
     """
     n = len(labels)
-    out_id = [f"out:{k}" for k in range(n)]
-    in_id = [f"in:{k}" for k in range(n)]
-    links: list[dict] = []
+    out_id = [node_name(label, "pays") for label in labels]
+    in_id = [node_name(label, "receives") for label in labels]
+    links: list[dict[str, Any]] = []
 
-    def link(source: str, target: str, value: float, kind: str) -> None:
+    def link(source: str, target: str, value: float, kind: str, words: str) -> None:
         if value > 0.01:
             links.append(
-                {"source": source, "target": target, "value": round(float(value), 2), "kind": kind}
+                {
+                    "source": source,
+                    "target": target,
+                    "value": round(float(value), 2),
+                    "kind": kind,
+                    "words": f"{words}: £{float(value):,.1f}m",
+                }
             )
 
     for k in range(n):
-        link(out_id[k], POOL, f["contribution"][k], "paid into the pool")
-        link(POOL, in_id[k], f["savings"][k], "savings landed")
-        link(out_id[k], RISK, -f["transfer"][k], "risk sharing")
-        link(RISK, in_id[k], f["transfer"][k], "risk sharing")
-        central = f["incentive"][k] + f["transformation"][k] + f["bailout"][k]
-        link(CENTRE, in_id[k], central, "incentive, transformation and bail-out money")
-        link(out_id[k], REGULATOR, f["penalty"][k], "penalty")
+        name = labels[k]
+        link(out_id[k], POOL, f["contribution"][k], "pool", f"{name} paid into the pooled fund")
+        link(POOL, in_id[k], f["savings"][k], "savings", f"Savings landed with {name}")
+        link(out_id[k], RISK, -f["transfer"][k], "risk", f"{name} paid into risk sharing")
+        link(RISK, in_id[k], f["transfer"][k], "risk", f"Risk sharing paid {name}")
+        central = f["central"][k] + f["incentive"][k] + f["transformation"][k] + f["bailout"][k]
+        link(CENTRE, in_id[k], central, "central", f"Central money to {name}")
+        link(out_id[k], REGULATOR, f["penalty"][k], "penalty", f"{name} paid a penalty")
     total_cut = float(f["cut"].sum())
     if total_cut > 0:
         for c in range(n):
             for j in range(n):
-                link(out_id[c], in_id[j], f["shifted"][j] * f["cut"][c] / total_cut, "cuts shifted")
+                link(
+                    out_id[c],
+                    in_id[j],
+                    f["shifted"][j] * f["cut"][c] / total_cut,
+                    "cuts",
+                    f"{labels[c]}'s cuts shifted cost onto {labels[j]}",
+                )
     used = {x for lk in links for x in (lk["source"], lk["target"])}
     nodes = []
     for k in range(n):
-        for ident in (out_id[k], in_id[k]):
+        for ident, side in ((out_id[k], "out"), (in_id[k], "in")):
             if ident in used:
-                nodes.append({"name": ident, "label": labels[k], "org_type": org_types[k]})
+                nodes.append(
+                    {
+                        "name": ident,
+                        "label": labels[k],
+                        "org_type": org_types[k],
+                        "side": side,
+                        "body": k,
+                    }
+                )
     for ident in (POOL, RISK, CENTRE, REGULATOR):
         if ident in used:
-            nodes.append({"name": ident, "label": ident, "org_type": ""})
+            nodes.append(
+                {"name": ident, "label": ident, "org_type": "", "side": "middle", "body": -1}
+            )
     return {"nodes": nodes, "links": links}
 
 
-def effective_game(room: Room) -> dict | None:
+def effective_game(room: Room) -> dict[str, Any] | None:
     """The 2x2 game two representative bodies of this footprint face next year, in words.
 
     None when the analysis does not fit this model (e.g. after a model change).

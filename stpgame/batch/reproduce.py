@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from stpgame.batch import storage
 from stpgame.errors import ResultsError
@@ -41,7 +42,7 @@ class RerunReport:
     difference: str | None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    engine: dict = field(default_factory=dict)
+    engine: dict[str, Any] = field(default_factory=dict)
 
     @property
     def identical(self) -> bool:
@@ -60,10 +61,13 @@ def rerun(
     ResultsError if ``out`` is not a finished sweep (or its manifest is damaged);
     ParameterError if a custom outcome cannot be imported here.
     """
+    from stpgame.batch import arguments
     from stpgame.batch.api import from_manifest
     from stpgame.batch.sweep import run_sweep
 
-    out = Path(out)
+    out = arguments.path(out, "out")
+    workers, scheduler = arguments.engine(workers, scheduler)
+    quiet = arguments.flag(quiet, "quiet")
     stored = storage.read_manifest(out)
     exp = from_manifest(out)
     tables = storage.result_files(exp)
@@ -90,7 +94,7 @@ def rerun(
     return RerunReport(out, tables, difference, notes, report.seconds, report.engine)
 
 
-def _manifest_difference(stored: dict, new: dict) -> str | None:
+def _manifest_difference(stored: dict[str, Any], new: dict[str, Any]) -> str | None:
     for key in COMPARED:
         a, b = stored.get(key), new.get(key)
         if a != b:
@@ -100,7 +104,7 @@ def _manifest_difference(stored: dict, new: dict) -> str | None:
     return None
 
 
-def _notes(stored: dict, new: dict) -> list[str]:
+def _notes(stored: dict[str, Any], new: dict[str, Any]) -> list[str]:
     notes = []
     for key in NOTED:
         a, b = stored.get(key) or {}, new.get(key) or {}
