@@ -70,8 +70,6 @@ def pounds_m(x: float) -> str:
 def book_rows(f: dict, lag: int) -> list[tuple[str, float, str, str]]:
     """A body's year as rows (label, £m, one-line explanation, css key) that add up exactly
     to its balance: the identity of ``stpgame.core.economy`` (every flow is kept)."""
-    mandatory = f["mandatory"]
-    chosen = f["contribution"] - mandatory
     later = f"{lag} year{'s' if lag != 1 else ''}"
     return [
         ("Income", f["income"], "Your budget for the year (it grows with funding).", "income"),
@@ -82,12 +80,12 @@ def book_rows(f: dict, lag: int) -> list[tuple[str, float, str, str]]:
             "cost",
         ),
         (
-            "Pooled by law (Better Care Fund minimum)",
-            -mandatory,
-            "CCGs and councils must pool this share whatever they choose.",
-            "mandatory",
+            "Pooled by choice",
+            -f["contribution"],
+            "What you chose to pool. (The Better Care Fund minimum is spending you made "
+            "anyway, counted in the fund: it does not leave your books.)",
+            "chosen",
         ),
-        ("Pooled by choice", -chosen, "What you chose to pool on top of any minimum.", "chosen"),
         (
             "Savings that landed",
             f["savings"],
@@ -133,7 +131,8 @@ def book_rows(f: dict, lag: int) -> list[tuple[str, float, str, str]]:
         (
             "Sustainability money",
             f["central"],
-            "Central money paid, all or nothing, for meeting your control total.",
+            "Paid to NHS trusts: 70% for the quarters you met your control total, 30% for "
+            "performance trajectories.",
             "central",
         ),
         (
@@ -142,7 +141,19 @@ def book_rows(f: dict, lag: int) -> list[tuple[str, float, str, str]]:
             "Money withheld for the deficit you are judged on.",
             "penalty",
         ),
-        ("Bail-out", f["bailout"], "Central cash covering part of an NHS deficit.", "bailout"),
+        (
+            "Cash support (grant)",
+            f["support_grant"],
+            "Central cash covering part of an NHS deficit, when it is a grant; a support "
+            "loan is owed instead and does not count here.",
+            "bailout",
+        ),
+        (
+            "Interest on support loans",
+            -f["interest"],
+            "Interest on the support loans you owe.",
+            "interest",
+        ),
     ]
 
 

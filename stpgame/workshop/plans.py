@@ -15,7 +15,8 @@ exactly:
 - a **regulator's intervention** raises the money withheld per pound of NHS deficit
   (NHS Improvement's financial special measures, 2016);
 - a **new chief executive** at one body is the model's leadership turnover
-  (``leadership_turnover``: links back to where they started, memory gone) applied to
+  (``leadership_turnover``: partners' trust falls to a stranger's; the books and the
+  finance team's estimates stay) applied to
   that body now (``STPModel.new_leaders``); NHS trust chief executives stay about three
   years on average (King's Fund, *Leadership vacancies in the NHS*, 2018).
 

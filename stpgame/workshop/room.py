@@ -58,6 +58,7 @@ FLOW_TOTALS = (
     "central",
     "penalty",
     "bailout",
+    "interest",
     "balance",
 )
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones

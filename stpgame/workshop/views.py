@@ -260,10 +260,10 @@ def _last_flows(room: Room) -> dict[str, np.ndarray]:
     r = model.last_round
     assert r is not None
     out = {k: np.asarray(getattr(r, k), float) for k in FLOWS}
-    # the Better Care Fund minimum a CCG or council must pool whatever it chooses: the floor
-    # share of its discretionary budget, grown with its income (``Economy.minimum``)
-    floor = np.asarray(model.economy.minimum, float) * out["income"] / np.asarray(model.budget)
-    out["mandatory"] = np.minimum(out["contribution"], floor)
+    # cash support counts in the books only as a grant: a support loan finances the
+    # deficit and is owed (economy.py); its interest is a cost
+    grant = model.params.cash_support == "grant"
+    out["support_grant"] = out["bailout"] if grant else np.zeros_like(out["bailout"])
     scores = np.asarray(room.model.scores, float)
     out["score"] = scores
     out["rating"] = regulation.rating(scores).astype(float)
