@@ -9,7 +9,9 @@ What it makes
   population estimate), counts of each kind of body, and measures of their structure.
 - ``bodies.csv``: every body in a footprint, one row each: CCGs (E38 code and ODS code),
   councils with adult social care duties (E06/E08/E09/E10 code), acute trusts (HF list) and
-  community / mental-health trusts (ODS code), each with its size weight.
+  community / mental-health trusts (ODS code), each with its size weight and boundary flags:
+  ``split`` (a council straddling footprints; a CCG spanning councils) and ``home_share``
+  (a council's share of its people in its footprint; a CCG's in its main council).
 - ``council_shares.csv``: each council's population across footprints (shares sum to 1).
 
 Rules
@@ -204,24 +206,28 @@ def build() -> tuple[dict[str, str], list[str]]:
     for code, r in acute.items():
         bodies.append(
             dict(kind="acute", code=code, ods_code=code, name=r["Trust"], footprint_code=r["STP_code"],
-                 weight=round(fte[code], 2), lsoas=0, placed_by="Health Foundation list")
+                 weight=round(fte[code], 2), lsoas=0, placed_by="Health Foundation list",
+                 split=0, home_share=1.0)
         )  # fmt: skip
     for code, name, fp, how in community:
         bodies.append(
             dict(kind="community", code=code, ods_code=code, name=name, footprint_code=fp,
-                 weight=round(fte[code], 2), lsoas=0, placed_by=how)
+                 weight=round(fte[code], 2), lsoas=0, placed_by=how, split=0, home_share=1.0)
         )  # fmt: skip
     for r in ccgs:
         c = r["CCG17CD"]
         bodies.append(
             dict(kind="ccg", code=c, ods_code=r["CCG17CDH"], name=r["CCG17NM"], footprint_code=r["STP17CD"],
-                 weight=ccg_lsoas[c], lsoas=ccg_lsoas[c], placed_by="ONS lookup")
+                 weight=ccg_lsoas[c], lsoas=ccg_lsoas[c], placed_by="ONS lookup",
+                 split=int(len(ccg_council[c]) > 1),
+                 home_share=round(max(ccg_council[c].values()) / ccg_lsoas[c], 6))
         )  # fmt: skip
     for c, name in councils.items():
         bodies.append(
             dict(kind="council", code=c, ods_code="", name=name, footprint_code=home[c],
                  weight=sum(council_fp[c].values()), lsoas=sum(council_fp[c].values()),
-                 placed_by="most of its population")
+                 placed_by="most of its population", split=int(len(council_fp[c]) > 1),
+                 home_share=round(council_fp[c][home[c]] / sum(council_fp[c].values()), 6))
         )  # fmt: skip
     bodies.sort(key=lambda b: (b["footprint_code"], KINDS.index(str(b["kind"])), str(b["name"])))
 

@@ -58,6 +58,19 @@ def test_council_codes_are_social_care_authorities_and_shares_sum_to_1():
             )
 
 
+def test_split_flags_agree_with_the_council_shares():
+    rows: dict[str, list] = {}
+    for s in places.council_shares():
+        rows.setdefault(s.council_code, []).append(s)
+    councils = [b for b in places.bodies() if b.kind == "council"]
+    assert sum(b.split for b in councils) == 14
+    for b in councils:
+        assert b.split == (len(rows[b.code]) > 1)
+        home = next(s for s in rows[b.code] if s.home)
+        assert b.home_share == pytest.approx(home.share, abs=1e-6)
+    assert not any(b.split for b in places.bodies() if b.kind in ("acute", "community"))
+
+
 def test_straddling_councils_are_counted_as_mismatch():
     north_yorkshire = [s for s in places.council_shares() if s.council_name == "North Yorkshire"]
     assert len(north_yorkshire) > 1  # split between Humber, West Yorkshire and Durham/Tees
