@@ -9,7 +9,9 @@ What it makes
   population estimate), counts of each kind of body, and measures of their structure.
 - ``bodies.csv``: every body in a footprint, one row each: CCGs (E38 code and ODS code),
   councils with adult social care duties (E06/E08/E09/E10 code), acute trusts (HF list) and
-  community / mental-health trusts (ODS code), each with its size weight.
+  community / mental-health trusts (ODS code), each with its size weight and boundary flags:
+  ``split`` (a council straddling footprints; a CCG spanning councils) and ``home_share``
+  (a council's share of its people in its footprint; a CCG's in its main council).
 - ``council_shares.csv``: each council's population across footprints (shares sum to 1).
 
 Rules
@@ -131,7 +133,7 @@ def build() -> tuple[dict[str, str], list[str]]:
             upper[lt] = (ut, r["UTLA17NM"])
         else:
             raise ValueError(f"unexpected lower-tier code {lt}")
-    councils = {code: name for code, name in upper.values()}
+    councils = dict(upper.values())
     assert len(councils) == 152, len(councils)
 
     # -- LSOAs: population proxy ----------------------------------------------------------
@@ -203,26 +205,65 @@ def build() -> tuple[dict[str, str], list[str]]:
     bodies: list[dict[str, object]] = []
     for code, r in acute.items():
         bodies.append(
-            dict(kind="acute", code=code, ods_code=code, name=r["Trust"], footprint_code=r["STP_code"],
-                 weight=round(fte[code], 2), lsoas=0, placed_by="Health Foundation list")
-        )  # fmt: skip
+            {
+                "kind": "acute",
+                "code": code,
+                "ods_code": code,
+                "name": r["Trust"],
+                "footprint_code": r["STP_code"],
+                "weight": round(fte[code], 2),
+                "lsoas": 0,
+                "placed_by": "Health Foundation list",
+                "split": 0,
+                "home_share": 1.0,
+            }
+        )
     for code, name, fp, how in community:
         bodies.append(
-            dict(kind="community", code=code, ods_code=code, name=name, footprint_code=fp,
-                 weight=round(fte[code], 2), lsoas=0, placed_by=how)
-        )  # fmt: skip
+            {
+                "kind": "community",
+                "code": code,
+                "ods_code": code,
+                "name": name,
+                "footprint_code": fp,
+                "weight": round(fte[code], 2),
+                "lsoas": 0,
+                "placed_by": how,
+                "split": 0,
+                "home_share": 1.0,
+            }
+        )
     for r in ccgs:
         c = r["CCG17CD"]
         bodies.append(
-            dict(kind="ccg", code=c, ods_code=r["CCG17CDH"], name=r["CCG17NM"], footprint_code=r["STP17CD"],
-                 weight=ccg_lsoas[c], lsoas=ccg_lsoas[c], placed_by="ONS lookup")
-        )  # fmt: skip
+            {
+                "kind": "ccg",
+                "code": c,
+                "ods_code": r["CCG17CDH"],
+                "name": r["CCG17NM"],
+                "footprint_code": r["STP17CD"],
+                "weight": ccg_lsoas[c],
+                "lsoas": ccg_lsoas[c],
+                "placed_by": "ONS lookup",
+                "split": int(len(ccg_council[c]) > 1),
+                "home_share": round(max(ccg_council[c].values()) / ccg_lsoas[c], 6),
+            }
+        )
     for c, name in councils.items():
         bodies.append(
-            dict(kind="council", code=c, ods_code="", name=name, footprint_code=home[c],
-                 weight=sum(council_fp[c].values()), lsoas=sum(council_fp[c].values()),
-                 placed_by="most of its population")
-        )  # fmt: skip
+            {
+                "kind": "council",
+                "code": c,
+                "ods_code": "",
+                "name": name,
+                "footprint_code": home[c],
+                "weight": sum(council_fp[c].values()),
+                "lsoas": sum(council_fp[c].values()),
+                "placed_by": "most of its population",
+                "split": int(len(council_fp[c]) > 1),
+                "home_share": round(council_fp[c][home[c]] / sum(council_fp[c].values()), 6),
+            }
+        )
     bodies.sort(key=lambda b: (b["footprint_code"], KINDS.index(str(b["kind"])), str(b["name"])))
 
     # -- footprints -----------------------------------------------------------------------
@@ -243,23 +284,37 @@ def build() -> tuple[dict[str, str], list[str]]:
         touching = {c for c, v in council_fp.items() if fp in v}
         coterminous = ccg_in_one and not (touching & split)
         footprints.append(
-            dict(code=fp, name=stp_name[fp], region_code=region[fp], region=REGIONS[region[fp]],
-                 lsoas=fp_lsoas[fp], population=round(fp_lsoas[fp] * per_person),
-                 acute=count["acute"], community=count["community"], ccg=count["ccg"],
-                 council=count["council"], councils_touching=len(touching),
-                 coterminous=int(coterminous),
-                 split_share=round(in_split / fp_lsoas[fp], 4),
-                 mismatch_share=round(foreign / fp_lsoas[fp], 4))
-        )  # fmt: skip
+            {
+                "code": fp,
+                "name": stp_name[fp],
+                "region_code": region[fp],
+                "region": REGIONS[region[fp]],
+                "lsoas": fp_lsoas[fp],
+                "population": round(fp_lsoas[fp] * per_person),
+                "acute": count["acute"],
+                "community": count["community"],
+                "ccg": count["ccg"],
+                "council": count["council"],
+                "councils_touching": len(touching),
+                "coterminous": int(coterminous),
+                "split_share": round(in_split / fp_lsoas[fp], 4),
+                "mismatch_share": round(foreign / fp_lsoas[fp], 4),
+            }
+        )
     shares = []
     for c in sorted(council_fp):
         total = sum(council_fp[c].values())
         for fp in sorted(council_fp[c]):
             shares.append(
-                dict(council_code=c, council_name=councils[c], footprint_code=fp,
-                     lsoas=council_fp[c][fp], share=round(council_fp[c][fp] / total, 6),
-                     home=int(fp == home[c]))
-            )  # fmt: skip
+                {
+                    "council_code": c,
+                    "council_name": councils[c],
+                    "footprint_code": fp,
+                    "lsoas": council_fp[c][fp],
+                    "share": round(council_fp[c][fp] / total, 6),
+                    "home": int(fp == home[c]),
+                }
+            )
     kinds = Counter(str(b["kind"]) for b in bodies)
     report.append(
         "bodies: " + ", ".join(f"{k} {kinds[k]}" for k in KINDS) + f"; split councils {len(split)}"

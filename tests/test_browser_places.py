@@ -15,20 +15,26 @@ from stpgame import places
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def pick_option(page, name: str) -> None:
+    """Click ``name`` in the open Vuetify menu, which draws a long list 20 items at a time
+    (more as it scrolls)."""
+    option = page.get_by_role("option", name=name, exact=True)
+    menu = page.locator(".menuable__content__active")
+    for _ in range(10):
+        if option.count():
+            break
+        menu.evaluate("e => { e.scrollTop = e.scrollHeight }")
+        page.wait_for_timeout(300)
+    option.click()
+
+
 def test_a_room_opened_on_devon_shows_its_real_bodies(browser, server):  # noqa: F811
     blocked: list[list[str]] = []
     fac = new_page(browser, PROJECTOR, blocked)
     fac.goto(server.url + "/workshop")
     devon = places.find("Devon")
     fac.locator(".v-select", has_text="Footprint").click(timeout=LOAD)
-    option = fac.get_by_role("option", name=f"Devon (real footprint, {devon.bodies} bodies)")
-    menu = fac.locator(".menuable__content__active")
-    for _ in range(10):  # Vuetify draws a long list 20 items at a time, more as it scrolls
-        if option.count():
-            break
-        menu.evaluate("e => { e.scrollTop = e.scrollHeight }")
-        fac.wait_for_timeout(300)
-    option.click()
+    pick_option(fac, f"Devon (real footprint, {devon.bodies} bodies)")
     fac.locator(".open-room").click()
     expect(fac.locator(".room-code")).to_be_visible(timeout=LOAD)
     code = fac.locator(".room-code").inner_text()
@@ -70,13 +76,12 @@ def test_england_tab_tiles_open_their_footprint(offline_page, app_server):
     expect(page.locator(".footprint-select")).to_contain_text("Devon (10 organisations)")
     # the sidebar's Place plays one footprint on its own, with its bodies' real names
     page.locator(".place-select").click()
-    option = page.get_by_role("option", name="Somerset", exact=True)
-    menu = page.locator(".menuable__content__active")
-    for _ in range(10):
-        if option.count():
-            break
-        menu.evaluate("e => { e.scrollTop = e.scrollHeight }")
-        page.wait_for_timeout(300)
-    option.click()
+    pick_option(page, "Somerset")
     expect(page.locator(".footprint-select")).to_contain_text("Somerset", timeout=LOAD)
+    # A/B: rules B on another place
+    open_tab(page, "Different rules (A/B)")
+    page.locator(".place-b-select").click(timeout=LOAD)
+    pick_option(page, "Devon")
+    expect(page.locator(".ab-diff")).to_contain_text("B Devon", timeout=LOAD)
+    expect(page.locator(".ab-diff")).to_contain_text("A Somerset")
     assert page.outside_requests == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -55,6 +56,19 @@ def test_council_codes_are_social_care_authorities_and_shares_sum_to_1():
             assert s.share == max(
                 x.share for x in places.council_shares() if x.council_code == s.council_code
             )
+
+
+def test_split_flags_agree_with_the_council_shares():
+    rows: dict[str, list] = {}
+    for s in places.council_shares():
+        rows.setdefault(s.council_code, []).append(s)
+    councils = [b for b in places.bodies() if b.kind == "council"]
+    assert sum(b.split for b in councils) == 14
+    for b in councils:
+        assert b.split == (len(rows[b.code]) > 1)
+        home = next(s for s in rows[b.code] if s.home)
+        assert b.home_share == pytest.approx(home.share, abs=1e-6)
+    assert not any(b.split for b in places.bodies() if b.kind in ("acute", "community"))
 
 
 def test_straddling_councils_are_counted_as_mismatch():
@@ -226,3 +240,28 @@ def test_a_workshop_room_on_a_real_footprint_seats_its_bodies_and_replays():
     assert again.model.org_dataframe().equals(room.model.org_dataframe())
     with pytest.raises(ParameterError, match="structure"):
         Room.open("fortress", structure="Wessex")
+
+
+def test_a_b_compares_two_places_and_the_settings_file_replays_them():
+    from stpgame.ui import export
+    from stpgame.ui.compare import differences
+    from stpgame.ui.session import Session
+
+    s = Session("fortress", seed=5)
+    s.set_place("Devon")
+    s.set_place("Somerset", "B")
+    assert not s.same_places
+    assert s.a.model.structure.footprint_names == ("Devon",)
+    assert s.b.model.structure.footprint_names == ("Somerset",)
+    s.rules["B"].values.clear()  # the same rules on both places
+    s.reset()
+    assert s.params("A").control_total == s.params("B").control_total
+    s.set_player(5)  # a Devon CCG, played in A only: Somerset has its own bodies
+    s.step(3)
+    state = type("State", (), {"session": s})()
+    assert any("Somerset" in d for d in differences(state))
+    models = export.rerun(json.loads(export.settings_json(s)))
+    assert models["A"].org_dataframe().equals(s.a.model.org_dataframe())
+    assert models["B"].org_dataframe().equals(s.b.model.org_dataframe())
+    s.set_place("Somerset")  # both on one place again
+    assert s.same_places and s.b.model.structure.footprint_names == ("Somerset",)

@@ -26,6 +26,7 @@ _COLUMNS = {
     ),
     "bodies.csv": (
         "kind", "code", "ods_code", "name", "footprint_code", "weight", "lsoas", "placed_by",
+        "split", "home_share",
     ),
     "council_shares.csv": (
         "council_code", "council_name", "footprint_code", "lsoas", "share", "home",
@@ -61,8 +62,8 @@ class Footprint:
 @dataclass(frozen=True)
 class Body:
     """One organisation: its kind, codes (ONS for CCGs and councils, ODS for trusts and
-    CCGs), name, footprint and size weight (LSOAs for CCGs and councils, full-time
-    equivalent staff of September 2017 for trusts)."""
+    CCGs), name, footprint, size weight (LSOAs for CCGs and councils, full-time
+    equivalent staff of September 2017 for trusts) and boundary flags."""
 
     kind: str
     code: str
@@ -72,6 +73,8 @@ class Body:
     weight: float
     lsoas: int
     placed_by: str
+    split: bool  # a council straddling footprints; a CCG whose area spans councils
+    home_share: float  # a council's share of its people in its footprint (a CCG's: main council)
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def bodies() -> tuple[Body, ...]:
     return tuple(
         Body(
             r["kind"], r["code"], r["ods_code"], r["name"], r["footprint_code"],
-            float(r["weight"]), int(r["lsoas"]), r["placed_by"],
+            float(r["weight"]), int(r["lsoas"]), r["placed_by"], r["split"] == "1",
+            float(r["home_share"]),
         )
         for r in _rows("bodies.csv")
     )  # fmt: skip

@@ -12,6 +12,7 @@ import solara
 from stpgame.ui import charts, texts
 from stpgame.ui.controls import RulesPanel
 from stpgame.ui.overview import ChartView, SystemCard
+from stpgame.ui.places_view import PlacePickerB, place_difference
 from stpgame.ui.rules import RULES, STRATEGY_PARAM, format_value
 from stpgame.ui.state import TabState
 from stpgame.ui.style import Md
@@ -29,7 +30,8 @@ def differences(state: TabState) -> list[str]:
     for org_type, param in STRATEGY_PARAM.items():
         if a[param] != b[param]:
             out.append(f"**What {texts.org_label(org_type, plural=True).lower()} do** differs")
-    return out
+    place = place_difference(s)  # two real places compared (stpgame.ui.places_view)
+    return out + ([place] if place else [])
 
 
 @solara.component
@@ -48,6 +50,7 @@ def RulesB(state: TabState):
     """The rules panel for side B."""
     settings = state.settings.value
     with solara.Details("Change rules B", expand=True):
+        PlacePickerB(state, settings)  # or compare two real places (places_view)
         RulesPanel(state, "B", settings)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stpgame.core.model import STPModel
+from stpgame.core.model import STRUCTURE_PARAMS, STPModel
 from stpgame.core.params import Params
 from stpgame.errors import ParameterError, ResultsError
 from stpgame.results_files import environment
@@ -131,15 +131,18 @@ def rerun(source: str | PathLike[str] | Mapping[str, object]) -> dict[str, STPMo
             )
         changes.setdefault((change["side"], year), []).append(change["params"])
     models = {}
+    built = {side: Params.build(doc["rules"][side]) for side in SIDES}
+    # a player plays in B too only where B plays the same footprints (places may differ)
+    same = all(getattr(built["A"], k) == getattr(built["B"], k) for k in STRUCTURE_PARAMS)
     for side in SIDES:
-        params = Params.build(doc["rules"][side])
+        params = built[side]
         model = STPModel(seed=doc["seed"], scenario=doc.get("scenario"), params=params)
         for year in range(1, years + 2):
             for params_changed in changes.get((side, year), []):
                 model.change_rules(**params_changed)
             if year > years:
                 break
-            for k, level in by_year.get(year, {}).items():
+            for k, level in by_year.get(year, {}).items() if side == "A" or same else ():
                 model.choose(k, level)  # checks the organisation and the level
             model.step()
         models[side] = model

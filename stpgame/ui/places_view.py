@@ -42,6 +42,41 @@ def PlacePicker(state: TabState, settings: int):
     )
 
 
+SAME_AS_A = "The same as rules A"
+
+
+@solara.component
+def PlacePickerB(state: TabState, settings: int):
+    """Rules B on another place: compare two real footprints (by default under the same rules)."""
+    s = state.session
+    options = [SAME_AS_A, PRESET_PLACES, *places.names()]
+    current = SAME_AS_A if s.same_places else (s.place_b or PRESET_PLACES)
+
+    def pick(choice: str) -> None:
+        state.playing.set(False)
+        if choice == SAME_AS_A:
+            state.attempt(lambda: s.set_place(s.place or None))
+        else:
+            state.attempt(lambda: s.set_place("" if choice == PRESET_PLACES else choice, "B"))
+
+    solara.Select(
+        "Place under rules B",
+        values=options,
+        value=current,
+        on_value=pick,
+        classes=["place-b-select"],
+    )
+
+
+def place_difference(s) -> str | None:
+    """In words, the places A and B play when they differ (None when the same)."""
+    if s.same_places:
+        return None
+    return (
+        f"**Place**: A {s.place or PRESET_PLACES.lower()}, B {s.place_b or PRESET_PLACES.lower()}"
+    )
+
+
 @dataclass(frozen=True)
 class Measure:
     """An output a tile can be coloured by: its label, values per footprint, how to show one."""

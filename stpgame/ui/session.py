@@ -76,6 +76,7 @@ class Session:
         self.seed: int = checked_seed
         self.rules = self._preset_rules()
         self.place = ""  # a real footprint played on its own (stpgame.places); "": the preset's
+        self.place_b: str | None = None  # rules B on another place (None: the same as A)
         self.player: Player | None = None
         self.choices: list[dict[int, float]] = []
         self.runs: dict[str, Run] = {}
@@ -117,9 +118,15 @@ class Session:
         for org_type, (name, share) in rules.strategy.items():
             param = STRATEGY_PARAM[org_type]
             out[param] = compose_mix(str(getattr(base, param)), name, share)
-        if self.place:  # one real footprint, under this side's rules (kept across presets)
-            out |= {"structure": "england", "place": self.place}
+        place = self.place_b if side == "B" and self.place_b is not None else self.place
+        if place:  # one real footprint, under this side's rules (kept across presets)
+            out |= {"structure": "england", "place": place}
         return out
+
+    @property
+    def same_places(self) -> bool:
+        """Whether rules A and B play the same footprints (a player then plays in both)."""
+        return self.place_b is None or self.place_b == self.place
 
     def params(self, side: str) -> Params:
         """The full, checked parameters ``side`` runs with (checked once per change)."""
@@ -142,14 +149,20 @@ class Session:
             self.player = None
             self.reset()
 
-    def set_place(self, place: str | None) -> None:
+    def set_place(self, place: str | None, side: str | None = None) -> None:
         """Play one real footprint of 2017 (name or E54 code), or ``None``/"" for the preset's
-        own footprints; starts again (``stpgame.places``)."""
+        own footprints; starts again (``stpgame.places``). ``side`` None: both runs; "B":
+        rules B only, to compare two places under (by default) the same rules."""
         from stpgame.places import find
 
         name = find(place).name if place else ""
+        if side is not None:
+            _check_side(side)
         with self.lock:
-            self.place = name
+            if side == "B":
+                self.place_b = name
+            else:
+                self.place, self.place_b = name, None
             self.player = None  # the bodies change
             self.reset()
 
@@ -231,8 +244,8 @@ class Session:
             for _ in range(min(rounds, MAX_ROUNDS - self.round)):
                 p = self.player
                 choice = {p.index: p.level} if p else {}
-                for run in self.runs.values():
-                    run.step(choice)
+                for side, run in self.runs.items():
+                    run.step(choice if side == "A" or self.same_places else {})
                 self.choices.append(choice)
                 if p is not None:
                     p.twin.step({})
