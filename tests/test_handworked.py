@@ -71,6 +71,8 @@ BASE = {
     "cost_shock": 0.0,  # quarters' run-rates match the year unless a case says otherwise
     "stf_finance_share": 1.0,
     "cash_support": "grant",
+    "care_precept": 0.0,
+    "improved_bcf": 0.0,
 }
 
 
@@ -129,6 +131,18 @@ def test_contribution_and_council_cut() -> None:
     year, _ = play({})
     check(year, CONTRIBUTION)
     assert year.totals_met.size == 0  # no control totals
+
+
+# Case 1b, the social care precept (2% in year 1) pays for care without raising its cost:
+# the council's income is 102 against costs of 103; still nothing free to pool; kept
+# 102 - 103 + 1.6 = 0.6, no cut. The improved BCF (5.8%) starts in year 2.
+def test_the_care_precept_pays_for_care_and_the_improved_bcf_comes_in_year_two() -> None:
+    year, _ = play({"care_precept": 0.02, "improved_bcf": 0.058})
+    check(year, {"income": [400.0, 200.0, 100.0, 102.0], "cost": [400.0, 200.0, 100.0, 103.0]})
+    check(year, {"cut": [0.0, 0.0, 0.0, 0.0], "balance": [3.2, -6.4, -6.4, 0.6]})
+    p = Params.build({**BASE, "care_precept": 0.02, "improved_bcf": 0.058})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    assert economy.care_extra(2) == pytest.approx(1.02**2 - 1 + 0.058)
 
 
 def test_the_bcf_minimum_is_counted_not_moved() -> None:

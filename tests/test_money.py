@@ -29,15 +29,12 @@ def params(draw):
             value = draw(st.sampled_from([p.low, hi]) | st.integers(p.low, hi))
         else:
             value = draw(st.sampled_from([p.low, p.high]) | st.floats(p.low, p.high))
-        if p.name == "bcf_minimum_share":
-            value = min(value, 1.0 - out.get("target_pressure", 0.2))
         out[p.name] = value
-    if out.get("bcf_minimum_share", 0.0) > 1.0 - out.get("target_pressure", 0.2):
-        out["bcf_minimum_share"] = 1.0 - out.get("target_pressure", 0.2)
     out["structure"] = draw(st.sampled_from(["simple", "mixed", "complex"]))
     out["n_footprints"] = draw(st.integers(1, 4))
     out["council_balanced_budget"] = draw(st.booleans())
     out["control_total"] = draw(st.sampled_from(["individual", "system", "none"]))
+    out["cash_support"] = draw(st.sampled_from(["loan", "grant"]))
     return out
 
 
@@ -52,7 +49,9 @@ def check_round(m: STPModel, landed_before: float) -> None:
     # the system's result: what came in from outside, less what the year cost, plus the
     # savings the ledger says landed this year (tracked apart from any body's books)
     landed = m.ledger.landed_total - landed_before
-    outside = r.transformation + r.incentive + r.central - r.penalty + r.bailout
+    # cash support is income only as a grant (a loan is owed); loan interest is a cost
+    grant = r.bailout if m.params.cash_support == "grant" else 0.0
+    outside = r.transformation + r.incentive + r.central - r.penalty + grant - r.interest
     expected = (
         (r.income - r.cost).sum()
         - r.pool.sum()

@@ -334,6 +334,14 @@ class Economy:
         p = self.p
         return p.transformation_fund if year <= p.transformation_years else 0.0
 
+    def care_extra(self, year: int) -> float:
+        """Councils' income for adult social care on top of their funding, as a share of it:
+        the social care precept raised each year from 2016/17 (compounding), and the
+        improved Better Care Fund, new money paid to councils from 2017/18 (year 2). It pays
+        for care without raising its cost [001]."""
+        p = self.p
+        return (1.0 + p.care_precept) ** year - 1.0 + (p.improved_bcf if year >= 2 else 0.0)
+
     def growth(self, year: int) -> tuple[float, float]:
         """Income and demand relative to year 1: both compound year on year [001]."""
         p = self.p
@@ -386,6 +394,7 @@ class Economy:
             ledger_shares = landed_now[:0]
         year = layout.YearInputs(
             money=money,
+            care_extra=self.care_extra(draws.year),
             demand=demand,
             transformation=tf,
             afford_divisor=max(1.0 - tf, 1e-9),

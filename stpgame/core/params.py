@@ -550,6 +550,31 @@ class Params:
         0.3,
         group="funds",
     )
+    care_precept: float = _param(
+        Kind.FLOAT,
+        0.02,
+        "share of council care budget per year",
+        "calibration §2: the adult social care precept, up to 2% of council tax a year "
+        "from 2016/17 (3% a year allowed in 2017/18-2018/19); adult social care spending "
+        "rose about 1% in real terms in 2016/17 with it (assumption: the precept raises 2% "
+        "of the care budget a year, compounding)",
+        "Councils' extra income for adult social care each year from the social care "
+        "precept (it pays for care without raising its cost).",
+        0.0,
+        0.1,
+        group="money",
+    )
+    improved_bcf: float = _param(
+        Kind.FLOAT,
+        0.058,
+        "share of council care budget",
+        "calibration §2: the improved Better Care Fund, £1.01bn new money to councils in "
+        "2017/18, on adult social care of £17.5bn (DERIVED: 5.8%), from year 2",
+        "New money paid to councils for adult social care from the game's second year (2017/18).",
+        0.0,
+        0.3,
+        group="money",
+    )
     activity_payment: float = _param(
         Kind.FLOAT,
         0.7,

@@ -72,8 +72,10 @@ def _affordable_base(rc: RowConstants, rules: Rules, year: YearInputs) -> np.nda
     money = year.money
     for i in range(n):
         if rc.council[i] != 0.0:
-            income = rc.budget[i] * money
-            head = income - income * (rc.one_plus_gap[i] + year.cost_shock[i])
+            spend = rc.budget[i] * money  # costs follow the base budget; the precept adds
+            head = spend * (1.0 + year.care_extra) - spend * (
+                rc.one_plus_gap[i] + year.cost_shock[i]
+            )
             if year.has_landed:
                 head += year.landed_now[rc.footprint[i]] * rc.landing[i]
             if head < 0.0:  # np.maximum(head, 0.0): NaN and -0.0 stay
@@ -97,8 +99,8 @@ def _contribute(
     base = _affordable_base(rc, rules, year)
     money, tf, n_full = year.money, year.transformation, year.full_rows
     for i in range(len(rc.footprint)):
-        income = rc.budget[i] * money
-        rows.income[i] = income
+        spend = rc.budget[i] * money
+        rows.income[i] = spend * (1.0 + year.care_extra * rc.council[i])
         level = year.levels[i]
         level = level if level >= 0.0 else 0.0
         level = level if level <= 1.0 else 1.0
@@ -113,7 +115,7 @@ def _contribute(
         rows.contribution[i] = c
         rows.forced[i] = c < wanted - 1e-9
         if i < n_full:
-            full.cost[i] = income * (rc.one_plus_gap[i] + year.cost_shock[i])
+            full.cost[i] = spend * (rc.one_plus_gap[i] + year.cost_shock[i])
             full.affordable[i] = affordable
             full.transformation[i] = tf * c if tf else 0.0
         pool[rc.footprint[i]] += c
@@ -192,7 +194,7 @@ def _keep_and_share(
         f = rc.footprint[i]
         savings = landed[f] * rc.landing[i]
         income, c = rows.income[i], rows.contribution[i]
-        cost = income * (rc.one_plus_gap[i] + year.cost_shock[i])
+        cost = rc.budget[i] * year.money * (rc.one_plus_gap[i] + year.cost_shock[i])
         kept = income - cost - c + savings
         rows.welfare_share[i] = kept
         net = kept

@@ -91,6 +91,7 @@ class YearInputs(NamedTuple):
     """What changes from year to year, and which rows play the year how."""
 
     money: float  # income relative to year 1
+    care_extra: float  # councils' income on top, as a share of it: care precept, improved BCF
     demand: float  # demand relative to year 1
     transformation: float  # transformation money per pound pooled voluntarily
     afford_divisor: float  # 1 - transformation (a council's free money stretches further)
