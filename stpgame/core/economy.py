@@ -336,11 +336,12 @@ class Economy:
 
     def care_extra(self, year: int) -> float:
         """Councils' income for adult social care on top of their funding, as a share of it:
-        the social care precept raised each year from 2016/17 (compounding), and the
-        improved Better Care Fund, new money paid to councils from 2017/18 (year 2). It pays
-        for care without raising its cost [001]."""
+        the social care precept from 2016/17, and the improved Better Care Fund, new money
+        paid to councils from 2017/18 (year 2). It pays for care without raising its cost
+        [001]. The precept is one year's worth throughout, as the model's cost gap does not
+        grow either (docs/ODD.md §9)."""
         p = self.p
-        return (1.0 + p.care_precept) ** year - 1.0 + (p.improved_bcf if year >= 2 else 0.0)
+        return p.care_precept + (p.improved_bcf if year >= 2 else 0.0)
 
     def growth(self, year: int) -> tuple[float, float]:
         """Income and demand relative to year 1: both compound year on year [001]."""

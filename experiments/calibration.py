@@ -1,0 +1,152 @@
+"""Where the England preset sits against England's books of 2016/17 and 2017/18 (issue 22).
+
+The fortress preset ("Fortress (England 2017)") with year 1 = 2016/17 and year 2 = 2017/18,
+five seeds; each row is the model's mean over seeds [range over seeds], the real figure,
+the range counted as matching, its source, and whether the model is inside. Nothing is
+tuned to this table: it says where the mechanics land.
+
+    python experiments/calibration.py      # writes experiments/results/calibration.csv, docs/calibration.md
+
+tests/test_calibration.py re-runs it and checks the committed table is current.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stpgame import STPModel
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO, SEEDS, YEARS = "fortress", (1, 2, 3, 4, 5), 2
+PROVIDERS = ("acute", "community")
+
+# (name, year, real, low, high, unit, source)
+TARGETS = [
+    ("Provider deficit after support", 1, -0.79, -0.99, -0.59, "£bn",
+     "calibration §2: NHS providers' 2016/17 deficit £0.79bn after £1.8bn STF (±25%)"),
+    ("Provider deficit after support", 2, -0.97, -1.21, -0.73, "£bn",
+     "calibration §2: 2017/18 deficit £0.97bn (±25%)"),
+    ("Provider underlying deficit (before STF)", 1, -3.7, -4.6, -2.8, "£bn",
+     "calibration §2: underlying deficit £3.7bn 2016/17 (NHS Providers) (±25%)"),
+    ("Provider underlying deficit (before STF)", 2, -4.3, -5.4, -3.2, "£bn",
+     "calibration §2: underlying deficit £4.3bn 2017/18 (±25%)"),
+    ("Trusts in deficit", 1, 0.65, 0.55, 0.75, "share",
+     "calibration §2: about two-thirds of trusts in deficit in 2015/16"),
+    ("Trusts in deficit", 2, 0.5, 0.4, 0.6, "share",
+     "calibration §2: about half later (2017/18)"),
+    ("Sustainability and Transformation Fund paid", 1, 1.8, 1.5, 1.8, "£bn",
+     "calibration §2: £1.8bn a year (2016/17), most of it paid"),
+    ("Control totals met (NHS bodies)", 1, 0.82, 0.72, 0.92, "share",
+     "calibration §2: Q2 2016/17, 82% met the finance criteria"),
+    ("NHS bodies within one pooling decision of their total", 1, 0.4, 0.2, 0.6, "share",
+     "issue 22: control totals that bind (20-60% of bodies pivotal)"),
+    ("Better Care Fund pool", 1, 5.3, 3.9, 5.3, "£bn",
+     "calibration §2: £3.9bn minimum (2016/17), £5.3bn pooled (2015/16)"),
+    ("Emergency admissions growth", 2, 0.025, 0.02, 0.03, "per year",
+     "calibration §3: +2-3% a year (5.8m 2016/17, 6.02m 2017/18)"),
+    ("Delayed-transfer bed days", 1, 2.3, 2.0, 2.6, "million",
+     "calibration §3: 2.3m in 2016/17"),
+    ("Council adult social care, gross", 1, 17.5, 15.75, 19.25, "£bn",
+     "calibration §2: about £17.5bn (±10%)"),
+    ("Councils cutting services", 1, 0.0, 0.0, 0.5, "share",
+     "calibration §2: adult social care spending rose about 1% in real terms in 2016/17 "
+     "(with the precept): at most half of councils cutting"),
+]  # fmt: skip
+
+
+def measure(seed: int) -> dict[tuple[str, int], float]:
+    """One run's figures for every row of ``TARGETS``."""
+    m = STPModel.from_scenario(SCENARIO, seed=seed)
+    e, s = m.economy, m.structure
+    provider = np.isin(np.asarray(s.org_type), [0, 1])  # acute, community (ORG_TYPES order)
+    out: dict[tuple[str, int], float] = {}
+    for year in range(1, YEARS + 1):
+        m.step()
+        r = m.last_round
+        latest = m.latest
+        out["Provider deficit after support", year] = r.balance[provider].sum() / 1e3
+        underlying = (r.balance - r.central)[provider].sum() / 1e3
+        out["Provider underlying deficit (before STF)", year] = underlying
+        out["Trusts in deficit", year] = float((r.balance[provider] < 0).mean())
+        out["Sustainability and Transformation Fund paid", year] = r.central.sum() / 1e3
+        out["Control totals met (NHS bodies)", year] = latest["control_totals_met"]
+        margin = r.balance - e.target * r.income
+        near = np.abs(margin) < e.room * r.income / e.budget
+        out["NHS bodies within one pooling decision of their total", year] = float(
+            near[e.is_nhs].mean()
+        )
+        out["Better Care Fund pool", year] = latest["bcf_pool"] / 1e3
+        out["Delayed-transfer bed days", year] = latest["delayed_bed_days"] / 1e6
+        out["Council adult social care, gross", year] = r.income[e.is_council].sum() / 1e3
+        out["Councils cutting services", year] = latest["councils_cutting"]
+        out["admissions", year] = latest["emergency_admissions"]
+    out["Emergency admissions growth", 2] = out["admissions", 2] / out["admissions", 1] - 1
+    return out
+
+
+def table() -> pd.DataFrame:
+    runs = [measure(seed) for seed in SEEDS]
+    rows = []
+    for name, year, real, low, high, unit, source in TARGETS:
+        values = np.array([run[name, year] for run in runs])
+        mean = float(values.mean())
+        rows.append(
+            {
+                "figure": name,
+                "year": "2016/17" if year == 1 else "2017/18",
+                "model": mean,
+                "model_low": float(values.min()),
+                "model_high": float(values.max()),
+                "real": real,
+                "real_low": low,
+                "real_high": high,
+                "unit": unit,
+                "inside": bool(low <= mean <= high),
+                "source": source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def markdown(t: pd.DataFrame) -> str:
+    def f(x: float) -> str:
+        return f"{x:.3g}"
+
+    inside = int(t["inside"].sum())
+    lines = [
+        "# Calibration: the England preset against England's books",
+        "",
+        "Generated by `python experiments/calibration.py` (also "
+        "`experiments/results/calibration.csv`); do not edit by hand. The fortress preset, "
+        f"year 1 = 2016/17, year 2 = 2017/18, seeds {', '.join(map(str, SEEDS))}: the "
+        "model's mean [lowest, highest over seeds]. Nothing is tuned to this table; "
+        f"**{inside} of {len(t)} figures are inside the range counted as matching**.",
+        "",
+        "| figure | year | model [range] | real | counted as matching | unit | inside | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in t.itertuples():
+        lines.append(
+            f"| {r.figure} | {r.year} | {f(r.model)} [{f(r.model_low)}, {f(r.model_high)}] "
+            f"| {f(r.real)} | {f(r.real_low)} to {f(r.real_high)} | {r.unit} | "
+            f"{'yes' if r.inside else '**no**'} | {r.source} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    t = table()
+    out = ROOT / "experiments" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    t.to_csv(out / "calibration.csv", index=False, float_format="%.6g")
+    text = markdown(t)
+    (ROOT / "docs" / "calibration.md").write_text(text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
