@@ -77,9 +77,12 @@ class Strategy:
         return level
 
 
-def nearest_level(level: FloatArray) -> np.ndarray:
+def nearest_level(level: FloatArray) -> IndexArray:
     """Index into ``LEVELS`` of the level closest to each value."""
-    return np.abs(np.asarray(level, float)[:, None] - LEVELS[None, :]).argmin(axis=1)
+    nearest: IndexArray = np.abs(np.asarray(level, float)[:, None] - LEVELS[None, :]).argmin(
+        axis=1
+    )
+    return nearest
 
 
 def logit_choice(

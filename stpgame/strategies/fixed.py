@@ -54,4 +54,5 @@ class Alternator(Strategy):
         self, obs: Observation, idx: IndexArray, rng: np.random.Generator, cfg: Params
     ) -> FloatArray:
         """Pool first, then the opposite of its own last move."""
-        return self.opening(obs, idx, 1.0 - obs.own_pooled(idx), 1.0)
+        other: FloatArray = (~obs.own_pooled(idx)).astype(float)
+        return self.opening(obs, idx, other, 1.0)
