@@ -110,6 +110,18 @@ MUTATIONS = [
         "self.floor = np.where(bcf, 0.0, 0.0)",
     ),
     Mutation(
+        "incentive_threshold_ignored",
+        KERNEL,
+        "chosen = rules.incentive_fund if pooled_share >= rules.incentive_threshold else 0.0",
+        "chosen = rules.incentive_fund",
+    ),
+    Mutation(
+        "transformation_money_not_added",
+        KERNEL,
+        "net = net + tf * (c - rc.minimum[i] * money)",
+        "net = net + 0.0 * tf * (c - rc.minimum[i] * money)",
+    ),
+    Mutation(
         "risk_sharing_transfers_dropped",
         KERNEL,
         "net = net + transfer\n",

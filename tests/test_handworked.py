@@ -313,6 +313,41 @@ def test_payment_by_activity_moves_savings_from_the_acute_trust_to_the_ccg() -> 
     check(year, ACTIVITY)
 
 
+# Case 10, the incentive fund (2% of the footprint's budget, if it pools at least 20% of its
+# discretionary budget). Pooled 18 of 40 + 20 + 10 + 10 = 80: 22.5%, so the footprint earns
+# 0.02 x 800 = 16, paid by share of the pool: 0, 16 x 8/18 = 64/9, 64/9, 16 x 2/18 = 16/9.
+# Balances 3.6, -6.2 + 64/9, -6.2 + 64/9; the council's -1.2 + 16/9 > 0, so no cut.
+# At a 25% threshold it earns nothing.
+INCENTIVE = {
+    "incentive": [0.0, 64 / 9, 64 / 9, 16 / 9],
+    "cut": [0.0, 0.0, 0.0, 0.0],
+    "balance": [3.6, -6.2 + 64 / 9, -6.2 + 64 / 9, -1.2 + 16 / 9],
+}
+
+
+def test_the_incentive_fund_pays_footprints_that_pool_past_the_threshold() -> None:
+    year, _ = play({"incentive_fund": 0.02, "incentive_threshold": 0.2})
+    check(year, INCENTIVE)
+    missed, _ = play({"incentive_fund": 0.02, "incentive_threshold": 0.25})
+    check(missed, {"incentive": [0.0] * 4, "balance": CONTRIBUTION["balance"]})
+
+
+# Case 11, transformation money (half of what is pooled above the minimum, in year 1):
+# 0.5 x (0 - 0), 0.5 x (8 - 0), 0.5 x (8 - 2), 0.5 x (2 - 2) = 0, 4, 3, 0.
+# Balances 3.6, -6.2 + 4 = -2.2, -6.2 + 3 = -3.2; the council still cuts 1.2 (it could
+# afford only its minimum: nothing free to stretch).
+TRANSFORMATION = {
+    "transformation": [0.0, 4.0, 3.0, 0.0],
+    "contribution": [0.0, 8.0, 8.0, 2.0],
+    "balance": [3.6, -2.2, -3.2, 0.0],
+}
+
+
+def test_transformation_money_repays_pooling_above_the_minimum() -> None:
+    year, _ = play({"transformation_fund": 0.5, "transformation_years": 1})
+    check(year, TRANSFORMATION)
+
+
 # Trust after a year (gain 0.2, loss 0.3, decay 0.1, health-council barrier 0.5), every
 # link starting at 0.5:
 #   both willing, same sector: 0.5 + 0.2 x (1 - 0.5) = 0.6
