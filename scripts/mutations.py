@@ -100,20 +100,50 @@ MUTATIONS = [
     Mutation(
         "central_money_never_paid",
         KERNEL,
-        "central = rules.sustainability_fund * rows.income[i] * (1.0 if paid[i] else 0.0)",
+        "central = rules.sustainability_fund * rows.income[i] * rc.provider[i] * earned",
         "central = 0.0 * rules.sustainability_fund",
     ),
     Mutation(
         "bcf_minimum_ignored",
         "stpgame/core/economy.py",
-        "self.floor = np.where(bcf, p.bcf_minimum_share, 0.0)",
-        "self.floor = np.where(bcf, 0.0, 0.0)",
+        "self.bcf_minimum = budget * np.where(",
+        "self.bcf_minimum = 0.0 * budget * np.where(",
+    ),
+    Mutation(
+        "incentive_threshold_ignored",
+        KERNEL,
+        "chosen = rules.incentive_fund if pooled_share >= rules.incentive_threshold else 0.0",
+        "chosen = rules.incentive_fund",
+    ),
+    Mutation(
+        "transformation_money_not_added",
+        KERNEL,
+        "net = net + tf * c\n",
+        "net = net + 0.0 * tf * c\n",
     ),
     Mutation(
         "risk_sharing_transfers_dropped",
         KERNEL,
         "net = net + transfer\n",
         "net = net + 0.0 * transfer\n",
+    ),
+    Mutation(
+        "support_loans_counted_as_income",
+        KERNEL,
+        "rows.balance[i] = after - penalty + (0.0 if rules.loans else bailout)",
+        "rows.balance[i] = after - penalty + bailout",
+    ),
+    Mutation(
+        "stf_paid_to_commissioners_too",
+        KERNEL,
+        "rows.income[i] * rc.provider[i] * earned",
+        "rows.income[i] * rc.nhs[i] * earned",
+    ),
+    Mutation(
+        "stf_assessed_once_a_year",
+        KERNEL,
+        "        met += 0.25 if margin + z * spread >= 0.0 else 0.0",
+        "        met += 0.25 if margin >= 0.0 else 0.0",
     ),
     Mutation(
         "learners_ignore_what_they_observed",

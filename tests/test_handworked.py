@@ -338,6 +338,40 @@ def test_payment_by_activity_moves_savings_from_the_acute_trust_to_the_ccg() -> 
     check(year, ACTIVITY)
 
 
+# Case 10, the incentive fund (2% of the footprint's budget, if it pools at least 15% of its
+# discretionary budget). Pooled 16 of 40 + 20 + 10 + 10 = 80: 20%, so the footprint earns
+# 0.02 x 800 = 16, paid by share of the pool: 0, 16 x 8/16 = 8, 8, 0.
+# Balances 3.2, -6.4 + 8 = 1.6, 1.6; the council's -1.4 is cut as in case 1.
+# At a 25% threshold it earns nothing.
+INCENTIVE = {
+    "incentive": [0.0, 8.0, 8.0, 0.0],
+    "cut": [0.0, 0.0, 0.0, 1.4],
+    "balance": [3.2, 1.6, 1.6, 0.0],
+}
+
+
+def test_the_incentive_fund_pays_footprints_that_pool_past_the_threshold() -> None:
+    year, _ = play({"incentive_fund": 0.02, "incentive_threshold": 0.15})
+    check(year, INCENTIVE)
+    missed, _ = play({"incentive_fund": 0.02, "incentive_threshold": 0.25})
+    check(missed, {"incentive": [0.0] * 4, "balance": CONTRIBUTION["balance"]})
+
+
+# Case 11, transformation money (half of what is pooled voluntarily, in year 1):
+# 0.5 x (0, 8, 8, 0) = 0, 4, 4, 0. Balances 3.2, -6.4 + 4 = -2.4, -2.4; the council still
+# cuts 1.4 (it could afford nothing: nothing free to stretch).
+TRANSFORMATION = {
+    "transformation": [0.0, 4.0, 4.0, 0.0],
+    "contribution": [0.0, 8.0, 8.0, 0.0],
+    "balance": [3.2, -2.4, -2.4, 0.0],
+}
+
+
+def test_transformation_money_repays_voluntary_pooling() -> None:
+    year, _ = play({"transformation_fund": 0.5, "transformation_years": 1})
+    check(year, TRANSFORMATION)
+
+
 # Trust after a year (gain 0.2, loss 0.3, decay 0.1, health-council barrier 0.5), every
 # link starting at 0.5:
 #   both willing, same sector: 0.5 + 0.2 x (1 - 0.5) = 0.6
@@ -361,7 +395,7 @@ def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -
     assert links.trust[touches_council] == pytest.approx([council_link] * 3)
 
 
-# Case 10, the STF as it was paid: 70% for the quarters a trust met its control total,
+# Case 12, the STF as it was paid: 70% for the quarters a trust met its control total,
 # 30% for performance trajectories met at the published 64%; quarterly run-rates spread
 # 1% of income around the year, at -1.1503, -0.3186, 0.3186, 1.1503 sd. Case 1's results.
 #   acute, margin 3.2 on income 400 (sd 4): 3.2 - 4.6012 < 0, the other three met: 0.75;
@@ -378,7 +412,7 @@ def test_the_stf_is_paid_quarterly_to_providers_70_30() -> None:
     )
 
 
-# Case 11, cash support as a revenue support loan (bail-out share 50%, no penalty, no STF):
+# Case 13, cash support as a revenue support loan (bail-out share 50%, no penalty, no STF):
 # the community trust's and CCG's deficits of 6.4 are half financed (3.2 each) by a loan,
 # which is not income: their results stay -6.4 and each owes 3.2. A grant would make them
 # -3.2. Next year the loans cost 1.5% interest (0.048 each), charged to the result; a body

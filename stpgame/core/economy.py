@@ -173,6 +173,12 @@ class Round:
         return Round(*[getattr(self, name)[cut[kind]] for name, kind in _FIELD_KINDS])
 
 
+_RESULT_NAMES = (
+    *layout.RowResults._fields,
+    *layout.FullResults._fields,
+    *layout.FootprintResults._fields,
+)
+"""The compiled year's flows by name, in the order it hands them back."""
 PER_FOOTPRINT = ("pool", "generated", "admissions", "delayed_days", "outcome_index")
 _FIELD_KINDS = tuple(
     (
@@ -297,6 +303,8 @@ class Economy:
             emergency_share=EMERGENCY_SHARE,
             delay_share=DELAY_SHARE,
         )
+        # as the compiled year takes them (kern.compiled_year says why plain tuples)
+        self._constants = (tuple(self._rows), tuple(self._footprints), tuple(self._rules))
         # the rows whose affordability is worked out: every row, or those others read
         self._afford_rows = n if self.afford_from is None else int(self.afford_from.max()) + 1
         self._no_cap = np.zeros(0)
@@ -418,32 +426,27 @@ class Economy:
             outcome_footprints=out_fps,
             full_rows=n_rows if full_rows is None else max(full_rows, out_rows),
         )
-        done = kern.play_rows(self._rows, self._footprints, self._rules, year)
-        rows, full, fps = done.rows, done.full, done.footprints
+        rows, full, fps, met, share_now = kern.compiled_year(*self._constants, tuple(year))
+        flows = dict(zip(_RESULT_NAMES, (*rows, *full, *fps), strict=True))
+        balance, generated = flows["balance"], flows["generated"]
         interest = np.zeros(n_rows)
         fp0 = row0 = 0
         for book in ledgers:
             fp1, row1 = fp0 + book.pipeline.shape[1], row0 + len(book.cumulative)
             if p.cash_support == "loan":
                 interest[row0:row1] = book.borrow_and_repay(
-                    rows.balance[row0:row1], full.bailout[row0:row1], p.loan_interest
+                    balance[row0:row1], flows["bailout"][row0:row1], p.loan_interest
                 )
             made, landed = kern.advance_ledger(
                 book.pipeline,
                 book.shares,
                 book.cumulative,
-                fps.generated[fp0:fp1],
-                done.share_now[row0:row1],
-                rows.balance[row0:row1],
+                generated[fp0:fp1],
+                share_now[row0:row1],
+                balance[row0:row1],
             )
             book.generated_total += made
             book.landed_total += landed
-            book.last_balance = rows.balance[row0:row1]
+            book.last_balance = balance[row0:row1]
             fp0, row0 = fp1, row1
-        return Round(
-            **rows._asdict(),
-            **full._asdict(),
-            **fps._asdict(),
-            totals_met=done.totals_met,
-            interest=interest,
-        )
+        return Round(**flows, totals_met=met, interest=interest)

@@ -6,7 +6,7 @@ and every flipped-move replay are ~6,400 rows a year in the England preset: each
 a pass over them with its values in registers, instead of ~60 numpy operations that each
 walk every row.
 
-Inputs and outputs are named (year_layout.py); ``play_rows`` runs the phases in economy.py's
+Inputs and outputs are named (year_layout.py); ``compiled_year`` runs the phases in economy.py's
 numbered order, each a small compiled function that reads the inputs and the results of
 the phases before it. A phase that needs a footprint's sum of an earlier phase starts a new
 pass over the rows. Every sum adds its terms one at a time in row order from zero (as
@@ -36,7 +36,6 @@ from stpgame.core.year_layout import (
     RowResults,
     Rules,
     YearInputs,
-    YearResults,
 )
 
 
@@ -428,21 +427,6 @@ def _totals_met(
     return met[:count]
 
 
-def play_rows(
-    rc: RowConstants, fc: FootprintConstants, rules: Rules, year: YearInputs
-) -> YearResults:
-    """One year over the rows of ``rc`` in the footprints of ``fc`` (see ``Economy.play``),
-    phase by phase as economy.py numbers them (``compiled_year``)."""
-    rows, full, fps, met, share_now = compiled_year(tuple(rc), tuple(fc), tuple(rules), tuple(year))
-    return YearResults(
-        rows=RowResults._make(rows),
-        full=FullResults._make(full),
-        footprints=FootprintResults._make(fps),
-        totals_met=met,
-        share_now=share_now,
-    )
-
-
 @kernel
 def compiled_year(
     rc_fields: tuple[Any, ...],
@@ -450,10 +434,13 @@ def compiled_year(
     rules_fields: tuple[Any, ...],
     year_fields: tuple[Any, ...],
 ) -> tuple[Any, ...]:
-    """``play_rows`` compiled. Its inputs and outputs cross from and to Python as plain
-    tuples of the named structures' fields, in their order: numba takes a NamedTuple of
-    arrays in and out at ~1 µs a field, a plain tuple at a quarter of that (~20 µs a year
-    saved). Inside, every phase reads them by name."""
+    """One year over the rows of ``rc`` in the footprints of ``fc`` (see ``Economy.play``),
+    phase by phase as economy.py numbers them.
+
+    Inputs and outputs cross from and to Python as plain tuples of the named structures'
+    fields (year_layout.py), in their order: numba takes a NamedTuple of arrays in and out
+    at ~1 µs a field, a plain tuple at a quarter of that. Inside, every phase reads them by
+    name; ``Economy.play`` reads the results by name (``RowResults._fields`` ...)."""
     rc, fc = RowConstants(*rc_fields), FootprintConstants(*fc_fields)
     rules, year = Rules(*rules_fields), YearInputs(*year_fields)
     n_rows, n_fp, n_full = len(rc.footprint), len(fc.budget), year.full_rows

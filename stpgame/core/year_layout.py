@@ -1,7 +1,7 @@
 """The compiled year's inputs and outputs, by name (NamedTuples numba compiles).
 
-``Economy`` (economy.py) fills the inputs, ``year_kernel.play_rows`` reads and writes them
-field by field, and ``Economy.play`` builds its ``Round`` from the outputs by name. Nothing
+``Economy`` (economy.py) fills the inputs, ``year_kernel.compiled_year`` reads and writes
+them field by field, and ``Economy.play`` builds its ``Round`` from the outputs by name. Nothing
 here depends on the order of the fields: a new mechanism adds its constant, rule or flow as
 a field (with a line saying what it is), sets it where the others are set, and reads or
 writes it in its phase.
@@ -150,13 +150,3 @@ class FootprintResults(NamedTuple):
     admissions: np.ndarray
     delayed_days: np.ndarray
     outcome_index: np.ndarray
-
-
-class YearResults(NamedTuple):
-    """Everything one compiled year hands back."""
-
-    rows: RowResults
-    full: FullResults
-    footprints: FootprintResults
-    totals_met: np.ndarray  # each control total's outcome (bool)
-    share_now: np.ndarray  # per shared row, its share of its footprint's pool

@@ -79,9 +79,7 @@ class Strategy:
 
 def nearest_level(level: FloatArray) -> IndexArray:
     """Index into ``LEVELS`` of the level closest to each value."""
-    nearest: IndexArray = np.abs(np.asarray(level, float)[:, None] - LEVELS[None, :]).argmin(
-        axis=1
-    )
+    nearest: IndexArray = np.abs(np.asarray(level, float)[:, None] - LEVELS[None, :]).argmin(axis=1)
     return nearest
 
 
