@@ -30,7 +30,7 @@ CONDITIONS: dict[str, tuple[str, dict]] = {
     "hopeful, individual": ("hopeful_evidence", {}),
     "hopeful, system": ("hopeful_evidence", {"control_total": "system"}),
     # other rules at the central evidence
-    "central, BCF 60% minimum": ("bcf_pooling", {}),
+    "central, BCF minimum doubled": ("bcf_pooling", {}),
     "central, incentive fund 1% at 50% pooled": ("incentive_fund", {}),
     "central, incentive fund 1% per £ pooled": ("incentive_fund", {"incentive_threshold": 0.0}),
     "central, outcomes 50% of the score": ("fortress", {"outcome_weight": 0.5}),
