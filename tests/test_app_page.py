@@ -220,11 +220,14 @@ def test_game_panel_explains_the_stage_game(app):
 def test_network_tab_draws_the_chosen_footprint(app):
     open_tab(app, "Relationships")
     chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
+    places = [item.split(" (")[0] for item in one(app, "footprint-select", v.Select).items]
+    assert len(places) == 44 and len(set(places)) == 44
     names = {n["name"] for n in json.loads(chart.option)["series"][0]["data"]}
-    assert all(name.endswith("STP 01") for name in names)
+    assert all(name.endswith(f" in {places[0]}") for name in names)
     one(app, "footprint-select", v.Select).v_model = one(app, "footprint-select", v.Select).items[4]
     chart = widgets(app, "chart-network", v.VuetifyTemplate)[0]
-    assert all(n["name"].endswith("STP 05") for n in json.loads(chart.option)["series"][0]["data"])
+    data = json.loads(chart.option)["series"][0]["data"]
+    assert all(n["name"].endswith(f" in {places[4]}") for n in data)
 
 
 def test_simple_vs_complex_shows_two_footprints_side_by_side(app):

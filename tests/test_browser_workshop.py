@@ -382,6 +382,7 @@ def test_the_room_explains_itself(browser, server, tmp_path):
     # the books add up to the balance shown, and say who decided
     expect(phone.locator(".who-decided")).to_have_text("You pooled 20% in year 1 (sent by Asha).")
     expect(phone.locator(".book-mandatory")).to_contain_text("Better Care Fund minimum")
+    expect(phone.locator(".twin-note")).to_contain_text("vs your autopilot twin")
     rows = [pounds(t) for t in phone.locator(".my-flows .book-value").all_inner_texts()]
     total = pounds(phone.locator(".book-balance").inner_text())
     assert len(rows) >= 5 and abs(sum(rows) - total) <= 0.05 * len(rows) + 1e-9, (rows, total)

@@ -528,3 +528,32 @@ def test_what_each_body_did_to_the_others_is_a_replay_with_it_pooling():
     assert df.loc[room.labels[1], "itself"] > 0.1
     assert abs(df.loc[room.labels[1], "others"]) > 0.01
     assert room.year == 4 and len(room.events) == 4 * 3  # the room itself untouched
+
+
+def test_the_autopilot_twin_is_the_game_without_that_bodys_decisions():
+    room = Room.open("fortress", seed=7, structure="simple")
+    asha, ben = seated(room, 0, 2)
+    room.advance(force=True)  # year 1: both on autopilot (undecided)
+    room.change_rules(risk_share=0.5)
+    room.decide(ben.token, 0.0)
+    room.decide(asha.token, 1.0)
+    room.advance()
+    room.play_event("new_chief_executive", 3)
+    room.decide(asha.token, 0.5)
+    room.decide(ben.token, 1.0)
+    room.advance()
+    assert room.twin_result(1) is None  # nobody decided for the community trust
+    # the twin of body 0 = the log without body 0's decisions, replayed
+    data = json.loads(room.session_file())
+    data["events"] = [e for e in data["events"] if not (e["kind"] == "decision" and e["body"] == 0)]
+    alone = Room.from_dict(data)
+    balance, added = room.twin_result(0)
+    assert balance == alone.model.organisations[0].balance
+    assert added == pytest.approx(alone.debrief().query("org_id == 0")["balance"].sum())
+    assert added != pytest.approx(room.debrief().query("org_id == 0")["balance"].sum())
+    replay = Room.from_dict(json.loads(room.session_file()))
+    assert replay.twin_result(0) == room.twin_result(0)
+    assert replay.twin_result(2) == room.twin_result(2)
+    from stpgame.ui import workshop_html
+
+    assert "vs your autopilot twin" in workshop_html.books(snapshot(room), 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
@@ -28,6 +29,14 @@ from stpgame.ui.rules import STRATEGY_PARAM, compose_mix, rule
 SIDES = ("A", "B")
 DEFAULT_SEED = 1
 MAX_ROUNDS = 500  # a tab never holds more years than this (memory and chart length)
+
+
+class RuleChange(TypedDict):
+    """A rule moved mid-game: from ``year`` on, on ``side``, these ``params``."""
+
+    year: int
+    side: str
+    params: dict[str, object]
 
 
 @dataclass
@@ -82,7 +91,7 @@ class Session:
         self.runs: dict[str, Run] = {}
         self.checked: dict[str, Params] = {}
         self.start: dict[str, Params] = {}
-        self.changes: list[dict[str, object]] = []  # rules changed mid-game: year, side, params
+        self.changes: list[RuleChange] = []  # rules changed mid-game
         self.reset()
 
     # -- reading -------------------------------------------------------------------
@@ -275,11 +284,11 @@ class Session:
                 for year, choice in enumerate(self.choices, 1):  # the twin is A up to now
                     for change in self.changes:
                         if change["side"] == "A" and change["year"] == year:
-                            twin.model.change_rules(**change["params"])  # type: ignore[arg-type]
+                            twin.model.change_rules(**change["params"])
                     twin.step(choice)
                 for change in self.changes:
                     if change["side"] == "A" and change["year"] == self.round + 1:
-                        twin.model.change_rules(**change["params"])  # type: ignore[arg-type]
+                        twin.model.change_rules(**change["params"])
                 self.player = Player(int(index), level, twin)
             self.version += 1
 

@@ -200,9 +200,22 @@ def _books(snap: Snapshot, body: int) -> str:
         f"{money(t['welfare'][-1])} against {money(t['everyone_pooled'][-1])} if everyone "
         "had pooled."
     )
+    twin = snap.bodies[body].twin
+    twin_note = ""
+    if twin is not None:
+        mine = snap.body_cumulative[body][-1]
+        twin_note = (
+            "<div class='ws-note twin-note'>"
+            + escape(
+                f"vs your autopilot twin (the same game with autopilot deciding for you "
+                f"throughout): {money(twin[0])} this year, {money(twin[1])} added up; you "
+                f"are {'ahead' if mine >= twin[1] else 'behind'} by {money(abs(mine - twin[1]))}."
+            )
+            + "</div>"
+        )
     inner = (
         f"<div class='ws-ok who-decided'>{escape(who_decided(snap, body))}</div>"
-        f"<div class='ws-tiles'>{tiles}</div>"
+        f"<div class='ws-tiles'>{tiles}</div>{twin_note}"
         f"<div class='ws-table my-flows'><table>{rows}{total}</table></div>"
         f"<span class='ws-note footprint-note'>{escape(note)}</span>"
     )

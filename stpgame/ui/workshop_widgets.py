@@ -293,7 +293,7 @@ module.exports = {
     this.last = Date.now();
     this.timer = setInterval(() => this.check(), PERIOD);
     this.visible = () => {
-      if (document.visibilityState === "visible") { this.last = Date.now(); this.ping({}); }
+      if (document.visibilityState === "visible") { this.last = Date.now(); this.send(); }
     };
     document.addEventListener("visibilitychange", this.visible);
   },
@@ -303,10 +303,14 @@ module.exports = {
   },
   watch: { pong() { this.last = Date.now(); } },
   methods: {
+    send() {
+      // a closed connection throws ("Cannot send"): then it is gone, no need to wait
+      try { this.ping({}); } catch (e) { this.lost = true; }
+    },
     check() {
       if (document.visibilityState === "hidden") return;  // timers are throttled there
       if (!this.lost && Date.now() - this.last > LOST) this.lost = true;
-      if (!this.lost) { this.ping({}); return; }
+      if (!this.lost) { this.send(); return; }
       // the server stopped answering: reload as soon as it serves this page again (the
       // address holds the seat or the facilitator key and the view, so all comes back)
       fetch(window.location.href, { cache: "no-store" })

@@ -193,6 +193,8 @@ class Room:
         self.timer_deadline: float | None = None
         self.timer_seconds: float | None = None  # kept from year to year until changed
         self.removed: list[str] = []  # ids of people the facilitator took out
+        # per body decided by people: the same game with that body on autopilot throughout
+        self.twins: dict[int, STPModel] = {}
         self.rules = dict(overrides)  # the room's rules now, relative to the preset
         self._years: list[dict[str, Any]] = []  # per year played: who played what (from the log)
         self._rule_changes: list[dict[str, Any]] = []
@@ -474,12 +476,19 @@ class Room:
             raise RoomError(f"event for year {event['year']} while deciding year {self.year + 1}")
         if kind == "decision":
             body = self._check_body(event["body"])
+            if body not in self.twins:  # its first decision: from here on its twin differs
+                self.twins[body] = self._twin(body)
             self.pending[body] = Decision(
                 body, checks.level(event["level"]), event["by"], event["name"], event["at"]
             )
         elif kind == "advance":
             for body in sorted(self.pending):
                 self.model.choose(body, self.pending[body].level)
+            for b, twin in self.twins.items():
+                for body in sorted(self.pending):
+                    if body != b:
+                        twin.choose(body, self.pending[body].level)
+                twin.step()
             self.model.step()
             last = self.model.last_round
             for name in FLOW_TOTALS:
@@ -500,6 +509,8 @@ class Room:
             which = np.zeros(self.n_bodies, bool)
             which[body] = True
             self.model.new_leaders(which)
+            for twin in self.twins.values():
+                twin.new_leaders(which)
             self._rule_changes.append(
                 {
                     "year": event["year"],
@@ -513,6 +524,8 @@ class Room:
         elif kind == "rules":
             before = {k: self.param(k) for k in event["params"]}
             self.model.change_rules(**event["params"])
+            for twin in self.twins.values():
+                twin.change_rules(**event["params"])
             self.rules.update(event["params"])
             change = {
                 "year": event["year"],
@@ -530,6 +543,44 @@ class Room:
         else:
             raise RoomError(f"unknown event {kind!r}")
         self.events.append(event)
+
+    def _twin(self, body: int) -> STPModel:
+        """The game so far on a second model, for ``body``'s autopilot twin: until its
+        first decision (now) the body has been on autopilot, so the twin is the log so far
+        replayed; from now on it plays everyone's decisions but ``body``'s (as play-as's
+        twin does in the explorer)."""
+        twin = STPModel(
+            seed=self.seed,
+            scenario=self.scenario,
+            structure=self.structure_name,
+            n_footprints=1,
+            **self.overrides,
+        )
+        pending: dict[int, float] = {}
+        for e in self.events:
+            if e["kind"] == "decision":
+                pending[int(e["body"])] = float(e["level"])
+            elif e["kind"] == "advance":
+                for k in sorted(pending):
+                    twin.choose(k, pending[k])
+                pending = {}
+                twin.step()
+            elif e["kind"] == "rules":
+                twin.change_rules(**e["params"])
+            elif e["kind"] == "leader":
+                which = np.zeros(self.n_bodies, bool)
+                which[int(e["body"])] = True
+                twin.new_leaders(which)
+        return twin
+
+    def twin_result(self, body: int) -> tuple[float, float] | None:
+        """``body``'s autopilot twin: its balance last year and added up (£m), or None if
+        nobody has decided for it yet."""
+        with self.lock:
+            twin = self.twins.get(body)
+            if twin is None or twin.round == 0:
+                return None
+            return float(twin.organisations[body].balance), float(twin.ledger.cumulative[body])
 
     # -- saving and loading ---------------------------------------------------------------------------
     def to_dict(self, secrets_too: bool = True) -> dict[str, Any]:

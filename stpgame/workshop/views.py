@@ -39,6 +39,7 @@ class BodyView:
     last: dict[str, Any] | None  # last year's flows and results (None before year 1)
     control: str  # last year: human / autopilot / autopilot (undecided)
     sent_by: str  # last year: who sent the decision that counted ("" for autopilot)
+    twin: tuple[float, float] | None  # its autopilot twin: last year's balance, added up
     start: float  # where this body's slider starts: the level its people last sent, or 50%
 
 
@@ -127,6 +128,7 @@ class _YearView:
     totals: dict[str, Any]
     in_force: tuple[tuple[str, str], ...]
     sent_by: tuple[str, ...]
+    twin: tuple[tuple[float, float] | None, ...]  # per body: its autopilot twin's results
 
 
 def _year_view(room: Room) -> _YearView:
@@ -190,6 +192,7 @@ def _year_view(room: Room) -> _YearView:
             years[-1]["decisions"][b].name if years and b in years[-1]["decisions"] else ""
             for b in range(n)
         ),
+        tuple(room.twin_result(b) for b in range(n)),
     )
     room._year_view = view
     return view
@@ -207,6 +210,7 @@ def _build(room: Room, year: _YearView) -> Snapshot:
             year.last[b],
             year.control[b][-1] if year.rounds else "",
             year.sent_by[b],
+            year.twin[b],
             _start(room, b),
         )
         for b in range(n)
