@@ -32,9 +32,7 @@ MIN_BASE = 8
 STAGES = (("quarter", 4), ("half", 2), ("full", 1))
 
 
-def sobol_indices(
-    problem: dict[str, Any], y: np.ndarray, second_order: bool, seed: int
-) -> Any:
+def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool, seed: int) -> Any:
     """SALib's Sobol analysis of outputs ``y`` (one per row of the design), 95% intervals.
 
     SALib treats a seed of 0 as "no seed" (its intervals would change from call to call),

@@ -37,6 +37,13 @@ from stpgame.errors import ConflictError, ParameterError, ResultsError, Unavaila
 FOLDER = "discovery"
 BOXES_FILE = "boxes.csv"
 BY_LEVER_FILE = "by_lever.csv"
+RESAMPLE_FILE = "resample.csv"
+RESAMPLES = 10
+"""Half-samples PRIM is run again on, to see how often each restriction comes back."""
+LEVER_BINS = 4
+"""A lever with more than MAX_LEVER_VALUES values (sampled) is reported in this many groups
+of equal counts, not value by value."""
+MAX_LEVER_VALUES = 8
 SUMMARY_FILE = "summary.txt"
 FIGURE = "peeling_trajectory"
 DEFAULT_THRESHOLD = 0.8
@@ -115,6 +122,10 @@ def discover(
     levers = [v for v in spec.get("levers", []) if v in runs.columns]
     by_lever = per_policy(runs, x, y, limits[chosen], initial, levers)
     missing = int((~known).sum())
+    row = trajectory.iloc[chosen]
+    resampled = resample(
+        x, y, float(row["coverage"]), float(row["density"]), int(spec.get("base_seed", 0))
+    )
     summary = describe(
         question,
         boxes,
@@ -128,10 +139,21 @@ def discover(
         missing=missing,
         limit=limits[chosen],
         initial=initial,
+        declared=spec["varied"],
+        resampled=resampled,
     )
     folder = out / FOLDER / question.folder_name
     files = write_files(
-        folder, question, boxes, chosen, threshold, limits[chosen], initial, summary, by_lever
+        folder,
+        question,
+        boxes,
+        chosen,
+        threshold,
+        limits[chosen],
+        initial,
+        summary,
+        by_lever,
+        resampled,
     )
     return Discovery(folder, boxes, chosen, met, by_lever, summary, files)
 
@@ -317,6 +339,7 @@ def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
 
     if not levers:
         return None
+    runs = _grouped_levers(runs, levers)
     policies = runs[levers].drop_duplicates()
     if len(policies) > MAX_POLICIES:
         return None
@@ -341,6 +364,64 @@ def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
             }
         )
     return pd.DataFrame(rows)
+
+
+def _grouped_levers(runs, levers: list[str]):
+    """``runs`` with each lever of many values (a sampled one) replaced by its group: one of
+    LEVER_BINS ranges of equal counts, as text ('0 to 0.24'); a lever of few values (a
+    grid's) stays as it is. A 16-line table of one policy per sampled value said nothing."""
+    import pandas as pd
+
+    runs = runs.copy()
+    for lever in levers:
+        values = runs[lever]
+        numeric = np.issubdtype(values.dtype, np.number) and values.dtype != bool
+        if not numeric or values.nunique() <= MAX_LEVER_VALUES:
+            continue
+        codes = pd.qcut(values.rank(method="first"), LEVER_BINS, labels=False).to_numpy()
+        names = {}
+        for k in range(LEVER_BINS):
+            inside = values[codes == k]
+            names[k] = f"{shown(lever, inside.min())} to {shown(lever, inside.max())}"
+        runs[lever] = [f"{k + 1}: {names[k]}" for k in codes]
+    return runs
+
+
+def resample(x, y: np.ndarray, coverage: float, density: float, seed: int):
+    """How often each input is restricted again when PRIM runs on half the runs
+    (:data:`RESAMPLES` half-samples drawn from ``seed``): the box on each new trajectory
+    nearest the chosen one in coverage (and in density) is read, as the EMA Workbench's
+    ``PrimBox.resample`` does (Kwakkel 2017), but seeded here, so the numbers repeat.
+    A restriction that comes back in most half-samples is a property of the model, not of
+    which runs were drawn. Returns a table by input (``reproduce_coverage``,
+    ``reproduce_density``, fractions), or None when a half-sample cannot be searched."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    counts = {name: [0, 0] for name in x.columns}
+    for _ in range(RESAMPLES):
+        index = np.sort(rng.choice(len(x), size=len(x) // 2, replace=False))
+        ys = np.asarray(y)[index]
+        if not 0 < ys.sum() < len(ys):
+            return None
+        trajectory, limits, _, initial = run_prim(
+            x.iloc[index].reset_index(drop=True), ys, DEFAULT_THRESHOLD
+        )
+        near = [
+            int((trajectory["coverage"] - coverage).abs().idxmin()),
+            int((trajectory["density"] - density).abs().idxmin()),
+        ]
+        for side, i in enumerate(near):
+            for name in restrictions(limits[i], initial):
+                counts[name][side] += 1
+    table = pd.DataFrame(
+        {
+            "reproduce_coverage": [c[0] / RESAMPLES for c in counts.values()],
+            "reproduce_density": [c[1] / RESAMPLES for c in counts.values()],
+        },
+        index=list(counts),
+    )
+    return table.sort_values(["reproduce_coverage", "reproduce_density"], ascending=False)
 
 
 def in_box(x, limit, initial) -> np.ndarray:
@@ -373,10 +454,13 @@ def describe(
     missing: int,
     limit,
     initial,
+    declared: dict | None = None,
+    resampled=None,
 ) -> str:
     """The plain-English summary printed by ``stpgame discover`` and kept in summary.txt."""
     from ema_workbench import __version__ as ema_version
 
+    declared = declared or {}
     out = question.about()
     row = boxes.iloc[chosen]
     k_all = int(boxes.iloc[0]["of_interest_in_box"])  # box 0 is the whole input space
@@ -384,7 +468,7 @@ def describe(
     stored = f" ({question.value:g} as stored)" if out.scale != 1 else ""
     inputs = list(initial.columns)
     lines = [
-        f"Cases of interest: runs whose {out.label.lower()} is {question.direction} "
+        f"Cases of interest: runs whose {out.label} is {question.direction} "
         f"{scaled}{stored}: {k_all} of {cases} runs ({k_all / cases:.0%}).",
     ]
     if missing:
@@ -408,7 +492,12 @@ def describe(
         lines.append("  no restriction: the whole input space.")
     for name, (low, high) in restricted.items():
         qp = row[f"{name}_qp"]
-        lines.append(f"  - {restriction_text(name, low, high, initial)}; quasi-p {qp:.2g}")
+        text = restriction_text(name, low, high, initial, declared.get(name))
+        again = ""
+        if resampled is not None and name in resampled.index:
+            again = f"; restricted again in {resampled.loc[name, 'reproduce_coverage']:.0%}"
+            again += f" of {RESAMPLES} half-samples"
+        lines.append(f"  - {text}; quasi-p {qp:.2g}{again}")
     lines.append(
         f"It holds {int(row['runs_in_box'])} runs ({row['mass']:.0%} of all: mass), "
         f"{int(row['of_interest_in_box'])} of them of interest (density {row['density']:.0%}), "
@@ -439,7 +528,7 @@ def describe(
 
 # --- writing ---------------------------------------------------------------------------------
 def write_files(
-    folder: Path, question, boxes, chosen, threshold, limit, initial, summary, by_lever
+    folder: Path, question, boxes, chosen, threshold, limit, initial, summary, by_lever, resampled
 ):
     """The box table, per-policy table, figure and summary, written all or nothing
     (stpgame.files.write_together; the summary, last, says the set is complete)."""
@@ -450,6 +539,8 @@ def write_files(
     files = {BOXES_FILE: lambda tmp: boxes.to_csv(tmp, index=False)}
     if by_lever is not None:
         files[BY_LEVER_FILE] = lambda tmp: by_lever.to_csv(tmp, index=False)
+    if resampled is not None:
+        files[RESAMPLE_FILE] = lambda tmp: resampled.to_csv(tmp, index_label="input")
     with style():  # also while saving: the SVG keeps its text as text
         files.update(writers(figure(question, boxes, chosen, threshold, limit, initial), FIGURE))
         files[SUMMARY_FILE] = lambda tmp: tmp.write_text(summary, encoding="utf-8")
