@@ -190,6 +190,8 @@ def _plain(path: str, value: object) -> object:
             where = f"{path}.{k}" if path else k
             if path.startswith("outcomes.") and k == "function" and not isinstance(v, str):
                 out[k] = outcomes.reference(where, v)
+                if out[k].startswith(outcomes.PICKLED) and "source" not in value:
+                    out["source"] = outcomes.source_of(v)  # kept: the pickle is opaque
             else:
                 out[k] = _plain(where, v)
         return out

@@ -341,6 +341,7 @@ class OutcomeTable:
     label: str | None = key(text, default=None)
     unit: str = key(text, default="-")
     description: str = key(text, default="")
+    source: str = key(text, default="")
 
 
 WHEN_MEASURED = {
@@ -368,7 +369,9 @@ def _outcomes(path: str, value: object, *_: object) -> tuple[outcomes.Outcome, .
             table.per,
             table.label if table.label is not None else name,
             table.unit,
-            table.description or f"Custom outcome {table.function}, {WHEN_MEASURED[table.per]}.",
+            table.description
+            or f"Custom outcome {outcomes.shown(table.function)}, {WHEN_MEASURED[table.per]}.",
+            table.source,
         )
         for col in made.columns():
             if col in RESERVED or col in BY_NAME or col in columns or _describes(col):

@@ -218,6 +218,11 @@ def manifest(
     from stpgame.results_files import environment
 
     base = validate(scenarios.get(exp.scenario).params) if exp.scenario else None
+    spec = exp.spec()
+    for o in exp.outcomes:  # each outcome's source, so the manifest says what was measured
+        if not o.source:
+            function = outcomes.resolve(f"outcomes.{o.name}.function", o.function)
+            spec["outcomes"][o.name]["source"] = outcomes.source_of(function)
     return {
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -225,7 +230,7 @@ def manifest(
             "file": exp.path,
             "sha256": exp.sha256,
             "content": exp.text,
-            **exp.spec(),
+            **spec,
         },
         "base_parameters": validate(exp.fixed, base=base).as_dict(),
         "seeds": {
