@@ -186,7 +186,7 @@ def test_discover_writes_the_box_table_figure_and_summary(sweep, capsys):
     assert said.startswith(summary)
     assert "Cases of interest: runs whose Price of fortress behaviour, final year is above" in said
     # ranges as the experiment declared them, labels as written, resampled restrictions
-    assert "swept)" in said and "of 10 half-samples" in said
+    assert "swept)" in said and "restricted again in 10 half-samples: " in said
     resampled = pd.read_csv(folder / "resample.csv")
     assert set(resampled["input"]) == {"savings_multiplier", "savings_lag"}
     assert resampled["reproduce_coverage"].between(0, 1).all()

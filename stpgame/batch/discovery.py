@@ -495,8 +495,11 @@ def describe(
         text = restriction_text(name, low, high, initial, declared.get(name))
         again = ""
         if resampled is not None and name in resampled.index:
-            again = f"; restricted again in {resampled.loc[name, 'reproduce_coverage']:.0%}"
-            again += f" of {RESAMPLES} half-samples"
+            cov, den = resampled.loc[name, ["reproduce_coverage", "reproduce_density"]]
+            again = (
+                f"; restricted again in {RESAMPLES} half-samples: {cov:.0%} of the boxes "
+                f"nearest in coverage, {den:.0%} nearest in density"
+            )
         lines.append(f"  - {text}; quasi-p {qp:.2g}{again}")
     lines.append(
         f"It holds {int(row['runs_in_box'])} runs ({row['mass']:.0%} of all: mass), "
