@@ -129,6 +129,7 @@ def refresh(text: str, work: Path) -> tuple[str, list[str]]:
 
 
 def main() -> int:
+    """Check or rewrite the quoted output; exit status 1 when --check finds a difference."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="exit 1 if any output differs")
