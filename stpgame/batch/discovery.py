@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -159,7 +160,7 @@ def discover(
 
 
 # --- checks ----------------------------------------------------------------------------------
-def _question(outcome: str, below, above, statistic: str) -> Question:
+def _question(outcome: str, below: object, above: object, statistic: str) -> Question:
     if (below is None) == (above is None):
         raise ConflictError("below and above", "give exactly one of them")
     direction, value = ("below", below) if below is not None else ("above", above)
@@ -171,7 +172,7 @@ def _question(outcome: str, below, above, statistic: str) -> Question:
     return Question(outcome, statistic, direction, value)
 
 
-def _check_outcome(question: Question, manifest: dict) -> Question:
+def _check_outcome(question: Question, manifest: dict[str, Any]) -> Question:
     """The question, for an output the sweep kept (a custom outcome brings its own words)."""
     from stpgame.batch.schema import closest
     from stpgame.batch.summary import custom_outcomes, kept_outputs
@@ -191,7 +192,7 @@ def _check_outcome(question: Question, manifest: dict) -> Question:
     return replace(question, custom=custom.output(column))
 
 
-def _inputs(spec: dict, inputs: Sequence[str] | None, out: Path) -> tuple[list[str], str]:
+def _inputs(spec: dict[str, Any], inputs: Sequence[str] | None, out: Path) -> tuple[list[str], str]:
     """The inputs to search and what they are ("uncertainties", "varied parameters", "given")."""
     varied = list(spec["varied"])
     if not varied:
@@ -235,7 +236,7 @@ def _check_cases(question: Question, y: np.ndarray, values: np.ndarray) -> None:
     )
 
 
-def _input_table(runs, names: list[str]):
+def _input_table(runs: Any, names: list[str]) -> Any:
     """The inputs as PRIM reads them: numbers stay numbers, anything else becomes text."""
     x = runs[names].copy()
     for name in names:
@@ -245,7 +246,7 @@ def _input_table(runs, names: list[str]):
 
 
 # --- PRIM ------------------------------------------------------------------------------------
-def run_prim(x, y: np.ndarray, threshold: float):
+def run_prim(x: Any, y: np.ndarray, threshold: float) -> tuple[Any, list[Any], list[Any], Any]:
     """One PRIM box search (ema_workbench): (trajectory, box limits, quasi-p values, initial box).
 
     ``trajectory`` has one row per step: coverage, density, mass, n (cases in the box), k
@@ -277,7 +278,7 @@ def run_prim(x, y: np.ndarray, threshold: float):
     return trajectory, list(found.box_lims), list(found.qp), algorithm.box_init
 
 
-def choose(trajectory, threshold: float, box: int | None) -> tuple[int, bool]:
+def choose(trajectory: Any, threshold: float, box: int | None) -> tuple[int, bool]:
     """The box to report and whether it reaches ``threshold``.
 
     Without ``box``: among the boxes at least ``threshold`` dense, the one with the most
@@ -299,7 +300,7 @@ def choose(trajectory, threshold: float, box: int | None) -> tuple[int, bool]:
     return int(best), True
 
 
-def box_table(trajectory, limits, qp, initial, chosen: int):
+def box_table(trajectory: Any, limits: Any, qp: Any, initial: Any, chosen: int) -> Any:
     """One row per box on the trajectory: its statistics, and for each input its limits
     (``<input>_min``/``<input>_max``, or ``<input>`` the allowed values of text) and the
     quasi-p value of its restriction (``<input>_qp``, empty when not restricted)."""
@@ -331,7 +332,9 @@ def box_table(trajectory, limits, qp, initial, chosen: int):
     return pd.DataFrame(rows)
 
 
-def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
+def per_policy(
+    runs: Any, x: Any, y: np.ndarray, limit: Any, initial: Any, levers: list[str]
+) -> Any:
     """The chosen box per policy (combination of lever values): how often the outcome is of
     interest under that policy, and how dense the box is and how much it covers there.
     None without levers or with more than MAX_POLICIES combinations."""
@@ -366,7 +369,7 @@ def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
     return pd.DataFrame(rows)
 
 
-def _grouped_levers(runs, levers: list[str]):
+def _grouped_levers(runs: Any, levers: list[str]) -> Any:
     """``runs`` with each lever of many values (a sampled one) replaced by its group: one of
     LEVER_BINS ranges of equal counts, as text ('0 to 0.24'); a lever of few values (a
     grid's) stays as it is. A 16-line table of one policy per sampled value said nothing."""
@@ -387,7 +390,7 @@ def _grouped_levers(runs, levers: list[str]):
     return runs
 
 
-def resample(x, y: np.ndarray, coverage: float, density: float, seed: int):
+def resample(x: Any, y: np.ndarray, coverage: float, density: float, seed: int) -> Any:
     """How often each input is restricted again when PRIM runs on half the runs
     (:data:`RESAMPLES` half-samples drawn from ``seed``): the box on each new trajectory
     nearest the chosen one in coverage (and in density) is read, as the EMA Workbench's
@@ -424,7 +427,7 @@ def resample(x, y: np.ndarray, coverage: float, density: float, seed: int):
     return table.sort_values(["reproduce_coverage", "reproduce_density"], ascending=False)
 
 
-def in_box(x, limit, initial) -> np.ndarray:
+def in_box(x: Any, limit: Any, initial: Any) -> np.ndarray:
     """Whether each case lies inside the box ``limit`` (bounds inclusive, as PRIM's)."""
     inside = np.ones(len(x), dtype=bool)
     for name, (low, high) in restrictions(limit, initial).items():
@@ -442,20 +445,20 @@ def in_box(x, limit, initial) -> np.ndarray:
 # --- the report ------------------------------------------------------------------------------
 def describe(
     question: Question,
-    boxes,
+    boxes: Any,
     chosen: int,
     *,
     met: bool,
     threshold: float,
     cases: int,
     role: str,
-    by_lever,
+    by_lever: Any,
     levers: list[str],
     missing: int,
-    limit,
-    initial,
-    declared: dict | None = None,
-    resampled=None,
+    limit: Any,
+    initial: Any,
+    declared: dict[str, Any] | None = None,
+    resampled: Any = None,
 ) -> str:
     """The plain-English summary printed by ``stpgame discover`` and kept in summary.txt."""
     from ema_workbench import __version__ as ema_version
@@ -531,8 +534,17 @@ def describe(
 
 # --- writing ---------------------------------------------------------------------------------
 def write_files(
-    folder: Path, question, boxes, chosen, threshold, limit, initial, summary, by_lever, resampled
-):
+    folder: Path,
+    question: Question,
+    boxes: Any,
+    chosen: int,
+    threshold: float,
+    limit: Any,
+    initial: Any,
+    summary: str,
+    by_lever: Any,
+    resampled: Any,
+) -> list[Path]:
     """The box table, per-policy table, figure and summary, written all or nothing
     (stpgame.files.write_together; the summary, last, says the set is complete)."""
     from stpgame.batch.figures import style, writers
