@@ -123,7 +123,7 @@ def source_of(function: object) -> str:
 def _pickle(function: Callable[..., object]) -> str:
     import base64
 
-    import cloudpickle
+    import cloudpickle  # type: ignore[import-untyped]
 
     return PICKLED + base64.b64encode(cloudpickle.dumps(function)).decode("ascii")
 
@@ -157,7 +157,7 @@ def reference(path: str, value: object) -> str:
     elif "<locals>" in qualname:
         why = "a function defined inside another function cannot be imported on its own"
     elif module == "__main__":
-        return _pickle(value)  # type: ignore[arg-type]
+        return _pickle(value)
     if why:
         raise ParameterError(
             path,
