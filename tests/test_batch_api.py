@@ -279,7 +279,6 @@ in_main.__module__ = "__main__"
     [
         (lambda model: 1.0, "a lambda has no name to import it by"),
         (made_inside(), "defined inside another function"),
-        (in_main, "__main__"),
         (functools.partial(batch_outcomes.council_money), "no import path"),
         ("batch_outcomes.council_money", "'package.module:function'"),
         (42, "a function of the model"),
@@ -292,6 +291,28 @@ def test_outcomes_workers_could_not_import_are_refused_saying_why(function, frag
     assert "outcomes.mine.function" in message and fragment in message
     if not isinstance(function, str | int):
         assert "define it with def at the top of a module" in message
+
+
+def test_a_function_of_main_a_notebook_cell_travels_pickled_with_its_source():
+    from stpgame.batch import outcomes
+
+    exp = with_outcome(in_main)
+    (outcome,) = exp.outcomes
+    assert outcome.function.startswith(outcomes.PICKLED)
+    assert outcome.source.startswith("def in_main(model):")
+    assert outcomes.resolve("f", outcome.function)(None) == 1.0
+    assert outcomes.shown(outcome.function) == "__main__:in_main (pickled)"
+    assert "__main__:in_main (pickled)" in outcome.description  # not kilobytes of base64
+    # the experiment's text (what the folder and the manifest keep) reads back the same
+    again = with_outcome(outcome.function, source=outcome.source)
+    assert again.outcomes[0] == outcome
+
+
+def test_a_damaged_pickled_outcome_is_refused_saying_why():
+    with pytest.raises(ExperimentError, match="not base64"):
+        with_outcome("cloudpickle:@@@")
+    with pytest.raises(ExperimentError, match="cannot unpickle it here"):
+        with_outcome("cloudpickle:" + "QUJD")
 
 
 def test_an_outcome_path_that_does_not_import_is_refused_before_anything_is_written(tmp_path):

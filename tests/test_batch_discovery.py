@@ -169,6 +169,7 @@ def test_discover_writes_the_box_table_figure_and_summary(sweep, capsys):
         "boxes.csv",
         "summary.txt",
         "by_lever.csv",
+        "resample.csv",
         "peeling_trajectory.png",
         "peeling_trajectory.svg",
     }
@@ -183,7 +184,12 @@ def test_discover_writes_the_box_table_figure_and_summary(sweep, capsys):
     assert (boxes["density"] >= boxes.loc[0, "density"] - 1e-12).all()
     summary = (folder / "summary.txt").read_text()
     assert said.startswith(summary)
-    assert "Cases of interest: runs whose price of fortress behaviour, final year is above" in said
+    assert "Cases of interest: runs whose Price of fortress behaviour, final year is above" in said
+    # ranges as the experiment declared them, labels as written, resampled restrictions
+    assert "swept)" in said and "restricted again in 10 half-samples: " in said
+    resampled = pd.read_csv(folder / "resample.csv")
+    assert set(resampled["input"]) == {"savings_multiplier", "savings_lag"}
+    assert resampled["reproduce_coverage"].between(0, 1).all()
     assert "the experiment's uncertainties" in said and "Per policy (control_total" in said
     by_lever = pd.read_csv(folder / "by_lever.csv")
     assert list(by_lever["control_total"]) == ["individual", "system"]
@@ -269,8 +275,8 @@ def test_discover_refuses_folders_that_are_not_a_finished_sweep_with_varied_inpu
 @pytest.mark.parametrize(
     ("outcome", "column", "said"),
     [
-        ("council_money", "council_money", "councils' money is above"),
-        ("pooled_money", "pooled_money_final", "money pooled, final year is above"),
+        ("council_money", "council_money", "Councils' money is above"),
+        ("pooled_money", "pooled_money_final", "Money pooled, final year is above"),
     ],
 )
 def test_discover_searches_custom_outcomes_in_their_own_words(sweep, capsys, outcome, column, said):
@@ -283,3 +289,27 @@ def test_discover_searches_custom_outcomes_in_their_own_words(sweep, capsys, out
     boxes = pd.read_csv(folder / "boxes.csv")
     # box 0 is everything: its density is the share of runs of interest
     assert boxes.loc[0, "density"] == pytest.approx(float((runs[column] > split).mean()))
+
+
+def test_a_sampled_lever_is_reported_in_four_groups_not_value_by_value():
+    from stpgame.batch.discovery import LEVER_BINS, _grouped_levers
+
+    runs = pd.DataFrame({"system_weight": np.linspace(0, 1, 16), "control_total": ["system"] * 16})
+    grouped = _grouped_levers(runs, ["system_weight", "control_total"])
+    assert grouped["system_weight"].nunique() == LEVER_BINS
+    assert grouped["system_weight"].iloc[0] == "1: 0 to 0.2"
+    assert (grouped["control_total"] == "system").all()  # few values: kept as they are
+    few = pd.DataFrame({"system_weight": [0.0, 1.0] * 4})
+    assert _grouped_levers(few, ["system_weight"])["system_weight"].tolist() == [0.0, 1.0] * 4
+
+
+def test_restrictions_say_the_declared_range_and_no_nested_parentheses():
+    from stpgame.batch.boxes import input_label, restriction_text
+
+    initial = pd.DataFrame({"savings_multiplier": [0.13, 2.96], "savings_lag": [1, 5]})
+    text = restriction_text("savings_multiplier", 1.5, None, initial, [0.1, 3.0])
+    assert text == "Savings multiplier (£ saved per £ pooled) at least 1.5 (of 0.1 to 3 swept)"
+    assert "((" not in input_label("savings_lag") and "))" not in input_label("savings_lag")
+    assert restriction_text("savings_lag", None, 3, initial, [1, 2, 3, 4, 5]).endswith(
+        "at most 3 (of 1 to 5 swept)"
+    )

@@ -123,3 +123,11 @@ def test_plot_refuses_outputs_the_sweep_did_not_keep(sampled, outputs):
         plot(sampled, outputs=outputs)
     assert err.value.name == "outputs"
     assert sorted(sampled.rglob("*")) == before
+
+
+def test_a_share_interval_of_equal_values_holds_the_mean_despite_rounding():
+    # found drawing fortress_vs_system: two equal conditions, 11.16...%: expit(logit(p))
+    # came back 6e-15 above p and matplotlib refused a negative error bar
+    p = np.array([0.1116161616161616])
+    low, high = share_interval(p, np.array([0.0]), np.array(2))
+    assert low[0] <= p[0] <= high[0]

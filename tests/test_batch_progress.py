@@ -146,3 +146,17 @@ def test_a_batch_job_is_never_asked(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal: SLURM, a pipe, nohup
     assert main(["sweep", str(TINY), "--out", str(tmp_path / "r"), "--workers", "1"]) == 0
     assert "Start it?" not in capsys.readouterr().err
+
+
+def test_the_estimate_counts_the_cores_and_who_else_uses_them():
+    base = {"total": 100, "pending": 100, "timed": (96, 99), "per_run_s": 0.02}
+    # a quiet machine: 2 workers on 2 cores run 2 at a time; 4 workers on 2 cores no faster
+    assert Estimate(workers=2, cores=2, **base).seconds == pytest.approx(1.0)
+    assert Estimate(workers=4, cores=2, **base).seconds == pytest.approx(1.0)
+    # a cluster: its workers
+    assert Estimate(workers=8, **base).seconds == pytest.approx(0.25)
+    # load 8 from others on 2 cores: the 2 workers get 2 * 2 / (2 + 8) = 0.4 of a core
+    busy = Estimate(workers=2, cores=2, busy=8.0, **base)
+    assert busy.at_once == pytest.approx(0.4) and busy.seconds == pytest.approx(5.0)
+    assert "other programs keep 8.0 of the 2 cores busy, counted in" in busy.line("x", "w", "s")
+    assert "busy" not in Estimate(workers=2, cores=2, busy=0.2, **base).line("x", "w", "s")

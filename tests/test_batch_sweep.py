@@ -466,7 +466,8 @@ def test_progress_bar_on_a_terminal_lines_in_a_log_nothing_when_quiet(
     assert re.fullmatch(
         r"tiny: 12 runs \(4 conditions x 3 replications x 6 rounds\) on 1 local worker\(s\); "
         r"about [0-9.]+ s \(runs 8-11 timed here after a first, cold run of [0-9.e-]+ s: "
-        r"[0-9.e-]+ s per run\)",
+        r"[0-9.e-]+ s per run(; other programs keep [0-9.]+ of the [0-9]+ cores busy, "
+        r"counted in)?\)",
         lines[0],
     ), lines[0]
     # the five timed runs are done when progress starts; then one line per run (8% each)

@@ -11,7 +11,9 @@ uncertainties) leave councils cutting the most services? Six mixed footprints (s
 complex alternating), 15 years. The design is every lever combination crossed with a Latin
 hypercube over the uncertainties, built here as a DataFrame (any sampler can make one). The
 custom outcomes are in ``stp_outcomes.py`` next to this script. Results go to
-``results/workflow`` (a second run resumes, or finds the sweep finished).
+``results/workflow`` under the current folder, or, when it cannot be written (a read-only
+checkout), under the system's temporary folder (said when it starts); ``--out`` chooses
+(a second run resumes, or finds the sweep finished).
 
 What this does not show: six footprints are not England (the structure changes the game,
 docs/headline.md), the savings range is an assumption (calibration §5), and PRIM describes
@@ -84,12 +86,26 @@ def experiment(points: int, replications: int) -> Experiment:
     return Experiment.from_dataframe(designs(points, seed=29), spec, name="workflow")
 
 
+def default_out() -> str:
+    """``results/workflow`` here, or under the temporary folder when here is read-only."""
+    import os
+    import tempfile
+
+    if os.access(Path.cwd(), os.W_OK):
+        return "results/workflow"
+    out = Path(tempfile.gettempdir()) / "stpgame-workflow"
+    print(f"{Path.cwd()} cannot be written: results go to {out}")
+    return str(out)
+
+
 def main() -> None:
     """Build, run on Dask, summarise, discover."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="results/workflow")
+    parser.add_argument("--out", default=None, help="results folder (default: see above)")
     parser.add_argument("--quick", action="store_true", help="48 runs instead of 240")
     args = parser.parse_args()
+    if args.out is None:
+        args.out = default_out()
     points, replications = (6, 2) if args.quick else (20, 3)
     exp = experiment(points, replications)
     print(f"{exp.n_runs} runs: {len(exp.run_table())} rows of designs x replications")

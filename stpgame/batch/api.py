@@ -25,12 +25,16 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from stpgame.batch import experiment as ex
 from stpgame.batch import outcomes
 from stpgame.errors import ParameterError, ResultsError
+
+if TYPE_CHECKING:
+    from stpgame.batch.sweep import SweepReport
 
 NAME_ALLOWED = "a name of letters, digits, '_', '-' or '.' (used in file metadata)"
 
@@ -52,17 +56,19 @@ class Experiment(ex.ExperimentSpec):
     @classmethod
     def from_dict(
         cls,
-        spec: Mapping,
+        spec: Mapping[str, Any],
         *,
         name: str = "experiment",
-        designs=None,
-        sampler: Callable | None = None,
+        designs: Any = None,
+        sampler: Callable[..., Any] | None = None,
     ) -> Experiment:
         """See :func:`from_dict`."""
         return from_dict(spec, name=name, designs=designs, sampler=sampler)
 
     @classmethod
-    def from_dataframe(cls, designs, spec: Mapping, *, name: str = "experiment") -> Experiment:
+    def from_dataframe(
+        cls, designs: Any, spec: Mapping[str, Any], *, name: str = "experiment"
+    ) -> Experiment:
         """``spec`` (without ``vary``) run at each row of ``designs``: a pandas DataFrame with
         one row per condition and one column per parameter."""
         return from_dict(spec, name=name, designs=designs)
@@ -79,8 +85,8 @@ class Experiment(ex.ExperimentSpec):
         scheduler: str | None = None,
         quiet: bool = False,
         chunk: int | None = None,
-    ):
-        """Run (or resume) it into the folder ``out`` exactly as ``stpgame sweep`` does (the
+    ) -> SweepReport:
+        """Run (or resume, or repair) it into the folder ``out`` exactly as ``stpgame sweep`` does (the
         same function, files and checks); returns the sweep's report (``SweepReport``).
 
         ``workers``: local processes (default: the cores available); ``scheduler``: a Dask
@@ -104,15 +110,15 @@ def load_experiment(path: str | Path) -> Experiment:
     from stpgame.batch import arguments
 
     path = arguments.path(path, "path", "an experiment file path (.toml)")
-    return ex.load_experiment(path, kind=Experiment)  # type: ignore[return-value]
+    return cast(Experiment, ex.load_experiment(path, kind=Experiment))
 
 
 def from_dict(
-    spec: Mapping,
+    spec: Mapping[str, Any],
     *,
     name: str = "experiment",
-    designs=None,
-    sampler: Callable | None = None,
+    designs: Any = None,
+    sampler: Callable[..., Any] | None = None,
 ) -> Experiment:
     """An experiment from ``spec``, a dict whose keys are the file's tables (``experiment``,
     ``fixed``, ``vary``, ``outputs``, ``outcomes``, ...), checked as the file would be.
@@ -130,7 +136,9 @@ def from_dict(
         raise ex.ExperimentError(exc.name, exc.allowed, exc.value, exc.note) from None
 
 
-def _from_dict(spec: Mapping, name: str, designs, sampler: Callable | None) -> Experiment:
+def _from_dict(
+    spec: Mapping[str, Any], name: str, designs: Any, sampler: Callable[..., Any] | None
+) -> Experiment:
     import tomli_w
 
     if not isinstance(name, str) or not name or not all(c.isalnum() or c in "_-." for c in name):
@@ -138,6 +146,7 @@ def _from_dict(spec: Mapping, name: str, designs, sampler: Callable | None) -> E
     if not isinstance(spec, Mapping):
         raise ParameterError("spec", "a dict of the experiment file's tables", spec)
     data = _plain("", dict(spec))
+    assert isinstance(data, dict)  # a Mapping comes back as a dict
     if designs is not None and sampler is not None:
         raise ParameterError("designs", "either designs or sampler, not both", "both")
     if designs is not None or sampler is not None:
@@ -149,7 +158,7 @@ def _from_dict(spec: Mapping, name: str, designs, sampler: Callable | None) -> E
         data["conditions"] = _designs(designs)
     elif sampler is not None:
         data["conditions"] = _sample(sampler, data)
-    return ex.from_text(tomli_w.dumps(data), name=name, kind=Experiment)  # type: ignore[return-value]
+    return cast(Experiment, ex.from_text(tomli_w.dumps(data), name=name, kind=Experiment))
 
 
 def from_manifest(folder: str | Path) -> Experiment:
@@ -175,7 +184,9 @@ def from_manifest(folder: str | Path) -> Experiment:
     path = spec.get("file") or ""
     name = spec.get("name") or Path(path).stem
     where = str(Path(folder) / storage.MANIFEST)
-    return ex.from_text(content, name=name, path=path, source=where, kind=Experiment)  # type: ignore[return-value]
+    return cast(
+        Experiment, ex.from_text(content, name=name, path=path, source=where, kind=Experiment)
+    )
 
 
 # --- Python values as TOML values -------------------------------------------------------------
@@ -183,13 +194,15 @@ def _plain(path: str, value: object) -> object:
     """``value`` with numpy scalars as Python numbers, tuples as lists and outcome functions
     as their import paths; anything TOML cannot hold is refused, naming its key."""
     if isinstance(value, Mapping):
-        out = {}
+        out: dict[str, object] = {}
         for k, v in value.items():
             if not isinstance(k, str):
                 raise ParameterError(path or "spec", "text keys", k)
             where = f"{path}.{k}" if path else k
             if path.startswith("outcomes.") and k == "function" and not isinstance(v, str):
-                out[k] = outcomes.reference(where, v)
+                ref = out[k] = outcomes.reference(where, v)
+                if ref.startswith(outcomes.PICKLED) and "source" not in value:
+                    out["source"] = outcomes.source_of(v)  # kept: the pickle is opaque
             else:
                 out[k] = _plain(where, v)
         return out
@@ -213,7 +226,7 @@ def _scalar(path: str, value: object) -> object:
     raise ParameterError(path, "a number, true/false, text, a list or a table", value, note)
 
 
-def _designs(designs) -> dict:
+def _designs(designs: Any) -> dict[str, Any]:
     """A DataFrame of designs as a ``[conditions]`` table."""
     import pandas as pd
 
@@ -236,7 +249,7 @@ def _designs(designs) -> dict:
     return {"parameters": columns, "rows": rows, "source": "DataFrame of designs"}
 
 
-def _sample(sampler: Callable, data: dict) -> dict:
+def _sample(sampler: Callable[..., Any], data: dict[str, Any]) -> dict[str, Any]:
     """Call a custom sampler on the ``vary`` table's ranges and check its points."""
     import pandas as pd
 
@@ -263,7 +276,7 @@ def _sample(sampler: Callable, data: dict) -> dict:
             value = _scalar(f"sampler[{i}].{k}", v)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ParameterError(f"sampler[{i}].{k}", f"a number in [{low}, {high}]", v)
-            if not low <= value <= high:
+            if not float(low) <= value <= float(high):  # type: ignore[arg-type]
                 raise ParameterError(
                     f"sampler[{i}].{k}", f"a number in vary.{k}'s range [{low}, {high}]", v
                 )

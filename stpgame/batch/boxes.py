@@ -87,15 +87,35 @@ def threshold_text(question: Question) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def restriction_text(name: str, low: object, high: object, initial: Any) -> str:
-    """'Savings multiplier at least 1.5 (of 0.1 to 3)' for one restricted input."""
+def input_label(name: str) -> str:
+    """'Savings multiplier', 'Funding growth (% per year)', 'Savings lag, rounds (years)':
+    the parameter's label and unit, without parentheses inside parentheses."""
     from stpgame.core.outputs import column
 
-    label = column(name).axis_label()
+    about = column(name)
+    unit = about.display_unit()
+    if not unit:
+        return str(about.label)
+    return f"{about.label}, {unit}" if "(" in unit else f"{about.label} ({unit})"
+
+
+def restriction_text(
+    name: str, low: object, high: object, initial: Any, declared: object = None
+) -> str:
+    """'Savings multiplier at least 1.5 (of 0.1 to 3 swept)' for one restricted input.
+
+    ``declared``: the range the experiment declared (``[low, high]``, or the grid's values),
+    said rather than the span the sampled runs happened to cover (a Latin hypercube of 0.1
+    to 3 samples, say, 0.13 to 2.96)."""
+    label = input_label(name)
     first, last = initial[name].iloc[0], initial[name].iloc[1]
     if isinstance(low, list):
         return f"{label} is {' or '.join(map(str, low))} (of {', '.join(sorted(map(str, first)))})"
-    whole_range = f"(of {shown(name, first)} to {shown(name, last)})"
+    if isinstance(declared, list | tuple) and len(declared) >= 2:
+        numbers = [v for v in declared if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(numbers) == len(declared):
+            first, last = min(numbers), max(numbers)
+    whole_range = f"(of {shown(name, first)} to {shown(name, last)} swept)"
     if low is not None and high is not None:
         return f"{label} between {shown(name, low)} and {shown(name, high)} {whole_range}"
     if low is not None:

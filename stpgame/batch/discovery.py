@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,13 @@ from stpgame.errors import ConflictError, ParameterError, ResultsError, Unavaila
 FOLDER = "discovery"
 BOXES_FILE = "boxes.csv"
 BY_LEVER_FILE = "by_lever.csv"
+RESAMPLE_FILE = "resample.csv"
+RESAMPLES = 10
+"""Half-samples PRIM is run again on, to see how often each restriction comes back."""
+LEVER_BINS = 4
+"""A lever with more than MAX_LEVER_VALUES values (sampled) is reported in this many groups
+of equal counts, not value by value."""
+MAX_LEVER_VALUES = 8
 SUMMARY_FILE = "summary.txt"
 FIGURE = "peeling_trajectory"
 DEFAULT_THRESHOLD = 0.8
@@ -115,6 +123,10 @@ def discover(
     levers = [v for v in spec.get("levers", []) if v in runs.columns]
     by_lever = per_policy(runs, x, y, limits[chosen], initial, levers)
     missing = int((~known).sum())
+    row = trajectory.iloc[chosen]
+    resampled = resample(
+        x, y, float(row["coverage"]), float(row["density"]), int(spec.get("base_seed", 0))
+    )
     summary = describe(
         question,
         boxes,
@@ -128,16 +140,27 @@ def discover(
         missing=missing,
         limit=limits[chosen],
         initial=initial,
+        declared=spec["varied"],
+        resampled=resampled,
     )
     folder = out / FOLDER / question.folder_name
     files = write_files(
-        folder, question, boxes, chosen, threshold, limits[chosen], initial, summary, by_lever
+        folder,
+        question,
+        boxes,
+        chosen,
+        threshold,
+        limits[chosen],
+        initial,
+        summary,
+        by_lever,
+        resampled,
     )
     return Discovery(folder, boxes, chosen, met, by_lever, summary, files)
 
 
 # --- checks ----------------------------------------------------------------------------------
-def _question(outcome: str, below, above, statistic: str) -> Question:
+def _question(outcome: str, below: object, above: object, statistic: str) -> Question:
     if (below is None) == (above is None):
         raise ConflictError("below and above", "give exactly one of them")
     direction, value = ("below", below) if below is not None else ("above", above)
@@ -149,7 +172,7 @@ def _question(outcome: str, below, above, statistic: str) -> Question:
     return Question(outcome, statistic, direction, value)
 
 
-def _check_outcome(question: Question, manifest: dict) -> Question:
+def _check_outcome(question: Question, manifest: dict[str, Any]) -> Question:
     """The question, for an output the sweep kept (a custom outcome brings its own words)."""
     from stpgame.batch.schema import closest
     from stpgame.batch.summary import custom_outcomes, kept_outputs
@@ -169,7 +192,7 @@ def _check_outcome(question: Question, manifest: dict) -> Question:
     return replace(question, custom=custom.output(column))
 
 
-def _inputs(spec: dict, inputs: Sequence[str] | None, out: Path) -> tuple[list[str], str]:
+def _inputs(spec: dict[str, Any], inputs: Sequence[str] | None, out: Path) -> tuple[list[str], str]:
     """The inputs to search and what they are ("uncertainties", "varied parameters", "given")."""
     varied = list(spec["varied"])
     if not varied:
@@ -213,7 +236,7 @@ def _check_cases(question: Question, y: np.ndarray, values: np.ndarray) -> None:
     )
 
 
-def _input_table(runs, names: list[str]):
+def _input_table(runs: Any, names: list[str]) -> Any:
     """The inputs as PRIM reads them: numbers stay numbers, anything else becomes text."""
     x = runs[names].copy()
     for name in names:
@@ -223,7 +246,7 @@ def _input_table(runs, names: list[str]):
 
 
 # --- PRIM ------------------------------------------------------------------------------------
-def run_prim(x, y: np.ndarray, threshold: float):
+def run_prim(x: Any, y: np.ndarray, threshold: float) -> tuple[Any, list[Any], list[Any], Any]:
     """One PRIM box search (ema_workbench): (trajectory, box limits, quasi-p values, initial box).
 
     ``trajectory`` has one row per step: coverage, density, mass, n (cases in the box), k
@@ -255,7 +278,7 @@ def run_prim(x, y: np.ndarray, threshold: float):
     return trajectory, list(found.box_lims), list(found.qp), algorithm.box_init
 
 
-def choose(trajectory, threshold: float, box: int | None) -> tuple[int, bool]:
+def choose(trajectory: Any, threshold: float, box: int | None) -> tuple[int, bool]:
     """The box to report and whether it reaches ``threshold``.
 
     Without ``box``: among the boxes at least ``threshold`` dense, the one with the most
@@ -277,7 +300,7 @@ def choose(trajectory, threshold: float, box: int | None) -> tuple[int, bool]:
     return int(best), True
 
 
-def box_table(trajectory, limits, qp, initial, chosen: int):
+def box_table(trajectory: Any, limits: Any, qp: Any, initial: Any, chosen: int) -> Any:
     """One row per box on the trajectory: its statistics, and for each input its limits
     (``<input>_min``/``<input>_max``, or ``<input>`` the allowed values of text) and the
     quasi-p value of its restriction (``<input>_qp``, empty when not restricted)."""
@@ -309,7 +332,9 @@ def box_table(trajectory, limits, qp, initial, chosen: int):
     return pd.DataFrame(rows)
 
 
-def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
+def per_policy(
+    runs: Any, x: Any, y: np.ndarray, limit: Any, initial: Any, levers: list[str]
+) -> Any:
     """The chosen box per policy (combination of lever values): how often the outcome is of
     interest under that policy, and how dense the box is and how much it covers there.
     None without levers or with more than MAX_POLICIES combinations."""
@@ -317,6 +342,7 @@ def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
 
     if not levers:
         return None
+    runs = _grouped_levers(runs, levers)
     policies = runs[levers].drop_duplicates()
     if len(policies) > MAX_POLICIES:
         return None
@@ -343,7 +369,65 @@ def per_policy(runs, x, y: np.ndarray, limit, initial, levers: list[str]):
     return pd.DataFrame(rows)
 
 
-def in_box(x, limit, initial) -> np.ndarray:
+def _grouped_levers(runs: Any, levers: list[str]) -> Any:
+    """``runs`` with each lever of many values (a sampled one) replaced by its group: one of
+    LEVER_BINS ranges of equal counts, as text ('0 to 0.24'); a lever of few values (a
+    grid's) stays as it is. A 16-line table of one policy per sampled value said nothing."""
+    import pandas as pd
+
+    runs = runs.copy()
+    for lever in levers:
+        values = runs[lever]
+        numeric = np.issubdtype(values.dtype, np.number) and values.dtype != bool
+        if not numeric or values.nunique() <= MAX_LEVER_VALUES:
+            continue
+        codes = pd.qcut(values.rank(method="first"), LEVER_BINS, labels=False).to_numpy()
+        names = {}
+        for k in range(LEVER_BINS):
+            inside = values[codes == k]
+            names[k] = f"{shown(lever, inside.min())} to {shown(lever, inside.max())}"
+        runs[lever] = [f"{k + 1}: {names[k]}" for k in codes]
+    return runs
+
+
+def resample(x: Any, y: np.ndarray, coverage: float, density: float, seed: int) -> Any:
+    """How often each input is restricted again when PRIM runs on half the runs
+    (:data:`RESAMPLES` half-samples drawn from ``seed``): the box on each new trajectory
+    nearest the chosen one in coverage (and in density) is read, as the EMA Workbench's
+    ``PrimBox.resample`` does (Kwakkel 2017), but seeded here, so the numbers repeat.
+    A restriction that comes back in most half-samples is a property of the model, not of
+    which runs were drawn. Returns a table by input (``reproduce_coverage``,
+    ``reproduce_density``, fractions), or None when a half-sample cannot be searched."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    counts = {name: [0, 0] for name in x.columns}
+    for _ in range(RESAMPLES):
+        index = np.sort(rng.choice(len(x), size=len(x) // 2, replace=False))
+        ys = np.asarray(y)[index]
+        if not 0 < ys.sum() < len(ys):
+            return None
+        trajectory, limits, _, initial = run_prim(
+            x.iloc[index].reset_index(drop=True), ys, DEFAULT_THRESHOLD
+        )
+        near = [
+            int((trajectory["coverage"] - coverage).abs().idxmin()),
+            int((trajectory["density"] - density).abs().idxmin()),
+        ]
+        for side, i in enumerate(near):
+            for name in restrictions(limits[i], initial):
+                counts[name][side] += 1
+    table = pd.DataFrame(
+        {
+            "reproduce_coverage": [c[0] / RESAMPLES for c in counts.values()],
+            "reproduce_density": [c[1] / RESAMPLES for c in counts.values()],
+        },
+        index=list(counts),
+    )
+    return table.sort_values(["reproduce_coverage", "reproduce_density"], ascending=False)
+
+
+def in_box(x: Any, limit: Any, initial: Any) -> np.ndarray:
     """Whether each case lies inside the box ``limit`` (bounds inclusive, as PRIM's)."""
     inside = np.ones(len(x), dtype=bool)
     for name, (low, high) in restrictions(limit, initial).items():
@@ -361,22 +445,25 @@ def in_box(x, limit, initial) -> np.ndarray:
 # --- the report ------------------------------------------------------------------------------
 def describe(
     question: Question,
-    boxes,
+    boxes: Any,
     chosen: int,
     *,
     met: bool,
     threshold: float,
     cases: int,
     role: str,
-    by_lever,
+    by_lever: Any,
     levers: list[str],
     missing: int,
-    limit,
-    initial,
+    limit: Any,
+    initial: Any,
+    declared: dict[str, Any] | None = None,
+    resampled: Any = None,
 ) -> str:
     """The plain-English summary printed by ``stpgame discover`` and kept in summary.txt."""
     from ema_workbench import __version__ as ema_version
 
+    declared = declared or {}
     out = question.about()
     row = boxes.iloc[chosen]
     k_all = int(boxes.iloc[0]["of_interest_in_box"])  # box 0 is the whole input space
@@ -384,7 +471,7 @@ def describe(
     stored = f" ({question.value:g} as stored)" if out.scale != 1 else ""
     inputs = list(initial.columns)
     lines = [
-        f"Cases of interest: runs whose {out.label.lower()} is {question.direction} "
+        f"Cases of interest: runs whose {out.label} is {question.direction} "
         f"{scaled}{stored}: {k_all} of {cases} runs ({k_all / cases:.0%}).",
     ]
     if missing:
@@ -408,7 +495,15 @@ def describe(
         lines.append("  no restriction: the whole input space.")
     for name, (low, high) in restricted.items():
         qp = row[f"{name}_qp"]
-        lines.append(f"  - {restriction_text(name, low, high, initial)}; quasi-p {qp:.2g}")
+        text = restriction_text(name, low, high, initial, declared.get(name))
+        again = ""
+        if resampled is not None and name in resampled.index:
+            cov, den = resampled.loc[name, ["reproduce_coverage", "reproduce_density"]]
+            again = (
+                f"; restricted again in {RESAMPLES} half-samples: {cov:.0%} of the boxes "
+                f"nearest in coverage, {den:.0%} nearest in density"
+            )
+        lines.append(f"  - {text}; quasi-p {qp:.2g}{again}")
     lines.append(
         f"It holds {int(row['runs_in_box'])} runs ({row['mass']:.0%} of all: mass), "
         f"{int(row['of_interest_in_box'])} of them of interest (density {row['density']:.0%}), "
@@ -439,8 +534,17 @@ def describe(
 
 # --- writing ---------------------------------------------------------------------------------
 def write_files(
-    folder: Path, question, boxes, chosen, threshold, limit, initial, summary, by_lever
-):
+    folder: Path,
+    question: Question,
+    boxes: Any,
+    chosen: int,
+    threshold: float,
+    limit: Any,
+    initial: Any,
+    summary: str,
+    by_lever: Any,
+    resampled: Any,
+) -> list[Path]:
     """The box table, per-policy table, figure and summary, written all or nothing
     (stpgame.files.write_together; the summary, last, says the set is complete)."""
     from stpgame.batch.figures import style, writers
@@ -450,6 +554,8 @@ def write_files(
     files = {BOXES_FILE: lambda tmp: boxes.to_csv(tmp, index=False)}
     if by_lever is not None:
         files[BY_LEVER_FILE] = lambda tmp: by_lever.to_csv(tmp, index=False)
+    if resampled is not None:
+        files[RESAMPLE_FILE] = lambda tmp: resampled.to_csv(tmp, index_label="input")
     with style():  # also while saving: the SVG keeps its text as text
         files.update(writers(figure(question, boxes, chosen, threshold, limit, initial), FIGURE))
         files[SUMMARY_FILE] = lambda tmp: tmp.write_text(summary, encoding="utf-8")

@@ -22,7 +22,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from stpgame.batch import outcomes, sampling
 from stpgame.batch.schema import (
@@ -88,9 +88,16 @@ class Varied:
     """One varied parameter: explicit grid values, or a range to sample."""
 
     name: str
-    values: tuple = ()
+    values: tuple[Any, ...] = ()
     low: float | None = None
     high: float | None = None
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """(low, high) of a sampled range; a parameter given as listed values has none."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.name} is varied over listed values, not a range")
+        return self.low, self.high
 
     @property
     def integer(self) -> bool:
@@ -142,7 +149,7 @@ class ExperimentSpec:
     description: str
     sources: tuple[str, ...]
     scenario: str | None
-    fixed: dict
+    fixed: dict[str, Any]
     rounds: int
     replications: int
     base_seed: int
@@ -156,7 +163,7 @@ class ExperimentSpec:
     outcomes: tuple[outcomes.Outcome, ...]
     sensitivity: Sensitivity | None
     source: str  # what made a [conditions] table (a sampler, a DataFrame), if anyone said
-    conditions: tuple[dict, ...] = field(repr=False)
+    conditions: tuple[dict[str, Any], ...] = field(repr=False)
     roles: dict[str, str] = field(default_factory=dict)
     """Varied parameter -> "lever" or "uncertainty", for those the file marks."""
 
@@ -180,7 +187,7 @@ class ExperimentSpec:
         """Total runs: conditions times replications."""
         return len(self.conditions) * self.replications
 
-    def overrides(self, run: int) -> dict:
+    def overrides(self, run: int) -> dict[str, Any]:
         """Parameter overrides (fixed, then varied) for run ``run``."""
         return {**self.fixed, **self.conditions[run // self.replications]}
 
@@ -207,7 +214,7 @@ class ExperimentSpec:
             out.update(o.columns())
         return out
 
-    def run_table(self):
+    def run_table(self) -> Any:
         """One row per run: run, condition, varied values, replication, seed."""
         import numpy as np
         import pandas as pd
@@ -216,14 +223,14 @@ class ExperimentSpec:
 
         runs = np.arange(self.n_runs)
         cond = runs // self.replications
-        table = {"run": runs, "condition": cond}
+        table: dict[str, Any] = {"run": runs, "condition": cond}
         for name in self.varied_names:
             table[name] = [self.conditions[c][name] for c in cond]
         table["replication"] = runs % self.replications
         table["seed"] = run_seeds(self.base_seed, self.n_runs)
         return pd.DataFrame(table)
 
-    def spec(self) -> dict:
+    def spec(self) -> dict[str, Any]:
         """The experiment as plain data, for the manifest."""
         return {
             "file": self.path,
@@ -282,7 +289,7 @@ def _value(path: str, value: object, param: Param) -> object:
     return value if param.kind is Kind.MIX else checked
 
 
-def _values(path: str, value: object, param: Param) -> tuple:
+def _values(path: str, value: object, param: Param) -> tuple[Any, ...]:
     if not isinstance(value, list) or not value:
         raise ParameterError(path, "a non-empty list", value)
     out = tuple(_value(path, v, param) for v in value)
@@ -341,6 +348,7 @@ class OutcomeTable:
     label: str | None = key(text, default=None)
     unit: str = key(text, default="-")
     description: str = key(text, default="")
+    source: str = key(text, default="")
 
 
 WHEN_MEASURED = {
@@ -368,7 +376,9 @@ def _outcomes(path: str, value: object, *_: object) -> tuple[outcomes.Outcome, .
             table.per,
             table.label if table.label is not None else name,
             table.unit,
-            table.description or f"Custom outcome {table.function}, {WHEN_MEASURED[table.per]}.",
+            table.description
+            or f"Custom outcome {outcomes.shown(table.function)}, {WHEN_MEASURED[table.per]}.",
+            table.source,
         )
         for col in made.columns():
             if col in RESERVED or col in BY_NAME or col in columns or _describes(col):
@@ -400,7 +410,7 @@ def _parameter_names(path: str, value: object, *_: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _rows(path: str, value: object, *_: object) -> tuple[list, ...]:
+def _rows(path: str, value: object, *_: object) -> tuple[list[Any], ...]:
     """A non-empty list of rows (lists); their values are checked against ``parameters``."""
     if not isinstance(value, list) or not value:
         raise ParameterError(path, "a non-empty list of rows, each a list of values", value)
@@ -418,7 +428,7 @@ class ConditionsTable:
     order of ``parameters`` (what a DataFrame of designs or a custom sampler gave)."""
 
     parameters: tuple[str, ...] = key(Check("a list of parameter names", _parameter_names))
-    rows: tuple[list, ...] = key(Check("a list of rows, each a list of values", _rows))
+    rows: tuple[list[Any], ...] = key(Check("a list of rows, each a list of values", _rows))
     source: str = key(text, default="")
 
 
@@ -427,7 +437,7 @@ class RangeTable:
     """``vary.<parameter>``: values (a list is short for this), or low, high (and grid steps)."""
 
     EXCLUSIVE: ClassVar = (("values", "low"), ("values", "high"), ("values", "steps"))
-    values: tuple | None = key(Check("a non-empty list of values", _values), default=None)
+    values: tuple[Any, ...] | None = key(Check("a non-empty list of values", _values), default=None)
     low: object = key(Check("a number", _end), default=None)
     high: object = key(Check("a number", _end), default=None)
     steps: int | None = key(whole(2, MAX_STEPS), default=None)
@@ -438,7 +448,7 @@ def _range(path: str, name: str, spec: object) -> RangeTable:
         spec = {"values": spec}
     if not isinstance(spec, dict):
         raise ParameterError(path, "a list of values or a table {low, high[, steps]}", spec)
-    return read(RangeTable, path, spec, BY_NAME[name])
+    return cast(RangeTable, read(RangeTable, path, spec, BY_NAME[name]))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -460,7 +470,7 @@ def _bounds(path: str, name: str, spec: object) -> Varied:
         raise ParameterError(path, "a number parameter", name, f"'{name}' is a {param.kind}")
     if not isinstance(spec, list) or len(spec) != 2:
         raise ParameterError(path, f"[low, high] within {param.allowed}", spec)
-    low, high = (_value(path, v, param) for v in spec)
+    low, high = (cast(float, _value(path, v, param)) for v in spec)
     if not high > low:
         raise ParameterError(path, f"[low, high] with high > low, within {param.allowed}", spec)
     return Varied(name, low=low, high=high)
@@ -568,7 +578,7 @@ def from_text(
         raise ExperimentError(exc.name, exc.allowed, exc.value, exc.note, source) from None
 
 
-def digest(data: dict) -> str:
+def digest(data: dict[str, Any]) -> str:
     """sha256 of an experiment's content (its tables, keys in order, values), not its layout."""
     canonical = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -718,8 +728,9 @@ def _check_size(where: str, points: tuple[list[int], str], reps: int) -> None:
 def sampler_ranges(vary: object) -> tuple[int, dict[str, tuple[object, object]]]:
     """A ``vary`` table for a custom sampler (api.py): its ``samples`` and each parameter's
     (low, high); a design, listed values or grid steps make no sense there and are refused."""
-    if "design" in a_table("vary", vary):
-        raise ParameterError("vary.design", "no design with a custom sampler", vary["design"])
+    given = a_table("vary", vary)
+    if "design" in given:
+        raise ParameterError("vary.design", "no design with a custom sampler", given["design"])
     table = read(VaryTable, "vary", vary)
     if table.samples is None:
         raise ParameterError(
@@ -733,10 +744,10 @@ def sampler_ranges(vary: object) -> tuple[int, dict[str, tuple[object, object]]]
 
 def base_seed(head: object) -> int:
     """The ``experiment`` table's base seed (what a custom sampler draws from)."""
-    return read(HeadTable, "experiment", head).base_seed
+    return int(read(HeadTable, "experiment", head).base_seed)
 
 
-def _given(table: ConditionsTable) -> tuple[tuple[Varied, ...], list[dict]]:
+def _given(table: ConditionsTable) -> tuple[tuple[Varied, ...], list[dict[str, Any]]]:
     """``[conditions]``: every row checked value by value against its parameter."""
     params = [BY_NAME[n] for n in table.parameters]
     conditions = []
@@ -786,7 +797,7 @@ def _varied(path: str, name: str, spec: RangeTable, design: str) -> Varied:
                 f"{path}.values", f"low and high (a range) for {design}", list(spec.values)
             )
         return Varied(name, values=spec.values)
-    low, high = spec.low, spec.high
+    low, high = cast(float, spec.low), cast(float, spec.high)
     for end, value in (("low", low), ("high", high)):
         if value is None:
             raise ParameterError(f"{path}.{end}", f"a number ({p.allowed})", None, "missing")
@@ -849,7 +860,8 @@ def _sensitivity(table: SensitivityTable, kept: tuple[str, ...]) -> Sensitivity:
     bounds = tuple(table.parameters.values())
     if table.method == "morris":
         for v in bounds:
-            step = (v.high - v.low) / (levels - 1)
+            low, high = v.range
+            step = (high - low) / (levels - 1)
             if v.integer and abs(step - round(step)) > 1e-9:
                 raise ParameterError(
                     f"sensitivity.parameters.{v.name}",
@@ -869,9 +881,9 @@ def _sensitivity(table: SensitivityTable, kept: tuple[str, ...]) -> Sensitivity:
     )
 
 
-def _check_conditions(conditions, fixed: dict, base, section: str) -> None:
+def _check_conditions(conditions: Any, fixed: dict[str, Any], base: Any, section: str) -> None:
     """Every distinct condition, with the fixed values, passes the parameter cross-checks."""
-    checked: set[tuple] = set()
+    checked: set[tuple[Any, ...]] = set()
     for cond in conditions:
         signature = tuple(sorted((k, str(v)) for k, v in cond.items()))
         if signature in checked:
@@ -887,19 +899,20 @@ def _check_conditions(conditions, fixed: dict, base, section: str) -> None:
 
 def _conditions(
     design: str, samples: int | None, varied: tuple[Varied, ...], seed: int
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     names = [v.name for v in varied]
     if design == "grid":
         return [
             dict(zip(names, combo, strict=True))
             for combo in sampling.grid([v.values for v in varied])
         ]
+    assert samples is not None  # a sampled design has its size (checked by _samples)
     unit = sampling.unit_sample(design, samples, len(varied), seed)
-    columns = [sampling.scale(unit[:, k], v.low, v.high, v.integer) for k, v in enumerate(varied)]
+    columns = [sampling.scale(unit[:, k], *v.range, v.integer) for k, v in enumerate(varied)]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _sensitivity_conditions(sens: Sensitivity, seed: int) -> list[dict]:
+def _sensitivity_conditions(sens: Sensitivity, seed: int) -> list[dict[str, Any]]:
     matrix = sampling.salib_sample(sens, seed)
     return [
         {v.name: value for v, value in zip(sens.parameters, row, strict=True)}
@@ -907,7 +920,7 @@ def _sensitivity_conditions(sens: Sensitivity, seed: int) -> list[dict]:
     ]
 
 
-def sensitivity_values(sens: Sensitivity, matrix) -> list[list]:
+def sensitivity_values(sens: Sensitivity, matrix: Any) -> list[list[Any]]:
     """SALib's sample rows as model values: whole-number parameters are mapped onto whole numbers."""
     cols = []
     for k, v in enumerate(sens.parameters):
@@ -918,5 +931,6 @@ def sensitivity_values(sens: Sensitivity, matrix) -> list[list]:
             # int(): under numpy 1.x round() of an np.float64 is still an np.float64.
             cols.append([int(round(a)) for a in x])  # noqa: RUF046
         else:
-            cols.append(sampling.scale((x - v.low) / (v.high - v.low), v.low, v.high, True))
+            low, high = v.range
+            cols.append(sampling.scale((x - low) / (high - low), low, high, True))
     return [list(row) for row in zip(*cols, strict=True)]

@@ -83,14 +83,15 @@ def param_label(name: str) -> str:
     return column(name).axis_label()
 
 
-def value_text(name: str, value) -> str:
+def value_text(name: str | None, value: object) -> str:
     """A (displayed) parameter value for a legend: '-2%', '0.5', 'england'."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return str(value)
-    return f"{value:g}%" if column(name).percent else f"{value:g}"
+    percent = name is not None and column(name).percent
+    return f"{value:g}%" if percent else f"{value:g}"
 
 
-def scaled(table, names):
+def scaled(table: Any, names: Any) -> Any:
     """A copy of ``table`` with the columns ``names`` in display units (shares times 100)."""
     table = table.copy()
     for name in names:
@@ -105,7 +106,7 @@ def style() -> Any:
     """The house style for every figure (a matplotlib rc context)."""
     import matplotlib
 
-    return matplotlib.rc_context(STYLE)
+    return matplotlib.rc_context(STYLE)  # type: ignore[arg-type]
 
 
 def new_figure(width: float, height: float) -> Any:
@@ -115,7 +116,7 @@ def new_figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def writers(fig, name: str) -> dict:
+def writers(fig: Any, name: str) -> dict[str, Any]:
     """``{name.png: write, name.svg: write}`` (PNG at 300 dpi): a figure's files as writers for
     ``stpgame.files.write_together``, when they belong to a set written all at once."""
     return {
@@ -124,7 +125,7 @@ def writers(fig, name: str) -> dict:
     }
 
 
-def save(fig, folder: Path, name: str) -> list[Path]:
+def save(fig: Any, folder: Path, name: str) -> list[Path]:
     """Write ``name.png`` (300 dpi) and ``name.svg`` together, or neither (and no folder
     made for them): ``stpgame.files.write_together``. Returns the paths."""
     from stpgame.files import write_together
@@ -135,7 +136,7 @@ def save(fig, folder: Path, name: str) -> list[Path]:
 
 
 # --- grouping conditions into series ----------------------------------------------------------
-def _series(runs, varied: list[str]):
+def _series(runs: Any, varied: list[str]) -> tuple[Any, Any, bool]:
     """(x parameter or None, series parameter or None, pooled) for a runs table.
 
     ``pooled`` is True when some varied parameter would be neither the x axis nor the
@@ -149,7 +150,7 @@ def _series(runs, varied: list[str]):
     return x, series, pooled
 
 
-def _layout(runs, varied: list[str]):
+def _layout(runs: Any, varied: list[str]) -> tuple[Any, Any, bool, str]:
     """How ``over_rounds`` shows the conditions, never pooling runs of different conditions.
 
     Returns (facet per run, line per run, banded, what): one line and band per condition
@@ -161,12 +162,12 @@ def _layout(runs, varied: list[str]):
         return np.array([""] * n), np.array(["all runs"] * n), True, "all runs"
     values = runs  # already in display units (plot)
 
-    def text(names, row) -> str:
+    def text(names: list[str], row: Any) -> str:
         return ", ".join(f"{column(k).label} = {value_text(k, row[k])}" for k in names)
 
     if runs["condition"].nunique() <= MAX_SERIES:
-        lines = [text(varied, row) for _, row in values.iterrows()]
-        return np.array([""] * n), np.array(lines), True, "one line per condition"
+        texts = [text(varied, row) for _, row in values.iterrows()]
+        return np.array([""] * n), np.array(texts), True, "one line per condition"
     first, rest = varied[0], varied[1:]
     if rest and runs[first].nunique() <= MAX_SERIES:
         facets = np.array([text(rest, row) for _, row in values.iterrows()])
@@ -177,7 +178,7 @@ def _layout(runs, varied: list[str]):
     return np.array([""] * n), lines, False, "one line per condition"
 
 
-def _stats(values, share_scale: float | None = None):
+def _stats(values: Any, share_scale: float | None = None) -> tuple[float, float, float]:
     """Mean and 95% interval of ``values``; for a share shown times ``share_scale`` (100 for
     percent) the interval is built on the logit scale and stays inside [0, 100 %]."""
     values = np.asarray(values, float)
@@ -190,7 +191,7 @@ def _stats(values, share_scale: float | None = None):
     return mean * k, float(low) * k, float(high) * k
 
 
-def _share_scale(output: str, custom: dict | None = None) -> float | None:
+def _share_scale(output: str, custom: dict[str, Any] | None = None) -> float | None:
     """The display scale of a share output (its values are fractions), else None."""
     o = _describe(output, custom or {})
     return o.scale if o.share else None
@@ -257,7 +258,9 @@ def plot(out: str | Path, statistic: str = "final", outputs: list[str] | None = 
     return files
 
 
-def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path]:
+def outcomes(
+    runs: Any, varied: Any, kept: Any, statistic: str, manifest: Any, folder: Path
+) -> list[Path]:
     """Collective and individual outcomes (up to four panels) across conditions."""
     panels = [o for o in PANELS if o in kept] or kept[:4]
     cols = 2 if len(panels) > 1 else 1
@@ -311,7 +314,7 @@ def outcomes(runs, varied, kept, statistic, manifest, folder: Path) -> list[Path
     return save(fig, folder, f"outcomes_{statistic}")
 
 
-def _sample_points(ax, runs, x: str, colour_by: str | None, col: str):
+def _sample_points(ax: Any, runs: Any, x: str, colour_by: str | None, col: str) -> Any:
     """Scatter of each condition's mean, coloured by a second parameter: a number on the
     cividis scale (colour-blind safe; returned for a colour bar), a few values of text
     (a policy choice) in the Okabe-Ito colours and markers with a legend (returns None)."""
@@ -336,7 +339,9 @@ def _sample_points(ax, runs, x: str, colour_by: str | None, col: str):
     return None
 
 
-def _lines(ax, runs, x: str, series: str | None, col: str, share: float | None = None) -> None:
+def _lines(
+    ax: Any, runs: Any, x: str, series: str | None, col: str, share: float | None = None
+) -> None:
     numeric = np.issubdtype(runs[x].dtype, np.number)
     levels = sorted(runs[x].unique()) if numeric else list(dict.fromkeys(runs[x]))
     position = {v: (v if numeric else k) for k, v in enumerate(levels)}
@@ -368,7 +373,7 @@ def _lines(ax, runs, x: str, series: str | None, col: str, share: float | None =
     ax.set_xlabel(param_label(x))
 
 
-def collective_vs_individual(runs, varied, statistic, folder: Path) -> list[Path]:
+def collective_vs_individual(runs: Any, varied: Any, statistic: str, folder: Path) -> list[Path]:
     """Each condition's collective welfare against its bodies' mean regulatory score."""
     fig = new_figure(6.4, 4.8)
     ax = fig.subplots()
@@ -394,7 +399,7 @@ def collective_vs_individual(runs, varied, statistic, folder: Path) -> list[Path
     if colour_by_value:
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))
-        ax.legend(unique.values(), unique.keys(), title=param_label(key), frameon=False)
+        ax.legend(unique.values(), unique.keys(), title=param_label(str(key)), frameon=False)
     ax.set_xlabel(output_label("mean_individual_score", statistic))
     ax.set_ylabel(output_label("collective_welfare", statistic))
     ax.set_title(
@@ -403,7 +408,7 @@ def collective_vs_individual(runs, varied, statistic, folder: Path) -> list[Path
     return save(fig, folder, f"collective_vs_individual_{statistic}")
 
 
-def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
+def over_rounds(rounds: Any, runs: Any, varied: Any, kept: Any, folder: Path) -> list[Path]:
     """Cooperation and collective welfare year by year: the mean of each condition's
     replications with its 95% CI band. Runs of different conditions are never pooled."""
     from matplotlib.ticker import MaxNLocator
@@ -424,7 +429,7 @@ def over_rounds(rounds, runs, varied, kept, folder: Path) -> list[Path]:
 
         first = runs.groupby("condition")[varied[0]].first()
         numeric = np.issubdtype(first.dtype, np.number)
-        norm = Normalize(first.min(), first.max()) if numeric else None
+        norm: Any = Normalize(first.min(), first.max()) if numeric else None
         colours = {c: colormaps["cividis"](norm(v)) if numeric else "0.4" for c, v in first.items()}
     for row, output in enumerate(wanted):
         stats = data.groupby(["facet", "line", "round"])[output].agg(["count", "mean", "std"])
@@ -491,13 +496,13 @@ LEVER_GROUPS = 4
 """A lever with more values than MAX_SERIES is cut into this many quantile groups (lines)."""
 
 
-def default_outputs(kept: list[str], custom: dict) -> list[str]:
+def default_outputs(kept: list[str], custom: dict[str, Any]) -> list[str]:
     """What the per-parameter and per-lever figures show unless told: the key outputs the
     sweep kept, then its custom outcomes."""
     return [o for o in PANELS if o in kept] + [o for o in custom if o in kept]
 
 
-def _bins(values, max_bins: int = MAX_BINS):
+def _bins(values: Any, max_bins: int = MAX_BINS) -> tuple[Any, Any, list[Any]]:
     """(bin of each value, the bins' x positions, the bins' labels): each distinct value its
     own bin when there are few (a grid), else ``max_bins`` quantile bins (a sample) placed
     at the mean of their values."""
@@ -519,7 +524,7 @@ def _bins(values, max_bins: int = MAX_BINS):
     return codes, positions, labels
 
 
-def _condition_means(runs, varied: list[str], columns: list[str]):
+def _condition_means(runs: Any, varied: list[str], columns: list[str]) -> Any:
     """One row per condition: its varied values and the mean of each column over its runs."""
     grouped = runs.groupby("condition", sort=True)
     table = grouped[varied].first()
@@ -528,7 +533,7 @@ def _condition_means(runs, varied: list[str], columns: list[str]):
     return table.reset_index()
 
 
-def _binned_line(ax, x_values, y_values, share: float | None, **style) -> None:
+def _binned_line(ax: Any, x_values: Any, y_values: Any, share: float | None, **style: Any) -> None:
     """Mean and 95% interval of ``y`` per bin of ``x`` (over the conditions in the bin)."""
     codes, positions, _ = _bins(x_values)
     y = np.asarray(y_values, float)
@@ -538,7 +543,7 @@ def _binned_line(ax, x_values, y_values, share: float | None, **style) -> None:
     ax.errorbar(positions, means, yerr=err, capsize=3, **style)
 
 
-def _x_axis(ax, name: str, values) -> None:
+def _x_axis(ax: Any, name: str, values: Any) -> None:
     """Label the x axis; a parameter of text values gets one tick per value."""
     _, positions, labels = _bins(values)
     numeric = np.issubdtype(np.asarray(values).dtype, np.number)
@@ -547,7 +552,7 @@ def _x_axis(ax, name: str, values) -> None:
     ax.set_xlabel(param_label(name))
 
 
-def _display(name: str, values):
+def _display(name: str, values: Any) -> Any:
     """A parameter's values in display units (percent for fractions)."""
     values = np.asarray(values)
     if np.issubdtype(values.dtype, np.number) and not np.issubdtype(values.dtype, np.bool_):
@@ -555,7 +560,9 @@ def _display(name: str, values):
     return values
 
 
-def each_parameter(runs, varied, outputs, statistic, custom, folder: Path) -> list[Path]:
+def each_parameter(
+    runs: Any, varied: Any, outputs: Any, statistic: str, custom: Any, folder: Path
+) -> list[Path]:
     """Small multiples, one column per varied parameter and one row per output: each
     condition's mean (points) and the partial dependence on that parameter (the line: the
     mean and 95% interval over the conditions in each of its values or bins, the other
@@ -595,7 +602,13 @@ def each_parameter(runs, varied, outputs, statistic, custom, folder: Path) -> li
 
 
 def per_lever(
-    runs, lever: str, across: list[str], outputs, statistic, custom, folder: Path
+    runs: Any,
+    lever: str,
+    across: list[str],
+    outputs: Any,
+    statistic: str,
+    custom: Any,
+    folder: Path,
 ) -> list[Path]:
     """One figure for a policy lever: one column per uncertainty (x), one row per output,
     one line per setting of the lever (its values, or quantile groups of a sampled lever):

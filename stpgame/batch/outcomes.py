@@ -9,9 +9,17 @@ An outcome is named by its import path, ``"package.module:function"``, not by th
 object: the runs happen in other processes (a local pool starts fresh ones, Dask workers may
 be other machines), which import it by that path, and the manifest keeps the path so
 ``stpgame rerun`` can run the sweep again. So the function must be importable by its path: a
-function defined with ``def`` at the top level of a module the workers can import. Lambdas,
-functions defined inside other functions, and functions of the script or notebook being run
-(``__main__``) cannot be found that way, and are refused before anything runs.
+function defined with ``def`` at the top level of a module the workers can import.
+
+A function defined in a notebook cell or in the script being run (module ``__main__``) has
+no path another process can import; it travels instead as its bytes, pickled by value with
+cloudpickle (as Dask ships functions), in the experiment's TOML as
+``"cloudpickle:<base64>"``, with its source text beside it (``source``), which the manifest
+keeps too. ``stpgame rerun`` then needs the same Python minor version and the modules the
+function uses (cloudpickle's by-value pickles are not portable across Python versions).
+Unpickling runs code: a ``cloudpickle:`` outcome in an experiment file is as trusted as the
+file's author, like an import path is. Lambdas, functions defined inside other functions
+and partials are still refused before anything runs (define the function with ``def``).
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ class Outcome:
     label: str
     unit: str
     description: str
+    source: str = ""
+    """The function's source text, when it travels pickled (a notebook's function)."""
 
     def output(self, column: str | None = None) -> Output:
         """Described like a built-in output, for tables and summaries: the outcome itself, or
@@ -73,6 +83,7 @@ class Outcome:
             "label": self.label,
             "unit": self.unit,
             "description": self.description,
+            **({"source": self.source} if self.source else {}),
         }
 
 
@@ -83,13 +94,52 @@ class _Custom(Output):
         return False
 
 
+PICKLED = "cloudpickle:"
+"""How a function pickled by value starts (a notebook's or a script's own function)."""
+
+
+def shown(ref: str) -> str:
+    """An outcome's function as people read it: its import path, or for a pickled one
+    ``__main__:name (pickled)`` rather than kilobytes of base64."""
+    if not ref.startswith(PICKLED):
+        return ref
+    try:
+        function = _cached(ref)
+    except ParameterError:
+        return "a pickled function that cannot be read here"
+    return f"__main__:{getattr(function, '__qualname__', '?')} (pickled)"
+
+
+def source_of(function: object) -> str:
+    """The source text of a function (a notebook cell's too), or '' where there is none."""
+    import inspect
+
+    try:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _pickle(function: Callable[..., object]) -> str:
+    import base64
+
+    import cloudpickle  # type: ignore[import-untyped]
+
+    return PICKLED + base64.b64encode(cloudpickle.dumps(function)).decode("ascii")
+
+
 def reference(path: str, value: object) -> str:
     """The import path of an outcome function, checked: ``'package.module:function'`` as
-    given, or the path of a function object, which must import back to that same function.
+    given, or the path of a function object, which must import back to that same function;
+    a function of ``__main__`` (a notebook cell, the script being run) is pickled by value
+    (``cloudpickle:...``; this module's docstring says what that takes).
 
     A ParameterError at ``path`` says why anything else cannot be used.
     """
     if isinstance(value, str):
+        if value.startswith(PICKLED):
+            resolve(path, value)  # it must unpickle to a function here
+            return value
         if not REFERENCE.match(value):
             raise ParameterError(path, "'package.module:function' (an import path)", value)
         return value
@@ -107,10 +157,7 @@ def reference(path: str, value: object) -> str:
     elif "<locals>" in qualname:
         why = "a function defined inside another function cannot be imported on its own"
     elif module == "__main__":
-        why = (
-            "it is defined in the script or notebook being run (__main__), which worker "
-            "processes and a later `stpgame rerun` cannot import"
-        )
+        return _pickle(value)
     if why:
         raise ParameterError(
             path,
@@ -134,6 +181,8 @@ def resolve(path: str, ref: str) -> Callable[..., object]:
     """
     import pkgutil
 
+    if ref.startswith(PICKLED):
+        return _unpickle(path, ref)
     allowed = "an importable 'package.module:function'"
     try:
         found = pkgutil.resolve_name(ref)
@@ -152,6 +201,27 @@ def resolve(path: str, ref: str) -> Callable[..., object]:
     return found  # type: ignore[no-any-return]
 
 
+def _unpickle(path: str, ref: str) -> Callable[..., object]:
+    """A function pickled by value (``cloudpickle:<base64>``), or a ParameterError at ``path``
+    saying why it cannot be read here (another Python version, a module it needs missing)."""
+    import base64
+    import binascii
+    import pickle
+
+    allowed = "a function pickled by stpgame (cloudpickle) on this Python version"
+    try:
+        found = pickle.loads(base64.b64decode(ref[len(PICKLED) :], validate=True))
+    except (binascii.Error, ValueError) as exc:
+        raise ParameterError(path, allowed, ref[:40] + "...", f"not base64 ({exc})") from None
+    except Exception as exc:  # unpickling runs code: any error it raises
+        raise ParameterError(
+            path, allowed, ref[:40] + "...", f"cannot unpickle it here: {type(exc).__name__}: {exc}"
+        ) from None
+    if not callable(found):
+        raise ParameterError(path, FUNCTION, ref[:40] + "...", "not callable")
+    return found  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=256)
 def _cached(ref: str) -> Callable[..., object]:
     return resolve("outcomes", ref)
@@ -165,14 +235,14 @@ def functions(outcomes: tuple[Outcome, ...]) -> list[tuple[Outcome, Callable[...
 def measure(outcome: Outcome, function: Callable[..., object], model: Any, run: int) -> float:
     """Call ``function(model)`` and return its value as a float; a function that fails or
     returns something other than a number is reported with the outcome, the run and the year."""
-    where = f"{outcome.function} in run {run}, year {model.round}"
+    where = f"{shown(outcome.function)} in run {run}, year {model.round}"
     try:
         value = function(model)
     except Exception as exc:
         raise ParameterError(
             f"outcomes.{outcome.name}",
             "a function of the model returning a number",
-            outcome.function,
+            shown(outcome.function),
             f"it raised {type(exc).__name__}: {exc} ({where})",
         ) from exc
     if isinstance(value, bool | np.bool_):

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from stpgame.batch.boxes import restrictions, shown, threshold_text
-from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, param_label, style
+from stpgame.batch.boxes import input_label, restrictions, shown, threshold_text
+from stpgame.batch.figures import MARKERS, OKABE_ITO, new_figure, style
 
 
 def figure(
@@ -86,7 +86,8 @@ def figure(
             right.barh(pos, max(b - a, 0.01), left=a, color=colour, height=0.5)
             right.text(a, pos + 0.32, shown(name, low), ha="center", fontsize=8)
             right.text(b, pos + 0.32, shown(name, high), ha="center", fontsize=8)
-        right.set_yticks(positions, [param_label(n) for n in inputs])
+        right.set_yticks(positions, [input_label(n) for n in inputs])
+        right.set_ylim(-0.6, len(inputs) - 0.15)  # room for the top bar's values under the title
         right.set_xlim(-0.05, 1.05)
         right.set_xticks([0, 1], ["low end", "high end"])
         right.set_title(f"Box {chosen}: range of each input searched\n(blue: restricted)")
@@ -95,7 +96,7 @@ def figure(
         value = threshold_text(question)
         n_runs = int(boxes.iloc[0]["runs_in_box"])  # box 0 is the whole input space
         fig.suptitle(
-            f"Scenario discovery (PRIM): {out.label.lower()} {question.direction} {value}\n"
+            f"Scenario discovery (PRIM): {out.label} {question.direction} {value}\n"
             f"{n_runs} runs; box {chosen}: coverage {row['coverage']:.0%}, "
             f"density {row['density']:.0%}, mass {row['mass']:.0%}",
             fontsize=12,

@@ -39,9 +39,14 @@ def duration(seconds: float) -> str:
 class Estimate:
     """How long the runs still to do should take, from runs of this experiment timed here.
 
-    ``per_run_s`` is the mean wall time of the ``timed`` runs, played one after the other in
-    this process; the estimate assumes ``workers`` runs at a time at that speed (worker
-    start-up, consolidation and slower cluster nodes are not in it).
+    ``per_run_s`` is the mean wall time of the ``timed`` runs (a warm chunk) played in this
+    process; the estimate assumes ``workers`` runs at a time at that speed (worker start-up,
+    consolidation and slower cluster nodes are not in it). For local workers, ``cores`` and
+    ``busy`` (the load average of other programs when timed) say how much of the machine
+    they get: no more runs at once than cores, and on a shared machine the cores' time
+    split between the sweep's workers and the other programs (a few seconds of timing get
+    a core to themselves more easily than a long sweep does: measured on the 2-core
+    development machine at load 10, an estimate that ignored the load was 3.5 times short).
     """
 
     total: int
@@ -52,23 +57,40 @@ class Estimate:
     per_run_s: float
     cold_s: float | None = None
     """The first run's time (imports and first build included), not in ``per_run_s``."""
+    cores: int | None = None
+    """Cores this process may use, for local workers (None: a cluster's)."""
+    busy: float = 0.0
+    """Other programs' load on those cores when timed (load average less this process)."""
+
+    @property
+    def at_once(self) -> float:
+        """Runs played at once at full speed: the workers, no more than the cores, and on a
+        busy machine the workers' share of the cores (``cores * w / (w + busy)``)."""
+        workers = max(1, self.workers)
+        if self.cores is None:
+            return float(workers)
+        return min(workers, self.cores, self.cores * workers / (workers + max(0.0, self.busy)))
 
     @property
     def seconds(self) -> float:
-        """Estimated wall time of the pending runs, ``workers`` at a time (the caller counts
-        local workers only up to the cores available: 2 workers on 1 core are no faster)."""
-        return self.per_run_s * self.pending / max(1, self.workers)
+        """Estimated wall time of the pending runs."""
+        return self.per_run_s * self.pending / self.at_once
 
     def line(self, name: str, where: str, shape: str) -> str:
         """One line: how many runs, where, how long, and how that was estimated."""
         runs = "-".join(str(r) for r in self.timed)
         todo = "" if self.pending == self.total else f", {self.pending:,} still to run"
         cold = "" if self.cold_s is None else f" after a first, cold run of {self.cold_s:.2g} s"
+        busy = ""
+        if self.cores is not None and self.busy >= 0.5:
+            busy = (
+                f"; other programs keep {self.busy:.1f} of the {self.cores} cores busy, counted in"
+            )
         return (
             f"{name}: {self.total:,} runs ({shape}){todo} on {where}; "
             f"about {duration(self.seconds)} "
             f"(run{'s' if len(self.timed) > 1 else ''} {runs} timed here{cold}: "
-            f"{self.per_run_s:.2g} s per run)"
+            f"{self.per_run_s:.2g} s per run{busy})"
         )
 
 

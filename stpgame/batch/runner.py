@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from stpgame.batch.memory import trim
 from stpgame.batch.outcomes import Outcome
@@ -40,7 +41,7 @@ class Job:
     rounds: int
     model_outputs: tuple[str, ...]
     by_type: tuple[str, ...]
-    runs: tuple[tuple[int, int, dict], ...]  # (run index, seed, parameter overrides)
+    runs: tuple[tuple[int, int, dict[str, Any]], ...]  # (run index, seed, overrides)
     outcomes: tuple[Outcome, ...] = ()
     series: tuple[str, ...] = ()  # "footprint", "type"
     series_outputs: tuple[str, ...] = ()
@@ -65,10 +66,10 @@ class Result:
     last: int
     table: object  # pandas.DataFrame
     seconds: float
-    extra: dict = field(default_factory=dict)  # table name -> pandas.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)  # table name -> pandas.DataFrame
 
 
-def simulate(job: Job, run: int, seed: int, overrides: dict) -> dict:
+def simulate(job: Job, run: int, seed: int, overrides: dict[str, Any]) -> dict[str, Any]:
     """Play one run and return its tables by name: ``rounds`` (kept outputs, one row per
     year from year 0), and as asked, ``footprints`` / ``types`` and ``outcomes``."""
     import pandas as pd
@@ -89,7 +90,7 @@ def simulate(job: Job, run: int, seed: int, overrides: dict) -> dict:
         for o, f in yearly:
             series[o.name].append(outcomes.measure(o, f, model, run))
     table = model.model_dataframe(year0=True)[["round", *job.model_outputs]].copy()
-    org = model.org_dataframe(year0=True) if job.by_type or job.series else None
+    org: Any = model.org_dataframe(year0=True) if job.by_type or job.series else None
     if job.by_type:
         means = (
             org.groupby(["round", "org_type"], observed=False)[list(job.by_type)]
@@ -105,18 +106,18 @@ def simulate(job: Job, run: int, seed: int, overrides: dict) -> dict:
     for name, values in series.items():  # after the means by type: Experiment.output_columns
         table[name] = values
     table.insert(0, "run", run)
-    tables = {"rounds": table}
+    tables: dict[str, Any] = {"rounds": table}
     for group in job.series:
         name, by = SERIES[group]
         tables[name] = _group_means(org, by, job.series_outputs, run)
     once = [(o, f) for o, f in measured if o.per == "run"]
     if once:
-        values = {o.name: [outcomes.measure(o, f, model, run)] for o, f in once}
-        tables[OUTCOMES] = pd.DataFrame({"run": [run], **values})
+        once_values = {o.name: [outcomes.measure(o, f, model, run)] for o, f in once}
+        tables[OUTCOMES] = pd.DataFrame({"run": [run], **once_values})
     return tables
 
 
-def _group_means(org, by: str, values: tuple[str, ...], run: int):
+def _group_means(org: Any, by: str, values: tuple[str, ...], run: int) -> Any:
     """One row per year and group (footprint or organisation type): how many organisations
     it has and the mean of each organisation output over them (missing values left out, as
     pandas does). Sums by group with numpy: a pandas groupby costs ~10 ms an England run."""
@@ -176,7 +177,7 @@ def chunks(pending: list[int], workers: int, size: int | None = None) -> list[li
     return out
 
 
-def make_jobs(experiment, groups: list[list[int]]) -> list[Job]:
+def make_jobs(experiment: Any, groups: list[list[int]]) -> list[Job]:
     """One job per group of runs, carrying each run's seed and parameter overrides."""
     return [
         Job(
@@ -215,7 +216,7 @@ def _quiet_worker() -> None:
     import stpgame.core.model  # noqa: F401
 
 
-def _exit_with(sentinel) -> None:
+def _exit_with(sentinel: Any) -> None:
     from multiprocessing.connection import wait
 
     wait([sentinel])
@@ -236,7 +237,7 @@ class LocalEngine:
     def __init__(self, workers: int):
         self.workers = workers
         self.description = {"engine": "local", "workers": workers}
-        self._pool = None
+        self._pool: Any = None
 
     def start(self) -> None:
         """Start the pool processes (none with one worker): once, kept for the whole sweep."""
@@ -264,7 +265,7 @@ class LocalEngine:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         self.start()
-        queue, running = deque(jobs), set()
+        queue, running = deque(jobs), set[Any]()
         limit = self.AHEAD * (self.workers - 1)
         # Cut short (an error, Ctrl-C, SIGTERM), the chunks still queued are left to close(),
         # which kills the pool: cancelling them here first would make Python 3.11's pool
@@ -313,13 +314,14 @@ WORKER_DIED = (
 )
 
 
-def _result(future) -> Result:
+def _result(future: Any) -> Result:
     """A pool chunk's result; a pool broken under it (a worker killed by the system or a
     user) is one clear error, not BrokenProcessPool's traceback."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return future.result()
+        result: Result = future.result()
+        return result
     except BrokenProcessPool:
         raise UnavailableError("workers", WORKER_DIED) from None
 
@@ -342,7 +344,7 @@ def check_scheduler(address: object) -> str:
     m = _ADDRESS.fullmatch(address) if isinstance(address, str) else None
     if m is None or not 1 <= int(m.group(1)) <= 65535:
         raise ParameterError("scheduler", SCHEDULER_FORM, address)
-    return address
+    return str(address)
 
 
 class DaskEngine:
@@ -358,7 +360,7 @@ class DaskEngine:
             ) from None
         # Made in two steps so a client that fails to connect can be closed here: left to
         # the garbage collector, its close waits twice the timeout at exit.
-        client = Client.__new__(Client)
+        client: Any = Client.__new__(Client)
         try:
             client.__init__(
                 address,
@@ -369,7 +371,7 @@ class DaskEngine:
             with contextlib.suppress(Exception):
                 client.close(timeout=1)
             raise UnavailableError("scheduler", _no_scheduler(address, exc)) from None
-        self.client = client
+        self.client: Any = client
         self.address = address
         # A lost scheduler is reported by run() in one line; the client's own log of its
         # reconnection attempts (tracebacks on stderr) would bury it.
@@ -385,7 +387,7 @@ class DaskEngine:
 
     def capacity(self) -> int:
         """How many chunks can run at once: the cluster's worker threads."""
-        return max(1, sum(self.client.nthreads().values()))
+        return max(1, int(sum(self.client.nthreads().values())))
 
     def run(self, jobs: list[Job]) -> Iterator[Result]:
         """Play ``jobs`` on the cluster and yield each chunk's result as it finishes."""
@@ -393,13 +395,13 @@ class DaskEngine:
 
         futures = self.client.map(run_job, jobs, pure=False)
         try:
-            for future in as_completed(futures, loop=self.client.loop):
+            for future in as_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
                 yield self._result(future)
         finally:
             with contextlib.suppress(Exception):  # a lost scheduler cannot cancel anything
                 self.client.cancel(futures)
 
-    def _result(self, future) -> Result:
+    def _result(self, future: Any) -> Result:
         """A chunk's result; the cluster failing under it (the scheduler gone, workers
         killed again and again) is one clear error, not Dask's traceback. An error raised
         by the runs themselves passes unchanged."""
@@ -408,7 +410,8 @@ class DaskEngine:
         from distributed.scheduler import KilledWorker
 
         try:
-            return future.result()
+            result: Result = future.result()
+            return result
         except (CancelledError, OSError):  # FutureCancelledError, CommClosedError
             reason = f"lost the connection to the Dask scheduler at {self.address}"
         except KilledWorker:

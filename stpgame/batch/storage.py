@@ -29,7 +29,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,13 +110,13 @@ PART_NAME = re.compile(r"^part-(\d{7,})-(\d{7,})\.parquet$")
 EXTRA_NAME = re.compile(r"^([a-z]+)-(\d{7,})-(\d{7,})\.parquet$")
 
 
-def result_files(exp) -> list[str]:
+def result_files(exp: Any) -> list[str]:
     """The result tables a sweep of ``exp`` writes, in order."""
     return [ROUNDS, RUNS, *(SERIES_FILES[group] for group in exp.series)]
 
 
 # --- atomic writes (stpgame.files: the one safe writer) ----------------------------------
-def write_parquet(path, df, metadata=None, columns=None) -> Path:
+def write_parquet(path: str | Path, df: Any, metadata: Any = None, columns: Any = None) -> Path:
     """Write ``df`` atomically; with file ``metadata``, every column is described too
     (from ``columns``, the output registry or the parameter table: results_files.to_arrow)."""
     if metadata is None:
@@ -124,23 +126,27 @@ def write_parquet(path, df, metadata=None, columns=None) -> Path:
     return atomic_write(path, lambda tmp: write_described(tmp, df, metadata, columns))
 
 
-def write_csv(path, df) -> Path:
+def write_csv(path: str | Path, df: Any) -> Path:
     """Write a table as CSV atomically (a killed sweep never leaves half a file)."""
     return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
-def write_text(path, text: str) -> Path:
+def write_text(path: str | Path, text: str) -> Path:
     """Write UTF-8 text atomically."""
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return atomic_write(path, lambda tmp: _ignore(tmp.write_text(text, encoding="utf-8")))
 
 
-def write_bytes(path, data: bytes) -> Path:
+def write_bytes(path: str | Path, data: bytes) -> Path:
     """Write bytes atomically."""
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+    return atomic_write(path, lambda tmp: _ignore(tmp.write_bytes(data)))
+
+
+def _ignore(_: object) -> None:
+    """Drop a writer's return value (Path.write_text returns the characters written)."""
 
 
 # --- the folder -------------------------------------------------------------------------------
-def check_folder(out: str | os.PathLike, sha256: str) -> None:
+def check_folder(out: str | os.PathLike[str], sha256: str) -> None:
     """Refuse, without writing anything, a folder that is not ours or holds another experiment."""
     out = folder_path(out)
     if out.exists() and not out.is_dir():
@@ -181,10 +187,10 @@ def check_folder(out: str | os.PathLike, sha256: str) -> None:
 class SweepFolder:
     """The results folder of one experiment, held under an exclusive lock while open."""
 
-    def __init__(self, out: str | os.PathLike, experiment):
+    def __init__(self, out: str | os.PathLike[str], experiment: Any) -> None:
         self.out = Path(out)
         self.experiment = experiment
-        self._lock = None
+        self._lock: Any = None
 
     # -- opening -----------------------------------------------------------------------------
     def open(self) -> SweepFolder:
@@ -226,7 +232,7 @@ class SweepFolder:
     def __enter__(self) -> SweepFolder:
         return self.open()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _clean_temporaries(self) -> None:
@@ -291,7 +297,8 @@ class SweepFolder:
         """
         if self.complete():
             return []
-        removed, claimed = [], set()
+        removed: list[tuple[Path, str]] = []
+        claimed: set[int] = set()
         for first, last, path in self.part_files():
             runs = set(range(first, last + 1))
             problem = (
@@ -307,7 +314,9 @@ class SweepFolder:
         self._drop_orphans()  # the other tables of the parts removed
         return removed
 
-    def write_part(self, first: int, last: int, table, extra: dict | None = None) -> Path:
+    def write_part(
+        self, first: int, last: int, table: Any, extra: dict[str, Any] | None = None
+    ) -> Path:
         """Store one finished chunk as its own part file, so a killed sweep can resume; its
         other tables (``extra``, by name) first, so a part file means the chunk is whole."""
         for name, df in (extra or {}).items():
@@ -315,7 +324,7 @@ class SweepFolder:
         return write_parquet(self.out / PARTS / f"part-{first:07d}-{last:07d}.parquet", table)
 
     # -- the end -------------------------------------------------------------------------------
-    def consolidate(self, manifest: dict) -> None:
+    def consolidate(self, manifest: dict[str, Any]) -> None:
         """Join the parts into rounds.parquet, runs.parquet (and the series tables), then
         write the manifest.
 
@@ -332,11 +341,11 @@ class SweepFolder:
         outputs = exp.output_columns()
         once = OUTCOMES if exp.outcome_names("run") else None
 
-        def rounds_blocks():
+        def rounds_blocks() -> Iterator[Any]:
             for lo, hi, found in self._blocks(["part"]):
                 yield self._block_rounds(table, lo, hi, found["part"])
 
-        def runs_blocks():
+        def runs_blocks() -> Iterator[Any]:
             for lo, hi, found in self._blocks(["part", *([once] if once else [])]):
                 rounds = self._block_rounds(table, lo, hi, found["part"])
                 runs = summarise_runs(rounds, full_run_table(exp, table.iloc[lo : hi + 1]), outputs)
@@ -344,7 +353,7 @@ class SweepFolder:
                     runs = runs.merge(found[once], on="run", how="left", validate="one_to_one")
                 yield runs
 
-        def series_blocks(name):
+        def series_blocks(name: str) -> Iterator[Any]:
             for lo, hi, found in self._blocks([name]):
                 yield table.iloc[lo : hi + 1].merge(found[name], on="run", how="right")
 
@@ -390,7 +399,7 @@ class SweepFolder:
                 name="out",
             )
 
-    def _block_rounds(self, table, lo: int, hi: int, rounds):
+    def _block_rounds(self, table: Any, lo: int, hi: int, rounds: Any) -> Any:
         """One block's rounds, sorted, checked whole, with each run's row of the run table."""
         exp = self.experiment
         rounds = rounds.sort_values(["run", "round"], kind="stable").reset_index(drop=True)
@@ -405,7 +414,7 @@ class SweepFolder:
             )
         return table.iloc[lo : hi + 1].merge(rounds, on="run", how="right", validate="one_to_many")
 
-    def _blocks(self, names: list[str]):
+    def _blocks(self, names: list[str]) -> Iterator[tuple[int, int, dict[str, Any]]]:
         """(first run, last run, {name: table}) for each block of :data:`BLOCK_RUNS` runs, read
         from the part files (``"part"``: the rounds) and the chunks' other tables, each
         sorted by run (stable, so rows keep the order they were written in)."""
@@ -413,7 +422,7 @@ class SweepFolder:
 
         exp = self.experiment
         paths = {(name, first, last): path for name, first, last, path in self._extra_files()}
-        buffer: dict[str, list] = {name: [] for name in names}
+        buffer: dict[str, list[Any]] = {name: [] for name in names}
         lo = 0
         for first, last, part in self.part_files():
             for name in names:
@@ -471,7 +480,7 @@ class SweepFolder:
         self.remove_damaged_parts()
         return min(recovered, len(self.done()))
 
-    def _trusted_sources(self):
+    def _trusted_sources(self) -> tuple[Any, dict[str, Any]] | None:
         """(rounds, other part tables by name) read from the trusted consolidated tables,
         with the part files' columns, or None when what every run needs is not trusted."""
         import pyarrow.parquet as pq
@@ -512,7 +521,9 @@ BLOCK_RUNS = 5000
 """Runs per block (and Parquet row group) when the parts are joined into the final tables."""
 
 
-def _streamed(blocks, metadata: dict[str, str], described: dict):
+def _streamed(
+    blocks: Iterator[Any], metadata: dict[str, str], described: dict[str, Any]
+) -> Callable[[Path], None]:
     """A writer (for atomic_write) of one Parquet file from DataFrame ``blocks``, one row
     group each: every column described (results_files.to_arrow), the schema the first
     block's, each later block cast to it (a column of NaN only is still a float column)."""
@@ -545,7 +556,7 @@ SALVAGE_CHUNK = 1000
 """Runs per part file when a damaged folder's trusted tables are split back into parts."""
 
 
-def _run_slice(df, first: int, last: int):
+def _run_slice(df: Any, first: int, last: int) -> Any:
     """The rows of runs ``first..last`` of a table sorted by run."""
     runs = df["run"].to_numpy()
     lo, hi = np.searchsorted(runs, [first, last + 1])
@@ -564,7 +575,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def table_record(path: Path) -> dict:
+def table_record(path: Path) -> dict[str, Any]:
     """What the manifest records of a result table: its rows and the sha256 of its bytes."""
     import pyarrow.parquet as pq
 
@@ -576,7 +587,7 @@ SEAL = "manifest_sha256"
 edited after the sweep wrote it is noticed (its tables' records could no longer be trusted)."""
 
 
-def _seal(manifest: dict) -> str:
+def _seal(manifest: dict[str, Any]) -> str:
     import hashlib
 
     rest = {k: v for k, v in manifest.items() if k != SEAL}
@@ -584,7 +595,7 @@ def _seal(manifest: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def manifest_text(manifest: dict) -> str:
+def manifest_text(manifest: dict[str, Any]) -> str:
     """The manifest as written: JSON with its own checksum last (:data:`SEAL`)."""
     plain = json.loads(json.dumps(manifest, default=str))  # the values as a reader sees them
     return json.dumps({**plain, SEAL: _seal(plain)}, indent=2)
@@ -612,7 +623,7 @@ def _table_problem(path: Path, record: object) -> str | None:
     return None
 
 
-def _manifest_records(out: Path) -> dict | None:
+def _manifest_records(out: Path) -> dict[str, Any] | None:
     """The table records of a sound manifest in ``out``, or None if it cannot be trusted."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -624,7 +635,7 @@ def _manifest_records(out: Path) -> dict | None:
     return tables if isinstance(tables, dict) else None
 
 
-def folder_problem(out: str | os.PathLike) -> str | None:
+def folder_problem(out: str | os.PathLike[str]) -> str | None:
     """Why a finished sweep's folder cannot be trusted, in words, or None when it is whole:
     the manifest must be valid JSON, unchanged since written (its checksum), and every
     result table it lists must be there with the rows and sha256 it recorded."""
@@ -673,13 +684,13 @@ def repair_command(out: Path) -> str:
     )
 
 
-def rows_per_run(exp) -> int:
+def rows_per_run(exp: Any) -> int:
     """Rows one run contributes to rounds.parquet (and its part file): one per year, from
     year 0 (the state before the first decision)."""
-    return exp.rounds + 1
+    return int(exp.rounds) + 1
 
 
-def part_problem(path: Path, first: int, last: int, exp) -> str | None:
+def part_problem(path: Path, first: int, last: int, exp: Any) -> str | None:
     """What is wrong with the part file of runs ``first..last``, or None if it is sound."""
     import numpy as np
     import pyarrow.parquet as pq
@@ -706,7 +717,7 @@ def part_problem(path: Path, first: int, last: int, exp) -> str | None:
     return _extra_problem(path.parent, first, last, exp)
 
 
-def _extra_problem(folder: Path, first: int, last: int, exp) -> str | None:
+def _extra_problem(folder: Path, first: int, last: int, exp: Any) -> str | None:
     """What is wrong with the chunk's other tables (per footprint, per type, custom outcomes
     per run): each must be there, readable, and hold exactly the chunk's runs."""
     import numpy as np
@@ -725,7 +736,7 @@ def _extra_problem(folder: Path, first: int, last: int, exp) -> str | None:
     return None
 
 
-def sweep_metadata(exp, rows: str) -> dict[str, str]:
+def sweep_metadata(exp: Any, rows: str) -> dict[str, str]:
     """File metadata of a sweep's tables: version, scenario, experiment, what a row is, and
     which varied parameters are policy levers and which uncertainties (JSON lists)."""
     from stpgame.results_files import file_metadata
@@ -741,7 +752,7 @@ def sweep_metadata(exp, rows: str) -> dict[str, str]:
     )
 
 
-def role_columns(exp) -> dict[str, dict[str, str]]:
+def role_columns(exp: Any) -> dict[str, dict[str, str]]:
     """Field metadata of the varied parameters the experiment marks: the parameter's own
     label, unit and description plus its ``role`` ("lever" or "uncertainty")."""
     from stpgame.core.outputs import column
@@ -749,7 +760,7 @@ def role_columns(exp) -> dict[str, dict[str, str]]:
     return {name: {**column(name).metadata(), "role": role} for name, role in exp.roles.items()}
 
 
-def full_run_table(exp, table=None):
+def full_run_table(exp: Any, table: Any = None) -> Any:
     """The run table (run, condition, varied values, replication, seed) followed by the
     scenario and the value of every other parameter: what each run played, in full.
 
@@ -772,7 +783,7 @@ def full_run_table(exp, table=None):
     return pd.concat([table, pd.DataFrame(extra, index=table.index)], axis=1)
 
 
-def summarise_runs(rounds, table, outputs):
+def summarise_runs(rounds: Any, table: Any, outputs: Any) -> Any:
     """One row per run: each output's value in the final year and its mean over the years
     played (1 to the last: year 0, before the first decision, is not a played year)."""
     import pandas as pd
@@ -788,7 +799,7 @@ def summarise_runs(rounds, table, outputs):
     return table.merge(merged[ordered], left_on="run", right_index=True, how="inner")
 
 
-def read_manifest(out: str | os.PathLike, need: tuple[str, ...] = (RUNS,)) -> dict:
+def read_manifest(out: str | os.PathLike[str], need: tuple[str, ...] = (RUNS,)) -> dict[str, Any]:
     """The manifest of a finished sweep in ``out``, which must also hold the files ``need``.
 
     Anything else (a missing folder, a ``stpgame run`` folder, a sweep still
@@ -839,7 +850,7 @@ SPEC_KEYS = {"varied": dict, "design": str, "model_outputs": list, "by_type": li
 """What every reader of a finished sweep takes from its manifest's experiment."""
 
 
-def read_results(out: str | os.PathLike, name: str, manifest: dict):
+def read_results(out: str | os.PathLike[str], name: str, manifest: dict[str, Any]) -> Any:
     """``runs.parquet`` or ``rounds.parquet`` of a finished sweep, checked against its
     manifest: rows, the run keys, the varied parameters and the kept model outputs. A
     damaged or hand-edited table is a ResultsError naming the file, not a KeyError later."""
@@ -865,7 +876,7 @@ def read_results(out: str | os.PathLike, name: str, manifest: dict):
     return table
 
 
-def read_table(out: str | os.PathLike, name: str):
+def read_table(out: str | os.PathLike[str], name: str) -> Any:
     """One Parquet table of a finished sweep; ResultsError naming the file if it is damaged."""
     import pandas as pd
 
@@ -876,7 +887,7 @@ def read_table(out: str | os.PathLike, name: str):
         raise _unreadable(path, exc) from None
 
 
-def check_table(out: str | os.PathLike, name: str) -> None:
+def check_table(out: str | os.PathLike[str], name: str) -> None:
     """Refuse a stored Parquet table whose footer cannot be read (cut short, overwritten),
     reading only its metadata: cheap enough to do before a long job that needs the table."""
     import pyarrow.parquet as pq

@@ -70,8 +70,9 @@ def share_interval(mean: Any, sd: Any, n: Any) -> tuple[np.ndarray, np.ndarray]:
         se = np.asarray(sd, float) / np.sqrt(n)
         half = t.ppf(0.975, np.maximum(n - 1, 1)) * se / (p * (1 - p))
         inside = (p > 0) & (p < 1)
-        low = np.where(inside, expit(logit(p) - half), p)
-        high = np.where(inside, expit(logit(p) + half), p)
+        # expit(logit(p)) is p only to rounding: keep the bounds on either side of the mean
+        low = np.minimum(np.where(inside, expit(logit(p) - half), p), p)
+        high = np.maximum(np.where(inside, expit(logit(p) + half), p), p)
     low = np.where(n > 1, low, np.nan)
     high = np.where(n > 1, high, np.nan)
     return low, high

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,10 +96,9 @@ def run_sweep(
         timed: list[runner.Result] = []
         if pending:
             engine.start()  # workers import the model while the first runs are timed here
-            at_once = engine.capacity()
-            if engine.description["engine"] == "local":  # more workers than cores: no faster
-                at_once = min(at_once, runner.default_workers())
-            timed, estimate = _calibrate(exp, pending, at_once)
+            timed, estimate = _calibrate(exp, pending, engine.capacity())
+            if engine.description["engine"] == "local":  # the cores, and who else uses them
+                estimate = replace(estimate, cores=runner.default_workers(), busy=_busy())
             estimate_s = estimate.seconds
             if not quiet:
                 print(
@@ -149,6 +148,17 @@ def run_sweep(
         repaired=repaired,
         estimate_s=estimate_s,
     )
+
+
+def _busy() -> float:
+    """Other programs' load on this machine: the 1-minute load average less this process
+    (it was playing the timed runs); 0 where the system does not say (Windows)."""
+    import os
+
+    try:
+        return max(0.0, os.getloadavg()[0] - 1.0)
+    except (OSError, AttributeError):
+        return 0.0
 
 
 CALIBRATION_RUNS = 4
@@ -208,6 +218,11 @@ def manifest(
     from stpgame.results_files import environment
 
     base = validate(scenarios.get(exp.scenario).params) if exp.scenario else None
+    spec = exp.spec()
+    for o in exp.outcomes:  # each outcome's source, so the manifest says what was measured
+        if not o.source:
+            function = outcomes.resolve(f"outcomes.{o.name}.function", o.function)
+            spec["outcomes"][o.name]["source"] = outcomes.source_of(function)
     return {
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -215,7 +230,7 @@ def manifest(
             "file": exp.path,
             "sha256": exp.sha256,
             "content": exp.text,
-            **exp.spec(),
+            **spec,
         },
         "base_parameters": validate(exp.fixed, base=base).as_dict(),
         "seeds": {
