@@ -92,27 +92,28 @@ def test_resume_rechecks_every_part_file_and_reruns_the_damaged_ones(tmp_path, c
         )
         assert main([*args, str(out)]) == 130
     parts = out / "parts"
-    # runs 0 and 11 were timed first for the estimate, each its own part; then pairs
+    # run 0 (cold) and runs 8-11 (one warm chunk) were timed first for the estimate; then pairs
     assert sorted(p.name for p in parts.iterdir()) == [
         f"part-{a:07d}-{b:07d}.parquet"
-        for a, b in ((0, 0), (1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 11))
+        for a, b in ((0, 0), (1, 2), (3, 4), (5, 6), (7, 7), (8, 11))
     ]
 
     def part(first: int) -> Path:
-        return parts / f"part-{first:07d}-{first + 1:07d}.parquet"
+        last = {1: 2, 3: 4, 5: 6, 8: 11}[first]
+        return parts / f"part-{first:07d}-{last:07d}.parquet"
 
     data = part(1).read_bytes()
     part(1).write_bytes(data[: len(data) // 2])  # cut short
     part(3).write_bytes(b"not parquet at all")
     table = pd.read_parquet(part(5))
     table.drop(columns=["cooperation_rate"]).to_parquet(part(5), index=False)
-    table = pd.read_parquet(part(7))
-    table[table["run"] == 7].to_parquet(part(7), index=False)  # run 8's rows lost
+    table = pd.read_parquet(part(8))
+    table[table["run"] < 11].to_parquet(part(8), index=False)  # run 11's rows lost
     capsys.readouterr()
 
     assert main([*args, str(out)]) == 0
     captured = capsys.readouterr()
-    assert "(4 already finished)" in captured.out
+    assert "(2 already finished)" in captured.out
     lines = [line for line in captured.err.splitlines() if "parts/" in line]
     assert len(lines) == 4
     assert lines[0].startswith(
@@ -128,8 +129,8 @@ def test_resume_rechecks_every_part_file_and_reruns_the_damaged_ones(tmp_path, c
         "(missing ['cooperation_rate'], unexpected []); its runs will run again"
     )
     assert lines[3] == (
-        "tiny: parts/part-0000007-0000008.parquet: holds 7 rows, expected 7 for each of runs "
-        "7-8; its runs will run again"
+        "tiny: parts/part-0000008-0000011.parquet: holds 21 rows, expected 7 for each of runs "
+        "8-11; its runs will run again"
     )
     assert lines[0].endswith("; its runs will run again")
 
@@ -157,13 +158,13 @@ def _damage(folder: Path, kind: str) -> str:
 
     if kind == "manifest without its experiment's keys":
         (folder / "manifest.json").write_text('{"experiment": {}}')
-        return "manifest.json: damaged: its experiment has no 'varied' (dict)"
+        return "manifest.json is not a whole sweep manifest (no 'manifest_sha256'); repair it by"
     runs = pd.read_parquet(folder / "runs.parquet")
     if kind == "runs table without its columns":
         runs[["run"]].to_parquet(folder / "runs.parquet")
-        return "runs.parquet: damaged: no column 'condition' (and "
+        return "runs.parquet is not the table the sweep wrote (its sha256 differs: changed since)"
     runs.iloc[:0].to_parquet(folder / "runs.parquet")
-    return "runs.parquet: damaged: no rows; rerun the sweep into a new folder"
+    return "runs.parquet holds 0 rows, the sweep wrote 12; repair it by running `stpgame sweep"
 
 
 @pytest.mark.slow
@@ -191,7 +192,8 @@ def test_a_damaged_results_folder_is_one_line_naming_the_file(
     capsys.readouterr()
     assert main([command[0], str(folder), *command[1:]]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"stpgame {command[0]}: error: {folder}/{message}"), err
+    assert err.startswith(f"stpgame {command[0]}: error: {folder}: inconsistent sweep folder: ")
+    assert message in err, err
     assert err.count("\n") == 1
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
@@ -199,7 +201,7 @@ def test_a_damaged_results_folder_is_one_line_naming_the_file(
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("given", "fragment"),
-    [("", "got ''"), ("cooperation_rate,cooperation_rate", "allowed each output once")],
+    [("", "got ''"), ("cooperation_rate,cooperation_rate", "each once")],
 )
 def test_summarise_refuses_an_empty_or_repeated_output_list(finished, capsys, given, fragment):
     assert main(["summarise", str(finished), "--outputs", given]) == 2
@@ -261,7 +263,8 @@ def test_rerun_refuses_a_damaged_table_before_running_anything(
     monkeypatch.setattr("stpgame.batch.sweep.run_sweep", never)
     assert main(["rerun", str(folder)]) == 2
     assert capsys.readouterr().err == (
-        f"stpgame rerun: error: {folder}/rounds.parquet: damaged, not a readable Parquet table "
-        "(Parquet file size is 3 bytes, smaller than the minimum file footer (8 bytes)); rerun "
-        "the sweep into a new folder\n"
+        f"stpgame rerun: error: {folder}: inconsistent sweep folder: rounds.parquet is not a "
+        "readable Parquet table (Parquet file size is 3 bytes, smaller than the minimum file "
+        f"footer (8 bytes)); repair it by running `stpgame sweep {TINY} --out {folder} "
+        "--workers 1 --quiet` again (it rebuilds the damaged tables)\n"
     )

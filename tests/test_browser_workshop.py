@@ -484,13 +484,13 @@ def test_explorer_rule_change_mid_game_keeps_the_year(browser, app_server):
     page = new_page(browser, {"width": 1280, "height": 900}, blocked)
     page.goto(app_server)
     expect(page.locator(".year-counter")).to_have_text("Year 0", timeout=LOAD)
-    for target in (1, 2, 3):
+    for target in (1, 2, 3):  # (a busy machine: each step may take a while)
         page.locator(".step-button").click()
-        expect(page.locator(".year-counter")).to_have_text(f"Year {target}")
+        expect(page.locator(".year-counter")).to_have_text(f"Year {target}", timeout=LOAD)
     page.locator(".rule-control_total-A").get_by_role("button", name="system").click()
     expect(page.locator(".rule-changed")).to_have_text("changed from year 4", timeout=UPDATE)
     expect(page.locator(".year-counter")).to_have_text("Year 3")
     page.locator(".step-button").click()
-    expect(page.locator(".year-counter")).to_have_text("Year 4")
+    expect(page.locator(".year-counter")).to_have_text("Year 4", timeout=LOAD)
     for urls in blocked:
         assert urls == [], urls

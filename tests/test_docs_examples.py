@@ -31,5 +31,5 @@ def test_research_workflow_runs_on_dask_and_finds_a_box(tmp_path):
     assert runs["never_pooled"].between(0, 1).all()
     manifest = (out / "manifest.json").read_text()
     assert "stp_outcomes:council_services_cut" in manifest and "dask" in manifest.lower()
-    assert said.count("Cases of interest: runs whose council services cut is above") == 2
+    assert said.count("Cases of interest: runs whose Council services cut is above") == 2
     assert len(list((out / "discovery").iterdir())) == 1  # both questions, one folder
