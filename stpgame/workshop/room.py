@@ -173,7 +173,7 @@ class Room:
         self.plan = plan
         self.structure_name = structure
         self.overrides = overrides
-        shape = (
+        self._shape = shape = (
             {"structure": "england", "place": structure}  # a real place (PLACES)
             if structure in PLACES
             else {"structure": structure, "n_footprints": 1}
@@ -549,13 +549,7 @@ class Room:
         first decision (now) the body has been on autopilot, so the twin is the log so far
         replayed; from now on it plays everyone's decisions but ``body``'s (as play-as's
         twin does in the explorer)."""
-        twin = STPModel(
-            seed=self.seed,
-            scenario=self.scenario,
-            structure=self.structure_name,
-            n_footprints=1,
-            **self.overrides,
-        )
+        twin = STPModel(seed=self.seed, scenario=self.scenario, **self._shape, **self.overrides)
         pending: dict[int, float] = {}
         for e in self.events:
             if e["kind"] == "decision":
