@@ -42,6 +42,32 @@ NEEDS = {
     },
 }
 MIX_ENDS = ("always_defect", "always_cooperate")
+# The direction the evidence expects a lever to move pooling (+1 up, -1 down), with its
+# source; the table says whether the model shows it (near break-even, where a direction
+# can show: the two ends' 95% intervals apart).
+EXPECTED = {
+    "system_weight": (1, "[003] judging the whole system"),
+    "outcome_weight": (1, "[004] measures close to outcomes"),
+    "gain_share": (1, "[004] gain sharing"),
+    "risk_share": (1, "[004] risk sharing"),
+    "incentive_fund": (1, "[002] incentives for integration"),
+    "transformation_fund": (1, "[004] money for double running"),
+    "savings_multiplier": (1, "calibration §5: the return on pooling"),
+    "savings_lag": (-1, "calibration §5: late savings count less"),
+    "discount_rate": (-1, "Green Book: later savings count less"),
+    "planning_horizon": (1, "savings beyond a plan count for nothing"),
+    "trust_gain": (1, "[002] relationships"),
+    "trust_loss": (-1, "[002] relationships"),
+    "cultural_barrier": (-1, "[001] professional and cultural boundaries"),
+    "initial_trust_shift": (1, "[002] better relationships"),
+    "leadership_turnover": (-1, "[004] changing leadership is a barrier"),
+    "coordination_cost": (-1, "[001] simpler structures enable integration"),
+    "boundary_mismatch_cost": (-1, "[001] coterminous boundaries enable integration"),
+    "target_pressure": (-1, "[002] central targets crowd out prevention"),
+    "activity_payment": (-1, "[004] payment mechanisms not aligned"),
+    "firefighting": (-1, "[001] firefighting under pressure"),
+    "demand_growth": (-1, "[001] the integration paradox: pressure makes it harder"),
+}
 # Savings shares must add up to 1: move one against the acute share.
 PAIRED = {f"savings_to_{t}": "savings_to_acute" for t in ("community", "ccg", "council")}
 
@@ -75,10 +101,6 @@ def ends(p) -> list[tuple[str, dict, dict]]:
             )
         ]
     low, high = p.low, p.high
-    if p.name == "bcf_minimum_share":
-        high = 0.8  # at most 1 - target_pressure
-    if p.name == "target_pressure":
-        high = 0.8  # the preset pools a BCF minimum of 0.2
     return [(f"{low:g} vs {high:g}", {p.name: low}, {p.name: high})]
 
 
@@ -143,6 +165,24 @@ def main(workers: int = 2) -> pd.DataFrame:
     return df
 
 
+def direction(name: str, row: pd.Series) -> tuple[str, str]:
+    """What the evidence expects of a lever and whether the model shows it (near
+    break-even): 'yes', 'opposite' or 'no clear difference'."""
+    if name not in EXPECTED or not row.coop_low_ci:
+        return "", ""
+    sign, _source = EXPECTED[name]
+    lo = [float(x) for x in row.coop_low_ci.strip("[]").split(",")]
+    hi = [float(x) for x in row.coop_high_ci.strip("[]").split(",")]
+    if hi[0] > lo[1]:
+        moved = 1
+    elif hi[1] < lo[0]:
+        moved = -1
+    else:
+        moved = 0
+    shown = "no clear difference" if moved == 0 else "yes" if moved == sign else "opposite"
+    return ("↑" if sign > 0 else "↓"), shown
+
+
 def write_markdown(df: pd.DataFrame) -> None:
     lines = [
         "# Levers: how far each parameter moves decisions",
@@ -161,19 +201,26 @@ def write_markdown(df: pd.DataFrame) -> None:
         "money repaying 70% of every voluntarily pooled pound, so that pooling nearly pays a "
         "body and a lever's direction shows.",
         "",
+        "*Evidence expects*: the direction the sources expect pooling to move from the low to "
+        "the high end (↑ or ↓, source in `experiments/levers.py`); *shown*: whether the model "
+        "shows it near break-even (the two ends' intervals apart in that direction), the "
+        "opposite, or no clear difference.",
+        "",
         "| parameter | ends | decisions changed: fortress / near break-even | cooperation, "
-        "fortress: low → high end | cooperation, near break-even: low → high end | acts on |",
-        "|---|---|---:|---|---|---|",
+        "fortress: low → high end | cooperation, near break-even: low → high end | evidence "
+        "expects | shown | acts on |",
+        "|---|---|---:|---|---|---|---|---|",
     ]
     wide = {c: d.set_index(["parameter", "ends"]) for c, d in df.groupby("context")}
     fort, even = wide["fortress"], wide["near break-even"]
     for key in fort.index:
         a, b = fort.loc[key], even.loc[key]
+        expects, shown = direction(key[0], b)
         lines.append(
             f"| `{key[0]}` | {key[1]} | {a.decisions_changed:.1%} / {b.decisions_changed:.1%} | "
             f"{a.coop_low:.3f} {a.coop_low_ci} → {a.coop_high:.3f} {a.coop_high_ci} | "
             f"{b.coop_low:.3f} {b.coop_low_ci} → {b.coop_high:.3f} {b.coop_high_ci} | "
-            f"{a.acts_on} |"
+            f"{expects} | {shown} | {a.acts_on} |"
         )
     (ROOT / "docs" / "levers.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
