@@ -27,9 +27,10 @@ CELL_TIMEOUT = 900  # s: a loaded 2-core machine
 pytestmark = pytest.mark.slow  # a kernel, a sweep on two workers, figures: a minute or more
 
 
-def execute(path: Path) -> list[dict]:
+def execute(path: Path, tmp: Path) -> list[dict]:
     """Run every code cell of the notebook at ``path`` in a fresh python3 kernel (with this
-    checkout first on its path) and return each cell's outputs; an error in a cell fails."""
+    checkout first on its path, its temporary files under ``tmp``) and return each cell's
+    outputs; an error in a cell fails."""
     from jupyter_client.manager import start_new_kernel
 
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
