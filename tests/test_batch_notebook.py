@@ -38,6 +38,7 @@ def execute(path: Path, tmp: Path) -> list[dict]:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "TMPDIR": str(tmp),
     }
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent), env=env)
     outputs = []
@@ -69,8 +70,8 @@ def execute(path: Path, tmp: Path) -> list[dict]:
     return outputs
 
 
-def test_the_worked_notebook_runs_and_shows_its_figures_inline():
-    outputs = execute(NOTEBOOK)
+def test_the_worked_notebook_runs_and_shows_its_figures_inline(tmp_path):
+    outputs = execute(NOTEBOOK, tmp_path)
     text = "".join(
         o.get("text", "") + o.get("data", {}).get("text/plain", "")
         for cell in outputs
