@@ -27,9 +27,10 @@ CELL_TIMEOUT = 900  # s: a loaded 2-core machine
 pytestmark = pytest.mark.slow  # a kernel, a sweep on two workers, figures: a minute or more
 
 
-def execute(path: Path) -> list[dict]:
+def execute(path: Path, tmp: Path) -> list[dict]:
     """Run every code cell of the notebook at ``path`` in a fresh python3 kernel (with this
-    checkout first on its path) and return each cell's outputs; an error in a cell fails."""
+    checkout first on its path, its temporary files under ``tmp``) and return each cell's
+    outputs; an error in a cell fails."""
     from jupyter_client.manager import start_new_kernel
 
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -37,6 +38,7 @@ def execute(path: Path) -> list[dict]:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "TMPDIR": str(tmp),
     }
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent), env=env)
     outputs = []
@@ -68,8 +70,8 @@ def execute(path: Path) -> list[dict]:
     return outputs
 
 
-def test_the_worked_notebook_runs_and_shows_its_figures_inline():
-    outputs = execute(NOTEBOOK)
+def test_the_worked_notebook_runs_and_shows_its_figures_inline(tmp_path):
+    outputs = execute(NOTEBOOK, tmp_path)
     text = "".join(
         o.get("text", "") + o.get("data", {}).get("text/plain", "")
         for cell in outputs
