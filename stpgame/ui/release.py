@@ -19,8 +19,6 @@ C allocator keeps freed memory for reuse. Two things here:
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import os
 import threading
@@ -28,6 +26,8 @@ import threading
 import solara
 from solara.server import kernel_context
 from solara.server import settings as server_settings
+
+from stpgame.batch.memory import trim
 
 CULL_TIMEOUT = "15m"
 DELAY = 3.0  # seconds after the last close: its widgets and models are gone by then
@@ -43,21 +43,11 @@ def set_cull_timeout() -> None:
         server_settings.kernel.cull_timeout = CULL_TIMEOUT
 
 
-def _malloc_trim() -> None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc: nothing to ask
-        return
-    trim(0)
-
-
 def release() -> None:
     """Free what closed tabs left (cycles included) and hand the memory back to the system."""
     global releases
     gc.collect()
-    _malloc_trim()
+    trim()  # glibc's malloc_trim (stpgame.batch.memory); a no-op elsewhere
     releases += 1
 
 
