@@ -219,7 +219,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         levels = self._decide()
         draws, twin_draws = self._draw_year()
         actual, twin = self._play(levels, draws, twin_draws)
-        effective = self._effective_level(actual, levels)
+        effective = self._effective_level(actual)
         pooled = effective >= 0.5 - 1e-9
         willing = self._relate(actual, levels, pooled)
         partner_share = self._partner_mean(willing.astype(float))
@@ -287,7 +287,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         against_plan = (r.balance - r.cut) / r.income - plan
         obs.record(effective, self._partner_mean(effective), partner_share, payoff, against_plan)
         error = self.rng.standard_normal(self.structure.n)
-        free = self.economy.room * r.income / self.economy.budget
+        free = self.economy.room * self.economy.growth(self.round)[0]
         p = self.params
         obs.see_estimate(
             *finance_estimate(self.appraisal, r.income, free, error, p.estimate_error, experience)
@@ -443,11 +443,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         depth: FloatArray = np.minimum(1.0, deficit / 0.032)
         return depth
 
-    def _effective_level(self, r: Round, levels: np.ndarray) -> FloatArray:
+    def _effective_level(self, r: Round) -> FloatArray:
         """The share of what each body was free to pool that it put in (a council may afford
-        less than it meant). A body with nothing free to pool counts by what it meant."""
+        less than it meant). A body with nothing free to pool pooled nothing (0)."""
         e = self.economy
-        level: FloatArray = _effective_levels(r.income, e.budget, e.room, r.contribution, levels)
+        money = e.growth(self.round)[0]  # funding (a council's care money pays no more room)
+        level: FloatArray = _effective_levels(e.room * money, r.contribution)
         return level
 
     def _partner_mean(self, values: FloatArray) -> FloatArray:
@@ -467,6 +468,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         """Keep the year's values; its outputs are worked out from them when read
         (recorder.py; names, units and meanings in outputs.py)."""
         e, p = self.economy, self.params
+        money = e.growth(self.round)[0]
         self._years.add(
             {
                 "pooled": pooled,
@@ -493,8 +495,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             {
                 "welfare": r.welfare,
                 "ideal": ideal,
-                "free": max(float(e.discretionary @ (r.income / e.budget)), 1e-12),
-                "bcf_minimum": float(e.bcf_minimum @ (r.income / e.budget)),
+                "free": max(float(e.discretionary.sum()) * money, 1e-12),
+                "bcf_minimum": float(e.bcf_minimum.sum()) * money,
                 "debt": float(self.ledger.debt.sum()),
                 "interest": float(r.interest.sum()),
                 "mean_trust": self._mean_trust(),
@@ -510,20 +512,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
 
 
 @kernel
-def _effective_levels(
-    income: FloatArray,
-    budget: FloatArray,
-    room: FloatArray,
-    contribution: FloatArray,
-    levels: FloatArray,
-) -> FloatArray:
-    """Per body: what it pooled as a share of its room to pool (the level it meant where it
-    had no room)."""
-    level = np.empty(len(income))
-    for k in range(len(income)):
-        money = income[k] / budget[k]
-        free = room[k] * money
-        level[k] = contribution[k] / free if free > 0 else levels[k]
+def _effective_levels(free: FloatArray, contribution: FloatArray) -> FloatArray:
+    """Per body: what it pooled as a share of its room to pool this year, ``free`` (0 where
+    it had no room)."""
+    level = np.empty(len(free))
+    for k in range(len(free)):
+        level[k] = contribution[k] / free[k] if free[k] > 0 else 0.0
     return level
 
 
