@@ -17,7 +17,9 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from types import FrameType
+from typing import NoReturn, TypeAlias
 
 from stpgame.cli import analyse, experiments, match, model, places, tournament
 from stpgame.cli.common import Terminated
@@ -90,11 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _on_sigterm():
-    """Make SIGTERM unwind like Ctrl-C (raising Terminated); returns the handler it replaced
-    (None where signals cannot be set: outside the main thread, or no SIGTERM)."""
+SignalHandler: TypeAlias = Callable[[int, FrameType | None], object] | int | signal.Handlers
+"""What ``signal.signal`` returns and takes: a function, or SIG_DFL / SIG_IGN."""
 
-    def terminate(signum, frame):
+
+def _on_sigterm() -> SignalHandler | None:
+    """Make SIGTERM unwind like Ctrl-C (raising Terminated); returns the handler it replaced
+    (None where signals cannot be set: outside the main thread, or no SIGTERM; or where the
+    replaced handler was not installed from Python)."""
+
+    def terminate(signum: int, frame: FrameType | None) -> NoReturn:
         raise Terminated
 
     try:

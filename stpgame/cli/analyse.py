@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from typing import TYPE_CHECKING, TypeVar
 
-from stpgame.cli.common import UsageError, parse_settings, table
+from stpgame.cli.common import UsageError, parse_settings, scenario_model, table
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.cli.common import Subparsers
+
+T = TypeVar("T")
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame analyse``."""
     p = sub.add_parser(
         "analyse",
@@ -25,14 +33,14 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_analyse)
 
 
-def cmd_analyse(args) -> int:
+def cmd_analyse(args: argparse.Namespace) -> int:
     """``stpgame analyse``: the given payoffs, or the effective game of a scenario."""
     if args.payoffs is not None:
         return _payoffs(args)
     return _scenario(args)
 
 
-def _payoffs(args) -> int:
+def _payoffs(args: argparse.Namespace) -> int:
     from stpgame.analysis.stage_game import StageGame, analyse_game
 
     for flag in ("set", "seed", "rounds"):  # refused rather than ignored
@@ -46,17 +54,16 @@ def _payoffs(args) -> int:
     return 0
 
 
-def _scenario(args) -> int:
+def _scenario(args: argparse.Namespace) -> int:
     from stpgame.analysis.effective_game import effective_game, effective_parameters, n_player_view
     from stpgame.analysis.inputs import check_count
     from stpgame.analysis.stage_game import analyse_game
-    from stpgame.core.model import STPModel
     from stpgame.core.params import check_seed
 
     seed = check_seed("0" if args.seed is None else args.seed)
     rounds = check_count("0" if args.rounds is None else args.rounds, "--rounds", 10_000, low=0)
     overrides = parse_settings(args.set)
-    model = STPModel.from_scenario(args.scenario, seed=seed, **overrides).run(rounds)
+    model = scenario_model(args.scenario, seed, overrides).run(rounds)
     e = effective_parameters(model)
     analysis = analyse_game(effective_game(model))
     view = n_player_view(model)
@@ -99,7 +106,7 @@ def _scenario(args) -> int:
     return 0
 
 
-def _finite_or_none(value):
+def _finite_or_none(value: T) -> T | None:
     """JSON has no infinity: "never" is written as null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from stpgame.errors import ParameterError, StpgameError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.core.model import STPModel
+
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    """What ``add_subparsers`` returns: each family's ``add_parsers`` adds its commands to it."""
 
 STRATEGY_HELP = "strategy names (see `stpgame strategies`)"
 
@@ -19,8 +27,13 @@ class Terminated(BaseException):
     closed, temporaries removed and workers stopped, then the exit status is 143."""
 
 
-def given(**options: object) -> dict[str, object]:
-    """The options the user gave: ``None`` means "not given", so the library's default holds."""
+def given(**options: Any) -> dict[str, Any]:
+    """The options the user gave: ``None`` means "not given", so the library's default holds.
+
+    The values are mostly the command line's text as argparse left it (``Namespace``
+    attributes, typed ``Any``): the library functions they go to check and convert text
+    themselves (``check_count("200", ...)``), while their annotations name the checked type
+    (``turns: int``), so the text passes on as ``Any``."""
     return {name: value for name, value in options.items() if value is not None}
 
 
@@ -46,6 +59,22 @@ def parse_settings(pairs: list[str] | None) -> dict[str, object]:
 
 OWN_FLAGS = ("seed", "scenario", "rounds")
 """Inputs with flags of their own, refused inside ``--set``."""
+
+
+def scenario_model(scenario: str, seed: int | None, overrides: dict[str, object]) -> STPModel:
+    """``STPModel.from_scenario(scenario, seed=seed, **overrides)``, with ``--set`` overrides.
+
+    ``place`` is from_scenario's own argument (a footprint by name or E54 code, which also
+    sets the structure to 'england'), so it is passed by name; every other override is a
+    model parameter, checked by ``Params.build``. ``parse_settings`` leaves ``place`` as the
+    text typed (it is a choice, not a number or switch), so ``str`` keeps it as it is."""
+    from stpgame.core.model import STPModel
+
+    settings = dict(overrides)
+    place = settings.pop("place", None)
+    return STPModel.from_scenario(
+        scenario, seed=seed, place=None if place is None else str(place), **settings
+    )
 
 
 def join_negative_values(argv: list[str], options: tuple[str, ...]) -> list[str]:

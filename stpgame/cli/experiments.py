@@ -11,7 +11,7 @@ import argparse
 import os
 import shlex
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stpgame.cli.common import Terminated, UsageError
 from stpgame.errors import ConflictError
@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     from stpgame.batch.experiment import ExperimentSpec
     from stpgame.batch.progress import Estimate
     from stpgame.batch.sweep import SweepReport
+    from stpgame.cli.common import Subparsers
 
 MAX_WORKERS = 1024
 
 
-def add_parsers(sub: Any) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame sweep``, ``sensitivity``, ``summarise``, ``plot``, ``discover`` and
     ``rerun``."""
     p = sub.add_parser(

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.cli.common import Subparsers
 
 AXELROD = "3,0,5,1"
 """R,S,T,P of Axelrod's tournaments (``stage_game.AXELROD_PAYOFFS``; a test keeps them equal)."""
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame match``."""
     p = sub.add_parser("match", help="an iterated two-player match between two strategies")
     p.add_argument("a", metavar="A", help="first strategy")
@@ -22,7 +28,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_match)
 
 
-def cmd_match(args) -> int:
+def cmd_match(args: argparse.Namespace) -> int:
     """``stpgame match``: play one match and print the result."""
     from stpgame.analysis.match import play_match
 

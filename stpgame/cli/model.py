@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING
 
-from stpgame.cli.common import parse_settings
+from stpgame.cli.common import parse_settings, scenario_model
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.cli.common import Subparsers
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame scenarios``, ``params``, ``strategies`` and ``run``."""
     p = sub.add_parser("scenarios", help="list the scenario presets")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -38,7 +44,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_run)
 
 
-def cmd_scenarios(args) -> int:
+def cmd_scenarios(args: argparse.Namespace) -> int:
     """``stpgame scenarios``: list the presets."""
     from stpgame.core import scenarios
 
@@ -65,7 +71,7 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
-def cmd_params(args) -> int:
+def cmd_params(args: argparse.Namespace) -> int:
     """``stpgame params``: list every parameter (or its Markdown table)."""
     from stpgame.core.params import describe
 
@@ -83,7 +89,7 @@ def cmd_params(args) -> int:
     return 0
 
 
-def markdown_table(rows: list[dict]) -> str:
+def markdown_table(rows: list[dict[str, object]]) -> str:
     """The parameter table as Markdown (docs/parameters.md is this output)."""
     lines = [
         "# Parameters",
@@ -107,7 +113,7 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def cmd_strategies(args) -> int:
+def cmd_strategies(args: argparse.Namespace) -> int:
     """``stpgame strategies``: list the decision rules and their sources."""
     from stpgame.strategies import REGISTRY
 
@@ -124,7 +130,7 @@ def cmd_strategies(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
         return 0
-    width = max(len(r["name"]) for r in rows)
+    width = max(len(c.name) for c in REGISTRY.values())
     for r in rows:
         print(f"{r['name']:<{width}}  {r['label']} ({r['source']})")
     return 0
@@ -134,10 +140,9 @@ RUN_TABLES = ("model", "agents")
 """The tables ``stpgame run`` writes, one Parquet file each."""
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     """``stpgame run``: one simulation, written as Parquet tables with a manifest."""
     from stpgame.analysis.inputs import check_count
-    from stpgame.core.model import STPModel
     from stpgame.core.params import check_seed
     from stpgame.results_files import check_target, environment, run_files, write_run
 
@@ -146,7 +151,7 @@ def cmd_run(args) -> int:
     overrides = parse_settings(args.set)
     check_target(args.out, run_files(RUN_TABLES), args.overwrite)  # before the work
     started = time.perf_counter()
-    model = STPModel.from_scenario(args.scenario, seed=seed, **overrides)
+    model = scenario_model(args.scenario, seed, overrides)
     built = time.perf_counter()
     model.run(rounds)
     ran = time.perf_counter()

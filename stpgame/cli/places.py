@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.cli.common import Subparsers
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame places``."""
     p = sub.add_parser(
         "places",
@@ -16,7 +22,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_places)
 
 
-def cmd_places(args) -> int:
+def cmd_places(args: argparse.Namespace) -> int:
     """List the footprints, or the members of the one named."""
     from stpgame.places import find
     from stpgame.places.measures import footprint_table, members_table

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from typing import TYPE_CHECKING, TypedDict
 
 from stpgame.cli.common import (
     STRATEGY_HELP,
@@ -21,6 +22,12 @@ from stpgame.cli.common import (
     write_csv,
 )
 from stpgame.errors import ParameterError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from stpgame.analysis.tournament import TournamentResult
+    from stpgame.cli.common import Subparsers
 
 GAMES = ("pd", "stp")
 METHODS = ("replicator", "moran", "stp")
@@ -35,7 +42,7 @@ MOVES_OF = {
 """evolve's options that only some methods use."""
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub: Subparsers) -> None:
     """Add ``stpgame tournament`` and ``evolve``."""
     p = sub.add_parser("tournament", help="round robin of strategies, ranked (pd or stp game)")
     _add_field(p)
@@ -65,7 +72,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_evolve, flags=FLAGS)
 
 
-def _add_field(p) -> None:
+def _add_field(p: argparse.ArgumentParser) -> None:
     """Arguments shared by tournament and evolve: who plays, and in which game."""
     p.add_argument("strategies", nargs="*", metavar="STRATEGY", help=STRATEGY_HELP)
     p.add_argument("--all", action="store_true", help="every strategy")
@@ -80,7 +87,7 @@ def _add_field(p) -> None:
 
 
 # -- shared ----------------------------------------------------------------------------------
-def _strategies(args) -> list[str]:
+def _strategies(args: argparse.Namespace) -> list[str]:
     from stpgame.analysis.inputs import check_strategies, strategy_names
 
     if args.all and args.strategies:
@@ -92,24 +99,33 @@ def _strategies(args) -> list[str]:
     return check_strategies(args.strategies, "STRATEGY")
 
 
-def _game(args) -> str:
+def _game(args: argparse.Namespace) -> str:
     """``--game``, with the options only the other game uses refused."""
-    if args.game not in GAMES:
-        raise ParameterError("--game", "pd or stp", args.game)
-    if args.game == "pd":
+    game: str = args.game
+    if game not in GAMES:
+        raise ParameterError("--game", "pd or stp", game)
+    if game == "pd":
         _no_stp_options(args, "applies only to the STP game (--game stp, or evolve --method stp)")
     elif args.continuation is not None or args.payoffs is not None:
         raise UsageError("--continuation and --payoffs apply only with --game pd")
-    return args.game
+    return game
 
 
-def _no_stp_options(args, why: str) -> None:
+def _no_stp_options(args: argparse.Namespace, why: str) -> None:
     for flag in ("scenario", "set", "org_types"):
         if getattr(args, flag) is not None:
             raise UsageError(f"--{flag.replace('_', '-')} {why}")
 
 
-def _stp_inputs(args) -> dict:
+class StpInputs(TypedDict):
+    """Where the STP game is played: ``--scenario``, ``--set`` and ``--org-types``, checked."""
+
+    scenario: str
+    overrides: dict[str, object]
+    org_types: list[str]
+
+
+def _stp_inputs(args: argparse.Namespace) -> StpInputs:
     """Scenario, overrides (``--noise`` is the model's noise) and organisation types."""
     from stpgame.analysis.inputs import check_probability
     from stpgame.analysis.tournament import check_org_types
@@ -130,7 +146,7 @@ def _stp_inputs(args) -> dict:
     }
 
 
-def _round_robin(args, players: list[str]):
+def _round_robin(args: argparse.Namespace, players: list[str]) -> TournamentResult:
     """The iterated prisoner's dilemma round robin of ``tournament`` and ``evolve``."""
     from stpgame.analysis.inputs import check_probability
     from stpgame.analysis.tournament import round_robin
@@ -146,7 +162,7 @@ def _round_robin(args, players: list[str]):
 
 
 # -- tournament ------------------------------------------------------------------------------
-def cmd_tournament(args) -> int:
+def cmd_tournament(args: argparse.Namespace) -> int:
     """``stpgame tournament``: a round robin of strategies, ranked."""
     from stpgame.analysis.tournament import stp_tournament
 
@@ -180,7 +196,7 @@ def cmd_tournament(args) -> int:
 
 
 # -- evolve ----------------------------------------------------------------------------------
-def cmd_evolve(args) -> int:
+def cmd_evolve(args: argparse.Namespace) -> int:
     """``stpgame evolve``: strategy shares over generations."""
     from stpgame.analysis import evolution
 
