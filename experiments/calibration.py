@@ -12,11 +12,11 @@ tests/test_calibration.py re-runs it and checks the committed table is current.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _results import write  # experiments/_results.py: the script's folder
 
 from stpgame import STPModel
 
@@ -140,12 +140,7 @@ def markdown(t: pd.DataFrame) -> str:
 
 def main() -> None:
     t = table()
-    out = ROOT / "experiments" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    t.to_csv(out / "calibration.csv", index=False, float_format="%.6g")
-    text = markdown(t)
-    (ROOT / "docs" / "calibration.md").write_text(text)
-    sys.stdout.write(text)
+    write("calibration", t, markdown(t))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ interval of the paired difference (same seeds, so the same places and draws).
 
 from __future__ import annotations
 
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from _results import interval, write  # experiments/_results.py: the script's folder
 
 from stpgame import STPModel
 from stpgame.strategies import LEVELS
@@ -104,13 +103,6 @@ def free_rider_example(seed: int = SEEDS[0]) -> str:
         f"{q10:.3f} / {q50:.3f} / {q90:.3f}: the largest bodies reach it first, most bodies "
         f"only near a whole-system rating, which is why the levers rise slowly at first."
     )
-
-
-def interval(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% t-interval."""
-    x = np.asarray(x, float)
-    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else 0
-    return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 
 def _task(args: tuple) -> tuple:
@@ -257,12 +249,7 @@ def markdown(t: pd.DataFrame) -> str:
 
 def main() -> None:
     t = table(measure())
-    out = ROOT / "experiments" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    t.to_csv(out / "decisions.csv", index=False, float_format="%.6g")
-    text = markdown(t)
-    (ROOT / "docs" / "decisions.md").write_text(text)
-    sys.stdout.write(text)
+    write("decisions", t, markdown(t))
 
 
 if __name__ == "__main__":

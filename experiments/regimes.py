@@ -16,13 +16,12 @@ vs 6% a year.
 
 from __future__ import annotations
 
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from _results import interval, write  # experiments/_results.py: the script's folder
 
 from stpgame import STPModel
 
@@ -54,11 +53,6 @@ def tasks() -> list[tuple]:
             kw = {"savings_multiplier": EVIDENCE["hopeful"], name: v}
             out += [(("paradox", name, str(v)), s, kw) for s in SEEDS]
     return out
-
-
-def interval(x: np.ndarray) -> tuple[float, float, float]:
-    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
-    return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 
 def table(workers: int = 2) -> pd.DataFrame:
@@ -111,12 +105,7 @@ def markdown(t: pd.DataFrame) -> str:
 
 def main() -> None:
     t = table()
-    out = ROOT / "experiments" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    t.to_csv(out / "regimes.csv", index=False, float_format="%.6g")
-    text = markdown(t)
-    (ROOT / "docs" / "regimes.md").write_text(text)
-    sys.stdout.write(text)
+    write("regimes", t, markdown(t))
 
 
 if __name__ == "__main__":
