@@ -56,15 +56,19 @@ def by_footprint_kind(scenario: str, seed: int, **kw: object) -> tuple[float, fl
     return float(pooled[simple].mean()), float(pooled[~simple].mean())
 
 
-def noise_rate(seed: int) -> tuple[float, float]:
-    """Pooling when it pays nobody, and the noise rate: each body-year's chance of pooling at
-    least half under quantal response at its own estimated return (no learning, no
-    imitation, no reciprocity), plus mistakes (a random level)."""
-    m = STPModel.from_scenario("fortress", seed=seed, savings_multiplier=0.0)
+def noise_rate(
+    seed: int, scenario: str | None = "fortress", years: int = YEARS, **kw: object
+) -> tuple[float, float]:
+    """Pooling (the share of bodies meaning to pool at least half, last ``LAST`` years) and
+    the noise rate: each body-year's chance of pooling at least half under quantal response
+    at its own estimated return (no learning, no imitation, no reciprocity), plus mistakes
+    (a random level). By default where pooling pays nobody (fortress, savings 0)."""
+    settings = {"savings_multiplier": 0.0, **kw}
+    m = STPModel(seed=seed, scenario=scenario, **settings)  # type: ignore[arg-type]
     p, rates, pooled = m.params, [], []
-    for year in range(1, YEARS + 1):
+    for year in range(1, years + 1):
         obs = m.observation
-        if year > YEARS - LAST:
+        if year > years - LAST:
             ret = np.where(obs.stake > 0, obs.estimate / np.where(obs.stake > 0, obs.stake, 1), 0)
             z = p.choice_precision * ret[:, None] * LEVELS[None, :]
             prob = np.exp(z - z.max(axis=1, keepdims=True))
@@ -73,8 +77,9 @@ def noise_rate(seed: int) -> tuple[float, float]:
             mistakes = p.noise * np.mean(LEVELS >= 0.5)
             rates.append(float(np.mean((1 - p.noise) * logit + mistakes)))
         m.step()
-        if year > YEARS - LAST:
-            pooled.append(m.latest["cooperation_rate"])
+        if year > years - LAST:
+            levels = m.org_dataframe().query(f"round == {year}")["level"].to_numpy()
+            pooled.append(float((levels >= 0.5).mean()))
     return float(np.mean(pooled)), float(np.mean(rates))
 
 

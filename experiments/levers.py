@@ -36,6 +36,7 @@ SKIP = {"structure", "n_footprints", "place"}
 # Rules that only act when another one is on: measured with it on (both ends).
 NEEDS = {
     "incentive_threshold": {"incentive_fund": 0.01},
+    "system_share": {"control_total": "system"},
     "generosity": {
         f"strategy_{t}": "generous_tit_for_tat:0.5,reinforcement:0.5"
         for t in ("acute", "community", "ccg", "council")

@@ -225,7 +225,7 @@ def test_discover_again_replaces_the_folder_whole(sweep, capsys):
         (["--outcome", "cooperation_rate", "--below", "-1"], "no run has cooperation_rate_final"),
         (["--outcome", "cooperation_rate", "--below", "2"], "all 32 runs have"),
         (["--outcome", "cooperation_rate", "--above", "0.2", "--inputs", "noise"], "--inputs"),
-        (["--outcome", "cooperation_rate", "--above", "0.2", "--box", "500"], "--box"),
+        (["--outcome", "cooperation_rate", "--above", "0.75", "--box", "500"], "--box"),
         (["--outcome", "cooperation_rate", "--above", "0.2", "--threshold", "0"], "--threshold"),
         (["--outcome", "cooperation_rate"], "one of the arguments --below --above is required"),
     ],

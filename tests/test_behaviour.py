@@ -47,13 +47,15 @@ def test_fortress_cooperation_drains_away(fortress):
 
 def test_the_first_years_sit_in_the_real_range(fortress):
     """Calibration §2: 65% of trusts (85% of acute) in deficit in 2015/16; 82% of providers
-    met their financial control total in Q2 2016/17; most councils cut adult social care."""
+    met their financial control total in Q2 2016/17 (year 1 = 2016/17); adult social care
+    spending rose about 1% in real terms in 2016/17 with the precept: at most half of
+    councils cutting (docs/calibration.md)."""
     deficit = np.mean([df["nhs_in_deficit"].head(3).mean() for df in fortress])
-    met = np.mean([df["control_totals_met"].head(5).mean() for df in fortress])
-    cutting = np.mean([df["councils_cutting"].head(3).mean() for df in fortress])
+    met = np.mean([df["control_totals_met"].iloc[0] for df in fortress])
+    cutting = np.mean([df["councils_cutting"].iloc[0] for df in fortress])
     assert 0.55 <= deficit <= 0.9
     assert 0.72 <= met <= 0.92
-    assert 0.4 <= cutting <= 0.95
+    assert cutting <= 0.5
 
 
 def test_admissions_grow_with_demand(fortress):
@@ -73,23 +75,29 @@ def test_at_the_central_evidence_full_pooling_costs_more_than_it_saves(fortress)
     assert min(final(df, "price_of_fortress") for df in hopeful) > 0
 
 
-def test_bailouts_soften_the_budget_constraint():
-    """[003] NHS deficits are bailed out: the more of a deficit the centre covers, the less a
-    pooled pound costs a body in deficit, and the more bodies pool (Kornai's soft budget
-    constraint)."""
-    none, full = paired("cooperation_rate", runs(bailout_share=0.0), runs(bailout_share=1.0))
+def test_bailouts_soften_the_budget_constraint_only_as_grants():
+    """[003] NHS deficits are bailed out: as grants, the more of a deficit the centre covers,
+    the less a pooled pound costs a body in deficit and the more bodies pool (Kornai's soft
+    budget constraint); as the repayable support loans they really were, a loan is owed, so
+    it softens nothing."""
+    grant = {"cash_support": "grant"}
+    none, full = paired(
+        "cooperation_rate", runs(bailout_share=0.0, **grant), runs(bailout_share=1.0, **grant)
+    )
     assert (full > none + 0.03).all()
+    none, full = paired("cooperation_rate", runs(bailout_share=0.0), runs(bailout_share=1.0))
+    assert np.abs(full - none).max() < 0.01
 
 
 def test_outcomes_in_the_score_raise_pooling():
     """[004] success measures close to outcomes: when patient outcomes count in the
-    regulator's score, pooling (which avoids admissions and delays) pays bodies -- but a
-    body moves its footprint's outcomes by only its share, so they must dominate the score:
-    at half the score nothing changes (docs/levers.md)."""
+    regulator's score, pooling (which avoids admissions and delays) pays bodies; a body
+    moves its footprint's outcomes by only its share, so the more outcomes count, the more
+    bodies pool, step by step (docs/decisions.md)."""
     money, half = paired("cooperation_rate", runs(), runs(outcome_weight=0.5))
     _, most = paired("cooperation_rate", runs(), runs(outcome_weight=0.95))
-    assert (most > money + 0.1).all()
-    assert np.abs(half - money).max() < 0.02
+    assert (half > money + 0.02).all()
+    assert (most > half + 0.1).all()
 
 
 def test_council_deficits_appear_only_without_the_balanced_budget_rule():
@@ -99,7 +107,8 @@ def test_council_deficits_appear_only_without_the_balanced_budget_rule():
     off = off.run(10).org_dataframe()
     councils_on, councils_off = on[on["org_type"] == "council"], off[off["org_type"] == "council"]
     assert councils_on["cut"].sum() > 0 and (councils_on["balance"] >= -1e-6).all()
-    assert (councils_off["balance"] < 0).mean() > 0.3
+    # a fifth or more: the care precept and the improved BCF cover part of their gap
+    assert (councils_off["balance"] < 0).mean() > 0.2
 
 
 def test_culture_adds_to_canterbury_rules():
@@ -130,18 +139,19 @@ def test_savings_uncertainty_spreads_savings_without_raising_them():
     assert totals[0.8] == pytest.approx(totals[0.0], rel=0.1)
 
 
-def test_a_body_with_no_free_choice_counts_by_what_it_meant():
-    """With the BCF minimum taking all a CCG's free money, pooling it all is not withholding."""
+def test_a_body_with_nothing_free_to_pool_is_not_counted_as_pooling():
+    """Targets holding back all of an NHS body's discretionary money leave it nothing to
+    choose: it pools nothing, whatever its rule would have meant (no habit or opening level
+    counts as cooperation)."""
     m = STPModel(
         seed=1,
-        bcf_minimum_share=0.8,
-        target_pressure=0.2,
-        strategy_ccg="always_cooperate",
+        target_pressure=1.0,
+        **{f"strategy_{t}": "always_cooperate" for t in ORG_TYPES},
         noise=0.0,
-        leadership_turnover=0.0,
     ).run(3)
     orgs = m.org_dataframe()
-    assert orgs.loc[orgs["org_type"] == "ccg", "pooled"].all()
+    nhs = orgs["org_type"] != "council"
+    assert not orgs.loc[nhs, "pooled"].any() and orgs.loc[~nhs, "pooled"].any()
 
 
 def test_partners_can_tell_inability_from_refusal():

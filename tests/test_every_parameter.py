@@ -24,7 +24,7 @@ _spec = importlib.util.spec_from_file_location("levers", ROOT / "experiments" / 
 levers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(levers)
 
-SEED, YEARS = levers.SEEDS[0], levers.YEARS
+YEARS = levers.YEARS
 
 
 def documented() -> dict[str, str]:
@@ -37,8 +37,8 @@ def documented() -> dict[str, str]:
     return dict(rows)
 
 
-def run(settings: dict):
-    m = STPModel.from_scenario(levers.SCENARIO, seed=SEED, **settings).run(YEARS)
+def run(settings: dict, seed: int):
+    m = STPModel.from_scenario(levers.SCENARIO, seed=seed, **settings).run(YEARS)
     orgs = m.org_dataframe()
     outputs = m.model_dataframe().drop(columns="round").to_numpy(float)
     money = np.concatenate(
@@ -54,9 +54,10 @@ def effects(name: str) -> tuple[bool, bool]:
     for context in levers.CONTEXTS.values():
         extra = {**context, **levers.NEEDS.get(name, {})}
         for _, low, high in levers.ends(p):
-            (d0, m0), (d1, m1) = run({**extra, **low}), run({**extra, **high})
-            decisions |= bool((d0 != d1).any())
-            money |= not np.allclose(m0, m1, equal_nan=True)
+            for seed in levers.SEEDS:  # the seeds of the lever table
+                (d0, m0), (d1, m1) = run({**extra, **low}, seed), run({**extra, **high}, seed)
+                decisions |= bool((d0 != d1).any())
+                money |= not np.allclose(m0, m1, equal_nan=True)
     return decisions, money
 
 
