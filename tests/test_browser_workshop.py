@@ -199,10 +199,12 @@ def test_facilitator_and_four_participants_play_three_years(browser, server):
     for k in (0, 1, 2):
         decide(people[k], "keep" if k else "pool")
     expect(fac.locator(".decided-count")).to_contain_text("3 of 4", timeout=UPDATE)
+    for page in [fac, *people]:
+        page.evaluate("window.__before_restart = true")
     server.kill()
     server.start()
-    for page in [fac, *people]:
-        page.reload()
+    for page in [fac, *people]:  # the pages reload themselves once the server answers
+        page.wait_for_function("window.__before_restart === undefined", timeout=LOAD)
     year_everywhere([fac, *people], 2, timeout=LOAD)
     expect(fac.locator(".decided-count")).to_contain_text("3 of 4")
     for k in (0, 1, 2):
