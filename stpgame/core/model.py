@@ -219,12 +219,15 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         levels = self._decide()
         draws, twin_draws = self._draw_year()
         actual, twin = self._play(levels, draws, twin_draws)
-        effective = self._effective_level(actual)
+        # what each body was free to pool this year: funding only (a council's care money
+        # pays for care, not more room)
+        free = self.economy.room * self.economy.growth(self.round)[0]
+        effective = self._effective_level(actual, free)
         pooled = effective >= 0.5 - 1e-9
         willing = self._relate(actual, levels, pooled)
         partner_share = self._partner_mean(willing.astype(float))
         payoff = appraised_payoff(self.economy, actual)
-        self._learn(effective, partner_share, payoff, actual)
+        self._learn(effective, partner_share, payoff, actual, free)
         self._turnover()
         self.last_round = actual
         self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
@@ -276,7 +279,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         return willing
 
     def _learn(
-        self, effective: FloatArray, partner_share: FloatArray, payoff: FloatArray, r: Round
+        self,
+        effective: FloatArray,
+        partner_share: FloatArray,
+        payoff: FloatArray,
+        r: Round,
+        free: FloatArray,
     ) -> None:
         """The observations take in the year: own books and level, partners' levels, and the
         finance team's estimate with its error (``finance_estimate``)."""
@@ -284,10 +292,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         experience = obs.experience  # before this year: the estimate was made with it
         e = self.economy
         plan = -e.gap  # its expected result before any voluntary pooling, share of income
-        against_plan = (r.balance - r.cut) / r.income - plan
+        against_plan = r.experienced() / r.income - plan
         obs.record(effective, self._partner_mean(effective), partner_share, payoff, against_plan)
         error = self.rng.standard_normal(self.structure.n)
-        free = self.economy.room * self.economy.growth(self.round)[0]
         p = self.params
         obs.see_estimate(
             *finance_estimate(self.appraisal, r.income, free, error, p.estimate_error, experience)
@@ -443,12 +450,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         depth: FloatArray = np.minimum(1.0, deficit / 0.032)
         return depth
 
-    def _effective_level(self, r: Round) -> FloatArray:
-        """The share of what each body was free to pool that it put in (a council may afford
-        less than it meant). A body with nothing free to pool pooled nothing (0)."""
-        e = self.economy
-        money = e.growth(self.round)[0]  # funding (a council's care money pays no more room)
-        level: FloatArray = _effective_levels(e.room * money, r.contribution)
+    def _effective_level(self, r: Round, free: FloatArray) -> FloatArray:
+        """The share of what each body was free to pool (``free``, £m) that it put in (a
+        council may afford less than it meant). A body with nothing free pooled nothing."""
+        level: FloatArray = _effective_levels(free, r.contribution)
         return level
 
     def _partner_mean(self, values: FloatArray) -> FloatArray:
