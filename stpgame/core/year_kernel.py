@@ -311,11 +311,14 @@ def _settle_totals(
             if rc.nhs[i] != 0.0:
                 f = rc.footprint[i]
                 gap[f] += rows.balance[i] - rc.target[i] * rows.income[i]
-                spread[f] += (sd * rows.income[i]) ** 2  # independent quarters add
+                # a quarter's pressure (winter, say) hits a footprint's bodies alike: the
+                # system's run-rate spreads by the sum of theirs (so a row standing for
+                # several bodies, in the replays, spreads as they do together)
+                spread[f] += sd * rows.income[i]
         system_paid = np.zeros(n_fp)
         for f in range(n_fp):
             met_fp[f] = gap[f] >= 0.0 and fc.has_nhs[f] != 0.0
-            system_paid[f] = _quarters_met(gap[f], np.sqrt(spread[f])) if fc.has_nhs[f] else 0.0
+            system_paid[f] = _quarters_met(gap[f], spread[f]) if fc.has_nhs[f] else 0.0
         s = rules.system_share
         for i in range(n_rows):
             if rc.nhs[i] != 0.0:
