@@ -100,8 +100,8 @@ MUTATIONS = [
     Mutation(
         "central_money_never_paid",
         KERNEL,
-        "central = rules.sustainability_fund * rows.income[i] * rc.provider[i] * earned",
-        "central = 0.0 * rules.sustainability_fund",
+        "central = allocation * earned[i] + again",
+        "central = 0.0 * allocation",
     ),
     Mutation(
         "bcf_minimum_ignored",
@@ -136,14 +136,32 @@ MUTATIONS = [
     Mutation(
         "stf_paid_to_commissioners_too",
         KERNEL,
-        "rows.income[i] * rc.provider[i] * earned",
-        "rows.income[i] * rc.nhs[i] * earned",
+        "allocation = rules.sustainability_fund * rows.income[i] * rc.provider[i]\n",
+        "allocation = rules.sustainability_fund * rows.income[i] * rc.nhs[i]\n",
     ),
     Mutation(
         "stf_assessed_once_a_year",
         KERNEL,
         "        met += 0.25 if margin + z * spread >= 0.0 else 0.0",
         "        met += 0.25 if margin >= 0.0 else 0.0",
+    ),
+    Mutation(
+        "unearned_stf_kept_at_the_centre",
+        KERNEL,
+        "pot = rules.stf_redistribution * unearned",
+        "pot = 0.0 * unearned",
+    ),
+    Mutation(
+        "year_end_bonus_paid_whether_or_not_the_total_was_met",
+        KERNEL,
+        "again = incentive * beaten + bonus * allocation * eligible",
+        "again = incentive * beaten + bonus * allocation",
+    ),
+    Mutation(
+        "estimates_see_this_years_year_end_rates",
+        "stpgame/core/counterfactuals.py",
+        "            rated_rows=2 * n,\n",
+        "            rated_rows=10**9,\n",
     ),
     Mutation(
         "learners_ignore_what_they_observed",

@@ -80,28 +80,24 @@ def test_a_system_control_total_can_make_an_assurance_game():
     """With savings that pay and a shared total that needs them, the footprint's threshold
     makes each body pivotal when the others pool. The money goes to providers only, and the
     quarters' run-rates are made to match the year (no cost variation) so that the
-    threshold is sharp."""
-    m = STPModel(
-        seed=1,
-        control_total="system",
-        savings_multiplier=2.0,
-        savings_lag=0,
-        sustainability_fund=0.1,
-        cost_shock=0.0,
-        control_total_slack=-0.01,
-        **SIMPLE,
-    )
+    threshold is sharp. Unearned money stays at the centre: paid out again £1 for £1 beyond
+    a body's own total (2016/17's year end), it rewards keeping money and the game is a
+    prisoner's dilemma again."""
+    rules = {
+        "control_total": "system",
+        "savings_multiplier": 2.0,
+        "savings_lag": 0,
+        "sustainability_fund": 0.1,
+        "cost_shock": 0.0,
+        "control_total_slack": -0.01,
+    }
+    m = STPModel(seed=1, stf_redistribution=0.0, **rules, **SIMPLE)
     assert classify(effective_game(m)) == "stag hunt"
+    paid_again = STPModel(seed=1, stf_redistribution=1.0, **rules, **SIMPLE)
+    assert classify(effective_game(paid_again)) == "prisoner's dilemma"
     # the same rules with individual control totals: no threshold shared, no assurance game
     alone = STPModel(
-        seed=1,
-        control_total="individual",
-        savings_multiplier=2.0,
-        savings_lag=0,
-        sustainability_fund=0.1,
-        cost_shock=0.0,
-        control_total_slack=-0.01,
-        **SIMPLE,
+        seed=1, stf_redistribution=0.0, **{**rules, "control_total": "individual"}, **SIMPLE
     )
     assert classify(effective_game(alone)) != "stag hunt"
 

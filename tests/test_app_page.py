@@ -125,7 +125,7 @@ def test_a_refused_rule_shows_a_message_naming_it(app):
     message = " ".join(str(c) for w in widgets(app, "input-error", v.Alert) for c in w.children)
     assert "Better Care Fund" in message and "bcf_minimum_share" in message and "1.0" in message
     # the preset keeps the 2016/17 minimum
-    assert one(app, "rule-bcf_minimum_share-A", v.Slider).v_model == pytest.approx(0.048)
+    assert one(app, "rule-bcf_minimum_share-A", v.Slider).v_model == pytest.approx(0.15)
 
 
 def test_a_refused_seed_is_shown_at_the_seed_box_until_it_is_fixed(app):

@@ -98,14 +98,21 @@ def test_one_pass_equals_each_year_played_on_its_own(scenario):
     cf = m.counterfactuals
     ledger, twin_ledger = copy.deepcopy(m.ledger), copy.deepcopy(cf.twin_ledger)
     alone = m.economy.play(levels, draws, ledger=ledger)
-    twin_alone = cf.twin.play(np.ones(cf.n), twin_draws, ledger=twin_ledger)
+    # the twin is paid the year as played's year-end rates, the replays the published ones
+    rates = tuple(alone.year_end_rates)
+    twin_alone = cf.twin.play(
+        np.ones(cf.n), twin_draws, ledger=twin_ledger, national_rows=0, year_end_rates=rates
+    )
     # the appraisal is a finance team's estimate: expected savings and costs, not the draws
     expected = YearDraws(
         draws.year, np.ones_like(draws.savings_shock), 0 * draws.cost_shock, draws.fp_trust
     )
-    appraisal_alone = cf.appraise(levels, expected, landed=m.ledger.pipeline[0].copy())
+    published = (0.8, 0.05)
+    appraisal_alone = cf.appraise(
+        levels, expected, landed=m.ledger.pipeline[0].copy(), year_end_rates=published
+    )
 
-    actual, twin, appraisal = cf.play_year(levels, draws, twin_draws, m.ledger)
+    actual, twin, appraisal = cf.play_year(levels, draws, twin_draws, m.ledger, published)
     for name in alone.__dataclass_fields__:
         np.testing.assert_array_equal(getattr(actual, name), getattr(alone, name), err_msg=name)
         np.testing.assert_array_equal(getattr(twin, name), getattr(twin_alone, name), err_msg=name)

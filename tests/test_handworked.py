@@ -70,6 +70,7 @@ BASE = {
     "cost_per_bed_day": 200.0,
     "cost_shock": 0.0,  # quarters' run-rates match the year unless a case says otherwise
     "stf_finance_share": 1.0,
+    "stf_redistribution": 0.0,  # unearned STF goes back to the centre unless a case says so
     "cash_support": "grant",
     "care_precept": 0.0,
     "improved_bcf": 0.0,
@@ -434,3 +435,37 @@ def test_cash_support_as_a_loan_is_owed_not_earned() -> None:
     check(year, {"interest": [0.15, 0.048, 0.048, 0.0]})
     assert year.balance[0] == pytest.approx(3.05)
     assert ledger.debt == pytest.approx([6.95, 6.4, 6.4, 0.0])
+
+
+# Case 14, the year end: unearned sustainability money paid out again (case 12's rules and
+# results). Allocations 2% of income: acute 8, community 4. Earned 5.736 and 0.768, so
+# 2.264 + 3.232 = 5.496 is unearned. First £1 for each £1 beyond a control total: only the
+# acute trust beats its total (0), by 3.2, which the money covers: it gets 3.2. The rest,
+# 5.496 - 3.2 = 2.296, is a bonus per £ of allocation to those that met their total over
+# the year: the acute trust alone (allocation 8): 2.296 / 8 = 0.287 a £, all 2.296.
+#   acute: central 5.736 + 3.2 + 2.296 = 11.232, balance 3.2 + 11.232 = 14.432;
+#   community: unchanged, 0.768 and -5.632.
+# With half the unearned money paid out (2.748), it falls short of the 3.2 beaten: each £
+# beyond a total earns 2.748 / 3.2 and no bonus is left: acute central 5.736 + 2.748.
+# A replay played on its own is paid at the rates given (published): at 0.5 a £ beyond
+# and 0.1 a £ of allocation the acute trust gets 0.5 x 3.2 + 0.1 x 8 = 2.4 more.
+def test_unearned_sustainability_money_is_paid_out_again_at_the_year_end() -> None:
+    rules = {**REGULATOR, "breach_penalty": 0.0, "bailout_share": 0.0, "cost_shock": 0.01}
+    rules |= {"stf_finance_share": 0.7, "stf_performance_met": 0.64, "stf_redistribution": 1.0}
+    year, _ = play(rules)
+    check(
+        year,
+        {
+            "central": [11.232, 0.768, 0.0, 0.0],
+            "redistributed": [5.496, 0.0, 0.0, 0.0],
+            "balance": [14.432, -5.632, -6.4, 0.0],
+            "year_end_rates": [1.0, 0.287],
+        },
+    )
+    half, _ = play({**rules, "stf_redistribution": 0.5})
+    check(half, {"central": [5.736 + 2.748, 0.768, 0.0, 0.0], "year_end_rates": [2.748 / 3.2, 0]})
+    p = Params.build({**BASE, **rules})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    draws = YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5))
+    alone = economy.play(LEVELS, draws, national_rows=0, year_end_rates=(0.5, 0.1))
+    check(alone, {"central": [5.736 + 2.4, 0.768, 0.0, 0.0], "redistributed": [2.4, 0, 0, 0]})

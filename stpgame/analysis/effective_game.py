@@ -34,8 +34,9 @@ def _profiles(model) -> dict[str, np.ndarray]:
         model.round + 1, np.ones(s.n_footprints), np.zeros(s.n), model.footprint_trust()
     )
     cf = model.counterfactuals
-    all_pool = cf.appraise(np.ones(s.n), draws)
-    none = cf.appraise(np.zeros(s.n), draws)
+    rates = model.year_end_rates()
+    all_pool = cf.appraise(np.ones(s.n), draws, year_end_rates=rates)
+    none = cf.appraise(np.zeros(s.n), draws, year_end_rates=rates)
     return {
         "R": 100 * all_pool.payoff,
         "T": 100 * all_pool.foregone,

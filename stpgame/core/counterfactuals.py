@@ -260,14 +260,21 @@ class Counterfactuals:
         return Economy(self.layout.structure, self._replay_budget, self._replay_gap, self.p)
 
     def play_year(
-        self, levels: np.ndarray, draws: YearDraws, twin_draws: YearDraws, ledger: Ledger
+        self,
+        levels: np.ndarray,
+        draws: YearDraws,
+        twin_draws: YearDraws,
+        ledger: Ledger,
+        year_end_rates: tuple[float, float] = (1.0, 0.0),
     ) -> tuple[Round, Round, Appraisal]:
         """The year as played (cash, ``ledger``), with everyone pooling (cash, the twin's
         ledger and relationships), and each body's appraisal (accrual): one pass.
 
         The replays are a finance team's estimate: expected savings and costs, and each
         council bound by what it could afford at expected costs with the savings its books
-        show landing this year.
+        show landing this year. The year as played and its twin are paid this year's
+        year-end rates of unearned sustainability money; the replays, like any estimate
+        made without this year's draws, the last published ones (``year_end_rates``).
         """
         n, n_fp = self.n, self.n_fp
         meant = levels >= 0.5
@@ -289,7 +296,15 @@ class Counterfactuals:
         books = (ledger, self.twin_ledger)
         landing = ledger.pipeline[0][lay.copied] if self.p.savings_lag > 0 else None
         r = self.world.play(
-            lv, world_draws, ledger=books, outcomes=outcomes, full_rows=2 * n, landing=landing
+            lv,
+            world_draws,
+            ledger=books,
+            outcomes=outcomes,
+            full_rows=2 * n,
+            landing=landing,
+            national_rows=n,
+            rated_rows=2 * n,
+            year_end_rates=year_end_rates,
         )
         k = self._totals
         actual = r.part(slice(0, n), slice(0, n_fp), slice(0, k))
@@ -305,12 +320,15 @@ class Counterfactuals:
         levels: np.ndarray,
         draws: YearDraws,
         landed: np.ndarray | None = None,
+        year_end_rates: tuple[float, float] = (1.0, 0.0),
     ) -> Appraisal:
         """Each body's year appraised with its move as played and with its move flipped.
 
         A body pooled if its level is at least 0.5; its other move is the opposite extreme
         (pool everything free / nothing). ``landed``: per footprint, savings landing this
         year (councils count them in what they can afford); none if not given.
+        ``year_end_rates``: the published rates of unearned sustainability money paid out
+        again (``Economy.play``).
         """
         lay, n = self.layout, self.n
         meant = levels >= 0.5
@@ -326,6 +344,8 @@ class Counterfactuals:
             replay_draws,
             outcomes=bool(self.p.outcome_weight),
             landing=None if landed is None else landed[lay.copied],
+            national_rows=0,
+            year_end_rates=year_end_rates,
         )
         return self._appraisal(self.replay, r, meant, 0, 0)
 

@@ -144,6 +144,7 @@ class Round:
     central: np.ndarray
     penalty: np.ndarray
     bailout: np.ndarray
+    redistributed: np.ndarray  # unearned sustainability money paid again (part of central)
     balance: np.ndarray
     pool: np.ndarray
     generated: np.ndarray
@@ -153,6 +154,9 @@ class Round:
     totals_met: np.ndarray  # outcome of each control total this year
     welfare_share: np.ndarray  # each body's part of collective welfare
     interest: np.ndarray  # interest charged on support loans (cash rows; 0 elsewhere)
+    # the year-end rates of unearned sustainability money paid out again: £ per £ beyond a
+    # control total, £ per £ of allocation for meeting it (published: next year's estimates)
+    year_end_rates: np.ndarray
 
     def experienced(self, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
         """What each body (of ``rows``) makes of its year's money: its balance, less for a
@@ -169,7 +173,7 @@ class Round:
     def part(self, rows: slice, footprints: slice, totals: slice) -> Round:
         """The flows of some rows and their footprints, from a year played over several
         copies of the footprints at once (their control totals are ``totals``)."""
-        cut = {"rows": rows, "footprints": footprints, "totals": totals}
+        cut = {"rows": rows, "footprints": footprints, "totals": totals, "whole": slice(None)}
         return Round(*[getattr(self, name)[cut[kind]] for name, kind in _FIELD_KINDS])
 
 
@@ -183,7 +187,13 @@ PER_FOOTPRINT = ("pool", "generated", "admissions", "delayed_days", "outcome_ind
 _FIELD_KINDS = tuple(
     (
         f.name,
-        "totals" if f.name == "totals_met" else "footprints" if f.name in PER_FOOTPRINT else "rows",
+        "totals"
+        if f.name == "totals_met"
+        else "whole"
+        if f.name == "year_end_rates"
+        else "footprints"
+        if f.name in PER_FOOTPRINT
+        else "rows",
     )
     for f in fields(Round)
 )
@@ -294,6 +304,7 @@ class Economy:
             sustainability_fund=float(p.sustainability_fund),
             stf_finance_share=float(p.stf_finance_share),
             stf_performance_met=float(p.stf_performance_met),
+            stf_redistribution=float(p.stf_redistribution),
             quarterly_sd=float(p.cost_shock),
             system_share=float(p.system_share),
             loans=p.cash_support == "loan",
@@ -366,6 +377,9 @@ class Economy:
         outcomes: bool | tuple[int, int] = True,
         full_rows: int | None = None,
         landing: np.ndarray | None = None,
+        national_rows: int | None = None,
+        rated_rows: int | None = None,
+        year_end_rates: tuple[float, float] = (1.0, 0.0),
     ) -> Round:
         """Run one year for intended pooling ``levels`` in [0, 1].
 
@@ -381,6 +395,11 @@ class Economy:
         money, balance and welfare share (all a replay's appraisal reads). ``landing``: per
         footprint after the ledgers', the savings known to land this year (an appraisal's
         councils count them in what they can afford, as their finance teams would).
+        ``national_rows``: the leading rows that are England's bodies, whose unearned
+        sustainability money sets the year-end rates (default: all rows); the leading
+        ``rated_rows`` (default: ``national_rows``) are paid at them, the rest (a finance
+        team's replays) at ``year_end_rates``, the last published rates (before any year
+        has ended, the rule as announced: £1 per £1 beyond a total, no bonus).
 
         The phases run compiled (year_kernel.py), each as the module doc above says.
         """
@@ -425,8 +444,15 @@ class Economy:
             outcome_rows=out_rows,
             outcome_footprints=out_fps,
             full_rows=n_rows if full_rows is None else max(full_rows, out_rows),
+            national_rows=n_rows if national_rows is None else national_rows,
+            rated_rows=(
+                (n_rows if national_rows is None else national_rows)
+                if rated_rows is None
+                else rated_rows
+            ),
+            stf_rates=np.array(year_end_rates, dtype=float),
         )
-        rows, full, fps, met, share_now = kern.compiled_year(*self._constants, tuple(year))
+        rows, full, fps, met, share_now, rates = kern.compiled_year(*self._constants, tuple(year))
         flows = dict(zip(_RESULT_NAMES, (*rows, *full, *fps), strict=True))
         balance, generated = flows["balance"], flows["generated"]
         interest = np.zeros(n_rows)
@@ -449,4 +475,6 @@ class Economy:
             book.landed_total += landed
             book.last_balance = balance[row0:row1]
             fp0, row0 = fp1, row1
-        return Round(**flows, totals_met=met, interest=interest)
+        return Round(
+            **flows, totals_met=met, interest=interest, year_end_rates=np.array(rates, float)
+        )

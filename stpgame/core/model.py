@@ -264,7 +264,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     ) -> tuple[Round, Round]:
         """The year as played (cash), everyone pooling, and each body's appraisal."""
         actual, twin, self.appraisal = self.counterfactuals.play_year(
-            levels, draws, twin_draws, self.ledger
+            levels, draws, twin_draws, self.ledger, self.year_end_rates()
         )
         self.scores = regulatory_score(self.economy, actual)
         return actual, twin
@@ -396,7 +396,18 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             self.round + 1, np.ones(s.n_footprints), np.zeros(s.n), self.footprint_trust()
         )
         last = self.observation.own_level if self.round else np.zeros(s.n)
-        return self.counterfactuals.appraise(last, draws).returns()
+        return self.counterfactuals.appraise(
+            last, draws, year_end_rates=self.year_end_rates()
+        ).returns()
+
+    def year_end_rates(self) -> tuple[float, float]:
+        """The last published year-end rates of unearned sustainability money paid out again
+        (£ per £ beyond a control total, £ per £ of allocation for meeting it); before any
+        year has ended, the rule as announced: £1 for £1, no bonus (``Economy.play``)."""
+        if self.last_round is None:
+            return (1.0, 0.0)
+        incentive, bonus = self.last_round.year_end_rates
+        return (float(incentive), float(bonus))
 
     def network(self, footprint: int | str | None = None) -> nx.Graph:
         """The relationship network (networkx) with current ``trust`` on each edge.

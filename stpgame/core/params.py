@@ -371,6 +371,22 @@ class Params:
         1.0,
         group="regulation",
     )
+    stf_redistribution: float = _param(
+        Kind.FLOAT,
+        1.0,
+        "share of unearned money",
+        "NHS Improvement's letter to trusts (HSJ, 'Bonus pot for trusts that hit financial "
+        "targets confirmed', 2016/17): 'to fully utilise the STF in year', money providers "
+        "did not earn paid £1 for £1 of agreed improvement beyond their control total, the "
+        "residual as a year-end bonus to providers that met theirs; NHS Providers: the sector "
+        "'was able to benefit from the full £1.8bn'",
+        "Part of the sustainability money providers did not earn that is paid out again at "
+        "year end: first £1 for each £1 by which a provider beats its control total, then "
+        "the rest as a bonus to providers that met theirs (0: it goes back to the centre).",
+        0.0,
+        1.0,
+        group="regulation",
+    )
     system_share: float = _param(
         Kind.FLOAT,
         1.0,
@@ -528,11 +544,12 @@ class Params:
     # --- 6. Pooled budgets and fund rules ---------------------------------------
     bcf_minimum_share: float = _param(
         Kind.FLOAT,
-        0.048,
+        0.15,
         "share of CCG budget",
-        "calibration §2: the 2016/17 Better Care Fund minimum took £3.5bn from CCG "
-        "allocations of about £73bn (DERIVED: 4.8%); [004] 'not new money but a pooling of "
-        "existing resources'",
+        "calibration §2: the 2016/17 Better Care Fund minimum took £3.519bn from CCG "
+        "allocations (4.8% of about £73bn); a model CCG's budget is what it does not pay "
+        "to NHS trusts (structure.MEAN_BUDGET: £23.4bn in all), so 3.519 / 23.4 = 15% "
+        "(DERIVED); [004] 'not new money but a pooling of existing resources'",
         "The Better Care Fund's mandatory minimum from CCGs: existing spending counted in "
         "the fund, moving no money and making no new savings.",
         0.0,

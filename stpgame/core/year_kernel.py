@@ -327,6 +327,54 @@ def _settle_totals(
 
 
 @helper
+def _eligible(
+    rc: RowConstants, rules: Rules, own_met: np.ndarray, met_fp: np.ndarray, i: int
+) -> float:
+    """How far row ``i`` met the control total its finance money is paid on, over the year
+    (1 or 0; under system totals ``system_share`` on the footprint's, the rest on its own)."""
+    own = 1.0 if own_met[i] else 0.0
+    if rules.control_total != SYSTEM:
+        return own
+    s = rules.system_share
+    return s * (1.0 if met_fp[rc.footprint[i]] else 0.0) + (1.0 - s) * own
+
+
+@helper
+def _year_end_rates(
+    rc: RowConstants,
+    rules: Rules,
+    year: YearInputs,
+    rows: RowResults,
+    earned: np.ndarray,
+    own_met: np.ndarray,
+    met_fp: np.ndarray,
+) -> tuple[float, float]:
+    """Phase 6b, the year end: the unearned sustainability money of England's providers (the
+    leading ``national_rows``; ``stf_redistribution`` of it) paid out again, first £1 for
+    each £1 by which a provider beats its control total (scaled down if the money runs
+    out), then the rest as a bonus per £ of allocation to providers that met their total
+    (NHS Improvement's letter, 2016/17: ``Params.stf_redistribution``). Returns (incentive
+    per £ beyond a total, bonus per £ of allocation); the published ones (``stf_rates``)
+    if no rows are England's, as in a replay played on its own."""
+    if year.national_rows == 0:
+        return year.stf_rates[0], year.stf_rates[1]
+    unearned = beaten = eligible = 0.0
+    for i in range(year.national_rows):
+        if rc.provider[i] != 0.0:
+            allocation = rules.sustainability_fund * rows.income[i]
+            unearned += allocation * (1.0 - earned[i])
+            beaten += _floor0(rows.balance[i] - rc.target[i] * rows.income[i])
+            eligible += allocation * _eligible(rc, rules, own_met, met_fp, i)
+    pot = rules.stf_redistribution * unearned
+    incentive = 0.0
+    if beaten > 0.0:
+        incentive = pot / beaten if pot < beaten else 1.0
+    rest = pot - incentive * beaten
+    bonus = rest / eligible if eligible > 0.0 and rest > 0.0 else 0.0
+    return incentive, bonus
+
+
+@helper
 def _pay_and_settle(
     rc: RowConstants,
     rules: Rules,
@@ -334,23 +382,45 @@ def _pay_and_settle(
     rows: RowResults,
     full: FullResults,
     paid: np.ndarray,
-    n_fp: int,
-) -> None:
+    own_met: np.ndarray,
+    met_fp: np.ndarray,
+) -> tuple[float, float]:
     """Phase 6b, once for every kind of control total: central money to providers (the
     Sustainability and Transformation Fund: ``stf_finance_share`` of it for the share of
     quarters their control total was met, the rest for performance trajectories met at the
-    published rate ``stf_performance_met``); then penalties on the judged deficit after it
-    (the footprint's counting with weight ``system_weight``, once its total is known) and
-    cash support: a grant, or a revenue support loan that finances the deficit without
-    counting as income (``loans``; the model's ledger records the debt)."""
-    n_rows, w = len(rc.footprint), rules.system_weight
+    published rate ``stf_performance_met``; at the year end the money not earned paid out
+    again, ``_year_end_rates``, for the leading ``rated_rows``; the rest, an estimate's
+    replays, at the published rates ``stf_rates``); then penalties on the judged deficit after it (the
+    footprint's counting with weight ``system_weight``, once its total is known) and cash
+    support: a grant, or a revenue support loan that finances the deficit without counting
+    as income (``loans``; the model's ledger records the debt). Returns the year-end
+    rates."""
+    n_rows, n_fp, w = len(rc.footprint), len(met_fp), rules.system_weight
     fp_after = np.zeros(n_fp if w else 0)
     has_totals = rules.control_total == INDIVIDUAL or rules.control_total == SYSTEM
     performance = (1.0 - rules.stf_finance_share) * rules.stf_performance_met
+    earned = np.zeros(n_rows)
+    if has_totals:
+        for i in range(n_rows):
+            earned[i] = rules.stf_finance_share * paid[i] + performance
+    rates = (0.0, 0.0)
+    paying = has_totals and rules.stf_redistribution != 0.0
+    if paying:
+        rates = _year_end_rates(rc, rules, year, rows, earned, own_met, met_fp)
     for i in range(n_rows):
-        earned = rules.stf_finance_share * paid[i] + performance if has_totals else 0.0
-        central = rules.sustainability_fund * rows.income[i] * rc.provider[i] * earned
+        allocation = rules.sustainability_fund * rows.income[i] * rc.provider[i]
+        again = 0.0
+        if paying:
+            incentive, bonus = (
+                rates if i < year.rated_rows else (year.stf_rates[0], year.stf_rates[1])
+            )
+            beaten = _floor0(rows.balance[i] - rc.target[i] * rows.income[i]) * rc.provider[i]
+            eligible = _eligible(rc, rules, own_met, met_fp, i)
+            again = incentive * beaten + bonus * allocation * eligible
+        central = allocation * earned[i] + again
         rows.central[i] = central
+        if i < year.full_rows:
+            full.redistributed[i] = again
         if w:
             fp_after[rc.footprint[i]] += rows.balance[i] + central
     for i in range(n_rows):
@@ -367,6 +437,7 @@ def _pay_and_settle(
         rows.balance[i] = after - penalty + (0.0 if rules.loans else bailout)
         if i < year.full_rows:
             full.penalty[i], full.bailout[i] = penalty, bailout
+    return rates
 
 
 @helper
@@ -467,6 +538,7 @@ def compiled_year(
         shifted=np.empty(n_full),
         penalty=np.empty(n_full),
         bailout=np.empty(n_full),
+        redistributed=np.empty(n_full),
     )
     fps = FootprintResults(
         pool=np.zeros(n_fp),
@@ -481,10 +553,10 @@ def compiled_year(
     cuts_fp = _keep_and_share(rc, rules, year, rows, full, fps.pool, landed, fund, share_now)
     hosp, care, shifted_fp = _shift_costs(rc, rules, year, rows, full, cuts_fp)  # 5
     paid, own_met, met_fp = _settle_totals(rc, fc, rules, rows)  # 6
-    _pay_and_settle(rc, rules, year, rows, full, paid, n_fp)
+    rates = _pay_and_settle(rc, rules, year, rows, full, paid, own_met, met_fp)
     _outcomes(fc, rules, year, fps, cuts_fp, hosp, care, shifted_fp)  # 7
     met = _totals_met(rc, fc, rules, own_met, met_fp)
-    return tuple(rows), tuple(full), tuple(fps), met, share_now
+    return tuple(rows), tuple(full), tuple(fps), met, share_now, rates
 
 
 @kernel

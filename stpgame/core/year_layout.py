@@ -77,6 +77,7 @@ class Rules(NamedTuple):
     sustainability_fund: float  # the STF/PSF, as a share of a provider's income
     stf_finance_share: float  # the part paid for meeting the financial control total
     stf_performance_met: float  # share of the rest paid (performance trajectories met)
+    stf_redistribution: float  # share of the unearned money paid out again at year end
     quarterly_sd: float  # spread of a quarter's run-rate around the year (share of income)
     system_share: float  # under system totals, the part paid on the footprint's total
     loans: bool  # cash support is a repayable loan, not income
@@ -113,6 +114,9 @@ class YearInputs(NamedTuple):
     outcome_rows: int  # the leading rows whose savings and shifts feed outcomes
     outcome_footprints: int  # the leading footprints whose outcomes are worked out
     full_rows: int  # the leading rows that keep every flow
+    national_rows: int  # the leading rows that are England's bodies (set the year-end rates)
+    rated_rows: int  # the leading rows paid at those rates (the rest at ``stf_rates``)
+    stf_rates: np.ndarray  # published year-end rates (incentive, bonus) for the other rows
 
 
 class RowResults(NamedTuple):
@@ -140,6 +144,7 @@ class FullResults(NamedTuple):
     shifted: np.ndarray
     penalty: np.ndarray
     bailout: np.ndarray
+    redistributed: np.ndarray  # unearned sustainability money paid out again (in central)
 
 
 class FootprintResults(NamedTuple):

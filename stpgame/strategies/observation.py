@@ -40,7 +40,9 @@ class Observation:
     its partners. ``peer_level``, ``peer_payoff``: a sampled peer's published level and
     result. ``estimate``: the finance team's estimate of how much better (share of income)
     its result would have been had it pooled everything free rather than nothing, at expected
-    (not realised) savings and costs, with partners as they actually moved; ``stake``: what
+    (not realised) savings and costs, with partners as they actually moved and the year's
+    published rules and last year's published rates (the year-end sustainability money);
+    ``stake``: what
     pooling everything free puts at risk (share of income), the scale of that estimate.
     ``experience``: years it has pooled voluntarily (institutional: kept across leaders).
     ``fresh``: no year played yet.
