@@ -48,6 +48,35 @@ def test_analyse_scenarios(capsys):
     assert code == 0 and "year 3" in out
 
 
+def test_analyse_compares_the_game_each_regime_creates(capsys):
+    """Same places, seed and replays, one rule changed: without control totals a provider's
+    pooled pound costs it about £1 (hopeful savings land later); with its own total, the
+    quarterly STF and the year end's £1 for £1 beyond the total it costs about £2 (the
+    letter: "an equivalent bottom line improvement of £2"), and a shared total eases that."""
+    code, out, _ = run(
+        capsys, "analyse", "--scenario", "hopeful_evidence", "--json",
+        "--compare", "control_total=individual,system,none",
+    )  # fmt: skip
+    assert code == 0
+    games = {g["value"]: g for g in json.loads(out)["games"]}
+    assert list(games) == ["individual", "system", "none"]
+    acute = {k: g["own_return_acute"] for k, g in games.items()}
+    assert acute["individual"] < acute["system"] < acute["none"]
+    assert acute["individual"] == pytest.approx(-2.0, abs=0.2)
+    assert acute["none"] == pytest.approx(-1.0, abs=0.2)
+    code, out, _ = run(
+        capsys, "analyse", "--scenario", "hopeful_evidence",
+        "--compare", "stf_redistribution=0,1",
+    )  # fmt: skip
+    assert code == 0 and "stf_redistribution" in out and "own_return_acute" in out
+    code, out, _ = run(
+        capsys, "analyse", "--scenario", "hopeful_evidence", "--json",
+        "--compare", "stf_redistribution=0,1",
+    )  # fmt: skip
+    kept, paid = (g["own_return_acute"] for g in json.loads(out)["games"])
+    assert paid < kept - 0.5  # the year end's £1 for £1 makes pooling dearer
+
+
 def test_match_text_and_json(capsys):
     code, out, _ = run(capsys, "match", "tit_for_tat", "always_defect", "--turns", "10")
     assert code == 0
@@ -166,6 +195,16 @@ BAD = [
     (["analyse", "--scenario", "nowhere"], "scenario"),
     (["analyse", "--scenario", "fortress", "--set", "system_weight=9"], "system_weight"),
     (["analyse", "--payoffs", "3,0,5,1", "--set", "noise=0"], "--set"),
+    (["analyse", "--payoffs", "3,0,5,1", "--compare", "noise=0,1"], "--compare"),
+    (["analyse", "--scenario", "fortress", "--compare", "noise=0"], "--compare"),
+    (["analyse", "--scenario", "fortress", "--compare", "noise"], "--compare"),
+    (["analyse", "--scenario", "fortress", "--compare", "nosie=0,1"], "nosie"),
+    (["analyse", "--scenario", "fortress", "--compare", "noise=0,0"], "each once"),
+    (["analyse", "--scenario", "fortress", "--compare", "noise=0,3"], "noise"),
+    (
+        ["analyse", "--scenario", "fortress", "--set", "noise=0", "--compare", "noise=0,1"],
+        "not also given with --set",
+    ),
     (["tournament"], "--all"),
     (["tournament", "tit_for_tat", "--all"], "--all"),
     (["tournament", "tit_for_tat", "bogus"], "bogus"),

@@ -325,3 +325,29 @@ def test_the_solara_banner_is_off_from_the_first_page(tmp_path, app_file, shown)
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.splitlines()[-1]) == [json.dumps(shown)]
+
+
+def test_game_panel_shows_each_kind_of_body_under_rules_a_and_b(app):
+    """B starts with one control total per footprint, A with each body's own: a provider's
+    pooled pound costs it less when its partners share the total (docs/regimes.md)."""
+    open_tab(app, "The game")
+    table = " ".join(w.children[0].template for w in widgets(app, "type-table", v.Html))
+    for words in ("rules A", "rules B", "(A / B)"):
+        assert words in table
+    own_a, own_b = game_panel_row(app, "Acute trusts")[:2]
+    assert own_b > own_a
+    open_tab(app, "Different rules (A/B)")
+    one(app, "rule-control_total-B", v.BtnToggle).v_model = 0  # B as A
+    open_tab(app, "The game")
+    own_a, own_b = game_panel_row(app, "Acute trusts")[:2]
+    assert own_b == own_a
+
+
+def game_panel_row(app, label: str) -> list[float]:
+    """The returns (£ per £1 pooled) in the game panel's row for ``label``, as rendered."""
+    import re
+
+    (table,) = (w.children[0].template for w in widgets(app, "type-table", v.Html))
+    row = table.split(f"<td>{label}</td>", 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td>([^<]*)</td>", row)[:4]
+    return [float(c.replace("£", "").replace("−", "-")) for c in cells]

@@ -126,3 +126,28 @@ def n_player_view(model) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def compare_games(models: dict[str, object]) -> pd.DataFrame:
+    """The effective game of each of several models (same places, seed and years played,
+    one rule changed), one row each: the rule's value, R, S, T, P, the game's type, what a
+    pooled pound returns to each kind of body's own result, and the share of bodies for
+    which withholding dominates. Built from the same replays as ``effective_game`` and
+    ``n_player_view``, so the difference between rows is the rule's, not the draws' (issue
+    22: the game each regime creates)."""
+    from stpgame.analysis.stage_game import classify
+
+    rows = []
+    for value, model in models.items():
+        e = effective_parameters(model)
+        view = n_player_view(model)
+        row: dict[str, object] = {"value": value}
+        row |= {k: e[k] for k in ("R", "S", "T", "P")}
+        row["game"] = classify(StageGame(R=e["R"], S=e["S"], T=e["T"], P=e["P"]))
+        for r in view.itertuples():
+            row[f"own_return_{r.org_type}"] = r.own_return
+        can = view["can_pool_share"] * view["bodies"]
+        dominated = (view["withholding_dominant_share"].fillna(0.0) * can).sum()
+        row["withholding_dominant_share"] = float(dominated / can.sum()) if can.sum() else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

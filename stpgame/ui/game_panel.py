@@ -71,18 +71,26 @@ def threshold_words(analysis, continuation: float) -> str:
     )
 
 
-def returns_table(model) -> str:
-    """Markdown table per organisation type: what £1 pooled returns to it and to its area,
+def returns_table(a_model, b_model) -> str:
+    """Markdown table per organisation type, under rules A and B (the same places and
+    replays, so the difference is the rules'): what £1 pooled returns to it and to its area,
     and whether withholding pays it best whatever the others do."""
-    df = n_player_view(model)
+    a, b = n_player_view(a_model), n_player_view(b_model).set_index("org_type")
+
+    def yes(flag: bool) -> str:
+        return "yes" if flag else "no"
+
     rows = "".join(
         f"| {texts.org_label(r.org_type, plural=True)} | {pounds(r.own_return)} | "
-        f"{pounds(r.system_return)} | {'yes' if r.withholding_dominant else 'no'} |\n"
-        for r in df.itertuples()
+        f"{pounds(b.at[r.org_type, 'own_return'])} | {pounds(r.system_return)} | "
+        f"{pounds(b.at[r.org_type, 'system_return'])} | {yes(r.withholding_dominant)} / "
+        f"{yes(b.at[r.org_type, 'withholding_dominant'])} |\n"
+        for r in a.itertuples()
     )
     return (
-        "| | back to itself per £1 pooled | back to its area per £1 pooled | withholding pays it best whatever others do? |\n"
-        "|---|---|---|---|\n" + rows
+        "| | back to itself per £1 pooled, rules A | rules B | back to its area per £1 "
+        "pooled, rules A | rules B | withholding pays it best whatever others do? (A / B) |\n"
+        "|---|---|---|---|---|---|\n" + rows
     )
 
 
@@ -95,7 +103,7 @@ def GamePanel(state: TabState, version: int):
         analysis = analyse_game(effective_game(a_model))
         continuation = effective_parameters(a_model)["continuation"]
         b_kind = analyse_game(effective_game(b_model)).kind
-        returns = returns_table(a_model)
+        returns = returns_table(a_model, b_model)
         year = s.round + 1
     Md(
         f"## The game underneath: the incentives for next year (year {year})\n"
@@ -131,7 +139,8 @@ def GamePanel(state: TabState, version: int):
     with solara.Details("All the organisations (the N-player view)", expand=True):
         Md(returns, classes=["type-table"])
         solara.Text(
-            "Returns: next year, if every other body repeats its last move. A body gains from "
+            "Returns: next year, if every other body repeats its last move, under rules A and "
+            "under rules B (the tab 'Different rules (A/B)' sets B). A body gains from "
             "withholding when its own return is below zero; the area gains from pooling when "
             "its return is above zero. Both at once is the dilemma. 'Whatever others do' checks "
             "both when all partners pool and when none does, so a threshold (a shared control "
