@@ -9,7 +9,9 @@ and the hopeful end (1.5). Pooling: share of bodies pooling at least half of wha
 mean of the last 10 of 30 years; price of fortress: £m a year, the same years; 8 seeds,
 95% t-intervals, and for each regime the paired difference from individual totals (same
 seeds). The paradox: hopeful evidence, funding growth -2% vs +2% a year and demand growth 0
-vs 6% a year.
+vs 6% a year, with the savings of a pooled pound fixed (``savings_need_elasticity`` 0) and
+growing with need outrunning money (elasticity 1, an assumption: avoided admissions and
+delayed days grow with unmet need).
 
     python experiments/regimes.py       # writes experiments/results/regimes.csv, docs/regimes.md
 """
@@ -33,6 +35,7 @@ PARADOX = {
     "funding_growth": (-0.02, 0.02),
     "demand_growth": (0.0, 0.06),
 }
+NEED = {0.0: "", 1.0: ", savings grow with need"}  # savings_need_elasticity: context suffix
 
 
 def run(args: tuple) -> tuple:
@@ -48,10 +51,12 @@ def tasks() -> list[tuple]:
         for regime in REGIMES:
             kw = {"savings_multiplier": mult, "control_total": regime}
             out += [(("regime", ev, regime), s, kw) for s in SEEDS]
-    for name, ends in PARADOX.items():
-        for v in ends:
-            kw = {"savings_multiplier": EVIDENCE["hopeful"], name: v}
-            out += [(("paradox", name, str(v)), s, kw) for s in SEEDS]
+    for eta, suffix in NEED.items():
+        for name, ends in PARADOX.items():
+            for v in ends:
+                kw = {"savings_multiplier": EVIDENCE["hopeful"], name: v}
+                kw["savings_need_elasticity"] = eta
+                out += [(("paradox", name + suffix, str(v)), s, kw) for s in SEEDS]
     return out
 
 
@@ -67,7 +72,7 @@ def table(workers: int = 2) -> pd.DataFrame:
             x = np.array(got[("regime", ev, regime)])
             diff = interval(x[:, 0] - base[:, 0]) if regime != "individual" else (np.nan,) * 3
             rows.append(("regime", ev, regime, *interval(x[:, 0]), *diff, *interval(x[:, 1])))
-    for name, (lo, hi) in PARADOX.items():
+    for name, (lo, hi) in [(n + s, ends) for s in NEED.values() for n, ends in PARADOX.items()]:
         a = np.array(got[("paradox", name, str(lo))])
         b = np.array(got[("paradox", name, str(hi))])
         rows.append(

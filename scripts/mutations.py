@@ -146,6 +146,12 @@ MUTATIONS = [
         "        met += 0.25 if margin >= 0.0 else 0.0",
     ),
     Mutation(
+        "savings_ignore_need",
+        "stpgame/core/economy.py",
+        "need=(demand / money) ** p.savings_need_elasticity,",
+        "need=1.0,",
+    ),
+    Mutation(
         "unearned_stf_kept_at_the_centre",
         KERNEL,
         "pot = rules.stf_redistribution * unearned",

@@ -469,3 +469,16 @@ def test_unearned_sustainability_money_is_paid_out_again_at_the_year_end() -> No
     draws = YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5))
     alone = economy.play(LEVELS, draws, national_rows=0, year_end_rates=(0.5, 0.1))
     check(alone, {"central": [5.736 + 2.4, 0.768, 0.0, 0.0], "redistributed": [2.4, 0, 0, 0]})
+
+
+# Case 15, savings that grow with need outrunning money (``savings_need_elasticity``). In
+# year 3 with demand growing 10% a year and funding flat, need is 1.1^2 = 1.21 times
+# money's: case 1's pool of 16 makes 0.5 x 16 x 1.21 = 9.68 at elasticity 1,
+# 0.5 x 16 x 1.21^0.5 = 8.8 at 0.5, and case 1's 8 at 0 (whatever the pressure).
+@pytest.mark.parametrize(("elasticity", "generated"), [(0.0, 8.0), (0.5, 8.8), (1.0, 9.68)])
+def test_savings_grow_with_need_outrunning_money(elasticity, generated) -> None:
+    rules = {"funding_growth": 0.0, "demand_growth": 0.1, "savings_need_elasticity": elasticity}
+    p = Params.build({**BASE, **rules})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    year = economy.play(LEVELS, YearDraws(3, np.ones(1), np.zeros(4), np.full(1, 0.5)))
+    check(year, {"pool": [16.0], "generated": [generated]})

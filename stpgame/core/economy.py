@@ -423,6 +423,7 @@ class Economy:
         year = layout.YearInputs(
             money=money,
             care_extra=self.care_extra(draws.year),
+            need=(demand / money) ** p.savings_need_elasticity,
             demand=demand,
             transformation=tf,
             afford_divisor=max(1.0 - tf, 1e-9),

@@ -213,6 +213,20 @@ class Params:
         5.0,
         group="game",
     )
+    savings_need_elasticity: float = _param(
+        Kind.FLOAT,
+        0.0,
+        "elasticity",
+        "assumption (no figure exists): savings are avoided emergency admissions and delayed "
+        "days, whose volume grows when need outruns money (issue 22; [001] the integration "
+        "paradox; calibration §3: emergency admissions +2-3% a year while funding rose ~1%). "
+        "0 keeps the calibrated multiplier in every year",
+        "How the savings a pooled pound makes grow with need outrunning money: the multiplier "
+        "is scaled by (demand / income, both relative to year 1) to this power.",
+        0.0,
+        2.0,
+        group="game",
+    )
     savings_lag: int = _param(
         Kind.INT,
         3,

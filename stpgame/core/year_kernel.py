@@ -135,7 +135,9 @@ def _save(
         efficiency = fc.coordination[f] * (
             rules.one_minus_trust_effect + rules.trust_effect * year.fp_trust[f]
         )
-        generated = fps.pool[f] * rules.savings_multiplier * efficiency * year.savings_shock[f]
+        generated = (
+            fps.pool[f] * rules.savings_multiplier * year.need * efficiency * year.savings_shock[f]
+        )
         fps.generated[f] = generated
         if f < year.cash_footprints:
             landed[f] = year.landed_now[f] + generated if rules.lag_zero else year.landed_now[f]

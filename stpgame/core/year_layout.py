@@ -94,6 +94,7 @@ class YearInputs(NamedTuple):
     money: float  # income relative to year 1
     care_extra: float  # councils' income on top, as a share of it: care precept, improved BCF
     demand: float  # demand relative to year 1
+    need: float  # savings per pooled pound relative to year 1 (need outrunning money)
     transformation: float  # transformation money per pound pooled voluntarily
     afford_divisor: float  # 1 - transformation (a council's free money stretches further)
     admission_cost: float  # £ per emergency admission this year
