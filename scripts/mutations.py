@@ -146,6 +146,18 @@ MUTATIONS = [
         "        met += 0.25 if margin >= 0.0 else 0.0",
     ),
     Mutation(
+        "trusts_cost_gap_never_grows",
+        "stpgame/core/economy.py",
+        "return p.cost_drift * min(max(year - 1, 0), p.cost_drift_years)",
+        "return 0.0 * p.cost_drift",
+    ),
+    Mutation(
+        "control_totals_ignore_the_grown_gap",
+        KERNEL,
+        "rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]",
+        "rows.balance[i] - rc.target[i] * rows.income[i]",
+    ),
+    Mutation(
         "savings_ignore_need",
         "stpgame/core/economy.py",
         "need=(demand / money) ** p.savings_need_elasticity,",

@@ -71,6 +71,7 @@ BASE = {
     "cost_shock": 0.0,  # quarters' run-rates match the year unless a case says otherwise
     "stf_finance_share": 1.0,
     "stf_redistribution": 0.0,  # unearned STF goes back to the centre unless a case says so
+    "cost_drift": 0.0,  # trusts' cost gap does not grow unless a case says so
     "cash_support": "grant",
     "care_precept": 0.0,
     "improved_bcf": 0.0,
@@ -482,3 +483,29 @@ def test_savings_grow_with_need_outrunning_money(elasticity, generated) -> None:
     economy = Economy(footprint(), BUDGET, GAP, p)
     year = economy.play(LEVELS, YearDraws(3, np.ones(1), np.zeros(4), np.full(1, 0.5)))
     check(year, {"pool": [16.0], "generated": [generated]})
+
+
+# Case 16, trusts' cost gap growing (``cost_drift`` 1% a year for ``cost_drift_years`` 1):
+# in year 3 (funding and demand flat, money 1) it has grown by 1% x min(2, 1) = 1% of
+# income, for trusts only: costs 404 and 202 (the CCG 100, the council 103 as in case 1).
+# Case 1's results less the extra cost: acute 3.2 - 4 = -0.8, community -6.4 - 2 = -8.4,
+# CCG -6.4; the council still cuts 1.4 to balance. The control totals are set from plans
+# that include the grown gap: acute -1% x 400 = -4, which -0.8 meets (2% x 400 = 8 of
+# central money: 7.2); community -2, which -8.4 misses (nothing: -8.4).
+def test_trusts_cost_gap_grows_and_their_plans_with_it() -> None:
+    rules = {"cost_drift": 0.01, "cost_drift_years": 1, "funding_growth": 0.0}
+    rules |= {"demand_growth": 0.0, "control_total": "individual", "sustainability_fund": 0.02}
+    p = Params.build({**BASE, **rules})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    year = economy.play(LEVELS, YearDraws(3, np.ones(1), np.zeros(4), np.full(1, 0.5)))
+    check(
+        year,
+        {
+            "cost": [404.0, 202.0, 100.0, 103.0],
+            "cut": [0.0, 0.0, 0.0, 1.4],
+            "central": [8.0, 0.0, 0.0, 0.0],
+            "balance": [7.2, -8.4, -6.4, 0.0],
+            "totals_met": [True, False, False],
+        },
+    )
+    assert economy.drift(1) == 0.0 and economy.drift(2) == 0.01 and economy.drift(9) == 0.01

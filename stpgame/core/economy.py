@@ -228,6 +228,7 @@ class Economy:
         self.gap = gap
         self.is_council = self.type == COUNCIL
         self.is_nhs = ~self.is_council
+        self.is_provider = (self.type == ACUTE) | (self.type == COMMUNITY)  # NHS trusts
         self.fp_budget = self.per_fp(budget)
         self.discretionary = p.discretionary_share * budget
         # the Better Care Fund's minimum, £m in year 1: counted, not moved (module doc)
@@ -273,7 +274,7 @@ class Economy:
             landing=self.landing,
             council=self.is_council.astype(as_number),
             nhs=self.is_nhs.astype(as_number),
-            provider=((self.type == ACUTE) | (self.type == COMMUNITY)).astype(as_number),
+            provider=self.is_provider.astype(as_number),
             target=self.target,
             nhs_share=self.nhs_share,
             budget_share=self.budget_share,
@@ -357,10 +358,18 @@ class Economy:
         """Councils' income for adult social care on top of their funding, as a share of it:
         the social care precept from 2016/17, and the improved Better Care Fund, new money
         paid to councils from 2017/18 (year 2). It pays for care without raising its cost
-        [001]. The precept is one year's worth throughout, as the model's cost gap does not
-        grow either (docs/ODD.md §9)."""
+        [001]. The precept is one year's worth throughout, as councils' cost gap does not
+        grow in the model either (only trusts', ``drift``; docs/ODD.md §9)."""
         p = self.p
         return p.care_precept + (p.improved_bcf if year >= 2 else 0.0)
+
+    def drift(self, year: int) -> float:
+        """How far NHS trusts' cost gap has grown since year 1, as a share of income: by
+        ``cost_drift`` a year for ``cost_drift_years`` years, then held (the underlying
+        deficit rose to 2018/19, calibration §2). Part of each trust's plan, so of its
+        control total."""
+        p = self.p
+        return p.cost_drift * min(max(year - 1, 0), p.cost_drift_years)
 
     def growth(self, year: int) -> tuple[float, float]:
         """Income and demand relative to year 1: both compound year on year [001]."""
@@ -424,6 +433,7 @@ class Economy:
             money=money,
             care_extra=self.care_extra(draws.year),
             need=(demand / money) ** p.savings_need_elasticity,
+            drift=self.drift(draws.year),
             demand=demand,
             transformation=tf,
             afford_divisor=max(1.0 - tf, 1e-9),

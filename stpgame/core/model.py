@@ -291,7 +291,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         obs = self.observation
         experience = obs.experience  # before this year: the estimate was made with it
         e = self.economy
-        plan = -e.gap  # its expected result before any voluntary pooling, share of income
+        # its expected result before any voluntary pooling, share of income (a trust's plan
+        # includes its grown cost gap)
+        plan = -e.gap - e.drift(self.round) * e.is_provider
         against_plan = r.experienced() / r.income - plan
         obs.record(effective, self._partner_mean(effective), partner_share, payoff, against_plan)
         error = self.rng.standard_normal(self.structure.n)

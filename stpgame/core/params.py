@@ -532,6 +532,33 @@ class Params:
         0.1,
         group="money",
     )
+    cost_drift: float = _param(
+        Kind.FLOAT,
+        0.0075,
+        "share of income per year",
+        "calibration §2 (NHS Providers; HSJ): the providers' underlying deficit rose £3.7bn "
+        "(2016/17) -> £4.3bn (2017/18) -> £5bn (2018/19) on income of about £76-80bn: cost "
+        "pressures outran funding and recurrent efficiency savings by about 0.75 points of "
+        "income a year (DERIVED)",
+        "How much faster NHS trusts' costs grow than their income each year, after their "
+        "efficiency savings: the underlying deficit compounds (for ``cost_drift_years``).",
+        0.0,
+        0.05,
+        group="money",
+    )
+    cost_drift_years: int = _param(
+        Kind.INT,
+        2,
+        "years",
+        "calibration §2: the underlying deficit rose in 2017/18 and 2018/19; the 2019/20 "
+        "settlement (Long Term Plan, +3.4% a year) then raised funding to meet costs "
+        "(assumption: the gap stops growing, at its 2018/19 level)",
+        "Years after year 1 in which trusts' cost gap keeps growing by ``cost_drift``; it "
+        "then holds.",
+        0,
+        100,
+        group="money",
+    )
     cost_spread: float = _param(
         Kind.FLOAT,
         0.035,
@@ -587,7 +614,7 @@ class Params:
         "share of council care budget",
         "calibration §2: the adult social care precept (2% of council tax) raised £382m in "
         "2016/17, on adult social care of £17.5bn (DERIVED: 2.2%); held at that year's level, "
-        "as the model's cost gap does not grow",
+        "as councils' cost gap does not grow in the model (only trusts': cost_drift)",
         "Councils' extra income for adult social care from the social care precept (it pays "
         "for care without raising its cost).",
         0.0,

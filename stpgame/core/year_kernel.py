@@ -61,6 +61,20 @@ def _settle(
 
 
 @helper
+def _cost_share(rc: RowConstants, year: YearInputs, i: int) -> float:
+    """Row ``i``'s costs as a share of its income this year: its structural gap, the trusts'
+    gap grown since year 1 (``drift``), the year's shock."""
+    return rc.one_plus_gap[i] + year.drift * rc.provider[i] + year.cost_shock[i]
+
+
+@helper
+def _margin(rc: RowConstants, year: YearInputs, rows: RowResults, i: int) -> float:
+    """Row ``i``'s result against its control total (set from its plan: a trust's plan
+    includes its grown cost gap), £m."""
+    return rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]
+
+
+@helper
 def _affordable_base(rc: RowConstants, rules: Rules, year: YearInputs) -> np.ndarray:
     """Phase 2, balanced budgets: what each council can afford to pool (its own rows, which
     the rows standing in for the year as played read): what its year leaves free after
@@ -72,9 +86,7 @@ def _affordable_base(rc: RowConstants, rules: Rules, year: YearInputs) -> np.nda
     for i in range(n):
         if rc.council[i] != 0.0:
             spend = rc.budget[i] * money  # costs follow the base budget; the precept adds
-            head = spend * (1.0 + year.care_extra) - spend * (
-                rc.one_plus_gap[i] + year.cost_shock[i]
-            )
+            head = spend * (1.0 + year.care_extra) - spend * _cost_share(rc, year, i)
             if year.has_landed:
                 head += year.landed_now[rc.footprint[i]] * rc.landing[i]
             if head < 0.0:  # np.maximum(head, 0.0): NaN and -0.0 stay
@@ -114,7 +126,7 @@ def _contribute(
         rows.contribution[i] = c
         rows.forced[i] = c < wanted - 1e-9
         if i < n_full:
-            full.cost[i] = spend * (rc.one_plus_gap[i] + year.cost_shock[i])
+            full.cost[i] = spend * _cost_share(rc, year, i)
             full.affordable[i] = affordable
             full.transformation[i] = tf * c if tf else 0.0
         pool[rc.footprint[i]] += c
@@ -195,7 +207,7 @@ def _keep_and_share(
         f = rc.footprint[i]
         savings = landed[f] * rc.landing[i]
         income, c = rows.income[i], rows.contribution[i]
-        cost = rc.budget[i] * year.money * (rc.one_plus_gap[i] + year.cost_shock[i])
+        cost = rc.budget[i] * year.money * _cost_share(rc, year, i)
         kept = income - cost - c + savings
         rows.welfare_share[i] = kept
         net = kept
@@ -286,7 +298,7 @@ def _quarters_met(margin: float, spread: float) -> float:
 
 @helper
 def _settle_totals(
-    rc: RowConstants, fc: FootprintConstants, rules: Rules, rows: RowResults
+    rc: RowConstants, fc: FootprintConstants, rules: Rules, year: YearInputs, rows: RowResults
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Phase 6a: how far each control total is met, hence each row's share of the finance
     part of the central money: each NHS body on its own total (individual); under system
@@ -304,7 +316,7 @@ def _settle_totals(
     sd = rules.quarterly_sd
     for i in range(n_rows):
         if rc.nhs[i] != 0.0:
-            margin = rows.balance[i] - rc.target[i] * rows.income[i]
+            margin = _margin(rc, year, rows, i)
             own_met[i] = margin >= 0.0
             paid[i] = _quarters_met(margin, sd * rows.income[i])
     if kind == SYSTEM:
@@ -312,7 +324,7 @@ def _settle_totals(
         for i in range(n_rows):
             if rc.nhs[i] != 0.0:
                 f = rc.footprint[i]
-                gap[f] += rows.balance[i] - rc.target[i] * rows.income[i]
+                gap[f] += _margin(rc, year, rows, i)
                 # a quarter's pressure (winter, say) hits a footprint's bodies alike: the
                 # system's run-rate spreads by the sum of theirs (so a row standing for
                 # several bodies, in the replays, spreads as they do together)
@@ -365,7 +377,7 @@ def _year_end_rates(
         if rc.provider[i] != 0.0:
             allocation = rules.sustainability_fund * rows.income[i]
             unearned += allocation * (1.0 - earned[i])
-            beaten += _floor0(rows.balance[i] - rc.target[i] * rows.income[i])
+            beaten += _floor0(_margin(rc, year, rows, i))
             eligible += allocation * _eligible(rc, rules, own_met, met_fp, i)
     pot = rules.stf_redistribution * unearned
     incentive = 0.0
@@ -416,7 +428,7 @@ def _pay_and_settle(
             incentive, bonus = (
                 rates if i < year.rated_rows else (year.stf_rates[0], year.stf_rates[1])
             )
-            beaten = _floor0(rows.balance[i] - rc.target[i] * rows.income[i]) * rc.provider[i]
+            beaten = _floor0(_margin(rc, year, rows, i)) * rc.provider[i]
             eligible = _eligible(rc, rules, own_met, met_fp, i)
             again = incentive * beaten + bonus * allocation * eligible
         central = allocation * earned[i] + again
@@ -554,7 +566,7 @@ def compiled_year(
     share_now = _pool_shares(rc, year, rows, fps.pool)
     cuts_fp = _keep_and_share(rc, rules, year, rows, full, fps.pool, landed, fund, share_now)
     hosp, care, shifted_fp = _shift_costs(rc, rules, year, rows, full, cuts_fp)  # 5
-    paid, own_met, met_fp = _settle_totals(rc, fc, rules, rows)  # 6
+    paid, own_met, met_fp = _settle_totals(rc, fc, rules, year, rows)  # 6
     rates = _pay_and_settle(rc, rules, year, rows, full, paid, own_met, met_fp)
     _outcomes(fc, rules, year, fps, cuts_fp, hosp, care, shifted_fp)  # 7
     met = _totals_met(rc, fc, rules, own_met, met_fp)

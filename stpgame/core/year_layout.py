@@ -95,6 +95,7 @@ class YearInputs(NamedTuple):
     care_extra: float  # councils' income on top, as a share of it: care precept, improved BCF
     demand: float  # demand relative to year 1
     need: float  # savings per pooled pound relative to year 1 (need outrunning money)
+    drift: float  # trusts' cost gap grown since year 1, share of income
     transformation: float  # transformation money per pound pooled voluntarily
     afford_divisor: float  # 1 - transformation (a council's free money stretches further)
     admission_cost: float  # £ per emergency admission this year
