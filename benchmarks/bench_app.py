@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_app.py [--steps 15] [--play-seconds 10] [--tabs 30]
 
 Starts ``solara run app.py`` (offline, no telemetry, as scripts/app.sh does) and reports,
-on the default England preset (Fortress, 594 organisations):
+on the default England preset (Fortress, 566 organisations):
 
 - server start to first HTTP 200, and page load to a usable Step button;
 - Step latency: from the click to all eight charts of the main view showing the new

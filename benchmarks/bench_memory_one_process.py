@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_memory_one_process.py                # 10,000 models
     .venv/bin/python benchmarks/bench_memory_one_process.py --models 3000 --no-release
 
-England (the fortress preset, 44 footprints, 594 organisations), ``--rounds`` years each
+England (the fortress preset, 44 footprints, 566 organisations), ``--rounds`` years each
 (default 5, as bench_sweep_scale.py), each model's yearly table kept as a researcher's loop
 would keep numbers, the model dropped. With the documented pattern
 (``stpgame.batch.release_memory()`` every ``--every`` models: gc + glibc malloc_trim) the

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_model.py [--repeats 5]
 
-Reports: the England preset (594 organisations, 44 footprints) for 40 rounds with
+Reports: the England preset (566 organisations, 44 footprints) for 40 rounds with
 data collection — wall time per run, milliseconds per round and organisation-rounds
 per second — next to pd_grid (50x50 = 2,500 agents, Random activation) in
 agent-steps per second, plus the time of ``import stpgame`` in a fresh interpreter.

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_sweep.py --runs 200   # quicker
 
 Each configuration runs the same experiment (the fortress preset: all 44 England
-footprints, 594 organisations) into a fresh folder, timed end to end as a user
+footprints, 566 organisations) into a fresh folder, timed end to end as a user
 sees it: pool start-up, runs, part files, consolidation and manifest. The Dask
 cluster (2 worker processes, 1 thread each) is started before the clock starts,
 as a researcher's cluster would already be running; its start-up is printed
@@ -124,7 +124,7 @@ def main() -> None:
 
     best1 = min(times[0])
     print(
-        f"{args.runs} runs x {args.rounds} rounds, England (594 organisations); "
+        f"{args.runs} runs x {args.rounds} rounds, England (566 organisations); "
         f"results identical in every row; best and median of {args.repeat}"
     )
     print(

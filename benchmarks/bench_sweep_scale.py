@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_sweep_scale.py --runs 100000    # issue 20's scale
     .venv/bin/python benchmarks/bench_sweep_scale.py --runs 2000 --workers 1
 
-One sweep of the fortress preset (all 44 England footprints, 594 organisations) into a
+One sweep of the fortress preset (all 44 England footprints, 566 organisations) into a
 fresh folder, timed end to end as a user sees it (pool start-up, runs, part files,
 consolidation, manifest). A thread samples the resident memory (RSS) of this process and
 every process under it (the worker pool) every 0.1 s from /proc (Linux) and reports the

@@ -402,13 +402,13 @@ def _pay_and_settle(
     """Phase 6b, once for every kind of control total: central money to providers (the
     Sustainability and Transformation Fund: ``stf_finance_share`` of it for the share of
     quarters their control total was met, the rest for performance trajectories met at the
-    published rate ``stf_performance_met``; at the year end the money not earned paid out
-    again, ``_year_end_rates``, for the leading ``rated_rows``; the rest, an estimate's
-    replays, at the published rates ``stf_rates``); then penalties on the judged deficit after it (the
-    footprint's counting with weight ``system_weight``, once its total is known) and cash
-    support: a grant, or a revenue support loan that finances the deficit without counting
-    as income (``loans``; the model's ledger records the debt). Returns the year-end
-    rates."""
+    published rate ``stf_performance_met``; at the year end the money not earned is paid
+    out again at ``_year_end_rates`` to the leading ``rated_rows``, and at the published
+    rates ``stf_rates`` to the rest, an estimate's replays); then penalties on the judged
+    deficit after it (the footprint's counting with weight ``system_weight``, once its
+    total is known) and cash support: a grant, or a revenue support loan that finances the
+    deficit without counting as income (``loans``; the model's ledger records the debt).
+    Returns the year-end rates."""
     n_rows, n_fp, w = len(rc.footprint), len(met_fp), rules.system_weight
     fp_after = np.zeros(n_fp if w else 0)
     has_totals = rules.control_total == INDIVIDUAL or rules.control_total == SYSTEM
