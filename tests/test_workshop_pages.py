@@ -209,3 +209,20 @@ def test_the_rule_sliders_come_from_ui_rules_and_events_are_offered(tab):
     events = tab(Events(room, views.snapshot(room), lambda action: action()))
     button(events, "event-funding_cut").fire_event("click", {})
     assert room.param("funding_growth") == pytest.approx(0.011 - 0.02)
+
+
+def test_the_reconnect_script_has_its_timings_filled_in():
+    """The page's reconnect script is a template: every timing placeholder must be a number
+    in the page (a stray ``LATE`` would be a script error, and the page would never come
+    back), and the timings must keep their order (answer late < lost; ask each second)."""
+    import re
+
+    template = workshop_widgets.ReconnectWidget().template
+    script = template.split("<script>")[1].split("</script>")[0]
+    assert not re.search(r"\b(TICK|PERIOD|LATE|LOST)\b", script), script
+    w = workshop_widgets
+    assert f"setInterval(() => this.check(), {w.RECONNECT_TICK_MS})" in script
+    assert f"now - this.last > {w.RECONNECT_LATE_MS}" in script
+    assert f"now - this.last > {w.RECONNECT_LOST_MS}" in script
+    assert w.RECONNECT_TICK_MS <= 1000 < w.RECONNECT_PERIOD_MS < w.RECONNECT_LATE_MS
+    assert w.RECONNECT_LATE_MS < w.RECONNECT_LOST_MS

@@ -291,7 +291,10 @@ module.exports = {
   data() { return { lost: false }; },
   mounted() {
     this.last = Date.now();
-    this.timer = setInterval(() => this.check(), PERIOD);
+    this.pinged = 0;
+    this.polling = false;
+    this.down = 0;  // since when Solara's socket is not connected
+    this.timer = setInterval(() => this.check(), TICK);
     this.visible = () => {
       if (document.visibilityState === "visible") { this.last = Date.now(); this.send(); }
     };
@@ -304,35 +307,67 @@ module.exports = {
   watch: { pong() { this.last = Date.now(); } },
   methods: {
     send() {
+      this.pinged = Date.now();
       // a closed connection throws ("Cannot send"): then it is gone, no need to wait
       try { this.ping({}); } catch (e) { this.lost = true; }
     },
     check() {
       if (document.visibilityState === "hidden") return;  // timers are throttled there
-      if (!this.lost && Date.now() - this.last > LOST) this.lost = true;
-      if (!this.lost) { this.send(); return; }
-      // the server stopped answering: reload as soon as it serves this page again (the
-      // address holds the seat or the facilitator key and the view, so all comes back)
+      const now = Date.now();
+      const debug = window.solara && window.solara.debug;
+      // Solara's own socket closed: it retries after a back-off of up to a minute (and a
+      // restarted server then has it ask for a refresh). A blip it bridges within LATE is
+      // no loss; a refused request for this page (server down) is one at once.
+      if (debug && debug.connectionStatus && debug.connectionStatus !== "connected") {
+        this.down = this.down || now;
+        if (now - this.down > LATE) this.lost = true;
+        if (!this.lost) this.probe();
+      } else {
+        this.down = 0;
+      }
+      if (!this.lost && now - this.last > LOST) this.lost = true;
+      if (!this.lost) {
+        if (now - this.pinged >= PERIOD) {
+          this.send();
+          // an answer overdue: is the server there at all? A refused request says so at
+          // once, where a socket to a killed server can take many seconds to notice
+          if (now - this.last > LATE) this.probe();
+        }
+        return;
+      }
+      this.probe();
+    },
+    probe() {
+      // The page's own address: once the server serves it again, reload (the address holds
+      // the seat or the facilitator key and the view, so all comes back). Asked every TICK
+      // while lost, so the page comes back within about a second of the server.
+      if (this.polling) return;
+      this.polling = true;
       fetch(window.location.href, { cache: "no-store" })
-        .then((r) => { if (r.ok) window.location.reload(); })
-        .catch(() => {});
+        .then((r) => { if (r.ok && this.lost) window.location.reload(); })  // back: reload
+        .catch(() => { this.lost = true; })
+        .finally(() => { this.polling = false; });
     },
   },
 };
 </script>
 """
+RECONNECT_TICK_MS = 1000  # the page looks every second (and asks for itself, once lost)
 RECONNECT_PERIOD_MS = 2000  # a ping every 2 s while the page is visible
+RECONNECT_LATE_MS = 3000  # no answer for 3 s: ask the page's address whether the server is up
 RECONNECT_LOST_MS = 7000  # no answer for 7 s: the connection is gone, wait for the server
 
 
 class ReconnectWidget(ipyvuetify.VuetifyTemplate):
     """The browser side of ``Reconnect``: pings the server; once the pings go unanswered,
-    polls the page's address and reloads it when the server answers again."""
+    the page's address is refused or Solara's socket closes, polls the page's address every
+    second and reloads it when the server answers again."""
 
     template = traitlets.Unicode(
-        RECONNECT.replace("PERIOD", str(RECONNECT_PERIOD_MS)).replace(
-            "LOST", str(RECONNECT_LOST_MS)
-        )
+        RECONNECT.replace("TICK", str(RECONNECT_TICK_MS))
+        .replace("PERIOD", str(RECONNECT_PERIOD_MS))
+        .replace("LATE", str(RECONNECT_LATE_MS))
+        .replace("LOST", str(RECONNECT_LOST_MS))
     ).tag(sync=True)
     pong = traitlets.Int(0).tag(sync=True)
 
@@ -343,6 +378,7 @@ class ReconnectWidget(ipyvuetify.VuetifyTemplate):
 
 def Reconnect() -> object:
     """Brings the page back after a server restart: Solara's own page says "Server
-    disconnected" and stays so; this reloads it once the server answers (an element, no
+    disconnected" and retries only after a growing back-off, then asks for a refresh; this
+    reloads the page within about a second of the server answering again (an element, no
     component)."""
     return ReconnectWidget.element()
