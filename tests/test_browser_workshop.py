@@ -89,6 +89,16 @@ def server(tmp_path):
             s.proc.kill()
 
 
+@pytest.fixture(autouse=True)
+def close_pages_afterwards(browser):
+    """Every page a test opened is closed when it ends: left open, a room page whose server
+    has gone keeps asking for its address every second (the reconnect script) and slows
+    every test after it."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
+
+
 def new_page(browser, viewport, blocked):
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     blocked.append(block_outside_requests(context))
