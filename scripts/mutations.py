@@ -154,8 +154,8 @@ MUTATIONS = [
     Mutation(
         "control_totals_ignore_the_grown_gap",
         KERNEL,
-        "rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]",
-        "rows.balance[i] - rc.target[i] * rows.income[i]",
+        "margin: float = rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows",
+        "margin: float = rows.balance[i] - rc.target[i] * rows",
     ),
     Mutation(
         "savings_ignore_need",

@@ -64,14 +64,16 @@ def _settle(
 def _cost_share(rc: RowConstants, year: YearInputs, i: int) -> float:
     """Row ``i``'s costs as a share of its income this year: its structural gap, the trusts'
     gap grown since year 1 (``drift``), the year's shock."""
-    return rc.one_plus_gap[i] + year.drift * rc.provider[i] + year.cost_shock[i]
+    share: float = rc.one_plus_gap[i] + year.drift * rc.provider[i] + year.cost_shock[i]
+    return share
 
 
 @helper
 def _margin(rc: RowConstants, year: YearInputs, rows: RowResults, i: int) -> float:
     """Row ``i``'s result against its control total (set from its plan: a trust's plan
     includes its grown cost gap), £m."""
-    return rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]
+    margin: float = rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]
+    return margin
 
 
 @helper
