@@ -189,7 +189,8 @@ WHY_NOT = {
     "less at stake and quantal response spreads it: a smaller share of a smaller room",
     "activity_payment": "it moves where savings land between the acute trust and its CCG, "
     "and near break-even savings are a small part of the return",
-    "demand_growth": "the cost gap is absorbed year by year (docs/ODD.md §9), so demand moves "
+    "demand_growth": "demand over funding sets a cost gap that stays the same share of "
+    "income (only trusts' grows, and only to 2018/19: docs/ODD.md §9), so demand moves "
     "admissions, not the money a pooled pound returns",
 }
 """Why the model does not show what the evidence expects of a lever, where it does not."""

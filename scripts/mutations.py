@@ -172,7 +172,7 @@ MUTATIONS = [
     Mutation(
         "year_end_bonus_paid_whether_or_not_the_total_was_met",
         KERNEL,
-        "again = incentive * beaten + bonus * allocation * eligible",
+        "again = incentive * beaten + bonus * allocation * eligible[i]",
         "again = incentive * beaten + bonus * allocation",
     ),
     Mutation(

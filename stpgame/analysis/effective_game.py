@@ -76,7 +76,11 @@ def effective_parameters(model, orgs=None) -> dict[str, float]:
 def effective_game(model, orgs=None) -> StageGame:
     """The stage game between two representative organisations under the model's current rules
     (averaged over ``orgs`` if given, see ``effective_parameters``)."""
-    e = effective_parameters(model, orgs)
+    return _game(effective_parameters(model, orgs))
+
+
+def _game(e: dict[str, float]) -> StageGame:
+    """The stage game of ``effective_parameters``' R, S, T, P."""
     return StageGame(R=e["R"], S=e["S"], T=e["T"], P=e["P"])
 
 
@@ -143,7 +147,7 @@ def compare_games(models: dict[str, object]) -> pd.DataFrame:
         view = n_player_view(model)
         row: dict[str, object] = {"value": value}
         row |= {k: e[k] for k in ("R", "S", "T", "P")}
-        row["game"] = classify(StageGame(R=e["R"], S=e["S"], T=e["T"], P=e["P"]))
+        row["game"] = classify(_game(e))
         for r in view.itertuples():
             row[f"own_return_{r.org_type}"] = r.own_return
         can = view["can_pool_share"] * view["bodies"]

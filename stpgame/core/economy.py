@@ -184,19 +184,10 @@ _RESULT_NAMES = (
 )
 """The compiled year's flows by name, in the order it hands them back."""
 PER_FOOTPRINT = ("pool", "generated", "admissions", "delayed_days", "outcome_index")
-_FIELD_KINDS = tuple(
-    (
-        f.name,
-        "totals"
-        if f.name == "totals_met"
-        else "whole"
-        if f.name == "year_end_rates"
-        else "footprints"
-        if f.name in PER_FOOTPRINT
-        else "rows",
-    )
-    for f in fields(Round)
+_KIND_OF = {"totals_met": "totals", "year_end_rates": "whole"} | dict.fromkeys(
+    PER_FOOTPRINT, "footprints"
 )
+_FIELD_KINDS = tuple((f.name, _KIND_OF.get(f.name, "rows")) for f in fields(Round))
 
 
 @lru_cache(maxsize=64)
@@ -429,6 +420,7 @@ class Economy:
             ledger_shares = np.concatenate([book.shares[0] for book in ledgers])
         else:
             ledger_shares = landed_now[:0]
+        national = n_rows if national_rows is None else national_rows
         year = layout.YearInputs(
             money=money,
             care_extra=self.care_extra(draws.year),
@@ -455,12 +447,8 @@ class Economy:
             outcome_rows=out_rows,
             outcome_footprints=out_fps,
             full_rows=n_rows if full_rows is None else max(full_rows, out_rows),
-            national_rows=n_rows if national_rows is None else national_rows,
-            rated_rows=(
-                (n_rows if national_rows is None else national_rows)
-                if rated_rows is None
-                else rated_rows
-            ),
+            national_rows=national,
+            rated_rows=national if rated_rows is None else rated_rows,
             stf_rates=np.array(year_end_rates, dtype=float),
         )
         rows, full, fps, met, share_now, rates = kern.compiled_year(*self._constants, tuple(year))

@@ -301,32 +301,34 @@ def _quarters_met(margin: float, spread: float) -> float:
 @helper
 def _settle_totals(
     rc: RowConstants, fc: FootprintConstants, rules: Rules, year: YearInputs, rows: RowResults
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Phase 6a: how far each control total is met, hence each row's share of the finance
     part of the central money: each NHS body on its own total (individual); under system
     totals, ``system_share`` of it on the footprint's NHS bodies' results against the sum
     of their totals (which members may re-divide among themselves) and the rest on its own;
     none. Totals are assessed quarterly (``_quarters_met``, spread ``quarterly_sd`` of
-    income). Returns per row its share paid and whether its own total is met over the year,
-    and per footprint whether the system total is."""
+    income). Returns per row its share paid, its result against its own total (0 for a
+    council) and whether that is met over the year, and per footprint whether the system
+    total is."""
     n_rows, n_fp, kind = len(rc.footprint), len(fc.budget), rules.control_total
     paid = np.zeros(n_rows)
+    margin = np.zeros(n_rows)
     own_met = np.zeros(n_rows, np.bool_)
     met_fp = np.zeros(n_fp, np.bool_)
     if kind != INDIVIDUAL and kind != SYSTEM:
-        return paid, own_met, met_fp
+        return paid, margin, own_met, met_fp
     sd = rules.quarterly_sd
     for i in range(n_rows):
         if rc.nhs[i] != 0.0:
-            margin = _margin(rc, year, rows, i)
-            own_met[i] = margin >= 0.0
-            paid[i] = _quarters_met(margin, sd * rows.income[i])
+            margin[i] = _margin(rc, year, rows, i)
+            own_met[i] = margin[i] >= 0.0
+            paid[i] = _quarters_met(margin[i], sd * rows.income[i])
     if kind == SYSTEM:
         gap, spread = np.zeros(n_fp), np.zeros(n_fp)
         for i in range(n_rows):
             if rc.nhs[i] != 0.0:
                 f = rc.footprint[i]
-                gap[f] += _margin(rc, year, rows, i)
+                gap[f] += margin[i]
                 # a quarter's pressure (winter, say) hits a footprint's bodies alike: the
                 # system's run-rate spreads by the sum of theirs (so a row standing for
                 # several bodies, in the replays, spreads as they do together)
@@ -339,7 +341,7 @@ def _settle_totals(
         for i in range(n_rows):
             if rc.nhs[i] != 0.0:
                 paid[i] = s * system_paid[rc.footprint[i]] + (1.0 - s) * paid[i]
-    return paid, own_met, met_fp
+    return paid, margin, own_met, met_fp
 
 
 @helper
@@ -362,31 +364,32 @@ def _year_end_rates(
     year: YearInputs,
     rows: RowResults,
     earned: np.ndarray,
-    own_met: np.ndarray,
-    met_fp: np.ndarray,
+    margin: np.ndarray,
+    eligible: np.ndarray,
 ) -> tuple[float, float]:
     """Phase 6b, the year end: the unearned sustainability money of England's providers (the
     leading ``national_rows``; ``stf_redistribution`` of it) paid out again, first £1 for
     each £1 by which a provider beats its control total (scaled down if the money runs
     out), then the rest as a bonus per £ of allocation to providers that met their total
-    (NHS Improvement's letter, 2016/17: ``Params.stf_redistribution``). Returns (incentive
+    (NHS Improvement's letter, 2016/17: ``Params.stf_redistribution``); ``margin`` and
+    ``eligible`` per row from ``_settle_totals`` and ``_eligible``. Returns (incentive
     per £ beyond a total, bonus per £ of allocation); the published ones (``stf_rates``)
     if no rows are England's, as in a replay played on its own."""
     if year.national_rows == 0:
         return year.stf_rates[0], year.stf_rates[1]
-    unearned = beaten = eligible = 0.0
+    unearned = beaten = met = 0.0
     for i in range(year.national_rows):
         if rc.provider[i] != 0.0:
             allocation = rules.sustainability_fund * rows.income[i]
             unearned += allocation * (1.0 - earned[i])
-            beaten += _floor0(_margin(rc, year, rows, i))
-            eligible += allocation * _eligible(rc, rules, own_met, met_fp, i)
+            beaten += _floor0(margin[i])
+            met += allocation * eligible[i]
     pot = rules.stf_redistribution * unearned
     incentive = 0.0
     if beaten > 0.0:
         incentive = pot / beaten if pot < beaten else 1.0
     rest = pot - incentive * beaten
-    bonus = rest / eligible if eligible > 0.0 and rest > 0.0 else 0.0
+    bonus = rest / met if met > 0.0 and rest > 0.0 else 0.0
     return incentive, bonus
 
 
@@ -398,6 +401,7 @@ def _pay_and_settle(
     rows: RowResults,
     full: FullResults,
     paid: np.ndarray,
+    margin: np.ndarray,
     own_met: np.ndarray,
     met_fp: np.ndarray,
 ) -> tuple[float, float]:
@@ -421,8 +425,11 @@ def _pay_and_settle(
             earned[i] = rules.stf_finance_share * paid[i] + performance
     rates = (0.0, 0.0)
     paying = has_totals and rules.stf_redistribution != 0.0
+    eligible = np.zeros(n_rows if paying else 0)
     if paying:
-        rates = _year_end_rates(rc, rules, year, rows, earned, own_met, met_fp)
+        for i in range(n_rows):
+            eligible[i] = _eligible(rc, rules, own_met, met_fp, i)
+        rates = _year_end_rates(rc, rules, year, rows, earned, margin, eligible)
     for i in range(n_rows):
         allocation = rules.sustainability_fund * rows.income[i] * rc.provider[i]
         again = 0.0
@@ -430,9 +437,8 @@ def _pay_and_settle(
             incentive, bonus = (
                 rates if i < year.rated_rows else (year.stf_rates[0], year.stf_rates[1])
             )
-            beaten = _floor0(_margin(rc, year, rows, i)) * rc.provider[i]
-            eligible = _eligible(rc, rules, own_met, met_fp, i)
-            again = incentive * beaten + bonus * allocation * eligible
+            beaten = _floor0(margin[i]) * rc.provider[i]
+            again = incentive * beaten + bonus * allocation * eligible[i]
         central = allocation * earned[i] + again
         rows.central[i] = central
         if i < year.full_rows:
@@ -568,8 +574,8 @@ def compiled_year(
     share_now = _pool_shares(rc, year, rows, fps.pool)
     cuts_fp = _keep_and_share(rc, rules, year, rows, full, fps.pool, landed, fund, share_now)
     hosp, care, shifted_fp = _shift_costs(rc, rules, year, rows, full, cuts_fp)  # 5
-    paid, own_met, met_fp = _settle_totals(rc, fc, rules, year, rows)  # 6
-    rates = _pay_and_settle(rc, rules, year, rows, full, paid, own_met, met_fp)
+    paid, margin, own_met, met_fp = _settle_totals(rc, fc, rules, year, rows)  # 6
+    rates = _pay_and_settle(rc, rules, year, rows, full, paid, margin, own_met, met_fp)
     _outcomes(fc, rules, year, fps, cuts_fp, hosp, care, shifted_fp)  # 7
     met = _totals_met(rc, fc, rules, own_met, met_fp)
     return tuple(rows), tuple(full), tuple(fps), met, share_now, rates
