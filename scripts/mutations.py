@@ -184,8 +184,8 @@ MUTATIONS = [
     Mutation(
         "learners_ignore_what_they_observed",
         "stpgame/strategies/adaptive.py",
-        "(LEVELS[None, :] - took[:, None]) * obs.estimate[rows, None]",
-        "(LEVELS[None, :] - took[:, None]) * 0.0",
+        "(levels[j] - took[i]) * estimate[i]",
+        "(levels[j] - took[i]) * 0.0",
     ),
     Mutation(
         "estimates_see_the_years_draws",
@@ -196,8 +196,8 @@ MUTATIONS = [
     Mutation(
         "argmax_instead_of_quantal_response",
         "stpgame/strategies/base.py",
-        "    z = precision * attraction / safe[:, None]\n",
-        "    z = 1e6 * attraction / safe[:, None]\n",
+        "z[i, j] = precision * attraction[i, j] / safe",
+        "z[i, j] = 1e6 * attraction[i, j] / safe",
     ),
     Mutation(
         "new_leader_wipes_the_books",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from stpgame.core.compiled import kernel
 from stpgame.strategies.base import Classifier, Strategy, logit_choice, nearest_level
 from stpgame.strategies.observation import (
     LEVELS,
@@ -82,21 +83,20 @@ class Reinforcement(Strategy):
         return np.where(self.ready[idx], chosen, first_level(cfg))
 
     def _learn(self, obs: Observation, idx: IndexArray, cfg: Params) -> None:
-        rows = np.asarray(idx)[~obs.fresh[idx] & (self.seen[idx] < obs.round)]
-        if not len(rows):
-            return
-        took = obs.own_level[rows]
-        # what each level would have earned: the books, moved by the estimated gain
-        value = (
-            obs.payoff[rows, None] + (LEVELS[None, :] - took[:, None]) * obs.estimate[rows, None]
+        _reinforce(
+            self.attraction,
+            self.ready,
+            self.seen,
+            np.asarray(idx),
+            obs.fresh,
+            obs.own_level,
+            obs.payoff,
+            obs.estimate,
+            LEVELS,
+            cfg.learning_rate,
+            cfg.learning_rate * cfg.foregone_weight,
+            obs.round,
         )
-        chosen = nearest_level(took)
-        weight = np.full(value.shape, cfg.learning_rate * cfg.foregone_weight)
-        weight[np.arange(len(rows)), chosen] = cfg.learning_rate
-        weight[~self.ready[rows]] = 1.0  # the first experience sets every value
-        self.attraction[rows] += weight * (value - self.attraction[rows])
-        self.ready[rows] = True
-        self.seen[rows] = obs.round
 
     def reset(self, mask: BoolArray) -> None:
         """A new game: no values learned."""
@@ -128,3 +128,41 @@ class Imitation(Strategy):
         copy = better & (rng.random(len(idx)) < cfg.imitation_rate)
         level = np.where(copy, obs.peer_level[idx], obs.own_level[idx])
         return np.where(obs.fresh[idx], first_level(cfg), level)
+
+
+@kernel
+def _reinforce(
+    attraction: FloatArray,
+    ready: BoolArray,
+    seen: IndexArray,
+    idx: IndexArray,
+    fresh: BoolArray,
+    took: FloatArray,
+    payoff: FloatArray,
+    estimate: FloatArray,
+    levels: FloatArray,
+    rate: float,
+    foregone_rate: float,
+    year: int,
+) -> None:
+    """Each player in ``idx`` with a year it has not learned from yet moves its values
+    towards what each level would have earned: the books, moved by the estimated gain
+    (``estimate``) of the level's difference from the one it took. The level taken (the
+    nearest of ``levels``) moves at ``rate``, the others at ``foregone_rate``; the first
+    experience sets every value."""
+    k = len(levels)
+    for i in idx:
+        if fresh[i] or seen[i] >= year:
+            continue
+        chosen, gap = 0, abs(took[i] - levels[0])
+        for j in range(1, k):
+            if abs(took[i] - levels[j]) < gap:
+                chosen, gap = j, abs(took[i] - levels[j])
+        for j in range(k):
+            value = payoff[i] + (levels[j] - took[i]) * estimate[i]
+            weight = rate if j == chosen else foregone_rate
+            if not ready[i]:
+                weight = 1.0
+            attraction[i, j] += weight * (value - attraction[i, j])
+        ready[i] = True
+        seen[i] = year

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 import numpy as np
 
+from stpgame.core.compiled import kernel
 from stpgame.strategies.observation import (
     LEVELS,
     BoolArray,
@@ -99,17 +100,62 @@ def logit_choice(
     public-goods experiments whatever a body's size. A player whose levels all look the same
     (nothing to gain or lose either way) keeps last year's level (habit), not a coin.
     One uniform draw per player, whatever happens, so the random stream never depends on
-    the values.
+    the values. The loops are compiled (core/compiled.py); the exponential stays numpy's,
+    so the choice is the same to the bit wherever numpy runs.
     """
     u = rng.random(len(attraction))
-    spread = np.ptp(attraction, axis=1) if attraction.size else np.zeros(0)
-    safe = np.where(scale > 1e-12, scale, 1.0)
-    z = precision * attraction / safe[:, None]
-    z -= z.max(axis=1, keepdims=True) if z.size else 0.0
-    p = np.exp(z)
-    cum = np.cumsum(p, axis=1)
-    pick = (cum < (u * cum[:, -1])[:, None]).sum(axis=1) if z.size else np.zeros(0, int)
-    level = LEVELS[np.minimum(pick, len(LEVELS) - 1)]
-    tie = (spread <= 1e-12) | (scale <= 1e-12)
-    chosen: FloatArray = np.where(tie, habit, level)
+    attraction, scale = np.asarray(attraction, float), np.asarray(scale, float)
+    z = _logit_exponents(attraction, scale, precision)
+    chosen: FloatArray = _logit_pick(
+        np.exp(z), u, attraction, scale, np.asarray(habit, float), LEVELS
+    )
+    return chosen
+
+
+@kernel
+def _logit_exponents(attraction: FloatArray, scale: FloatArray, precision: float) -> FloatArray:
+    """Each level's precision x attraction / scale, less each player's largest (so exp never
+    overflows); a scale of (near) zero counts as 1 (that player keeps its habit anyway)."""
+    n, k = attraction.shape
+    z = np.empty((n, k))
+    for i in range(n):
+        safe = scale[i] if scale[i] > 1e-12 else 1.0
+        top = -np.inf
+        for j in range(k):
+            z[i, j] = precision * attraction[i, j] / safe
+            top = max(top, z[i, j])
+        for j in range(k):
+            z[i, j] -= top
+    return z
+
+
+@kernel
+def _logit_pick(
+    weight: FloatArray,
+    u: FloatArray,
+    attraction: FloatArray,
+    scale: FloatArray,
+    habit: FloatArray,
+    levels: FloatArray,
+) -> FloatArray:
+    """The level whose share of the cumulative weights first reaches ``u``; last year's
+    level where nothing separates the levels."""
+    n, k = weight.shape
+    chosen = np.empty(n)
+    cum = np.empty(k)
+    for i in range(n):
+        total, low, high = 0.0, attraction[i, 0], attraction[i, 0]
+        for j in range(k):
+            total += weight[i, j]
+            cum[j] = total
+            low, high = min(low, attraction[i, j]), max(high, attraction[i, j])
+        if high - low <= 1e-12 or scale[i] <= 1e-12:
+            chosen[i] = habit[i]
+            continue
+        threshold = u[i] * cum[k - 1]
+        pick = 0
+        for j in range(k):
+            if cum[j] < threshold:
+                pick += 1
+        chosen[i] = levels[min(pick, k - 1)]
     return chosen
