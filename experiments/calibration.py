@@ -30,10 +30,21 @@ TARGETS = [
      "calibration §2: NHS providers' 2016/17 deficit £0.79bn after £1.8bn STF (±25%)"),
     ("Provider deficit after support", 2, -0.97, -1.21, -0.73, "£bn",
      "calibration §2: 2017/18 deficit £0.97bn (±25%)"),
-    ("Provider underlying deficit (before STF)", 1, -3.7, -4.6, -2.8, "£bn",
-     "calibration §2: underlying deficit £3.7bn 2016/17 (NHS Providers) (±25%)"),
-    ("Provider underlying deficit (before STF)", 2, -4.3, -5.4, -3.2, "£bn",
-     "calibration §2: underlying deficit £4.3bn 2017/18 (±25%)"),
+    ("Provider deficit before STF", 1, -2.59, -3.24, -1.94, "£bn",
+     "calibration §2: the 2016/17 deficit £0.79bn after the £1.8bn STF, so £2.59bn "
+     "before it (±25%)"),
+    ("Provider deficit before STF", 2, -2.77, -3.46, -2.08, "£bn",
+     "calibration §2: the 2017/18 deficit £0.97bn after the £1.8bn STF, so £2.77bn "
+     "before it (±25%)"),
+    ("Provider deficit before STF, change", 2, -0.18, -0.45, 0.0, "£bn",
+     "the two rows above: the deficit before STF grew by £0.18bn (counted: it grew, "
+     "by less than £0.45bn)"),
+    ("Provider underlying deficit (NHS Providers' measure)", 1, -3.7, -4.6, -2.8, "£bn",
+     "calibration §2: underlying deficit £3.7bn 2016/17 (NHS Providers) (±25%); it also "
+     "strips one-off measures (e.g. £1.2bn of capital moved to revenue), which the model "
+     "does not have"),
+    ("Provider underlying deficit (NHS Providers' measure)", 2, -4.3, -5.4, -3.2, "£bn",
+     "calibration §2: underlying deficit £4.3bn 2017/18 (±25%); one-offs as above"),
     ("Trusts in deficit", 1, 0.65, 0.55, 0.75, "share",
      "calibration §2: about two-thirds of trusts in deficit in 2015/16"),
     ("Trusts in deficit", 2, 0.5, 0.4, 0.6, "share",
@@ -46,8 +57,9 @@ TARGETS = [
      "issue 22: control totals that bind (20-60% of bodies pivotal)"),
     ("Better Care Fund pool", 1, 5.3, 3.9, 5.3, "£bn",
      "calibration §2: £3.9bn minimum (2016/17), £5.3bn pooled (2015/16)"),
-    ("Emergency admissions growth", 2, 0.025, 0.02, 0.03, "per year",
-     "calibration §3: +2-3% a year (5.8m 2016/17, 6.02m 2017/18)"),
+    ("Emergency admissions growth", 2, 0.038, 0.0285, 0.0475, "per year",
+     "calibration §3: 5.8m (2016/17) to 6.02m (2017/18), +3.8% (±25%); +3.2% a year "
+     "2006/07-2017/18"),
     ("Delayed-transfer bed days", 1, 2.3, 2.0, 2.6, "million",
      "calibration §3: 2.3m in 2016/17"),
     ("Council adult social care, gross", 1, 17.5, 15.75, 19.25, "£bn",
@@ -69,8 +81,9 @@ def measure(seed: int) -> dict[tuple[str, int], float]:
         r = m.last_round
         latest = m.latest
         out["Provider deficit after support", year] = r.balance[provider].sum() / 1e3
-        underlying = (r.balance - r.central)[provider].sum() / 1e3
-        out["Provider underlying deficit (before STF)", year] = underlying
+        before = (r.balance - r.central)[provider].sum() / 1e3
+        out["Provider deficit before STF", year] = before
+        out["Provider underlying deficit (NHS Providers' measure)", year] = before
         out["Trusts in deficit", year] = float((r.balance[provider] < 0).mean())
         out["Sustainability and Transformation Fund paid", year] = r.central.sum() / 1e3
         out["Control totals met (NHS bodies)", year] = latest["control_totals_met"]
@@ -85,6 +98,8 @@ def measure(seed: int) -> dict[tuple[str, int], float]:
         out["Councils cutting services", year] = latest["councils_cutting"]
         out["admissions", year] = latest["emergency_admissions"]
     out["Emergency admissions growth", 2] = out["admissions", 2] / out["admissions", 1] - 1
+    change = out["Provider deficit before STF", 2] - out["Provider deficit before STF", 1]
+    out["Provider deficit before STF, change", 2] = change
     return out
 
 

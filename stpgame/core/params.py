@@ -219,7 +219,7 @@ class Params:
         "elasticity",
         "assumption (no figure exists): savings are avoided emergency admissions and delayed "
         "days, whose volume grows when need outruns money (issue 22; [001] the integration "
-        "paradox; calibration §3: emergency admissions +2-3% a year while funding rose ~1%). "
+        "paradox; calibration §3: emergency admissions +3-4% a year (+3.8% in 2017/18) while funding rose ~1%). "
         "0 keeps the calibrated multiplier in every year",
         "How the savings a pooled pound makes grow with need outrunning money: the multiplier "
         "is scaled by (demand / income, both relative to year 1) to this power.",
