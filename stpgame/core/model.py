@@ -376,10 +376,12 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             **cols,
             "rating": _categorical(ratings, regulation.RATINGS),
         }
-        frame = pd.DataFrame({k: columns[k] for k in ORG_OUTPUTS}, copy=False)
+        names = list(ORG_OUTPUTS)
         if s.org_names is not None:  # real places: each body's name and code, its footprint's
-            frame = frame.assign(**place_columns(s, reps))
-        return frame
+            place = place_columns(s, reps)
+            columns |= place
+            names += place
+        return pd.DataFrame({k: columns[k] for k in names}, copy=False)
 
     def footprint_trust(self) -> np.ndarray:
         """Mean trust on the links inside each footprint, now."""

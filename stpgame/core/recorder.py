@@ -163,6 +163,8 @@ class Recorder:
 def share_of(flags: BoolArray, count: int) -> FloatArray:
     """The share of ``count`` things flagged (along the last axis: per year for a table of
     years); 0 when there are none."""
-    flagged = np.count_nonzero(flags, axis=-1)
+    flags = np.asarray(flags)
+    # one year's flags: count without an axis (numpy's fast path, the same count)
+    flagged = np.count_nonzero(flags) if flags.ndim == 1 else np.count_nonzero(flags, axis=-1)
     share: FloatArray = flagged / count if count else flagged * 0.0
     return share
