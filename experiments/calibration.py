@@ -70,9 +70,10 @@ TARGETS = [
 ]  # fmt: skip
 
 
-def measure(seed: int) -> dict[tuple[str, int], float]:
-    """One run's figures for every row of ``TARGETS``."""
-    m = STPModel.from_scenario(SCENARIO, seed=seed)
+def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
+    """One run's figures for every row of ``TARGETS`` (``overrides``: parameters changed
+    from the preset, for experiments/control_totals.py)."""
+    m = STPModel.from_scenario(SCENARIO, seed=seed, **overrides)
     e, s = m.economy, m.structure
     provider = np.isin(np.asarray(s.org_type), [0, 1])  # acute, community (ORG_TYPES order)
     out: dict[tuple[str, int], float] = {}

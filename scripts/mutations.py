@@ -194,6 +194,12 @@ MUTATIONS = [
         "",
     ),
     Mutation(
+        "control_totals_ignore_the_regulators_stretch",
+        "stpgame/core/economy.py",
+        "-gap - p.control_total_slack + moved",
+        "-gap - p.control_total_slack",
+    ),
+    Mutation(
         "argmax_instead_of_quantal_response",
         "stpgame/strategies/base.py",
         "z[i, j] = precision * attraction[i, j] / safe",

@@ -90,6 +90,7 @@ def test_a_system_control_total_can_make_an_assurance_game():
         "sustainability_fund": 0.1,
         "cost_shock": 0.0,
         "control_total_slack": -0.01,
+        "control_total_spread": 0.0,  # every total at the same stretch: a known threshold
     }
     m = STPModel(seed=1, stf_redistribution=0.0, **rules, **SIMPLE)
     assert classify(effective_game(m)) == "stag hunt"

@@ -25,3 +25,18 @@ def test_every_figure_has_a_source_and_a_range_around_the_real_value():
     for name, year, real, low, high, unit, source in calibration.TARGETS:
         assert low <= real <= high and low < high, name
         assert year in (1, 2) and unit and source.strip(), name
+
+
+@pytest.mark.slow
+def test_the_control_total_defaults_are_the_calibrated_grid_point():
+    """experiments/control_totals.py's nearest grid point is the default, and its page is
+    current."""
+    import control_totals
+
+    from stpgame.core.params import SLACK_CALIBRATED, SPREAD_CALIBRATED
+
+    t = control_totals.grid()
+    assert control_totals.best(t) == (SLACK_CALIBRATED, SPREAD_CALIBRATED)
+    assert (ROOT / "docs" / "control_totals.md").read_text() == control_totals.markdown(t), (
+        "run: python experiments/control_totals.py"
+    )

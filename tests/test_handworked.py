@@ -228,6 +228,28 @@ def test_central_money_penalties_and_bailouts_on_own_books() -> None:
     check(year, SETTLED)
 
 
+# Case 3b, a regulator's body-by-body stretch (control_total_spread): the community trust's
+# total is eased by 0.04 of its budget of 200, so it may run a deficit of £8m. Its result
+# before central money, -6.4, meets that: it earns 2% x 200 = 4 of central money; judged
+# deficit -6.4 + 4 = -2.4, penalty 0.5 x 2.4 = 1.2, bail-out 0.5 x (2.4 + 1.2) = 1.8,
+# balance -2.4 - 1.2 + 1.8 = -1.8. The others are as in case 3.
+STRETCHED = {
+    "central": [8.0, 4.0, 0.0, 0.0],
+    "penalty": [0.0, 1.2, 3.2, 0.0],
+    "bailout": [0.0, 1.8, 4.8, 0.0],
+    "balance": [11.2, -1.8, -4.8, 0.0],
+    "totals_met": [True, True, False],
+}
+
+
+def test_a_stretch_eased_for_one_body_lets_it_meet_its_total() -> None:
+    p = Params.build({**BASE, **REGULATOR})
+    eased = np.array([0.0, -0.04, 0.0, 0.0])
+    economy = Economy(footprint(), BUDGET, GAP, p, stretch=eased)
+    year = economy.play(LEVELS, YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5)))
+    check(year, STRETCHED)
+
+
 # Case 4, the blended score: system_weight w = 0.5. After central money the footprint's
 # result is 11.2 - 6.4 - 6.4 + 0 = -1.6; each NHS body is also judged on its share of
 # that deficit (by NHS budget): judged = 0.5 x own deficit + 0.5 x 1.6 x share.

@@ -114,3 +114,24 @@ def test_landing_shares_sum_to_one_per_footprint():
     m = STPModel(seed=1, structure="england")
     e = m.economy
     np.testing.assert_allclose(np.bincount(e.fp, e.landing), 1.0)
+
+
+def test_each_nhs_body_has_its_own_stretch_and_every_replay_uses_it():
+    """control_total_spread moves each NHS body's total by its own z score times the
+    spread (share of budget), councils have none, and the year as played, the twin and
+    the finance team's replays all judge a body against the same total."""
+    flat = STPModel.from_scenario("fortress", seed=4, control_total_spread=0.0)
+    spread = STPModel.from_scenario("fortress", seed=4, control_total_spread=0.03)
+    e0, e1 = flat.economy, spread.economy
+    nhs = e1.is_nhs
+    moved = e1.target - e0.target
+    np.testing.assert_allclose(moved[nhs], 0.03 * spread._stretch_z[nhs], atol=1e-15)
+    assert (moved[~nhs] == 0).all() and moved[nhs].std() > 0.02
+    n = spread.structure.n
+    world = spread.counterfactuals.world.target
+    np.testing.assert_array_equal(world[:n], e1.target)  # as played
+    np.testing.assert_array_equal(world[n : 2 * n], e1.target)  # the twin
+    replay = spread.counterfactuals.replay.target
+    lay = spread.counterfactuals.layout
+    single = np.setdiff1d(np.arange(len(lay.first)), lay.grouped)
+    np.testing.assert_array_equal(replay[single], e1.target[lay.first[single]])

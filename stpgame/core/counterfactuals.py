@@ -202,6 +202,7 @@ class Counterfactuals:
         gap: np.ndarray,
         p: Params,
         reduce: bool | None = None,
+        stretch: np.ndarray | None = None,
     ):
         """``reduce``: replay only the rows that can act on the flipped body (module doc);
         by default whenever it is exact, i.e. when each body is judged on its own books."""
@@ -212,6 +213,7 @@ class Counterfactuals:
         n, n_fp = structure.n, structure.n_footprints
         self.n, self.n_fp, self.p = n, n_fp, p
         self.structure = structure
+        stretch = np.zeros(n) if stretch is None else stretch
         self._places = (structure, budget, gap)
         self.twin_ledger: Ledger = Ledger.empty(p.savings_lag, n_fp, n)
         self.layout = replays(structure, reduced=reduce)
@@ -232,6 +234,8 @@ class Counterfactuals:
         self._replay_budget = budget[lay.first]
         self._replay_budget[lay.grouped] = total
         self._replay_gap = self._rows(gap)
+        self._replay_stretch = self._rows(stretch)
+        self._stretch = stretch
         # The world: the year as played, the twin, the replays (rows and footprints in turn).
         self._fp = np.concatenate([np.arange(n_fp), np.arange(n_fp), lay.copied])
         self.world = Economy(
@@ -239,6 +243,7 @@ class Counterfactuals:
             np.concatenate([budget, budget, self._replay_budget]),
             np.concatenate([gap, gap, self._replay_gap]),
             p,
+            stretch=np.concatenate([stretch, stretch, self._replay_stretch]),
         )
         is_nhs = structure.org_type != COUNCIL
         # control totals of one copy of the places
@@ -252,12 +257,18 @@ class Counterfactuals:
     @cached_property
     def twin(self) -> Economy:
         """The places as played, for ``everyone_pools`` on its own (built when asked for)."""
-        return Economy(*self._places, self.p)
+        return Economy(*self._places, self.p, stretch=self._stretch)
 
     @cached_property
     def replay(self) -> Economy:
         """The replays alone (for ``appraise``), built when first asked for."""
-        return Economy(self.layout.structure, self._replay_budget, self._replay_gap, self.p)
+        return Economy(
+            self.layout.structure,
+            self._replay_budget,
+            self._replay_gap,
+            self.p,
+            stretch=self._replay_stretch,
+        )
 
     def play_year(
         self,

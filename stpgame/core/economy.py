@@ -206,6 +206,7 @@ class Economy:
         gap: np.ndarray,
         p: Params,
         afford_from: np.ndarray | None = None,
+        stretch: np.ndarray | None = None,
     ):
         self.p = p
         # For each row, the row whose affordability limits it: the replays of a year are
@@ -247,8 +248,11 @@ class Economy:
             self.is_nhs, budget / np.maximum(nhs_budget[self.fp], 1e-300), 0.0
         )
         self.budget_share = budget / self.fp_budget[self.fp]
-        # A body's control total: its expected result without voluntary pooling, less slack.
-        self.target = np.where(self.is_nhs, -gap - p.control_total_slack, 0.0)
+        # A body's control total: its expected result without voluntary pooling, less slack,
+        # moved by the regulator's body-by-body stretch (``stretch``: share of budget, z
+        # scores times ``control_total_spread``).
+        moved = 0.0 if stretch is None else stretch
+        self.target = np.where(self.is_nhs, -gap - p.control_total_slack + moved, 0.0)
         self._compile_constants(structure)
 
     def _compile_constants(self, structure: Structure) -> None:

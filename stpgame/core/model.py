@@ -98,6 +98,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         # real places bring their budgets from the data (stpgame.places, docs/places.md)
         self.budget = means * spread if s.budget is None else np.array(s.budget, float)
         self._cost_z = self.rng.standard_normal(s.n)  # each body's place in the cost spread
+        # each NHS body's place in the regulator's spread of stretch: its own stream, so the
+        # model's other draws do not depend on it
+        own = None if self.seed is None else (self.seed, 22)
+        self._stretch_z = np.random.default_rng(own).standard_normal(s.n)
         self.relationships = Relationships(s, self.rng, p.initial_trust_shift)
         self._twin_rel = self.relationships.copy()
         self._build_economy()
@@ -189,8 +193,9 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         """The year's arithmetic for the current rules (also after ``change_rules``)."""
         p, s = self.params, self.structure
         gap = (p.demand_growth - p.funding_growth) + p.cost_spread * self._cost_z
-        self.economy = Economy(s, self.budget, gap, p)
-        self.counterfactuals = Counterfactuals(s, self.budget, gap, p)
+        stretch = p.control_total_spread * self._stretch_z
+        self.economy = Economy(s, self.budget, gap, p, stretch=stretch)
+        self.counterfactuals = Counterfactuals(s, self.budget, gap, p, stretch=stretch)
 
     def change_rules(self, **changes: object) -> None:
         """Change parameters between years without a reset: money, trust and memory carry on.
