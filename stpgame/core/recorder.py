@@ -165,6 +165,9 @@ def share_of(flags: BoolArray, count: int) -> FloatArray:
     years); 0 when there are none."""
     flags = np.asarray(flags)
     # one year's flags: count without an axis (numpy's fast path, the same count)
-    flagged = np.count_nonzero(flags) if flags.ndim == 1 else np.count_nonzero(flags, axis=-1)
+    if flags.ndim == 1:
+        flagged: np.ndarray = np.asarray(np.count_nonzero(flags))
+    else:
+        flagged = np.count_nonzero(flags, axis=-1)
     share: FloatArray = flagged / count if count else flagged * 0.0
     return share
