@@ -131,7 +131,13 @@ def test_each_nhs_body_has_its_own_stretch_and_every_replay_uses_it():
     world = spread.counterfactuals.world.target
     np.testing.assert_array_equal(world[:n], e1.target)  # as played
     np.testing.assert_array_equal(world[n : 2 * n], e1.target)  # the twin
-    replay = spread.counterfactuals.replay.target
-    lay = spread.counterfactuals.layout
+    cf = spread.counterfactuals
+    np.testing.assert_array_equal(cf.twin.target, e1.target)  # the twin on its own
+    replay, lay = cf.replay.target, cf.layout
     single = np.setdiff1d(np.arange(len(lay.first)), lay.grouped)
     np.testing.assert_array_equal(replay[single], e1.target[lay.first[single]])
+    # a row standing for several bodies: their budget-weighted mean total
+    b = spread.budget[lay.members]
+    mean = np.bincount(lay.slot, b * e1.target[lay.members]) / np.bincount(lay.slot, b)
+    assert len(lay.grouped) > 0
+    np.testing.assert_allclose(replay[lay.grouped], mean, rtol=1e-12, atol=1e-15)

@@ -222,7 +222,7 @@ class Params:
         "elasticity",
         "assumption (no figure exists): savings are avoided emergency admissions and delayed "
         "days, whose volume grows when need outruns money (issue 22; [001] the integration "
-        "paradox; calibration §3: emergency admissions +3-4% a year (+3.8% in 2017/18) while funding rose ~1%). "
+        "paradox; calibration §3: emergency admissions +3.2% a year 2006/07-2017/18 and +3.8% in 2017/18 while funding rose ~1%). "
         "0 keeps the calibrated multiplier in every year",
         "How the savings a pooled pound makes grow with need outrunning money: the multiplier "
         "is scaled by (demand / income, both relative to year 1) to this power.",
@@ -441,9 +441,9 @@ class Params:
         "22: totals that bind for 20-60% of bodies); no published figure gives the spread: "
         "NHS Improvement negotiated each provider's total from its own plan and position "
         "(calibration §2)",
-        "How much the regulator's stretch differs from body to body: each NHS body's "
-        "control total sits this many standard deviations (share of budget) from the "
-        "average slack, drawn once per body.",
+        "How much the regulator's stretch differs from body to body: the standard "
+        "deviation (share of budget) of NHS bodies' control totals around the average "
+        "slack, each body's place drawn once (a run without a seed draws it afresh too).",
         0.0,
         0.2,
         group="regulation",
@@ -558,7 +558,9 @@ class Params:
         "calibration §2 (NHS Providers; HSJ): the providers' underlying deficit rose £3.7bn "
         "(2016/17) -> £4.3bn (2017/18) -> £5bn (2018/19) on income of about £76-80bn: cost "
         "pressures outran funding and recurrent efficiency savings by about 0.75 points of "
-        "income a year (DERIVED)",
+        "income a year (DERIVED). That measure strips one-off measures; the reported deficit "
+        "plus the STF, which keeps them in, grew by only £0.18bn in 2017/18 "
+        "(docs/calibration.md): one-offs hid part of the rise",
         "How much faster NHS trusts' costs grow than their income each year, after their "
         "efficiency savings: the underlying deficit compounds (for ``cost_drift_years``).",
         0.0,

@@ -101,7 +101,8 @@ def logit_choice(
     (nothing to gain or lose either way) keeps last year's level (habit), not a coin.
     One uniform draw per player, whatever happens, so the random stream never depends on
     the values. The loops are compiled (core/compiled.py); the exponential stays numpy's,
-    so the choice is the same to the bit wherever numpy runs.
+    so the choice is the same to the bit as the array arithmetic it replaced, for finite
+    attractions (always: they are sums of finite results and estimates).
     """
     u = rng.random(len(attraction))
     attraction, scale = np.asarray(attraction, float), np.asarray(scale, float)
