@@ -200,6 +200,18 @@ MUTATIONS = [
         "-gap - p.control_total_slack",
     ),
     Mutation(
+        "the_year_before_plays_2016_17_rules",
+        "stpgame/core/model.py",
+        "        self.change_rules(**HISTORY_RULES)\n",
+        "",
+    ),
+    Mutation(
+        "interrupts_raised_inside_compiled_call_backs",
+        "stpgame/core/compiled.py",
+        "    if _Calls.depth:\n        _Calls.pending = exc\n        return\n",
+        "",
+    ),
+    Mutation(
         "argmax_instead_of_quantal_response",
         "stpgame/strategies/base.py",
         "z[i, j] = precision * attraction[i, j] / safe",

@@ -38,10 +38,18 @@ def fortress():
 
 
 def test_fortress_cooperation_drains_away(fortress):
-    """[003] fortress mentality: bodies judged alone stop pooling after the first years."""
-    start = np.mean([df["cooperation_rate"].iloc[0] for df in fortress])
+    """[003] fortress mentality: bodies judged alone stop pooling after the first years. The
+    first year of pooled budgets is 2015/16, the year the preset plays before year 1
+    (``history_years``): what each body pooled then is its observed level entering year 1."""
+    opening = [
+        np.mean(STPModel.from_scenario("fortress", seed=s).observation.own_level >= 0.5 - 1e-9)
+        for s in SEEDS
+    ]
+    start = np.mean(opening)
+    year1 = np.mean([df["cooperation_rate"].iloc[0] for df in fortress])
     end = np.mean([final(df, "cooperation_rate") for df in fortress])
     assert start > 0.4
+    assert end < year1 < start
     assert end < 0.2 and end < start / 2
 
 

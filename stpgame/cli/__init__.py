@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Callable, Mapping
 from types import FrameType
-from typing import NoReturn, TypeAlias
+from typing import TypeAlias
 
 from stpgame.cli import analyse, experiments, match, model, places, tournament
 from stpgame.cli.common import Terminated
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(join_negative_values(raw, ("--payoffs", "--below", "--above")))
     args.argv = raw  # the command as typed, for manifests and the resume hint
-    previous = _on_sigterm()
+    previous, previous_int = _on_sigterm(), _on_sigint()
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 SignalHandler: TypeAlias = Callable[[int, FrameType | None], object] | int | signal.Handlers
@@ -101,11 +103,36 @@ def _on_sigterm() -> SignalHandler | None:
     (None where signals cannot be set: outside the main thread, or no SIGTERM; or where the
     replaced handler was not installed from Python)."""
 
-    def terminate(signum: int, frame: FrameType | None) -> NoReturn:
-        raise Terminated
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        _interrupt(Terminated())  # raised now, or when the compiled call under way returns
 
     try:
         return signal.signal(signal.SIGTERM, terminate)
+    except (ValueError, AttributeError, OSError):
+        return None
+
+
+def _interrupt(exc: BaseException) -> None:
+    """Raise ``exc``, or hand it to the compiled loops' ``interrupt`` if they are loaded
+    (importing them here would load numba for every command)."""
+    compiled = sys.modules.get("stpgame.core.compiled")
+    if compiled is None:
+        raise exc
+    compiled.interrupt(exc)
+
+
+def _on_sigint() -> SignalHandler | None:
+    """Ctrl-C raises KeyboardInterrupt as Python's own handler does, but never inside a
+    compiled call-back (``stpgame.core.compiled.interrupt``); returns the handler it
+    replaced (None where it cannot be set or was not Python's default)."""
+
+    def keyboard(signum: int, frame: FrameType | None) -> None:
+        _interrupt(KeyboardInterrupt())
+
+    try:
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return None  # someone else's handler (a test runner, an embedding app): kept
+        return signal.signal(signal.SIGINT, keyboard)
     except (ValueError, AttributeError, OSError):
         return None
 

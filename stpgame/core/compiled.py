@@ -33,26 +33,56 @@ def helper(function: F) -> F:
     return cast(F, njit(cache=True, error_model="numpy", inline="always")(function))
 
 
+class _Calls:
+    """How many compiled calls are under way, and an interrupt that arrived during one."""
+
+    depth = 0
+    pending: BaseException | None = None
+
+
+def interrupt(exc: BaseException) -> None:
+    """Raise ``exc`` from a signal handler, or, while compiled code runs, once it returns.
+
+    Compiled code calls back into Python to hand its arrays back; a signal handler's
+    exception raised inside such a call-back can crash the process (SIGSEGV: a SLURM job's
+    SIGTERM reaching ``stpgame sweep`` mid-year did). The command line's handlers call
+    this instead of raising, so the exception waits until the compiled call is over.
+    """
+    if _Calls.depth:
+        _Calls.pending = exc
+        return
+    raise exc
+
+
 def kernel(function: F) -> F:
     """A loop called from Python, compiled.
 
-    A signal handler's exception (Ctrl-C's KeyboardInterrupt, the command line's
-    Terminated) that fires while compiled code calls back into Python, as it does to hand
-    arrays back, reaches the caller wrapped in SystemError; it is raised as itself, so
-    ``stpgame sweep`` still stops cleanly and says how to resume. ``py_func`` is the
-    function as written, for the tests that run it interpreted.
+    An interrupt that arrives while it runs is raised when it returns (``interrupt``). One
+    from a handler that raises at once (Python's own for Ctrl-C, outside the command line)
+    and fires while compiled code calls back into Python reaches the caller wrapped in
+    SystemError; it is raised as itself, so ``stpgame sweep`` still stops cleanly and says
+    how to resume. ``py_func`` is the function as written, for the tests that run it
+    interpreted.
     """
     dispatcher = njit(cache=True, error_model="numpy")(function)
 
     @wraps(function)
     def call(*args: Any) -> Any:
+        _Calls.depth += 1
         try:
-            return dispatcher(*args)
+            result = dispatcher(*args)
         except SystemError as exc:
             interrupt = _interrupt(exc)
             if interrupt is None:
                 raise
             raise interrupt from None
+        finally:
+            _Calls.depth -= 1
+        pending = _Calls.pending
+        if pending is not None and not _Calls.depth:
+            _Calls.pending = None
+            raise pending
+        return result
 
     call.py_func = function  # type: ignore[attr-defined]
     return call  # type: ignore[return-value]

@@ -54,6 +54,15 @@ if TYPE_CHECKING:
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
 STRUCTURE_PARAMS = ("structure", "n_footprints", "place")
+# The rules before 2016/17, for the years played before year 1 (``history_years``): the
+# Better Care Fund from 2015/16, no sustainability money, control totals, care precept or
+# improved BCF yet (calibration §2).
+HISTORY_RULES: dict[str, object] = {
+    "sustainability_fund": 0.0,
+    "control_total": "none",
+    "care_precept": 0.0,
+    "improved_bcf": 0.0,
+}
 YEAR0_STOCKS = ("mean_trust", "cumulative_price_of_fortress", "trust", "cumulative_balance")
 """The outputs that have a value in year 0, before the first decision: trust as the bodies
 start, and sums over no years yet (zero). Every other output is a flow of a played year
@@ -121,6 +130,30 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._organisations: list[Organisation] | None = None
         # Mesa's table of the years, filled from the recorder when asked for (``datacollector``)
         self._collector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
+        self.history: list[Round] = []
+        if p.history_years:
+            self._play_history(p.history_years)
+
+    def _play_history(self, years: int) -> None:
+        """The years before year 1 under the rules before 2016/17 (``HISTORY_RULES``), played
+        and not recorded: the bodies start year 1 with their books, estimates, relationships
+        and savings in the pipeline; results since year 1 start at 0 (the savings counts
+        keep the years before, as their savings are still in the pipeline). Numbered
+        1 - years .. 0, so money and demand are a year's growth lower in the year before.
+        Each year as played is kept in ``history`` (the BCF's first year, for calibration)."""
+        rules = {k: getattr(self.params, k) for k in HISTORY_RULES}
+        self.change_rules(**HISTORY_RULES)
+        self.round = -years
+        for _ in range(years):
+            self._user_step()  # Mesa's step counter counts recorded years only
+            assert self.last_round is not None
+            self.history.append(self.last_round)
+        self.change_rules(**rules)
+        for book in (self.ledger, self.counterfactuals.twin_ledger):
+            book.cumulative = np.zeros_like(book.cumulative)  # results since year 1
+        self.last_round = None
+        self.observation.trust = self.relationships.mean_trust()
+        self._year0_trust = (self.observation.trust.copy(), self._mean_trust())
 
     @property
     def organisations(self) -> list[Organisation]:
@@ -203,7 +236,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         The footprints cannot change (``structure``, ``n_footprints``); a changed strategy mix
         re-deals the strategies of that organisation type.
         """
-        fixed = [k for k in changes if k in STRUCTURE_PARAMS]
+        fixed = [k for k in changes if k in (*STRUCTURE_PARAMS, "history_years")]
         if fixed:
             raise ParameterError(
                 fixed[0], "unchanged during a game (start a new one)", changes[fixed[0]]
@@ -235,7 +268,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._learn(effective, partner_share, payoff, actual, free)
         self._turnover()
         self.last_round = actual
-        self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
+        if self.round > 0:  # the years before year 1 (``history_years``) are not recorded
+            self._record(actual, twin.welfare, pooled, partner_share, payoff, levels)
 
     def _draw_year(self) -> tuple[YearDraws, YearDraws]:
         p, s = self.params, self.structure
@@ -404,7 +438,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         draws = YearDraws(
             self.round + 1, np.ones(s.n_footprints), np.zeros(s.n), self.footprint_trust()
         )
-        last = self.observation.own_level if self.round else np.zeros(s.n)
+        moved = self.round or self.history  # a year played, recorded or before year 1
+        last = self.observation.own_level if moved else np.zeros(s.n)
         return self.counterfactuals.appraise(
             last, draws, year_end_rates=self.year_end_rates()
         ).returns()

@@ -101,7 +101,7 @@ def _fmt(x: float | None) -> str:
 
 # Control totals' average slack and body-to-body spread (share of budget), calibrated
 # together by experiments/control_totals.py (see the two parameters' sources).
-SLACK_CALIBRATED, SPREAD_CALIBRATED = 0.05, 0.03
+SLACK_CALIBRATED, SPREAD_CALIBRATED = 0.04, 0.03
 _DEFAULT_MIX = "tit_for_tat:0.25,imitation:0.35,reinforcement:0.25,trusted_partners:0.15"
 
 
@@ -880,6 +880,21 @@ class Params:
         "Trust a 'trusted partners' body needs before it pools.",
         0.0,
         1.0,
+        group="strategy",
+    )
+    history_years: int = _param(
+        Kind.INT,
+        0,
+        "years",
+        "calibration §2: the Better Care Fund's pooled budgets began in April 2015 (£3.8bn "
+        "minimum, £5.3bn pooled in 2015/16); the Sustainability and Transformation Fund, "
+        "control totals and the social care precept began in 2016/17. The England presets "
+        "play 2015/16 (1), so that 2016/17 (year 1) is not the bodies' first year of pooling",
+        "Years played before year 1 under the rules before 2016/17 (no sustainability money, "
+        "no control totals, no precept or improved BCF) and not recorded: the bodies start "
+        "year 1 with that experience (their books, estimates and relationships).",
+        0,
+        10,
         group="strategy",
     )
     initial_cooperation: float = _param(
