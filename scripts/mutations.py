@@ -31,7 +31,9 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PINNING = ["tests/test_handworked.py", "tests/test_golden.py"]
-FAST = ["-m", "not slow and not browser", "tests"]
+# the fast suite without the check that every mutation still applies (a planted bug makes
+# its own text vanish from the copy, which that check would report for any mutation)
+FAST = ["-m", "not slow and not browser", "tests", "--ignore=tests/test_mutations_apply.py"]
 
 
 class Mutation(NamedTuple):
@@ -202,8 +204,8 @@ MUTATIONS = [
     Mutation(
         "the_year_before_plays_2016_17_rules",
         "stpgame/core/model.py",
-        "        self.change_rules(**HISTORY_RULES)\n",
-        "",
+        "            self.params = p.replace(**HISTORY_RULES)\n",
+        "            pass\n",
     ),
     Mutation(
         "interrupts_raised_inside_compiled_call_backs",

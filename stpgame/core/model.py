@@ -113,6 +113,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._stretch_z = np.random.default_rng(own).standard_normal(s.n)
         self.relationships = Relationships(s, self.rng, p.initial_trust_shift)
         self._twin_rel = self.relationships.copy()
+        if p.history_years:  # the years before year 1 start under their rules (_play_history)
+            self.params = p.replace(**HISTORY_RULES)
         self._build_economy()
         self.ledger = self.economy.new_ledger()
         self.observation = strategies.Observation(s.n)
@@ -132,23 +134,23 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._collector = mesa.DataCollector(tables={"years": list(MODEL_OUTPUTS)})
         self.history: list[Round] = []
         if p.history_years:
-            self._play_history(p.history_years)
+            self._play_history(p)
 
-    def _play_history(self, years: int) -> None:
+    def _play_history(self, rules: Params) -> None:
         """The years before year 1 under the rules before 2016/17 (``HISTORY_RULES``), played
         and not recorded: the bodies start year 1 with their books, estimates, relationships
         and savings in the pipeline; results since year 1 start at 0 (the savings counts
         keep the years before, as their savings are still in the pipeline). Numbered
         1 - years .. 0, so money and demand are a year's growth lower in the year before.
-        Each year as played is kept in ``history`` (the BCF's first year, for calibration)."""
-        rules = {k: getattr(self.params, k) for k in HISTORY_RULES}
-        self.change_rules(**HISTORY_RULES)
+        Each year as played is kept in ``history`` (the BCF's first year, for calibration).
+        The model was built under those rules; ``rules`` are the game's own, from year 1."""
+        years = rules.history_years
         self.round = -years
         for _ in range(years):
             self._user_step()  # Mesa's step counter counts recorded years only
             assert self.last_round is not None
             self.history.append(self.last_round)
-        self.change_rules(**rules)
+        self.change_rules(**{k: getattr(rules, k) for k in HISTORY_RULES})
         for book in (self.ledger, self.counterfactuals.twin_ledger):
             book.cumulative = np.zeros_like(book.cumulative)  # results since year 1
         self.last_round = None
