@@ -68,3 +68,22 @@ def test_history_rules_are_the_ones_that_began_in_2016_17():
     growth = 1.0 + m.params.funding_growth
     incomes = [r.income.sum() for r in m.history]
     np.testing.assert_allclose(incomes[1] / incomes[0], growth, rtol=1e-2)
+
+
+def test_switching_to_the_games_rules_rebuilds_nothing_but_matches_a_rebuild():
+    """After the years before, the model switches to its own rules without rebuilding its
+    economy (``Economy.with_rules``); the next years equal those of a model rebuilt with
+    ``change_rules``, and any rule beyond the compiled year's rule values is refused."""
+    light = STPModel.from_scenario("fortress", seed=6)
+    full = STPModel.from_scenario("fortress", seed=6)
+    full.change_rules(sustainability_fund=full.params.sustainability_fund + 0.0)  # rebuilt
+    assert full.economy is not light.economy
+    a, b = light.run(3).model_dataframe(), full.run(3).model_dataframe()
+    assert a.equals(b)
+    e = light.economy
+    with pytest.raises(ValueError, match="learning_rate"):
+        e.with_rules(e.p.replace(learning_rate=0.5))
+    twin = light.counterfactuals.twin  # made when first asked for
+    switched = light.counterfactuals.with_rules(e.p.replace(control_total="none"))
+    assert switched.twin is not twin and switched.twin.p.control_total == "none"
+    assert switched._totals == 0 and light.counterfactuals._totals > 0

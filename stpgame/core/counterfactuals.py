@@ -26,6 +26,7 @@ replays keep every row.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -248,6 +249,20 @@ class Counterfactuals:
         is_nhs = structure.org_type != COUNCIL
         # control totals of one copy of the places
         self._totals = regulation.count_totals(p.control_total, is_nhs, structure.footprint, n_fp)
+
+    def with_rules(self, p: Params) -> Counterfactuals:
+        """The same replays under rules ``p`` that differ only in ``economy.RULES_ONLY``
+        (``Economy.with_rules``): the world's rule values and the control totals counted;
+        the twin and replay economies are made again when next asked for."""
+        new = copy.copy(self)
+        new.__dict__.pop("twin", None)
+        new.__dict__.pop("replay", None)
+        new.p, new.world = p, self.world.with_rules(p)
+        is_nhs = self.structure.org_type != COUNCIL
+        new._totals = regulation.count_totals(
+            p.control_total, is_nhs, self.structure.footprint, self.n_fp
+        )
+        return new
 
     def _rows(self, x: np.ndarray) -> np.ndarray:
         """Per replay row: the body's value, or for a row standing for several bodies their

@@ -46,6 +46,7 @@ sum to zero per footprint.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -190,6 +191,11 @@ _KIND_OF = {"totals_met": "totals", "year_end_rates": "whole"} | dict.fromkeys(
 _FIELD_KINDS = tuple((f.name, _KIND_OF.get(f.name, "rows")) for f in fields(Round))
 
 
+RULES_ONLY = frozenset({"control_total", "sustainability_fund", "care_precept", "improved_bcf"})
+"""Rules an economy reads only as the compiled year's rule values or year by year (the
+councils' extra income), so ``Economy.with_rules`` can change them without a rebuild."""
+
+
 @lru_cache(maxsize=64)
 def footprint_sums(structure: Structure) -> Sums:
     """Sums within the footprints of a structure (cached: structures are shared)."""
@@ -315,6 +321,22 @@ class Economy:
         # the rows whose affordability is worked out: every row, or those others read
         self._afford_rows = n if self.afford_from is None else int(self.afford_from.max()) + 1
         self._no_cap = np.zeros(0)
+
+    def with_rules(self, p: Params) -> Economy:
+        """These places under rules ``p`` that differ from this economy's only in
+        ``RULES_ONLY``: a copy with the compiled year's rule values replaced, no constants
+        rebuilt (the model switches from the years before year 1 to its own rules so)."""
+        changed = {f.name for f in fields(p) if getattr(p, f.name) != getattr(self.p, f.name)}
+        if not changed <= RULES_ONLY:
+            raise ValueError(f"rebuild the economy to change {sorted(changed - RULES_ONLY)}")
+        new = copy.copy(self)
+        new.p = p
+        new._rules = self._rules._replace(
+            control_total=layout.control_total_code(p.control_total),
+            sustainability_fund=float(p.sustainability_fund),
+        )
+        new._constants = (*self._constants[:2], tuple(new._rules))
+        return new
 
     def per_fp(self, values: np.ndarray) -> np.ndarray:
         """Sum ``values`` within each footprint."""

@@ -150,7 +150,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             self._user_step()  # Mesa's step counter counts recorded years only
             assert self.last_round is not None
             self.history.append(self.last_round)
-        self.change_rules(**{k: getattr(rules, k) for k in HISTORY_RULES})
+        # the game's own rules from year 1: they differ only in rule values (no rebuild)
+        self.params = rules
+        self.economy = self.economy.with_rules(rules)
+        self.counterfactuals = self.counterfactuals.with_rules(rules)
         for book in (self.ledger, self.counterfactuals.twin_ledger):
             book.cumulative = np.zeros_like(book.cumulative)  # results since year 1
         self.last_round = None
