@@ -210,7 +210,7 @@ MUTATIONS = [
     Mutation(
         "interrupts_raised_inside_compiled_call_backs",
         "stpgame/core/compiled.py",
-        "    if _Calls.depth:\n        _Calls.pending = exc\n        return\n",
+        "    if _calls.depth:\n        _calls.pending = exc\n        return\n",
         "",
     ),
     Mutation(

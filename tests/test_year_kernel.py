@@ -184,10 +184,36 @@ def test_an_interrupt_during_a_compiled_call_is_raised_when_it_returns():
     from stpgame.cli.common import Terminated
 
     step, out = compiled.kernel(call_back_then_add), np.zeros(1)
-    with pytest.raises(Terminated):
-        step(out)
-    assert out[0] == 1.0  # the call finished its work, then the interrupt was raised
-    assert compiled._Calls.depth == 0 and compiled._Calls.pending is None
-    assert compiled.kernel(lambda x: x + 1)(1) == 2  # nothing left pending
-    with pytest.raises(KeyboardInterrupt):
-        compiled.interrupt(KeyboardInterrupt())  # outside compiled code: at once
+    try:
+        with pytest.raises(Terminated):
+            step(out)
+        assert out[0] == 1.0  # the call finished its work, then the interrupt was raised
+        assert compiled._calls.depth == 0 and compiled._calls.pending is None
+        assert compiled.kernel(lambda x: x + 1)(1) == 2  # nothing left pending
+        with pytest.raises(KeyboardInterrupt):
+            compiled.interrupt(KeyboardInterrupt())  # outside compiled code: at once
+    finally:
+        compiled._calls.depth, compiled._calls.pending = 0, None
+
+
+def fail_after_call_back(out):
+    with numba.objmode():
+        fire_sigterm()
+    if out[0] == 0.0:
+        raise ValueError("the call fails after the interrupt arrived")
+    out[0] = 1.0
+
+
+def test_an_interrupt_pending_when_a_compiled_call_fails_is_raised_not_kept():
+    """An interrupt never outlives the call it arrived in: raised in place of the call's
+    own error, so no later call raises a stale one."""
+    from stpgame.cli.common import Terminated
+
+    step = compiled.kernel(fail_after_call_back)
+    try:
+        with pytest.raises(Terminated):
+            step(np.zeros(1))
+        assert compiled._calls.pending is None
+        assert compiled.kernel(lambda x: x + 1)(1) == 2
+    finally:
+        compiled._calls.depth, compiled._calls.pending = 0, None

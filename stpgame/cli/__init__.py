@@ -116,9 +116,10 @@ def _interrupt(exc: BaseException) -> None:
     """Raise ``exc``, or hand it to the compiled loops' ``interrupt`` if they are loaded
     (importing them here would load numba for every command)."""
     compiled = sys.modules.get("stpgame.core.compiled")
-    if compiled is None:
+    defer = getattr(compiled, "interrupt", None)  # None too while numba is still importing
+    if defer is None:
         raise exc
-    compiled.interrupt(exc)
+    defer(exc)
 
 
 def _on_sigint() -> SignalHandler | None:

@@ -13,6 +13,7 @@ indexing), which costs a third of a simple loop's time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -33,11 +34,15 @@ def helper(function: F) -> F:
     return cast(F, njit(cache=True, error_model="numpy", inline="always")(function))
 
 
-class _Calls:
-    """How many compiled calls are under way, and an interrupt that arrived during one."""
+class _Calls(threading.local):
+    """How many compiled calls this thread has under way, and an interrupt that arrived
+    during one (signal handlers run in the main thread, so they see the main thread's)."""
 
     depth = 0
     pending: BaseException | None = None
+
+
+_calls = _Calls()
 
 
 def interrupt(exc: BaseException) -> None:
@@ -48,8 +53,8 @@ def interrupt(exc: BaseException) -> None:
     SIGTERM reaching ``stpgame sweep`` mid-year did). The command line's handlers call
     this instead of raising, so the exception waits until the compiled call is over.
     """
-    if _Calls.depth:
-        _Calls.pending = exc
+    if _calls.depth:
+        _calls.pending = exc
         return
     raise exc
 
@@ -68,7 +73,8 @@ def kernel(function: F) -> F:
 
     @wraps(function)
     def call(*args: Any) -> Any:
-        _Calls.depth += 1
+        calls = _calls
+        calls.depth += 1
         try:
             result = dispatcher(*args)
         except SystemError as exc:
@@ -77,11 +83,10 @@ def kernel(function: F) -> F:
                 raise
             raise interrupt from None
         finally:
-            _Calls.depth -= 1
-        pending = _Calls.pending
-        if pending is not None and not _Calls.depth:
-            _Calls.pending = None
-            raise pending
+            calls.depth -= 1
+            if calls.depth == 0 and calls.pending is not None:
+                pending, calls.pending = calls.pending, None
+                raise pending  # after the call, or in place of the error it raised
         return result
 
     call.py_func = function  # type: ignore[attr-defined]

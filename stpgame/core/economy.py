@@ -367,9 +367,9 @@ class Economy:
 
     def transformation_rate(self, year: int) -> float:
         """Transformation money this year, as a share of contribution: paid only in the
-        first ``transformation_years`` [004]."""
+        first ``transformation_years`` from year 1 [004] (none in the years before year 1)."""
         p = self.p
-        return p.transformation_fund if year <= p.transformation_years else 0.0
+        return p.transformation_fund if 1 <= year <= p.transformation_years else 0.0
 
     def care_extra(self, year: int) -> float:
         """Councils' income for adult social care on top of their funding, as a share of it:

@@ -157,6 +157,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         for book in (self.ledger, self.counterfactuals.twin_ledger):
             book.cumulative = np.zeros_like(book.cumulative)  # results since year 1
         self.last_round = None
+        self.scores = np.zeros(self.structure.n)  # no year of the game judged yet
         self.observation.trust = self.relationships.mean_trust()
         self._year0_trust = (self.observation.trust.copy(), self._mean_trust())
 

@@ -890,12 +890,14 @@ class Params:
         "minimum, £5.3bn pooled in 2015/16); the Sustainability and Transformation Fund, "
         "control totals and the social care precept began in 2016/17. The England presets "
         "play 2015/16 (1), so that 2016/17 (year 1) is not the bodies' first year of pooling",
-        "Years played before year 1 under the rules before 2016/17 (no sustainability money, "
-        "no control totals, no precept or improved BCF) and not recorded: the bodies start "
-        "year 1 with that experience (their books, estimates and relationships).",
+        "Years played before year 1 and not recorded, under the preset's rules without the "
+        "institutions that began in 2016/17 (no sustainability money, control totals, "
+        "precept or improved BCF; no transformation money either): the bodies start year 1 "
+        "with that experience (their books, estimates and relationships). Any other rule a "
+        "preset or a change sets (an incentive fund, a system rating) acts in those years too.",
         0,
         10,
-        group="strategy",
+        group="game",
     )
     initial_cooperation: float = _param(
         Kind.FLOAT,
