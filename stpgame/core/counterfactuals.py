@@ -246,9 +246,7 @@ class Counterfactuals:
             p,
             stretch=np.concatenate([stretch, stretch, self._replay_stretch]),
         )
-        is_nhs = structure.org_type != COUNCIL
-        # control totals of one copy of the places
-        self._totals = regulation.count_totals(p.control_total, is_nhs, structure.footprint, n_fp)
+        self._totals = self._count_totals(p)
 
     def with_rules(self, p: Params) -> Counterfactuals:
         """The same replays under rules ``p`` that differ only in ``economy.RULES_ONLY``
@@ -258,11 +256,15 @@ class Counterfactuals:
         new.__dict__.pop("twin", None)
         new.__dict__.pop("replay", None)
         new.p, new.world = p, self.world.with_rules(p)
-        is_nhs = self.structure.org_type != COUNCIL
-        new._totals = regulation.count_totals(
-            p.control_total, is_nhs, self.structure.footprint, self.n_fp
-        )
+        new._totals = new._count_totals(p)
         return new
+
+    def _count_totals(self, p: Params) -> int:
+        """Control totals of one copy of the places under ``p``."""
+        s = self.structure
+        return regulation.count_totals(
+            p.control_total, s.org_type != COUNCIL, s.footprint, self.n_fp
+        )
 
     def _rows(self, x: np.ndarray) -> np.ndarray:
         """Per replay row: the body's value, or for a row standing for several bodies their

@@ -290,7 +290,16 @@ class Economy:
             base_delays=self.base_delays.astype(float),
             has_nhs=(np.bincount(self.fp, self.is_nhs, self.n_fp) > 0).astype(as_number),
         )
-        self._rules = layout.Rules(
+        self._rules = self._rules_for(p)
+        # as the compiled year takes them (kern.compiled_year says why plain tuples)
+        self._constants = (tuple(self._rows), tuple(self._footprints), tuple(self._rules))
+        # the rows whose affordability is worked out: every row, or those others read
+        self._afford_rows = n if self.afford_from is None else int(self.afford_from.max()) + 1
+        self._no_cap = np.zeros(0)
+
+    def _rules_for(self, p: Params) -> layout.Rules:
+        """The rules of the compiled year under ``p`` (with this economy's discount)."""
+        return layout.Rules(
             savings_multiplier=float(p.savings_multiplier),
             one_minus_trust_effect=1.0 - p.trust_effect,
             trust_effect=float(p.trust_effect),
@@ -316,11 +325,6 @@ class Economy:
             emergency_share=EMERGENCY_SHARE,
             delay_share=DELAY_SHARE,
         )
-        # as the compiled year takes them (kern.compiled_year says why plain tuples)
-        self._constants = (tuple(self._rows), tuple(self._footprints), tuple(self._rules))
-        # the rows whose affordability is worked out: every row, or those others read
-        self._afford_rows = n if self.afford_from is None else int(self.afford_from.max()) + 1
-        self._no_cap = np.zeros(0)
 
     def with_rules(self, p: Params) -> Economy:
         """These places under rules ``p`` that differ from this economy's only in
@@ -331,10 +335,7 @@ class Economy:
             raise ValueError(f"rebuild the economy to change {sorted(changed - RULES_ONLY)}")
         new = copy.copy(self)
         new.p = p
-        new._rules = self._rules._replace(
-            control_total=layout.control_total_code(p.control_total),
-            sustainability_fund=float(p.sustainability_fund),
-        )
+        new._rules = self._rules_for(p)
         new._constants = (*self._constants[:2], tuple(new._rules))
         return new
 

@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 BUDGET_SPREAD = 0.25  # log-sd of budgets around each type's mean (assumption)
 STRUCTURE_PARAMS = ("structure", "n_footprints", "place")
+FIXED_IN_GAME = (*STRUCTURE_PARAMS, "history_years")
+"""What ``change_rules`` refuses: the footprints, and the years already played before year 1."""
 # The rules before 2016/17, for the years played before year 1 (``history_years``): the
 # Better Care Fund from 2015/16, no sustainability money, control totals, care precept or
 # improved BCF yet (calibration §2).
@@ -118,8 +120,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         self._build_economy()
         self.ledger = self.economy.new_ledger()
         self.observation = strategies.Observation(s.n)
-        self.observation.trust = self.relationships.mean_trust()
-        self._year0_trust = (self.observation.trust.copy(), self._mean_trust())
+        self._mark_year0()
         self.strategy_names = self._assign_strategies()
         self.round = 0
         self.last_round: Round | None = None
@@ -158,6 +159,10 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
             book.cumulative = np.zeros_like(book.cumulative)  # results since year 1
         self.last_round = None
         self.scores = np.zeros(self.structure.n)  # no year of the game judged yet
+        self._mark_year0()
+
+    def _mark_year0(self) -> None:
+        """The state year 1 starts from (trust as the bodies see it, and the year-0 stocks)."""
         self.observation.trust = self.relationships.mean_trust()
         self._year0_trust = (self.observation.trust.copy(), self._mean_trust())
 
@@ -242,7 +247,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         The footprints cannot change (``structure``, ``n_footprints``); a changed strategy mix
         re-deals the strategies of that organisation type.
         """
-        fixed = [k for k in changes if k in (*STRUCTURE_PARAMS, "history_years")]
+        fixed = [k for k in changes if k in FIXED_IN_GAME]
         if fixed:
             raise ParameterError(
                 fixed[0], "unchanged during a game (start a new one)", changes[fixed[0]]
