@@ -51,8 +51,8 @@ TARGETS = [
      "calibration §2: about two-thirds of trusts in deficit in 2015/16"),
     ("Trusts in deficit", 2, 0.5, 0.4, 0.6, "share",
      "calibration §2: about half later (2017/18)"),
-    ("Sustainability and Transformation Fund paid", 1, 1.8, 1.5, 1.8, "£bn",
-     "calibration §2: £1.8bn a year (2016/17), most of it paid"),
+    ("Sustainability and Transformation Fund paid, share of the fund", 1, 1.0, 0.83, 1.0,
+     "share", "calibration §2: £1.8bn a year (2016/17), most of it paid (£1.5-1.8bn)"),
     ("Control totals met (NHS bodies)", 1, 0.82, 0.72, 0.92, "share",
      "calibration §2: Q2 2016/17, 82% met the finance criteria"),
     ("NHS bodies within one pooling decision of their total", 1, 0.4, 0.2, 0.6, "share",
@@ -75,6 +75,20 @@ TARGETS = [
 ]  # fmt: skip
 
 
+ENGLAND_PROVIDER_INCOME = 75.97
+"""£bn, England's NHS providers in 2015/16 (calibration §2: NAO, "Financial sustainability of
+the NHS", 2016): the base of the real provider £ figures below."""
+AT_MODEL_SCALE = {
+    "Provider deficit after support",
+    "Provider deficit before STF",
+    "Provider deficit before STF, change",
+    "Provider underlying deficit (NHS Providers' measure)",
+}
+"""Rows in £ that sum over all of England's providers: their real figures are compared at
+the model's scale, times the model's provider income over England's in 2015/16 (the model's
+England holds only the trusts the places lookup names; its STF is the same share of income,
+``sustainability_fund``, so its STF is compared as the share of the fund paid)."""
+
 CALIBRATED = {
     ("Control totals met (NHS bodies)", 1),
     ("NHS bodies within one pooling decision of their total", 1),
@@ -94,6 +108,7 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
         money = e.growth(0)[0]
         pooled = before.contribution.sum() + e.bcf_minimum.sum() * money
         out["Better Care Fund pool", 0] = pooled / 1e3
+        out["provider income", 0] = before.income[provider].sum() / 1e3
     for year in range(1, YEARS + 1):
         m.step()
         r = m.last_round
@@ -103,7 +118,9 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
         out["Provider deficit before STF", year] = before
         out["Provider underlying deficit (NHS Providers' measure)", year] = before
         out["Trusts in deficit", year] = float((r.balance[provider] < 0).mean())
-        out["Sustainability and Transformation Fund paid", year] = r.central.sum() / 1e3
+        fund = m.params.sustainability_fund * r.income[provider].sum()
+        paid = r.central.sum() / fund
+        out["Sustainability and Transformation Fund paid, share of the fund", year] = paid
         out["Control totals met (NHS bodies)", year] = latest["control_totals_met"]
         margin = r.balance - e.target * r.income
         near = np.abs(margin) < e.room * r.income / e.budget
@@ -123,10 +140,13 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
 
 def table() -> pd.DataFrame:
     runs = [measure(seed) for seed in SEEDS]
+    scale = float(np.mean([run["provider income", 0] for run in runs])) / ENGLAND_PROVIDER_INCOME
     rows = []
     for name, year, real, low, high, unit, source in TARGETS:
         values = np.array([run[name, year] for run in runs])
         mean = float(values.mean())
+        k = scale if name in AT_MODEL_SCALE else 1.0
+        low, high = sorted((low * k, high * k))
         rows.append(
             {
                 "figure": name,
@@ -134,7 +154,9 @@ def table() -> pd.DataFrame:
                 "model": mean,
                 "model_low": float(values.min()),
                 "model_high": float(values.max()),
-                "real": real,
+                "real_england": real,
+                "scale": k,
+                "real": real * k,
                 "real_low": low,
                 "real_high": high,
                 "unit": unit,
@@ -152,6 +174,7 @@ def markdown(t: pd.DataFrame) -> str:
 
     inside = int(t["inside"].sum())
     free = t[~t["calibrated"]]
+    scale = float(t.loc[t["figure"].isin(AT_MODEL_SCALE), "scale"].iloc[0])
     lines = [
         "# Calibration: the England preset against England's books",
         "",
@@ -166,9 +189,13 @@ def markdown(t: pd.DataFrame) -> str:
         "control totals' slack and spread to, so inside by construction; nothing else is "
         "tuned to this table. Some rows are not independent: the NHS Providers rows carry "
         "the model's deficit before STF again (a different real measure), and the change "
-        "row is derived from the two before it. England's figures cover all providers "
-        "(about £76bn of income); the model's 207 trusts hold £67bn, so at the same rates "
-        "its £ figures would be about 12% smaller.",
+        "row is derived from the two before it. England's provider £ figures cover all "
+        f"its providers (£{ENGLAND_PROVIDER_INCOME:.2f}bn of income in 2015/16); the "
+        "model's England holds the trusts the places lookup names, "
+        f"£{scale * ENGLAND_PROVIDER_INCOME:.1f}bn in 2015/16, so those rows compare the "
+        f"real figure at the model's scale (times {scale:.3f}, shown after the arrow); "
+        "the model's STF is the same share of income as England's, so it is compared as "
+        "the share of the fund paid.",
         "",
         "| figure | year | model [range] | real | counted as matching | unit | inside | source |",
         "|---|---|---|---|---|---|---|---|",
@@ -176,7 +203,8 @@ def markdown(t: pd.DataFrame) -> str:
     for r in t.itertuples():
         lines.append(
             f"| {r.figure} | {r.year} | {f(r.model)} [{f(r.model_low)}, {f(r.model_high)}] "
-            f"| {f(r.real)} | {f(r.real_low)} to {f(r.real_high)} | {r.unit} | "
+            f"| {f(r.real_england)}{f' → {f(r.real)}' if r.scale != 1.0 else ''} "
+            f"| {f(r.real_low)} to {f(r.real_high)} | {r.unit} | "
             f"{'yes' if r.inside else '**no**'}{' (*calibrated*)' if r.calibrated else ''} "
             f"| {r.source} |"
         )

@@ -5,7 +5,10 @@ the figures in docs/decisions.md come from here.
 2. **Pooling when it pays nobody** (fortress, savings multiplier 0) next to the noise rate:
    what quantal response at the bodies' own estimated returns plus mistakes would give.
 3. **Leadership turnover** 0 vs 30% a year, where pooling can pay (hopeful evidence with a
-   near-whole-system rating) and in Canterbury's preset.
+   near-whole-system rating) and in Canterbury's preset: pooling, and the mean trust on the
+   links (a new leader's fall to a stranger's 0.2 can only cost what trust there is); and
+   how much pooling relationships carry at all there: trust held high (about 0.9) or low
+   (about 0.05) on every link for good (``HELD``), against trust as it moves, no turnover.
 4. **Simple vs complex footprints** in the same runs (the mixed structure), where pooling
    cannot pay (fortress) and where it can (hopeful evidence, system weight 0.9).
 5. **Return experienced** (in the manner of Isaac, Walker & Williams 1994): a population of
@@ -36,14 +39,26 @@ SEEDS = tuple(range(101, 109))
 STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
 LEVERS = ("system_weight", "outcome_weight", "gain_share", "risk_share")
 CAN_PAY = {"system_weight": 0.9}  # with hopeful evidence: pooling pays many bodies
+FROZEN = {"trust_gain": 0.0, "trust_loss": 0.0, "trust_decay": 0.0, "leadership_turnover": 0.0}
+HELD = {
+    "high": {"initial_trust_shift": 0.5, **FROZEN},
+    "low": {"initial_trust_shift": -0.5, **FROZEN},
+}
+"""Trust held where the surveys' starting levels, shifted by the most allowed, put it."""
 LEARNERS = {f"strategy_{t}": "reinforcement" for t in ("acute", "community", "ccg", "council")}
 MULTIPLIERS = (0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def cooperation(scenario: str, seed: int, **kw: object) -> float:
     """Share of bodies pooling at least half, mean over the last ``LAST`` years."""
+    return cooperation_and_trust(scenario, seed, **kw)[0]
+
+
+def cooperation_and_trust(scenario: str, seed: int, **kw: object) -> tuple[float, float]:
+    """``cooperation`` and the mean trust on the links, both over the last ``LAST`` years."""
     m = STPModel.from_scenario(scenario, seed=seed, **kw).run(YEARS)
-    return float(m.model_dataframe()["cooperation_rate"].iloc[-LAST:].mean())
+    last = m.model_dataframe()[["cooperation_rate", "mean_trust"]].iloc[-LAST:].mean()
+    return float(last["cooperation_rate"]), float(last["mean_trust"])
 
 
 def by_footprint_kind(scenario: str, seed: int, **kw: object) -> tuple[float, float]:
@@ -114,6 +129,8 @@ def _task(args: tuple) -> tuple:
     kind, key, seed, kw = args
     if kind == "coop":
         return (kind, key, seed, cooperation(kw.pop("scenario"), seed, **kw))
+    if kind == "trust":
+        return (kind, key, seed, cooperation_and_trust(kw.pop("scenario"), seed, **kw))
     if kind == "fp":
         return (kind, key, seed, by_footprint_kind(kw.pop("scenario"), seed, **kw))
     return (kind, key, seed, noise_rate(seed))
@@ -132,8 +149,11 @@ def tasks(seeds: tuple[int, ...]) -> list[tuple]:
     ):
         for t in (0.0, 0.3):
             out += [
-                ("coop", ("turnover", ctx, t), s, {**base, "leadership_turnover": t}) for s in seeds
+                ("trust", ("turnover", ctx, t), s, {**base, "leadership_turnover": t})
+                for s in seeds
             ]
+        for held, kw in HELD.items():
+            out += [("coop", ("held", ctx, held), s, {**base, **kw}) for s in seeds]
     for ctx, base in (
         ("pays nobody", {"scenario": "fortress"}),
         ("can pay", {"scenario": "hopeful_evidence", **CAN_PAY}),
@@ -177,9 +197,16 @@ def table(results: dict) -> pd.DataFrame:
             rows.append(("lever", lever, str(v), *interval(x), *step))
             prev = x
     for ctx in ("can pay", "canterbury"):
-        a, b = (np.array(results[("coop", "turnover", ctx, t)]) for t in (0.0, 0.3))
-        rows.append(("turnover", ctx, "0", *interval(a), *(np.nan,) * 3))
-        rows.append(("turnover", ctx, "0.3", *interval(b), *interval(b - a)))
+        a, b = (np.array(results[("trust", "turnover", ctx, t)]) for t in (0.0, 0.3))
+        for k, test in enumerate(("turnover", "turnover: trust on links")):
+            rows.append((test, ctx, "0", *interval(a[:, k]), *(np.nan,) * 3))
+            rows.append((test, ctx, "0.3", *interval(b[:, k]), *interval(b[:, k] - a[:, k])))
+        rows.append(("relationships", ctx, "as they move", *interval(a[:, 0]), *(np.nan,) * 3))
+        for held in HELD:
+            x = np.array(results[("coop", "held", ctx, held)])
+            rows.append(
+                ("relationships", ctx, f"held {held}", *interval(x), *interval(x - a[:, 0]))
+            )
     for ctx in ("pays nobody", "can pay"):
         pairs = np.array(results[("fp", "structure", ctx)])
         rows.append(("structure", ctx, "simple", *interval(pairs[:, 0]), *(np.nan,) * 3))
@@ -238,9 +265,14 @@ def markdown(t: pd.DataFrame) -> str:
         "`experiments/results/decisions.csv`); do not edit by hand. Cooperation: share of "
         f"bodies pooling at least half of what is free, mean of the last {LAST} of {YEARS} "
         f"years, {len(SEEDS)} seeds, 95% t-intervals; 'change' is the paired difference from "
-        "the row above (same seeds: same places and draws).",
+        "the row above (same seeds: same places and draws), except in 'relationships', where "
+        "it is from 'as they move' (trust moving as it does, no turnover). Rows 'turnover: "
+        "trust on links' give the mean trust on the links (0-1; a stranger's is 0.2), not "
+        "cooperation. 'held high' and 'held low': trust on every link fixed for good at the "
+        "surveys' starting levels shifted by +0.5 (about 0.9) or -0.5 (about 0.05), no "
+        "turnover: how much pooling relationships can carry in that context.",
         "",
-        "| test | context | value | cooperation [95% CI] | change from the row above [95% CI] |",
+        "| test | context | value | measure [95% CI] | change from the row above [95% CI] |",
         "|---|---|---|---|---|",
     ]
     for r in t.itertuples():

@@ -40,3 +40,15 @@ def test_the_control_total_defaults_are_the_calibrated_grid_point():
     assert (ROOT / "docs" / "control_totals.md").read_text() == control_totals.markdown(t), (
         "run: python experiments/control_totals.py"
     )
+
+
+def test_provider_pound_rows_are_compared_at_the_models_scale():
+    """England's provider £ figures cover all its providers; the rows named for scaling are
+    rows of the table (a renamed row cannot silently lose its scaling), and the scale is
+    the model's provider income over England's in 2015/16, so below 1 (the model's England
+    holds only the trusts the places lookup names)."""
+    names = {row[0] for row in calibration.TARGETS}
+    assert calibration.AT_MODEL_SCALE <= names
+    run = calibration.measure(1)
+    scale = run["provider income", 0] / calibration.ENGLAND_PROVIDER_INCOME
+    assert 0.8 < scale < 0.95

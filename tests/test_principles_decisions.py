@@ -58,6 +58,15 @@ def test_leadership_turnover_is_a_barrier_and_never_a_help(table):
     assert can_pay["change_high"] < 0.01
 
 
+def test_a_new_leader_costs_the_trust_there_is(table):
+    """[004]: partners' trust in a new leader falls to a stranger's, so 30% turnover a year
+    lowers the mean trust on the links in both contexts; and where turnover lowers pooling
+    (Canterbury), trust carries pooling: trust held low for good lowers it too."""
+    for ctx in ("can pay", "canterbury"):
+        assert table.loc[("turnover: trust on links", ctx, "0.3"), "change_high"] < 0, ctx
+    assert table.loc[("relationships", "canterbury", "held low"), "change_high"] < 0
+
+
 def test_simple_footprints_pool_more_only_where_pooling_can_pay(table):
     """[001]: simple structures enable integration; where pooling pays nobody, structure
     has nothing to enable."""
