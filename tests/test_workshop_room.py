@@ -557,3 +557,49 @@ def test_the_autopilot_twin_is_the_game_without_that_bodys_decisions():
     from stpgame.ui import workshop_html
 
     assert "vs your autopilot twin" in workshop_html.books(snapshot(room), 0)
+
+
+def _played_file(scenario: str = "fortress") -> dict:
+    room = Room.open(scenario, seed=9, structure="simple")
+    (alice,) = seated(room, 0)
+    for level in (1.0, 0.25):
+        room.decide(alice.token, level)
+        room.advance(force=True)
+    return json.loads(room.session_file())
+
+
+def test_a_room_file_keeps_its_rules_and_results_and_replays_them():
+    """Format 2: the file keeps every parameter the room started with and each year's
+    summed result and pooling; its replay gives the same and says nothing."""
+    data = _played_file()
+    assert data["format_version"] == 2 and len(data["results"]) == 2
+    assert data["params"]["history_years"] == 1 and "structure" not in data["params"]
+    replay = Room.from_dict(data)
+    assert replay.replay_note == "" and replay.results == data["results"]
+
+
+def test_a_room_file_replays_under_its_own_rules_after_the_preset_changed():
+    """A file from when the preset differed (here: no year before 2016/17) replays with the
+    value it kept, not today's preset, and its results check out."""
+    room = Room.open("fortress", seed=9, structure="simple", history_years=0)
+    room.advance(force=True)
+    data = json.loads(room.session_file())
+    data["overrides"] = {}  # as if history_years 0 had been the preset then
+    replay = Room.from_dict(data)
+    assert replay.model.params.history_years == 0
+    assert replay.replay_note == "" and replay.results == data["results"]
+    data["params"]["history_years"] = 1  # the rules it claims are not the ones it played
+    assert "different results" in Room.from_dict(data).replay_note
+
+
+def test_an_old_room_file_says_it_may_not_be_the_session_as_played():
+    data = _played_file()
+    for key in ("params", "results", "stpgame_version"):
+        del data[key]
+    data["format_version"] = 1
+    replay = Room.from_dict(data)
+    assert replay.year == 2 and "did not keep its parameters" in replay.replay_note
+    data = _played_file()
+    data["params"]["a_rule_from_elsewhere"] = 1.0
+    with pytest.raises(RoomError, match="a_rule_from_elsewhere"):
+        Room.from_dict(data)

@@ -17,6 +17,7 @@ is announced to ``subscribe``-d listeners.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import time
@@ -28,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from stpgame import places
+from stpgame import __version__, places
 from stpgame.core import checks, scenarios
 from stpgame.core.model import STRUCTURE_PARAMS, STPModel
-from stpgame.core.params import ORG_TYPES
+from stpgame.core.params import DEFAULTS, ORG_TYPES
 from stpgame.errors import ParameterError
 from stpgame.ui import texts
 from stpgame.workshop.plans import EVENTS, PLANS, describe_rules, rules_in_force
@@ -42,7 +43,12 @@ if TYPE_CHECKING:  # views imports this module
     from stpgame.workshop.views import Snapshot, _YearView
 
 FORMAT = "stpgame-room"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the file keeps the parameters the room started with and each year's results, so a
+later stpgame replays it under the same rules even where its presets changed, and says when
+its results differ all the same (1 kept only the preset's name and the changes to it)."""
+RESULTS_TOLERANCE = 1e-9  # relative; a replay on the same code is exact to the bit
+log = logging.getLogger(__name__)
 # Flows added up over the years played (the footprint-wide Sankey of "all years so far").
 FLOW_TOTALS = (
     "income",
@@ -205,6 +211,11 @@ class Room:
         self._snapshot: Snapshot | None = None  # views.snapshot's caches
         self._year_view: _YearView | None = None
         self.labels = body_labels(self.model.structure)
+        # the rules it started with, all of them (the file's ``params``), and per year played
+        # the bodies' summed result and pooling (£m; the file's ``results``)
+        self.start_params = {k: v for k, v in self.model.params.as_dict().items() if k not in FIXED}
+        self.results: list[list[float]] = []
+        self.replay_note = ""  # why a replay from a file may not be the session as played
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -491,6 +502,8 @@ class Room:
                 twin.step()
             self.model.step()
             last = self.model.last_round
+            assert last is not None  # a year was just played
+            self.results.append([float(np.sum(last.balance)), float(np.sum(last.contribution))])
             for name in FLOW_TOTALS:
                 self.flow_totals[name] = self.flow_totals[name] + np.asarray(
                     getattr(last, name), float
@@ -588,12 +601,15 @@ class Room:
             out = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
+                "stpgame_version": __version__,
                 "code": self.code,
                 "title": self.title,
                 "scenario": self.scenario,
                 "seed": self.seed,
                 "structure": self.structure_name,
                 "overrides": self.overrides,
+                "params": self.start_params,
+                "results": [list(r) for r in self.results],
                 "created": self.created,
                 "closed": self.closed,
                 "timer_deadline": self.timer_deadline,
@@ -610,19 +626,26 @@ class Room:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], folder: Path | str | None = None) -> Room:
-        """Rebuild a room by replaying its log on a fresh model (exact: the model is seeded)."""
+        """Rebuild a room by replaying its log on a fresh model (exact: the model is seeded).
+
+        The room starts from the parameters the file kept (``params``, format 2), so a later
+        stpgame whose presets changed still plays the same rules; when the replay's results
+        still differ from the file's (the model itself changed), or the file kept no
+        parameters (format 1), ``replay_note`` says so and it is logged.
+        """
         if data.get("format") != FORMAT:
             raise RoomError("not an stpgame room file")
         if int(data.get("format_version", 0)) > FORMAT_VERSION:
             raise RoomError(
                 f"room file version {data['format_version']} is newer than this stpgame"
             )
+        overrides, note = cls._starting_rules(data)
         room = cls(
             data["code"],
             data["scenario"],
             data["seed"],
             data["structure"],
-            data.get("overrides") or {},
+            overrides,
             data.get("title", ""),
             folder,
             data.get("facilitator_key"),
@@ -638,11 +661,49 @@ class Room:
             room._apply(event)
         if data.get("year") is not None and data["year"] != room.year:
             raise RoomError(f"replay reached year {room.year}, the file says {data['year']}")
+        if not note and not room._replays(data.get("results")):
+            note = (
+                f"saved by stpgame {data.get('stpgame_version', '?')} and replayed by "
+                f"{__version__}, whose model gives different results: the room is not the "
+                "session as played"
+            )
+        if note:
+            log.warning("room %s: %s", room.code, note)
+        room.replay_note = note
         room.timer_deadline = data.get("timer_deadline")
         room.timer_seconds = data.get("timer_seconds")
         room.removed = list(data.get("removed", []))
         room.closed = bool(data.get("closed", False))
         return room
+
+    def _replays(self, saved: list[list[float]] | None) -> bool:
+        """Whether the years played give the file's ``results`` (True if it kept none)."""
+        if saved is None:
+            return True
+        mine = np.asarray(self.results, float).reshape(-1, 2)
+        theirs = np.asarray(saved, float).reshape(-1, 2)
+        return mine.shape == theirs.shape and bool(
+            np.allclose(mine, theirs, rtol=RESULTS_TOLERANCE, atol=0.0)
+        )
+
+    @staticmethod
+    def _starting_rules(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """The overrides that rebuild the rules a room file started with, on today's preset,
+        and a note when they cannot be known (a format-1 file kept only its overrides)."""
+        kept = data.get("params")
+        if kept is None:
+            return dict(data.get("overrides") or {}), (
+                "saved by an earlier stpgame that did not keep its parameters: replayed under "
+                "today's presets, so it may differ from the session as played"
+            )
+        unknown = sorted(set(kept) - set(DEFAULTS))
+        if unknown:
+            raise RoomError(
+                f"the file's rules include {', '.join(unknown)}, which this stpgame does not have"
+            )
+        preset = scenarios.get(data["scenario"]).checked.as_dict()
+        changed = {k: v for k, v in kept.items() if k not in FIXED and preset.get(k) != v}
+        return {**(data.get("overrides") or {}), **changed}, ""
 
     def save(self, path: Path | str | None = None) -> Path:
         """Write the room (atomically). Default: ``<folder>/<CODE>.json``."""
