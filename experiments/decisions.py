@@ -8,7 +8,7 @@ the figures in docs/decisions.md come from here.
    near-whole-system rating) and in Canterbury's preset: pooling, and the mean trust on the
    links (a new leader's fall to a stranger's 0.2 can only cost what trust there is); and
    how much pooling relationships carry at all there: trust held high (about 0.9) or low
-   (about 0.05) on every link for good (``HELD``), against trust as it moves, no turnover.
+   (0.05 or below) on every link for good (``HELD``), against trust as it moves, no turnover.
 4. **Simple vs complex footprints** in the same runs (the mixed structure), where pooling
    cannot pay (fortress) and where it can (hopeful evidence, system weight 0.9).
 5. **Return experienced** (in the manner of Isaac, Walker & Williams 1994): a population of
@@ -269,7 +269,7 @@ def markdown(t: pd.DataFrame) -> str:
         "it is from 'as they move' (trust moving as it does, no turnover). Rows 'turnover: "
         "trust on links' give the mean trust on the links (0-1; a stranger's is 0.2), not "
         "cooperation. 'held high' and 'held low': trust on every link fixed for good at the "
-        "surveys' starting levels shifted by +0.5 (about 0.9) or -0.5 (about 0.05), no "
+        "surveys' starting levels shifted by +0.5 (about 0.9) or -0.5 (0.05 or below), no "
         "turnover: how much pooling relationships can carry in that context.",
         "",
         "| test | context | value | measure [95% CI] | change from the row above [95% CI] |",

@@ -52,3 +52,12 @@ def test_provider_pound_rows_are_compared_at_the_models_scale():
     run = calibration.measure(1)
     scale = run["provider income", 0] / calibration.ENGLAND_PROVIDER_INCOME
     assert 0.8 < scale < 0.95
+
+
+def test_the_stf_row_measures_what_is_paid():
+    """The whole fund is paid only because the preset pays unearned money out again:
+    without that, the share paid is what the bodies earned, below 1."""
+    name = ("Sustainability and Transformation Fund paid, share of the fund", 1)
+    assert name in calibration.BY_CONSTRUCTION
+    assert calibration.measure(1)[name] == pytest.approx(1.0)
+    assert calibration.measure(1, stf_redistribution=0.0)[name] < 0.9

@@ -603,3 +603,42 @@ def test_an_old_room_file_says_it_may_not_be_the_session_as_played():
     data["params"]["a_rule_from_elsewhere"] = 1.0
     with pytest.raises(RoomError, match="a_rule_from_elsewhere"):
         Room.from_dict(data)
+
+
+def test_a_replay_that_differs_keeps_saying_so_and_keeps_the_session_as_played():
+    """Saved again after a replay that differed (or of a format-1 file), the file still
+    carries the note and the results as they were played, not the replay's."""
+    data = _played_file()
+    played = [list(r) for r in data["results"]]
+    data["params"]["history_years"] = 0  # a replay that cannot give the file's results
+    room = Room.from_dict(data)
+    assert "different results" in room.replay_note
+    again = json.loads(room.session_file())
+    assert again["results"] == played and again["replay_note"] == room.replay_note
+    assert Room.from_dict(again).replay_note == room.replay_note
+    old = _played_file()
+    for key in ("params", "results", "stpgame_version", "replay_note"):
+        del old[key]
+    old["format_version"] = 1
+    resaved = json.loads(Room.from_dict(old).session_file())
+    assert "did not keep its parameters" in Room.from_dict(resaved).replay_note
+
+
+@pytest.mark.parametrize("results", [[[1.0]], [[1.0, 2.0], [3.0]], "x", [[1.0, float("nan")]]])
+def test_a_room_file_with_malformed_results_is_refused(results):
+    data = _played_file()
+    data["results"] = results
+    with pytest.raises(RoomError, match="results"):
+        Room.from_dict(data)
+
+
+def test_every_preset_opens_a_room_on_a_real_place():
+    """A real place is one of England's footprints whatever the preset's own structure
+    (Canterbury's is four simple footprints)."""
+    from stpgame.core import scenarios
+    from stpgame.workshop.room import PLACES
+
+    place = sorted(PLACES)[0]
+    for name in scenarios.names():
+        room = Room.open(name, seed=1, structure=place)
+        assert room.model.structure.n_footprints == 1, name

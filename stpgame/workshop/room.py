@@ -90,6 +90,21 @@ class RoomError(ValueError):
     """An action the room refuses, with a message for the person who tried it."""
 
 
+def _results(saved: Any) -> np.ndarray | None:
+    """A room file's ``results`` as an array (years x [summed result, summed pooling]), or
+    None if it kept none; a RoomError if they are not that."""
+    if saved is None:
+        return None
+    try:
+        out = np.asarray(saved, float).reshape(-1, 2) if saved != [] else np.zeros((0, 2))
+        ok = out.size == 0 or (np.ndim(saved) == 2 and bool(np.isfinite(out).all()))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise RoomError("the file's results must be one [result, pooled] pair per year")
+    return out
+
+
 @dataclass
 class Participant:
     """A person in the room and the body they play (None: no body yet)."""
@@ -179,8 +194,11 @@ class Room:
         self.plan = plan
         self.structure_name = structure
         self.overrides = overrides
+        shape: dict[str, Any]
         self._shape = shape = (
-            {"structure": "england", "place": structure}  # a real place (PLACES)
+            # a real place (PLACES): England's structure, one footprint of it, whatever the
+            # preset's own structure (Canterbury's is 4 simple footprints)
+            {"structure": "england", "place": structure, "n_footprints": 0}
             if structure in PLACES
             else {"structure": structure, "n_footprints": 1}
         )
@@ -216,6 +234,7 @@ class Room:
         self.start_params = {k: v for k, v in self.model.params.as_dict().items() if k not in FIXED}
         self.results: list[list[float]] = []
         self.replay_note = ""  # why a replay from a file may not be the session as played
+        self._as_played: list[list[float]] = []  # the file's results, when they differ
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -609,7 +628,11 @@ class Room:
                 "structure": self.structure_name,
                 "overrides": self.overrides,
                 "params": self.start_params,
-                "results": [list(r) for r in self.results],
+                # as played: where a replay differed, the file's own years come first
+                "results": [
+                    list(r) for r in self._as_played + self.results[len(self._as_played) :]
+                ],
+                "replay_note": self.replay_note,
                 "created": self.created,
                 "closed": self.closed,
                 "timer_deadline": self.timer_deadline,
@@ -661,7 +684,9 @@ class Room:
             room._apply(event)
         if data.get("year") is not None and data["year"] != room.year:
             raise RoomError(f"replay reached year {room.year}, the file says {data['year']}")
-        if not note and not room._replays(data.get("results")):
+        saved = _results(data.get("results"))
+        note = data.get("replay_note") or note  # a file that knew first says so still
+        if not note and saved is not None and not room._replays(saved):
             note = (
                 f"saved by stpgame {data.get('stpgame_version', '?')} and replayed by "
                 f"{__version__}, whose model gives different results: the room is not the "
@@ -669,6 +694,7 @@ class Room:
             )
         if note:
             log.warning("room %s: %s", room.code, note)
+            room._as_played = saved.tolist() if saved is not None else []
         room.replay_note = note
         room.timer_deadline = data.get("timer_deadline")
         room.timer_seconds = data.get("timer_seconds")
@@ -676,14 +702,11 @@ class Room:
         room.closed = bool(data.get("closed", False))
         return room
 
-    def _replays(self, saved: list[list[float]] | None) -> bool:
-        """Whether the years played give the file's ``results`` (True if it kept none)."""
-        if saved is None:
-            return True
+    def _replays(self, saved: np.ndarray) -> bool:
+        """Whether the years played give the file's ``results``."""
         mine = np.asarray(self.results, float).reshape(-1, 2)
-        theirs = np.asarray(saved, float).reshape(-1, 2)
-        return mine.shape == theirs.shape and bool(
-            np.allclose(mine, theirs, rtol=RESULTS_TOLERANCE, atol=0.0)
+        return mine.shape == saved.shape and bool(
+            np.allclose(mine, saved, rtol=RESULTS_TOLERANCE, atol=0.0)
         )
 
     @staticmethod
