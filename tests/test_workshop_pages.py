@@ -7,6 +7,8 @@ is in tests/test_browser_workshop.py.
 
 from __future__ import annotations
 
+import json
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -226,3 +228,14 @@ def test_the_reconnect_script_has_its_timings_filled_in():
     assert f"now - this.last > {w.RECONNECT_LOST_MS}" in script
     assert w.RECONNECT_TICK_MS <= 1000 < w.RECONNECT_PERIOD_MS < w.RECONNECT_LATE_MS
     assert w.RECONNECT_LATE_MS < w.RECONNECT_LOST_MS
+
+
+def test_the_facilitator_sees_when_a_restored_room_is_not_the_session_as_played(tab):
+    room = Room.open("fortress", seed=2, structure="simple")
+    room.advance(force=True)
+    assert "Restored room" not in html(tab(FacilitatorRoom(room, room.facilitator_key, "room")))
+    data = json.loads(room.session_file())
+    data["params"]["history_years"] = 0  # rules that cannot give the file's results
+    restored = Room.from_dict(data)
+    shown = html(tab(FacilitatorRoom(restored, restored.facilitator_key, "room")))
+    assert "Restored room: saved by stpgame" in shown and "different results" in shown

@@ -164,6 +164,8 @@ def FacilitatorRoom(room: Room, key: str, view: str) -> None:
             )
     if message:
         solara.Text(message, classes=["ws-msg", "facilitator-message"])
+    if room.replay_note:  # restored from a file the model can no longer replay exactly
+        solara.Text(f"Restored room: {room.replay_note}.", classes=["ws-msg", "replay-note"])
     if view == "presenter":
         Presenter(snap, next_year)
     elif view == "debrief":
