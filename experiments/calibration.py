@@ -69,6 +69,14 @@ TARGETS = [
      "calibration §3: 2.3m in 2016/17"),
     ("Council adult social care, gross", 1, 17.5, 15.75, 19.25, "£bn",
      "calibration §2: about £17.5bn (±10%)"),
+    ("NHS-council relationships 'limited'", 1, 0.25, 0.14, 0.36, "share",
+     "calibration §4: CIPFA/iMPOWER 2017 survey of 56 organisations, 25% 'limited' "
+     "(±0.11, its 95% sampling interval); model: NHS-council links with trust below 0.35 "
+     "at the end of 2016/17 (the surveys' levels are 0.2 / 0.5 / 0.8; the model starts "
+     "from this survey in 2015/16, so the row checks how trust moves)"),
+    ("NHS-council relationships 'very strong'", 1, 0.21, 0.10, 0.32, "share",
+     "calibration §4: the same survey, 21% 'very strong' (±0.11); model: trust 0.65 or "
+     "above"),
     ("Councils cutting services", 1, 0.0, 0.0, 0.5, "share",
      "calibration §2: adult social care spending rose about 1% in real terms in 2016/17 "
      "(with the precept): at most half of councils cutting"),
@@ -134,6 +142,10 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
         out["Delayed-transfer bed days", year] = latest["delayed_bed_days"] / 1e6
         out["Council adult social care, gross", year] = r.income[e.is_council].sum() / 1e3
         out["Councils cutting services", year] = latest["councils_cutting"]
+        rel = m.relationships
+        cross = rel.trust[rel.cross_sector]
+        out["NHS-council relationships 'limited'", year] = float((cross < 0.35).mean())
+        out["NHS-council relationships 'very strong'", year] = float((cross >= 0.65).mean())
         out["admissions", year] = latest["emergency_admissions"]
     out["Emergency admissions growth", 2] = out["admissions", 2] / out["admissions", 1] - 1
     change = out["Provider deficit before STF", 2] - out["Provider deficit before STF", 1]

@@ -100,6 +100,12 @@ MUTATIONS = [
         "t = t - growth[link] * (1.0 - t)",
     ),
     Mutation(
+        "better_care_fund_builds_no_trust",
+        "stpgame/core/model.py",
+        "bcf=p.bcf_minimum_share > 0)",
+        "bcf=False)",
+    ),
+    Mutation(
         "central_money_never_paid",
         KERNEL,
         "central = allocation * earned[i] + again",

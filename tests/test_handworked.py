@@ -419,6 +419,21 @@ def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -
     assert links.trust[touches_council] == pytest.approx([council_link] * 3)
 
 
+# Case 11b, the Better Care Fund as joint working (NAO 2017): trust 0.5 everywhere, nobody
+# pools by choice, gain 0.2, decay 0.1, the health-council barrier halving growth.
+#   CCG-council link (2-3): grows as joint working, 0.5 + 0.2 x 0.5 x (1 - 0.5) = 0.55;
+#   every other link fades: 0.5 x (1 - 0.1) = 0.45. Without the fund all six fade to 0.45.
+@pytest.mark.parametrize("bcf", [True, False])
+def test_the_better_care_fund_builds_the_ccg_council_link_by_hand(bcf) -> None:
+    links = Relationships(footprint(), np.random.default_rng(0))
+    links.trust = np.full(len(links.trust), 0.5)
+    links.update(np.zeros(4, bool), gain=0.2, loss=0.3, decay=0.1, barrier=0.5, bcf=bcf)
+    ccg_council = ((links.i == 2) & (links.j == 3)) | ((links.i == 3) & (links.j == 2))
+    assert ccg_council.sum() == 1
+    assert links.trust[ccg_council] == pytest.approx([0.55 if bcf else 0.45])
+    assert links.trust[~ccg_council] == pytest.approx([0.45] * 5)
+
+
 # Case 12, the STF as it was paid: 70% for the quarters a trust met its control total,
 # 30% for performance trajectories met at the published 64%; quarterly run-rates spread
 # 1% of income around the year, at -1.1503, -0.3186, 0.3186, 1.1503 sd. Case 1's results.

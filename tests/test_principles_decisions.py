@@ -4,7 +4,8 @@ Measured with the functions of ``experiments/decisions.py`` (which writes
 docs/decisions.md) on its seeds; each test fails if its mechanism is removed:
 argmax instead of quantal response makes the levers cliffs; a tie coin or an opening move
 that persists lifts pooling that pays nobody above the noise rate; leaders who wipe the
-books (and start afresh) raise pooling with turnover; without coordination costs simple
+books (and start afresh) raise pooling with turnover, and without the Better Care Fund's
+joint working England's trust sinks below a stranger's so turnover cannot lower it; without coordination costs simple
 and complex footprints pool alike; learners that ignore their estimates do not respond to
 the return.
 """
@@ -49,13 +50,14 @@ def test_pooling_that_pays_nobody_falls_to_the_noise_rate(table):
     assert abs(pooling - noise) <= 0.03 and pooling < 0.08
 
 
-def test_leadership_turnover_is_a_barrier_and_never_a_help(table):
-    """[004]: Canterbury's relationships carry its cooperation, and 30% turnover a year
-    lowers it; where relationships are already poor, turnover does not raise pooling."""
+def test_leadership_turnover_is_a_barrier(table):
+    """[004]: 30% turnover a year lowers pooling in Canterbury's preset, whose
+    relationships carry its cooperation, and in England where pooling can pay, whose
+    pooling rests far less on trust, so by far less."""
     canterbury = table.loc[("turnover", "canterbury", "0.3")]
-    assert canterbury["change_high"] < 0
-    can_pay = table.loc[("turnover", "can pay", "0.3")]
-    assert can_pay["change_high"] < 0.01
+    england = table.loc[("turnover", "can pay", "0.3")]
+    assert canterbury["change_high"] < 0 and england["change_high"] < 0
+    assert canterbury["change"] < england["change"]
 
 
 def test_a_new_leader_costs_the_trust_there_is(table):

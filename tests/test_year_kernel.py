@@ -108,7 +108,7 @@ def test_compiled_trust_is_the_python_trust_to_the_bit() -> None:
     rng = np.random.default_rng(1)
     willing = rng.random(rel.n) < 0.5
     growth = rng.random(len(rel.trust)) * 0.2
-    args = (rel.trust, growth, *rel._ends, willing, 0.3, 0.05)
+    args = (rel.trust, growth, *rel._ends, willing, rel.bcf_links, 0.3, 0.05)
     after, totals = network._trust_after(*args)
     _same((after, totals), network._trust_after.py_func(*args))
     _same(totals, network._summed_trust(after, *rel._ends, rel.n))

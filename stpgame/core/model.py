@@ -324,7 +324,8 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
         p = self.params
         willing = pooled | (actual.forced & (levels >= 0.5))
         args = (p.trust_gain, p.trust_loss, p.trust_decay, p.cultural_barrier)
-        self.relationships.update(willing, *args)
+        # the Better Care Fund's minimum is joint working between CCGs and councils
+        self.relationships.update(willing, *args, bcf=p.bcf_minimum_share > 0)
         self._twin_rel.update(np.ones_like(willing), *args)
         return willing
 

@@ -12,6 +12,9 @@ services poor [000], used for CCG-council links (CCGs are GP-led). Trust
 grows when both partners pool, erodes when one withholds while the other
 pools, faster down than up (Slovic 1993), and fades when neither pools; growth between
 health and council staff is slowed by professional and cultural boundaries [001].
+The Better Care Fund is joint working too: each year its minimum is in force, a CCG and
+a council plan and pool it together, so their link grows whatever else they do (90% of
+areas said the fund improved joint working, NAO 2017, calibration §5).
 """
 
 from __future__ import annotations
@@ -104,19 +107,21 @@ def _trust_after(
     i: IntArray,
     j: IntArray,
     willing: np.ndarray,
+    joint: np.ndarray,
     loss: float,
     decay: float,
 ) -> tuple[FloatArray, FloatArray]:
     """Each link's trust after a year: grown by ``growth`` of the way to 1 if both ends were
-    willing, eroded by ``loss`` if one was, faded by ``decay`` if neither was; and each
-    organisation's summed trust after it (as ``_summed_trust`` adds)."""
+    willing or the link is ``joint`` working anyway (the Better Care Fund), eroded by
+    ``loss`` if one was, faded by ``decay`` if neither was; and each organisation's summed
+    trust after it (as ``_summed_trust`` adds)."""
     after = np.empty_like(trust)
     n = len(willing)
     first, second = np.zeros(n), np.zeros(n)
     for link in range(len(trust)):
         t = trust[link]
         a, b = willing[i[link]], willing[j[link]]
-        if a and b:
+        if (a and b) or joint[link]:
             t = t + growth[link] * (1.0 - t)
         else:
             rate = loss if a != b else decay
@@ -170,6 +175,8 @@ class Relationships:
         self.degree = links.degree
         self._ends, self._fp = links.ends, links.footprint
         self._fp_links = links.per_footprint
+        self.bcf_links = links.gp_council  # CCG-council: the Better Care Fund's partners
+        self._no_links = np.zeros(len(links.i), np.bool_)
 
     @property
     def trust(self) -> FloatArray:
@@ -212,13 +219,20 @@ class Relationships:
         return mean
 
     def update(
-        self, willing: np.ndarray, gain: float, loss: float, decay: float, barrier: float
+        self,
+        willing: np.ndarray,
+        gain: float,
+        loss: float,
+        decay: float,
+        barrier: float,
+        bcf: bool = False,
     ) -> None:
         """Trust after a year, from what each partner was willing to do.
 
         Grows when both pooled (slower across the health-council boundary [001]), erodes
         fast when one withheld on the other (Slovic 1993), and fades when neither pooled:
-        mutual withholding never builds trust. ``willing`` counts a council that meant to
+        mutual withholding never builds trust. With ``bcf`` (the fund's minimum in force)
+        every CCG-council link grows as joint working (NAO 2017). ``willing`` counts a council that meant to
         pool but could not afford it as willing: partners can see its books.
         """
         key = (gain, barrier)
@@ -226,8 +240,9 @@ class Relationships:
             self._gain_key, self._gain = key, gain * np.where(self.cross_sector, 1.0 - barrier, 1.0)
         willing = np.ascontiguousarray(willing, dtype=np.bool_)
         growth = cast(FloatArray, self._gain)
+        joint = self.bcf_links if bcf else self._no_links
         self._trust, self._totals = _trust_after(
-            self.trust, growth, *self._ends, willing, loss, decay
+            self.trust, growth, *self._ends, willing, joint, loss, decay
         )
 
     def reset(self, orgs: np.ndarray) -> None:
