@@ -70,13 +70,14 @@ TARGETS = [
     ("Council adult social care, gross", 1, 17.5, 15.75, 19.25, "£bn",
      "calibration §2: about £17.5bn (±10%)"),
     ("NHS-council relationships 'limited'", 1, 0.25, 0.14, 0.36, "share",
-     "calibration §4: CIPFA/iMPOWER 2017 survey of 56 organisations, 25% 'limited' "
-     "(±0.11, its 95% sampling interval); model: NHS-council links with trust below 0.35 "
-     "at the end of 2016/17 (the surveys' levels are 0.2 / 0.5 / 0.8; the model starts "
-     "from this survey in 2015/16, so the row checks how trust moves)"),
+     "calibration §4: CIPFA/iMPOWER 2017 survey of 56 organisations (published late 2017), "
+     "25% 'limited' (±0.11, its 95% sampling interval); model: links between NHS trusts "
+     "and councils (the links that start from this survey in 2015/16; CCG-council links "
+     "start from the GP survey) with trust below 0.35 at the end of 2016/17, counted per "
+     "link, not per organisation (the surveys' levels are 0.2 / 0.5 / 0.8)"),
     ("NHS-council relationships 'very strong'", 1, 0.21, 0.10, 0.32, "share",
-     "calibration §4: the same survey, 21% 'very strong' (±0.11); model: trust 0.65 or "
-     "above"),
+     "calibration §4: the same survey, 21% 'very strong' (±0.11); model: the same links "
+     "with trust 0.65 or above"),
     ("Councils cutting services", 1, 0.0, 0.0, 0.5, "share",
      "calibration §2: adult social care spending rose about 1% in real terms in 2016/17 "
      "(with the precept): at most half of councils cutting"),
@@ -143,7 +144,7 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
         out["Council adult social care, gross", year] = r.income[e.is_council].sum() / 1e3
         out["Councils cutting services", year] = latest["councils_cutting"]
         rel = m.relationships
-        cross = rel.trust[rel.cross_sector]
+        cross = rel.trust[rel.cross_sector & ~rel.bcf_links]  # trust-council links
         out["NHS-council relationships 'limited'", year] = float((cross < 0.35).mean())
         out["NHS-council relationships 'very strong'", year] = float((cross >= 0.65).mean())
         out["admissions", year] = latest["emergency_admissions"]

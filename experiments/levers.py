@@ -177,14 +177,16 @@ WHY_NOT = {
     "planning_horizon": "as savings_lag: the savings a horizon cuts off are a small part of "
     "what pooling returns here",
     "trust_gain": "trust reaches learners only through the savings' efficiency "
-    "(trust_effect, 0.2) and the trusted-partner rule, and with little pooling trust is "
-    "already low",
+    "(trust_effect, 0.2) and the trusted-partner rule, so England's pooling rests little "
+    "on it (docs/decisions.md: trust held at about 0.9 on every link adds 2 points where "
+    "pooling can pay)",
     "trust_loss": "as trust_gain",
-    "cultural_barrier": "as trust_gain, and it only slows trust that grows, which little does",
-    "initial_trust_shift": "as trust_gain: starting trust is spent within a few years",
-    "leadership_turnover": "a newcomer starts as a stranger, but where relationships are "
-    "already below a stranger's trust there is nothing to lose (it is a barrier in "
-    "Canterbury's preset: docs/decisions.md)",
+    "cultural_barrier": "as trust_gain",
+    "initial_trust_shift": "as trust_gain; besides, new leaders and years without pooling "
+    "replace starting trust within a few years",
+    "leadership_turnover": "a newcomer starts as a stranger and partners' trust falls, but "
+    "England's pooling rests little on trust: 30% turnover a year costs 0.3 points where "
+    "pooling can pay, 21 in Canterbury's preset (docs/decisions.md)",
     "target_pressure": "targets shrink what NHS bodies may pool, so their choice carries "
     "less at stake and quantal response spreads it: a smaller share of a smaller room",
     "activity_payment": "it moves where savings land between the acute trust and its CCG, "

@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 
 from stpgame.core.economy import Economy, YearDraws
+from stpgame.core.model import STPModel
 from stpgame.core.network import Relationships
 from stpgame.core.params import Params
 from stpgame.core.structure import Structure
@@ -423,15 +424,45 @@ def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -
 # pools by choice, gain 0.2, decay 0.1, the health-council barrier halving growth.
 #   CCG-council link (2-3): grows as joint working, 0.5 + 0.2 x 0.5 x (1 - 0.5) = 0.55;
 #   every other link fades: 0.5 x (1 - 0.1) = 0.45. Without the fund all six fade to 0.45.
+#   Only the CCG pools: with the fund its council link still grows to 0.55 (joint working
+#   whatever else they do); without, it erodes, 0.5 x (1 - 0.3) = 0.35, like the CCG's
+#   links to the two trusts (0.35 either way); the trust-council links fade to 0.45.
 @pytest.mark.parametrize("bcf", [True, False])
-def test_the_better_care_fund_builds_the_ccg_council_link_by_hand(bcf) -> None:
+@pytest.mark.parametrize("ccg_pools", [False, True])
+def test_the_better_care_fund_builds_the_ccg_council_link_by_hand(bcf, ccg_pools) -> None:
     links = Relationships(footprint(), np.random.default_rng(0))
     links.trust = np.full(len(links.trust), 0.5)
-    links.update(np.zeros(4, bool), gain=0.2, loss=0.3, decay=0.1, barrier=0.5, bcf=bcf)
+    willing = np.array([False, False, ccg_pools, False])
+    links.update(willing, gain=0.2, loss=0.3, decay=0.1, barrier=0.5, bcf=bcf)
     ccg_council = ((links.i == 2) & (links.j == 3)) | ((links.i == 3) & (links.j == 2))
+    touches_ccg = (links.i == 2) | (links.j == 2)
     assert ccg_council.sum() == 1
-    assert links.trust[ccg_council] == pytest.approx([0.55 if bcf else 0.45])
-    assert links.trust[~ccg_council] == pytest.approx([0.45] * 5)
+    alone = 0.35 if ccg_pools else 0.45
+    assert links.trust[ccg_council] == pytest.approx([0.55 if bcf else alone])
+    assert links.trust[touches_ccg & ~ccg_council] == pytest.approx([alone] * 2)
+    assert links.trust[~touches_ccg] == pytest.approx([0.45] * 3)
+
+
+def test_in_the_model_the_better_care_fund_grows_ccg_council_trust_by_hand() -> None:
+    """The same in a model year: one simple footprint, nobody pooling by choice, no
+    mistakes or turnover. The CCG-council link grows by trust_gain x (1 - cultural
+    barrier) of the way to 1 while the fund's minimum is in force, and fades by
+    trust_decay when it is not; every other link fades."""
+    calm = {f"strategy_{t}": "always_defect" for t in ("acute", "community", "ccg", "council")}
+    settings = {"structure": "simple", "n_footprints": 1, "noise": 0.0}
+    settings["leadership_turnover"] = 0.0
+    for minimum in (0.15, 0.0):
+        m = STPModel.from_scenario(
+            "fortress", seed=3, bcf_minimum_share=minimum, **calm, **settings
+        )
+        rel, p = m.relationships, m.params
+        before = rel.trust.copy()
+        m.step()
+        grow = before + p.trust_gain * (1 - p.cultural_barrier) * (1 - before)
+        fade = before * (1 - p.trust_decay)
+        expected = np.where(rel.bcf_links, grow, fade) if minimum else fade
+        assert rel.bcf_links.sum() == 1
+        assert rel.trust == pytest.approx(expected)
 
 
 # Case 12, the STF as it was paid: 70% for the quarters a trust met its control total,

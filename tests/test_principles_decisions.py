@@ -5,7 +5,7 @@ docs/decisions.md) on its seeds; each test fails if its mechanism is removed:
 argmax instead of quantal response makes the levers cliffs; a tie coin or an opening move
 that persists lifts pooling that pays nobody above the noise rate; leaders who wipe the
 books (and start afresh) raise pooling with turnover, and without the Better Care Fund's
-joint working England's trust sinks below a stranger's so turnover cannot lower it; without coordination costs simple
+joint working England's trust sinks below a stranger's, leaving turnover nothing to cost; without coordination costs simple
 and complex footprints pool alike; learners that ignore their estimates do not respond to
 the return.
 """
@@ -52,12 +52,12 @@ def test_pooling_that_pays_nobody_falls_to_the_noise_rate(table):
 
 def test_leadership_turnover_is_a_barrier(table):
     """[004]: 30% turnover a year lowers pooling in Canterbury's preset, whose
-    relationships carry its cooperation, and in England where pooling can pay, whose
-    pooling rests far less on trust, so by far less."""
+    relationships carry its cooperation, and in England where pooling can pay. England's
+    pooling rests little on trust, so its margin is thin (-0.3 points, interval's top
+    -0.2): a change that moves it is a finding to report, not a threshold to loosen."""
     canterbury = table.loc[("turnover", "canterbury", "0.3")]
     england = table.loc[("turnover", "can pay", "0.3")]
     assert canterbury["change_high"] < 0 and england["change_high"] < 0
-    assert canterbury["change"] < england["change"]
 
 
 def test_a_new_leader_costs_the_trust_there_is(table):
