@@ -21,6 +21,7 @@ import pandas as pd
 from _results import write  # experiments/_results.py: the script's folder
 
 from stpgame import STPModel
+from stpgame.core.network import TRUST_LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO, SEEDS, YEARS = "fortress", (1, 2, 3, 4, 5), 2
@@ -103,6 +104,11 @@ CALIBRATED = {
     ("NHS bodies within one pooling decision of their total", 1),
 }
 """Rows that experiments/control_totals.py calibrates two parameters to."""
+LIMITED_BELOW, VERY_STRONG_FROM = (
+    (TRUST_LEVELS["limited"] + TRUST_LEVELS["reasonable"]) / 2,
+    (TRUST_LEVELS["reasonable"] + TRUST_LEVELS["very strong"]) / 2,
+)
+"""A link's survey band: the midpoints between the levels the surveys' bands start at."""
 BY_CONSTRUCTION = {("Sustainability and Transformation Fund paid, share of the fund", 1)}
 """Rows a parameter settles: the preset pays the unearned STF out again at year end
 (``stf_redistribution`` 1, as England did), so the whole fund is paid."""
@@ -145,8 +151,9 @@ def measure(seed: int, **overrides: object) -> dict[tuple[str, int], float]:
         out["Councils cutting services", year] = latest["councils_cutting"]
         rel = m.relationships
         cross = rel.trust[rel.cross_sector & ~rel.bcf_links]  # trust-council links
-        out["NHS-council relationships 'limited'", year] = float((cross < 0.35).mean())
-        out["NHS-council relationships 'very strong'", year] = float((cross >= 0.65).mean())
+        limited, strong = cross < LIMITED_BELOW, cross >= VERY_STRONG_FROM
+        out["NHS-council relationships 'limited'", year] = float(limited.mean())
+        out["NHS-council relationships 'very strong'", year] = float(strong.mean())
         out["admissions", year] = latest["emergency_admissions"]
     out["Emergency admissions growth", 2] = out["admissions", 2] / out["admissions", 1] - 1
     change = out["Provider deficit before STF", 2] - out["Provider deficit before STF", 1]

@@ -402,6 +402,15 @@ def test_transformation_money_repays_voluntary_pooling() -> None:
 #   both willing, same sector: 0.5 + 0.2 x (1 - 0.5) = 0.6
 #   both willing, across the health-council boundary: 0.5 + 0.2 x 0.5 x 0.5 = 0.55
 #   one willing: 0.5 - 0.3 x 0.5 = 0.35; neither: 0.5 - 0.1 x 0.5 = 0.45
+def trust_year(willing: list[bool], bcf: bool = False) -> Relationships:
+    """The hand-worked footprint's links after one year from trust 0.5 everywhere: gain 0.2,
+    loss 0.3, decay 0.1, the health-council barrier halving growth."""
+    links = Relationships(footprint(), np.random.default_rng(0))
+    links.trust = np.full(len(links.trust), 0.5)
+    links.update(np.array(willing), gain=0.2, loss=0.3, decay=0.1, barrier=0.5, bcf=bcf)
+    return links
+
+
 @pytest.mark.parametrize(
     ("willing", "nhs_link", "council_link"),
     [
@@ -411,9 +420,7 @@ def test_transformation_money_repays_voluntary_pooling() -> None:
     ],
 )
 def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -> None:
-    links = Relationships(footprint(), np.random.default_rng(0))
-    links.trust = np.full(len(links.trust), 0.5)
-    links.update(np.array(willing), gain=0.2, loss=0.3, decay=0.1, barrier=0.5)
+    links = trust_year(willing)
     touches_council = (links.i == 3) | (links.j == 3)
     assert len(links.trust) == 6
     assert links.trust[~touches_council] == pytest.approx([nhs_link] * 3)
@@ -430,10 +437,7 @@ def test_trust_grows_erodes_and_fades_by_hand(willing, nhs_link, council_link) -
 @pytest.mark.parametrize("bcf", [True, False])
 @pytest.mark.parametrize("ccg_pools", [False, True])
 def test_the_better_care_fund_builds_the_ccg_council_link_by_hand(bcf, ccg_pools) -> None:
-    links = Relationships(footprint(), np.random.default_rng(0))
-    links.trust = np.full(len(links.trust), 0.5)
-    willing = np.array([False, False, ccg_pools, False])
-    links.update(willing, gain=0.2, loss=0.3, decay=0.1, barrier=0.5, bcf=bcf)
+    links = trust_year([False, False, ccg_pools, False], bcf=bcf)
     ccg_council = ((links.i == 2) & (links.j == 3)) | ((links.i == 3) & (links.j == 2))
     touches_ccg = (links.i == 2) | (links.j == 2)
     assert ccg_council.sum() == 1
@@ -449,8 +453,12 @@ def test_in_the_model_the_better_care_fund_grows_ccg_council_trust_by_hand() -> 
     barrier) of the way to 1 while the fund's minimum is in force, and fades by
     trust_decay when it is not; every other link fades."""
     calm = {f"strategy_{t}": "always_defect" for t in ("acute", "community", "ccg", "council")}
-    settings = {"structure": "simple", "n_footprints": 1, "noise": 0.0}
-    settings["leadership_turnover"] = 0.0
+    settings = {
+        "structure": "simple",
+        "n_footprints": 1,
+        "noise": 0.0,
+        "leadership_turnover": 0.0,
+    }
     for minimum in (0.15, 0.0):
         m = STPModel.from_scenario(
             "fortress", seed=3, bcf_minimum_share=minimum, **calm, **settings

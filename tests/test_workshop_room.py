@@ -624,7 +624,9 @@ def test_a_replay_that_differs_keeps_saying_so_and_keeps_the_session_as_played()
     assert "did not keep its parameters" in Room.from_dict(resaved).replay_note
 
 
-@pytest.mark.parametrize("results", [[[1.0]], [[1.0, 2.0], [3.0]], "x", [[1.0, float("nan")]]])
+@pytest.mark.parametrize(
+    "results", [[[1.0]], [[1.0, 2.0], [3.0]], [[1.0, 2.0, 3.0, 4.0]], "x", [[1.0, float("nan")]]]
+)
 def test_a_room_file_with_malformed_results_is_refused(results):
     data = _played_file()
     data["results"] = results

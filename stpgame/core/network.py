@@ -232,8 +232,9 @@ class Relationships:
         Grows when both pooled (slower across the health-council boundary [001]), erodes
         fast when one withheld on the other (Slovic 1993), and fades when neither pooled:
         mutual withholding never builds trust. With ``bcf`` (the fund's minimum in force)
-        every CCG-council link grows as joint working (NAO 2017). ``willing`` counts a council that meant to
-        pool but could not afford it as willing: partners can see its books.
+        every CCG-council link grows as joint working (NAO 2017). ``willing`` counts a
+        council that meant to pool but could not afford it as willing: partners can see its
+        books.
         """
         key = (gain, barrier)
         if self._gain_key != key:

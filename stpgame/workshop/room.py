@@ -96,13 +96,13 @@ def _results(saved: Any) -> np.ndarray | None:
     if saved is None:
         return None
     try:
-        out = np.asarray(saved, float).reshape(-1, 2) if saved != [] else np.zeros((0, 2))
-        ok = out.size == 0 or (np.ndim(saved) == 2 and bool(np.isfinite(out).all()))
+        out = np.asarray(saved, float)
     except (TypeError, ValueError):
-        ok = False
-    if not ok:
+        out = np.full((1, 1), np.nan)  # not numbers: refused below
+    pairs = out.size == 0 or (out.ndim == 2 and out.shape[1] == 2)
+    if not pairs or not np.isfinite(out).all():
         raise RoomError("the file's results must be one [result, pooled] pair per year")
-    return out
+    return out.reshape(-1, 2)
 
 
 @dataclass
@@ -234,7 +234,6 @@ class Room:
         self.start_params = {k: v for k, v in self.model.params.as_dict().items() if k not in FIXED}
         self.results: list[list[float]] = []
         self.replay_note = ""  # why a replay from a file may not be the session as played
-        self._as_played: list[list[float]] = []  # the file's results, when they differ
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -628,10 +627,7 @@ class Room:
                 "structure": self.structure_name,
                 "overrides": self.overrides,
                 "params": self.start_params,
-                # as played: where a replay differed, the file's own years come first
-                "results": [
-                    list(r) for r in self._as_played + self.results[len(self._as_played) :]
-                ],
+                "results": [list(r) for r in self.results],
                 "replay_note": self.replay_note,
                 "created": self.created,
                 "closed": self.closed,
@@ -694,7 +690,8 @@ class Room:
             )
         if note:
             log.warning("room %s: %s", room.code, note)
-            room._as_played = saved.tolist() if saved is not None else []
+            if saved is not None:  # the years as played, not as replayed
+                room.results = saved.tolist()
         room.replay_note = note
         room.timer_deadline = data.get("timer_deadline")
         room.timer_seconds = data.get("timer_seconds")
