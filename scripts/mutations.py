@@ -226,6 +226,12 @@ MUTATIONS = [
         "z[i, j] = 1e6 * attraction[i, j] / safe",
     ),
     Mutation(
+        "acute_premium_raises_the_providers_deficit",
+        "stpgame/core/economy.py",
+        "np.where(acute, 1.0 - acute_share, -acute_share)",
+        "np.where(acute, 1.0, 0.0)",
+    ),
+    Mutation(
         "new_leader_wipes_the_books",
         "stpgame/core/model.py",
         "            obj.new_leader(which)\n",

@@ -585,3 +585,23 @@ def test_trusts_cost_gap_grows_and_their_plans_with_it() -> None:
         },
     )
     assert economy.drift(1) == 0.0 and economy.drift(2) == 0.01 and economy.drift(9) == 0.01
+
+
+# Case 17, acute trusts' cost gap (``economy.structural_gap``). Demand 3% over funding 1%
+# gives every body a gap of 2%; acute_cost_gap 3% moves acute trusts further out and the
+# other trusts back, in proportion to the other's share of provider budgets: the acute trust
+# holds 400 of the 600 (2/3), so acute 2% + 3% x 1/3 = 3% (cost 412), community
+# 2% - 3% x 2/3 = 0% (cost 200); CCG and council keep 2%. The providers' costs are 612
+# either way (600 x 1.02): the premium moves which trust is in deficit, not the sum.
+def test_acute_trusts_cost_gap_moves_the_split_not_the_sum() -> None:
+    from stpgame.core.economy import structural_gap
+
+    rules = {"demand_growth": 0.03, "funding_growth": 0.01, "cost_spread": 0.0}
+    p = Params.build({**BASE, **rules, "acute_cost_gap": 0.03})
+    gap = structural_gap(p, footprint(), BUDGET, np.zeros(4))
+    assert gap == pytest.approx([0.03, 0.0, 0.02, 0.02], abs=1e-12)
+    year = Economy(footprint(), BUDGET, gap, p).play(
+        LEVELS, YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5))
+    )
+    check(year, {"cost": [412.0, 200.0, 102.0, 102.0]})
+    assert year.cost[:2].sum() == pytest.approx(612.0, abs=1e-9)

@@ -141,3 +141,42 @@ def test_each_nhs_body_has_its_own_stretch_and_every_replay_uses_it():
     mean = np.bincount(lay.slot, b * e1.target[lay.members]) / np.bincount(lay.slot, b)
     assert len(lay.grouped) > 0
     np.testing.assert_allclose(replay[lay.grouped], mean, rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    budgets=st.lists(st.floats(1.0, 1e4), min_size=4, max_size=12),
+    kinds=st.lists(st.integers(0, 3), min_size=4, max_size=12),
+    premium=st.floats(0.0, 0.2),
+    spread=st.floats(0.0, 0.1),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_acute_premium_keeps_the_providers_mean_gap(budgets, kinds, premium, spread, seed):
+    """``acute_cost_gap`` moves acute trusts' gap ``premium`` above other trusts' and leaves
+    the providers' budget-weighted mean gap, and every commissioner's and council's, as
+    they were (calibration §2: it splits the providers' deficit, not its size)."""
+    from stpgame.core.economy import structural_gap
+    from stpgame.core.params import Params
+    from stpgame.core.structure import Structure
+
+    n = min(len(budgets), len(kinds))
+    kind, budget = np.array(kinds[:n]), np.array(budgets[:n])
+    s = Structure(
+        org_type=kind,
+        footprint=np.zeros(n, int),
+        footprint_names=("Any",),
+        population=np.array([1.0]),
+        coterminous=np.array([True]),
+    )
+    z = np.random.default_rng(seed).standard_normal(n)
+    base = Params.build({"cost_spread": spread, "acute_cost_gap": 0.0})
+    moved = base.replace(acute_cost_gap=premium)
+    before, after = structural_gap(base, s, budget, z), structural_gap(moved, s, budget, z)
+    provider = kind <= 1
+    assert after[~provider] == pytest.approx(before[~provider], abs=1e-12)
+    if provider.any():
+        weighted = (budget * (after - before))[provider].sum() / budget[provider].sum()
+        assert weighted == pytest.approx(0.0, abs=1e-12)
+    if (kind == 0).any() and (kind == 1).any():
+        shift = after - before
+        assert shift[kind == 0] - shift[kind == 1][0] == pytest.approx(premium, abs=1e-12)

@@ -202,6 +202,26 @@ def footprint_sums(structure: Structure) -> Sums:
     return Sums.groups(structure.footprint, structure.n_footprints)
 
 
+def structural_gap(
+    p: Params, structure: Structure, budget: FloatArray, z: FloatArray
+) -> FloatArray:
+    """Each body's costs over its income, as a share of it (phase 1): demand over funding
+    growth [001], spread across bodies by ``z`` (``cost_spread``), and acute trusts further
+    out than other trusts by ``acute_cost_gap`` (King's Fund: acute hospitals were most of
+    the trusts in deficit, 2015/16-2017/18; calibration §2). The acute premium is split so
+    the providers' budget-weighted mean is unchanged: it moves which trusts are in deficit,
+    not the providers' deficit."""
+    gap = (p.demand_growth - p.funding_growth) + p.cost_spread * z
+    kind = np.asarray(structure.org_type)
+    acute = kind == ORG_TYPES.index("acute")
+    provider = acute | (kind == ORG_TYPES.index("community"))
+    provider_budget = budget[provider].sum()
+    if p.acute_cost_gap and provider_budget > 0:
+        acute_share = budget[acute].sum() / provider_budget
+        gap = gap + p.acute_cost_gap * np.where(acute, 1.0 - acute_share, -acute_share) * provider
+    return gap
+
+
 class Economy:
     """Constants of one set of footprints, and the year's arithmetic over them."""
 

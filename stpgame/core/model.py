@@ -41,7 +41,7 @@ from stpgame.core.counterfactuals import (
     appraised_payoff,
     regulatory_score,
 )
-from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws
+from stpgame.core.economy import COUNCIL, Economy, Round, YearDraws, structural_gap
 from stpgame.core.network import Relationships
 from stpgame.core.outputs import MODEL_OUTPUTS, ORG_OUTPUTS, ORG_VALUES
 from stpgame.core.params import ORG_TYPES, STRATEGY_PARAMS, Params
@@ -236,7 +236,7 @@ class STPModel(mesa.Model):  # type: ignore[misc]  # mesa is untyped
     def _build_economy(self) -> None:
         """The year's arithmetic for the current rules (also after ``change_rules``)."""
         p, s = self.params, self.structure
-        gap = (p.demand_growth - p.funding_growth) + p.cost_spread * self._cost_z
+        gap = structural_gap(p, s, self.budget, self._cost_z)
         stretch = p.control_total_spread * self._stretch_z
         self.economy = Economy(s, self.budget, gap, p, stretch=stretch)
         self.counterfactuals = Counterfactuals(s, self.budget, gap, p, stretch=stretch)

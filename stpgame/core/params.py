@@ -102,6 +102,8 @@ def _fmt(x: float | None) -> str:
 # Control totals' average slack and body-to-body spread (share of budget), calibrated
 # together by experiments/control_totals.py (see the two parameters' sources).
 SLACK_CALIBRATED, SPREAD_CALIBRATED = 0.04, 0.03
+# Acute trusts' cost gap over other trusts', calibrated by experiments/acute_gap.py.
+ACUTE_GAP_CALIBRATED = 0.07
 _DEFAULT_MIX = "tit_for_tat:0.25,imitation:0.35,reinforcement:0.25,trusted_partners:0.15"
 
 
@@ -591,6 +593,23 @@ class Params:
         "mean): some bodies are in surplus, most in deficit.",
         0.0,
         0.1,
+        group="money",
+    )
+    acute_cost_gap: float = _param(
+        Kind.FLOAT,
+        ACUTE_GAP_CALIBRATED,
+        "share of income",
+        "calibrated (experiments/acute_gap.py): in 2015/16 85% of acute trusts were in "
+        "deficit (NAO 2016) and nearly three-quarters of the 66% of trusts in deficit were "
+        "acute (King's Fund, 'Trusts in deficit'), so about 40% of the other trusts were "
+        "(DERIVED); the value puts the fortress preset's other trusts there in 2015/16. "
+        "King's Fund 2016: mental health and community providers' relatively strong results",
+        "How much further acute trusts' costs outrun their income than other NHS trusts' "
+        "(mental health, community, ambulance): the providers' deficit falls mostly on acute "
+        "hospitals. It moves the split, not the sum: the providers' budget-weighted mean gap "
+        "is unchanged.",
+        0.0,
+        0.2,
         group="money",
     )
     cost_shock: float = _param(
