@@ -67,6 +67,10 @@ TARGETS = [
     ("Trusts in deficit", 2, 0.44, 0.34, 0.54, "share",
      "King's Fund, 'Trusts in deficit' (2018): 44% still overspent in 2017/18; HSJ (2018): "
      "102 trusts, from 105 (±0.10)"),
+    ("Providers missing their control total", 1, 0.28, 0.18, 0.38, "share",
+     "DERIVED from HSJ (2018): 75 providers missed their pre-STF control totals in "
+     "2017/18, 'around 10 more than the previous year', so about 65 of 234 in 2016/17 "
+     "(±0.10)"),
     ("Providers missing their control total", 2, 0.32, 0.22, 0.42, "share",
      "HSJ, 'Trust sector reports deficit of almost £1bn' (2018): 75 providers (of about "
      "234) missed their pre-STF control totals in 2017/18, about 10 more than in 2016/17 "

@@ -162,8 +162,8 @@ MUTATIONS = [
     Mutation(
         "control_totals_ignore_the_grown_gap",
         KERNEL,
-        "margin: float = rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows",
-        "margin: float = rows.balance[i] - rc.target[i] * rows",
+        "target = rc.target[i] - year.planned_drift * rc.provider[i]",
+        "target = rc.target[i]",
     ),
     Mutation(
         "savings_ignore_need",
@@ -230,6 +230,12 @@ MUTATIONS = [
         "stpgame/core/economy.py",
         "np.where(acute, 1.0 - acute_share, -acute_share)",
         "np.where(acute, 1.0, 0.0)",
+    ),
+    Mutation(
+        "two_year_totals_follow_the_plan",
+        "stpgame/core/economy.py",
+        "if self.p.two_year_totals and year in (2, 3):",
+        "if False:",
     ),
     Mutation(
         "new_leader_wipes_the_books",

@@ -54,14 +54,23 @@ def test_fortress_cooperation_drains_away(fortress):
 
 
 def test_the_first_years_sit_in_the_real_range(fortress):
-    """Calibration §2: 65% of trusts (85% of acute) in deficit in 2015/16; 82% of providers
-    met their financial control total in Q2 2016/17 (year 1 = 2016/17); adult social care
-    spending rose about 1% in real terms in 2016/17 with the precept: at most half of
-    councils cutting (docs/calibration.md)."""
-    deficit = np.mean([df["nhs_in_deficit"].head(3).mean() for df in fortress])
+    """Calibration §2 and King's Fund, 'Trusts in deficit': 66% of trusts in deficit in
+    2015/16 (the year the preset plays before year 1) and 44% in 2016/17, after the STF
+    began (counted: ±0.10, as docs/calibration.md, here on other seeds); 82% of NHS bodies
+    met their financial control total in Q2 2016/17 (year 1); adult social care spending
+    rose about 1% in real terms in 2016/17 with the precept: at most half of councils
+    cutting."""
+    before, year1 = [], []
+    for seed in SEEDS:
+        m = STPModel.from_scenario("fortress", seed=seed)
+        trust = np.asarray(m.structure.org_type) <= ORG_TYPES.index("community")
+        before.append(np.mean(m.history[-1].balance[trust] < 0))
+        m.step()
+        year1.append(np.mean(m.last_round.balance[trust] < 0))
     met = np.mean([df["control_totals_met"].iloc[0] for df in fortress])
     cutting = np.mean([df["councils_cutting"].iloc[0] for df in fortress])
-    assert 0.55 <= deficit <= 0.9
+    assert 0.56 <= np.mean(before) <= 0.76
+    assert 0.34 <= np.mean(year1) <= 0.54 < np.mean(before)
     assert 0.72 <= met <= 0.92
     assert cutting <= 0.5
 

@@ -568,10 +568,12 @@ def test_savings_grow_with_need_outrunning_money(elasticity, generated) -> None:
 # CCG -6.4; the council still cuts 1.4 to balance. The control totals are set from plans
 # that include the grown gap: acute -1% x 400 = -4, which -0.8 meets (2% x 400 = 8 of
 # central money: 7.2); community -2, which -8.4 misses (nothing: -8.4).
+DRIFT = {"cost_drift": 0.01, "cost_drift_years": 1, "funding_growth": 0.0}
+DRIFT |= {"demand_growth": 0.0, "control_total": "individual", "sustainability_fund": 0.02}
+
+
 def test_trusts_cost_gap_grows_and_their_plans_with_it() -> None:
-    rules = {"cost_drift": 0.01, "cost_drift_years": 1, "funding_growth": 0.0}
-    rules |= {"demand_growth": 0.0, "control_total": "individual", "sustainability_fund": 0.02}
-    p = Params.build({**BASE, **rules})
+    p = Params.build({**BASE, **DRIFT})
     economy = Economy(footprint(), BUDGET, GAP, p)
     year = economy.play(LEVELS, YearDraws(3, np.ones(1), np.zeros(4), np.full(1, 0.5)))
     check(
@@ -605,3 +607,25 @@ def test_acute_trusts_cost_gap_moves_the_split_not_the_sum() -> None:
     )
     check(year, {"cost": [412.0, 200.0, 102.0, 102.0]})
     assert year.cost[:2].sum() == pytest.approx(612.0, abs=1e-9)
+
+
+# Case 18, two-year control totals: the 2017/18 and 2018/19 totals were set together in 2016
+# from 2016/17's position, so they do not allow for the trusts' cost gap grown since. The
+# year of case 16 (cost gap grown by 1%: acute cost 404, kept 0 - 404 + 400 + 3.2 = -0.8)
+# in year 3 (2018/19): the acute trust's total is still 0 (2016/17's), not -1% of 400 = -4,
+# so -0.8 misses it in every quarter (run-rates do not spread: cost_shock 0) and the £8 of
+# STF is not paid: balance -0.8. In year 4 the totals follow the plan again: met, £8 paid.
+@pytest.mark.parametrize(("year", "central", "acute_met"), [(3, 0.0, False), (4, 8.0, True)])
+def test_two_year_totals_do_not_allow_for_the_gap_grown_since(year, central, acute_met) -> None:
+    p = Params.build({**BASE, **DRIFT, "two_year_totals": True})
+    economy = Economy(footprint(), BUDGET, GAP, p)
+    result = economy.play(LEVELS, YearDraws(year, np.ones(1), np.zeros(4), np.full(1, 0.5)))
+    check(
+        result,
+        {
+            "cost": [404.0, 202.0, 100.0, 103.0],
+            "central": [central, 0.0, 0.0, 0.0],
+            "balance": [-0.8 + central, -8.4, -6.4, 0.0],
+            "totals_met": [acute_met, False, False],
+        },
+    )

@@ -409,6 +409,16 @@ class Economy:
         p = self.p
         return p.cost_drift * min(max(year - 1, 0), p.cost_drift_years)
 
+    def planned_drift(self, year: int) -> float:
+        """The growth of trusts' cost gap that year ``year``'s control totals allow for: the
+        year's own plan (``drift``), or, under ``two_year_totals``, for 2017/18 and 2018/19
+        (years 2 and 3) 2016/17's, the position both were set from in 2016 (NHS Improvement:
+        control totals for 2017/18 and 2018/19 set together with two-year operating plans,
+        which aimed at a provider sector in balance in both years)."""
+        if self.p.two_year_totals and year in (2, 3):
+            return self.drift(1)
+        return self.drift(year)
+
     def growth(self, year: int) -> tuple[float, float]:
         """Income and demand relative to year 1: both compound year on year [001]."""
         p = self.p
@@ -473,6 +483,7 @@ class Economy:
             care_extra=self.care_extra(draws.year),
             need=(demand / money) ** p.savings_need_elasticity,
             drift=self.drift(draws.year),
+            planned_drift=self.planned_drift(draws.year),
             demand=demand,
             transformation=tf,
             afford_divisor=max(1.0 - tf, 1e-9),

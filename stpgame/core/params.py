@@ -450,6 +450,21 @@ class Params:
         0.2,
         group="regulation",
     )
+    two_year_totals: bool = _param(
+        Kind.BOOL,
+        False,
+        "-",
+        "NHS Improvement and NHS England (2016), 'Strengthening financial performance & "
+        "accountability in 2016/17' and 'The Sustainability and Transformation Fund and "
+        "financial control totals for 2017/18 and 2018/19: guidance': both years' totals were "
+        "set in late 2016 with two-year operating plans, aiming at a provider sector in "
+        "balance in 2017/18 and 2018/19 (King's Fund, 'Trusts in deficit'); on in the "
+        "England presets",
+        "Control totals for years 2 and 3 (2017/18, 2018/19) are set together from year 1's "
+        "position, so they do not allow for trusts' cost gap growing since (``cost_drift``); "
+        "otherwise each year's total follows that year's plan.",
+        group="regulation",
+    )
     breach_penalty: float = _param(
         Kind.FLOAT,
         0.0,

@@ -71,8 +71,9 @@ def _cost_share(rc: RowConstants, year: YearInputs, i: int) -> float:
 @helper
 def _margin(rc: RowConstants, year: YearInputs, rows: RowResults, i: int) -> float:
     """Row ``i``'s result against its control total (set from its plan: a trust's plan
-    includes its grown cost gap), £m."""
-    margin: float = rows.balance[i] - (rc.target[i] - year.drift * rc.provider[i]) * rows.income[i]
+    includes its cost gap as grown when the total was set, ``planned_drift``), £m."""
+    target = rc.target[i] - year.planned_drift * rc.provider[i]
+    margin: float = rows.balance[i] - target * rows.income[i]
     return margin
 
 

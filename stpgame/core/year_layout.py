@@ -96,6 +96,7 @@ class YearInputs(NamedTuple):
     demand: float  # demand relative to year 1
     need: float  # savings per pooled pound relative to year 1 (need outrunning money)
     drift: float  # trusts' cost gap grown since year 1, share of income
+    planned_drift: float  # ... as the year's control totals allow for it
     transformation: float  # transformation money per pound pooled voluntarily
     afford_divisor: float  # 1 - transformation (a council's free money stretches further)
     admission_cost: float  # £ per emergency admission this year
