@@ -61,3 +61,23 @@ def test_the_stf_row_measures_what_is_paid():
     assert name in calibration.BY_CONSTRUCTION
     assert calibration.measure(1)[name] == pytest.approx(1.0)
     assert calibration.measure(1, stf_redistribution=0.0)[name] < 0.9
+
+
+@pytest.mark.slow
+def test_the_acute_gap_default_is_the_calibrated_grid_point():
+    """experiments/acute_gap.py's nearest grid value is the default, its page is current,
+    and the premium leaves the providers' deficit before STF where it was (it moves which
+    trusts are in deficit, not how much they owe)."""
+    import acute_gap
+
+    from stpgame.core.params import ACUTE_GAP_CALIBRATED
+
+    t = acute_gap.grid()
+    assert acute_gap.best(t) == ACUTE_GAP_CALIBRATED
+    assert (ROOT / "docs" / "acute_gap.md").read_text() == acute_gap.markdown(t), (
+        "run: python experiments/acute_gap.py"
+    )
+    deficit = t["Provider deficit before STF, 2016/17"]
+    assert deficit.max() - deficit.min() < 0.01 * abs(deficit.mean())
+    others = t["Other trusts in deficit (not acute), 2015/16"].to_numpy()
+    assert others[0] > 0.8 > 0.5 > others[-1]  # the premium moves the split a long way
