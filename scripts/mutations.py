@@ -226,7 +226,7 @@ MUTATIONS = [
         "z[i, j] = 1e6 * attraction[i, j] / safe",
     ),
     Mutation(
-        "acute_premium_raises_the_providers_deficit",
+        "acute_gap_raises_the_providers_deficit",
         "stpgame/core/economy.py",
         "np.where(acute, 1.0 - acute_share, -acute_share)",
         "np.where(acute, 1.0, 0.0)",
@@ -234,7 +234,7 @@ MUTATIONS = [
     Mutation(
         "two_year_totals_follow_the_plan",
         "stpgame/core/economy.py",
-        "if self.p.two_year_totals and year in (2, 3):",
+        "if self.p.two_year_totals and year in TWO_YEAR_TOTALS:",
         "if False:",
     ),
     Mutation(

@@ -64,20 +64,22 @@ def test_the_stf_row_measures_what_is_paid():
 
 
 @pytest.mark.slow
-def test_the_acute_gap_default_is_the_calibrated_grid_point():
-    """experiments/acute_gap.py's nearest grid value is the default, its page is current,
-    and the premium leaves the providers' deficit before STF where it was (it moves which
-    trusts are in deficit, not how much they owe)."""
-    import acute_gap
+def test_the_cost_gap_defaults_are_the_calibrated_grid_point():
+    """experiments/cost_gaps.py's nearest grid point is the default and its page is
+    current; along the acute gap the providers' 2015/16 deficit hardly moves (the gap moves
+    which trusts are in deficit, not how much they owe) while the other trusts' share in
+    deficit moves a long way."""
+    import cost_gaps
 
-    from stpgame.core.params import ACUTE_GAP_CALIBRATED
+    from stpgame.core.params import ACUTE_GAP_CALIBRATED, COST_SPREAD_CALIBRATED
 
-    t = acute_gap.grid()
-    assert acute_gap.best(t) == ACUTE_GAP_CALIBRATED
-    assert (ROOT / "docs" / "acute_gap.md").read_text() == acute_gap.markdown(t), (
-        "run: python experiments/acute_gap.py"
+    t = cost_gaps.grid()
+    assert cost_gaps.best(t) == (COST_SPREAD_CALIBRATED, ACUTE_GAP_CALIBRATED)
+    assert (ROOT / "docs" / "cost_gaps.md").read_text() == cost_gaps.markdown(t), (
+        "run: python experiments/cost_gaps.py"
     )
-    deficit = t["Provider deficit before STF, 2016/17"]
-    assert deficit.max() - deficit.min() < 0.01 * abs(deficit.mean())
-    others = t["Other trusts in deficit (not acute), 2015/16"].to_numpy()
-    assert others[0] > 0.8 > 0.5 > others[-1]  # the premium moves the split a long way
+    along = t[t["cost_spread"] == COST_SPREAD_CALIBRATED]
+    deficit = along["Provider deficit, 2015/16"]
+    assert deficit.max() - deficit.min() < 0.02 * abs(deficit.mean())
+    others = along["Other trusts in deficit (not acute), 2015/16"].to_numpy()
+    assert others[0] > 0.6 and others[-1] < 0.2

@@ -593,29 +593,44 @@ def test_trusts_cost_gap_grows_and_their_plans_with_it() -> None:
 # gives every body a gap of 2%; acute_cost_gap 3% moves acute trusts further out and the
 # other trusts back, in proportion to the other's share of provider budgets: the acute trust
 # holds 400 of the 600 (2/3), so acute 2% + 3% x 1/3 = 3% (cost 412), community
-# 2% - 3% x 2/3 = 0% (cost 200); CCG and council keep 2%. The providers' costs are 612
-# either way (600 x 1.02): the premium moves which trust is in deficit, not the sum.
-def test_acute_trusts_cost_gap_moves_the_split_not_the_sum() -> None:
+# 2% - 3% x 2/3 = 0% (cost 200); CCG and council keep 2% (102). The council's year leaves
+# 100 - 102 < 0 free, so it pools 0; the pool is 0 + 8 + 8 = 16, savings 8 landing
+# 3.2 / 1.6 / 1.6 / 1.6. Results (income - cost - pooled + savings): acute
+# 400 - 412 - 0 + 3.2 = -8.8, community 200 - 200 - 8 + 1.6 = -6.4, CCG
+# 100 - 102 - 8 + 1.6 = -8.4, council -2 + 1.6 = -0.4, cut to 0. Without the acute gap
+# (every gap 2%): acute -8 + 3.2 = -4.8, community -4 - 8 + 1.6 = -10.4. The providers owe
+# -15.2 either way: the gap moves which trust is in deficit, not the sum.
+@pytest.mark.parametrize(
+    ("acute_gap", "gaps", "balance"),
+    [
+        (0.03, [0.03, 0.0, 0.02, 0.02], [-8.8, -6.4, -8.4, 0.0]),
+        (0.0, [0.02, 0.02, 0.02, 0.02], [-4.8, -10.4, -8.4, 0.0]),
+    ],
+)
+def test_acute_trusts_cost_gap_moves_the_split_not_the_sum(acute_gap, gaps, balance) -> None:
     from stpgame.core.economy import structural_gap
 
     rules = {"demand_growth": 0.03, "funding_growth": 0.01, "cost_spread": 0.0}
-    p = Params.build({**BASE, **rules, "acute_cost_gap": 0.03})
+    p = Params.build({**BASE, **rules, "acute_cost_gap": acute_gap})
     gap = structural_gap(p, footprint(), BUDGET, np.zeros(4))
-    assert gap == pytest.approx([0.03, 0.0, 0.02, 0.02], abs=1e-12)
+    assert gap == pytest.approx(gaps, abs=1e-12)
     year = Economy(footprint(), BUDGET, gap, p).play(
         LEVELS, YearDraws(1, np.ones(1), np.zeros(4), np.full(1, 0.5))
     )
-    check(year, {"cost": [412.0, 200.0, 102.0, 102.0]})
-    assert year.cost[:2].sum() == pytest.approx(612.0, abs=1e-9)
+    check(year, {"cost": [400.0 * (1 + gaps[0]), 200.0 * (1 + gaps[1]), 102.0, 102.0]})
+    check(year, {"balance": balance, "cut": [0.0, 0.0, 0.0, 0.4]})
 
 
 # Case 18, two-year control totals: the 2017/18 and 2018/19 totals were set together in 2016
 # from 2016/17's position, so they do not allow for the trusts' cost gap grown since. The
-# year of case 16 (cost gap grown by 1%: acute cost 404, kept 0 - 404 + 400 + 3.2 = -0.8)
+# year of case 16 (cost gap grown by 1%: acute cost 404, kept 400 - 404 - 0 + 3.2 = -0.8)
 # in year 3 (2018/19): the acute trust's total is still 0 (2016/17's), not -1% of 400 = -4,
 # so -0.8 misses it in every quarter (run-rates do not spread: cost_shock 0) and the £8 of
-# STF is not paid: balance -0.8. In year 4 the totals follow the plan again: met, £8 paid.
-@pytest.mark.parametrize(("year", "central", "acute_met"), [(3, 0.0, False), (4, 8.0, True)])
+# STF is not paid: balance -0.8. Year 2 (2017/18) the same (the gap has grown 1% by then,
+# cost_drift_years 1). In year 4 the totals follow the plan again: met, £8 paid.
+@pytest.mark.parametrize(
+    ("year", "central", "acute_met"), [(2, 0.0, False), (3, 0.0, False), (4, 8.0, True)]
+)
 def test_two_year_totals_do_not_allow_for_the_gap_grown_since(year, central, acute_met) -> None:
     p = Params.build({**BASE, **DRIFT, "two_year_totals": True})
     economy = Economy(footprint(), BUDGET, GAP, p)

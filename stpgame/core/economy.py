@@ -61,6 +61,9 @@ from stpgame.core.structure import Structure
 from stpgame.core.sums import Sums
 
 ACUTE, COMMUNITY, CCG, COUNCIL = range(4)
+TWO_YEAR_TOTALS = (2, 3)
+"""The years whose control totals were set together in 2016 from 2016/17's plans
+(``two_year_totals``; year 1 = 2016/17 in the England presets): 2017/18 and 2018/19."""
 # England 2016/17: 5.8m emergency admissions, 2.3m delayed-transfer bed days
 # (calibration §3), over a population of about 55m (ONS mid-2016).
 ADMISSIONS_PER_MILLION = 5.8e6 / 55.0
@@ -212,9 +215,7 @@ def structural_gap(
     the providers' budget-weighted mean is unchanged: it moves which trusts are in deficit,
     not the providers' deficit."""
     gap = (p.demand_growth - p.funding_growth) + p.cost_spread * z
-    kind = np.asarray(structure.org_type)
-    acute = kind == ORG_TYPES.index("acute")
-    provider = acute | (kind == ORG_TYPES.index("community"))
+    acute, provider = structure.is_acute, structure.is_provider
     provider_budget = budget[provider].sum()
     if p.acute_cost_gap and provider_budget > 0:
         acute_share = budget[acute].sum() / provider_budget
@@ -246,7 +247,7 @@ class Economy:
         self.gap = gap
         self.is_council = self.type == COUNCIL
         self.is_nhs = ~self.is_council
-        self.is_provider = (self.type == ACUTE) | (self.type == COMMUNITY)  # NHS trusts
+        self.is_provider = structure.is_provider  # NHS trusts
         self.fp_budget = self.per_fp(budget)
         self.discretionary = p.discretionary_share * budget
         # the Better Care Fund's minimum, £m in year 1: counted, not moved (module doc)
@@ -415,8 +416,8 @@ class Economy:
         (years 2 and 3) 2016/17's, the position both were set from in 2016 (NHS Improvement:
         control totals for 2017/18 and 2018/19 set together with two-year operating plans,
         which aimed at a provider sector in balance in both years)."""
-        if self.p.two_year_totals and year in (2, 3):
-            return self.drift(1)
+        if self.p.two_year_totals and year in TWO_YEAR_TOTALS:
+            return self.drift(1)  # as planned in 2016/17 (0: the growth starts after it)
         return self.drift(year)
 
     def growth(self, year: int) -> tuple[float, float]:

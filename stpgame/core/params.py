@@ -102,8 +102,9 @@ def _fmt(x: float | None) -> str:
 # Control totals' average slack and body-to-body spread (share of budget), calibrated
 # together by experiments/control_totals.py (see the two parameters' sources).
 SLACK_CALIBRATED, SPREAD_CALIBRATED = 0.04, 0.03
-# Acute trusts' cost gap over other trusts', calibrated by experiments/acute_gap.py.
-ACUTE_GAP_CALIBRATED = 0.07
+# Trusts' cost gaps: their spread and acute trusts' extra gap (share of income), calibrated
+# together by experiments/cost_gaps.py (see the two parameters' sources).
+COST_SPREAD_CALIBRATED, ACUTE_GAP_CALIBRATED = 0.05, 0.075
 _DEFAULT_MIX = "tit_for_tat:0.25,imitation:0.35,reinforcement:0.25,trusted_partners:0.15"
 
 
@@ -426,7 +427,7 @@ class Params:
         "share of budget",
         "calibrated with control_total_spread (experiments/control_totals.py): control "
         "totals were set body by body from each body's own plan (calibration §2); with "
-        "these two, 82% of NHS bodies meet theirs in the fortress preset's first year, "
+        "these two, 84% of providers meet theirs in the fortress preset's first year, "
         "default strategy mix (Q2 2016/17: 82% met the finance criteria)",
         "How far below its expected result (without pooling) a body's control total is set, "
         "on average; negative makes it an improvement the body must find.",
@@ -599,11 +600,11 @@ class Params:
     )
     cost_spread: float = _param(
         Kind.FLOAT,
-        0.035,
+        COST_SPREAD_CALIBRATED,
         "share of budget (sd)",
-        "calibrated: 65% of trusts (85% of acute) in deficit in 2015/16 with the provider "
-        "deficit at 3.2% of income (calibration §2); STP deficits per head varied 3.5-fold "
-        "(£216-£769, IPPR 2016)",
+        "calibrated with acute_cost_gap (experiments/cost_gaps.py) to the 2015/16 shares in "
+        "deficit: 85% of acute trusts (NAO 2016) and about 40% of the others (DERIVED, "
+        "King's Fund); STP deficits per head varied 3.5-fold (£216-£769, IPPR 2016)",
         "Spread across bodies of their structural cost gap (demand over funding growth is the "
         "mean): some bodies are in surplus, most in deficit.",
         0.0,
@@ -614,11 +615,12 @@ class Params:
         Kind.FLOAT,
         ACUTE_GAP_CALIBRATED,
         "share of income",
-        "calibrated (experiments/acute_gap.py): in 2015/16 85% of acute trusts were in "
-        "deficit (NAO 2016) and nearly three-quarters of the 66% of trusts in deficit were "
-        "acute (King's Fund, 'Trusts in deficit'), so about 40% of the other trusts were "
-        "(DERIVED); the value puts the fortress preset's other trusts there in 2015/16. "
-        "King's Fund 2016: mental health and community providers' relatively strong results",
+        "calibrated with cost_spread (experiments/cost_gaps.py): in 2015/16 85% of acute "
+        "trusts were in deficit (NAO 2016) and nearly three-quarters of the 66% of trusts "
+        "in deficit were acute (King's Fund, 'Trusts in deficit'), so about 40% of the other "
+        "trusts were (DERIVED); the two values put the fortress preset's trusts there in "
+        "2015/16. King's Fund 2016: mental health and community providers' relatively "
+        "strong results",
         "How much further acute trusts' costs outrun their income than other NHS trusts' "
         "(mental health, community, ambulance): the providers' deficit falls mostly on acute "
         "hospitals. It moves the split, not the sum: the providers' budget-weighted mean gap "

@@ -66,6 +66,18 @@ class Structure:
         return len(self.org_type)
 
     @property
+    def is_acute(self) -> np.ndarray:
+        """Acute hospital trusts."""
+        mask: np.ndarray = self.org_type == ORG_TYPES.index("acute")
+        return mask
+
+    @property
+    def is_provider(self) -> np.ndarray:
+        """NHS trusts: acute, and community (with mental health and ambulance)."""
+        mask: np.ndarray = self.org_type <= ORG_TYPES.index("community")
+        return mask
+
+    @property
     def n_footprints(self) -> int:
         """Number of footprints."""
         return len(self.footprint_names)
