@@ -147,12 +147,12 @@ def test_each_nhs_body_has_its_own_stretch_and_every_replay_uses_it():
 @given(
     budgets=st.lists(st.floats(1.0, 1e4), min_size=4, max_size=12),
     kinds=st.lists(st.integers(0, 3), min_size=4, max_size=12),
-    premium=st.floats(0.0, 0.2),
+    extra=st.floats(0.0, 0.2),
     spread=st.floats(0.0, 0.1),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_the_acute_gap_keeps_the_providers_mean_gap(budgets, kinds, premium, spread, seed):
-    """``acute_cost_gap`` moves acute trusts' gap ``premium`` above other trusts' and leaves
+def test_the_acute_gap_keeps_the_providers_mean_gap(budgets, kinds, extra, spread, seed):
+    """``acute_cost_gap`` moves acute trusts' gap ``extra`` above other trusts' and leaves
     the providers' budget-weighted mean gap, and every commissioner's and council's, as
     they were (calibration §2: it splits the providers' deficit, not its size)."""
     from stpgame.core.economy import structural_gap
@@ -170,7 +170,7 @@ def test_the_acute_gap_keeps_the_providers_mean_gap(budgets, kinds, premium, spr
     )
     z = np.random.default_rng(seed).standard_normal(n)
     base = Params.build({"cost_spread": spread, "acute_cost_gap": 0.0})
-    moved = base.replace(acute_cost_gap=premium)
+    moved = base.replace(acute_cost_gap=extra)
     before, after = structural_gap(base, s, budget, z), structural_gap(moved, s, budget, z)
     provider = kind <= 1
     assert after[~provider] == pytest.approx(before[~provider], abs=1e-12)
@@ -181,4 +181,4 @@ def test_the_acute_gap_keeps_the_providers_mean_gap(budgets, kinds, premium, spr
         shift = after - before
         assert shift[kind == 0] == pytest.approx(np.full((kind == 0).sum(), shift[kind == 0][0]))
         gap = shift[kind == 0][0] - shift[kind == 1]
-        assert gap == pytest.approx(np.full((kind == 1).sum(), premium), abs=1e-12)
+        assert gap == pytest.approx(np.full((kind == 1).sum(), extra), abs=1e-12)

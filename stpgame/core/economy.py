@@ -211,7 +211,7 @@ def structural_gap(
     """Each body's costs over its income, as a share of it (phase 1): demand over funding
     growth [001], spread across bodies by ``z`` (``cost_spread``), and acute trusts further
     out than other trusts by ``acute_cost_gap`` (King's Fund: acute hospitals were most of
-    the trusts in deficit, 2015/16-2017/18; calibration §2). The acute premium is split so
+    the trusts in deficit, 2015/16-2017/18; calibration §2). The acute gap is split so
     the providers' budget-weighted mean is unchanged: it moves which trusts are in deficit,
     not the providers' deficit."""
     gap = (p.demand_growth - p.funding_growth) + p.cost_spread * z
