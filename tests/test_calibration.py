@@ -83,3 +83,15 @@ def test_the_cost_gap_defaults_are_the_calibrated_grid_point():
     assert deficit.max() - deficit.min() < 0.02 * abs(deficit.mean())
     others = along["Other trusts in deficit (not acute), 2015/16"].to_numpy()
     assert others[0] > 0.6 and others[-1] < 0.2
+
+
+@pytest.mark.slow
+def test_the_pooling_by_choice_table_is_current():
+    """docs/pooling_by_choice.md (README's account of why the model's pooling by choice
+    drains while England's grew) is what experiments/pooling_by_choice.py gives today."""
+    import pooling_by_choice
+
+    t = pooling_by_choice.table()
+    assert (ROOT / "docs" / "pooling_by_choice.md").read_text() == pooling_by_choice.markdown(t), (
+        "run: python experiments/pooling_by_choice.py"
+    )
