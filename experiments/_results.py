@@ -22,6 +22,17 @@ def interval(x: np.ndarray) -> tuple[float, float, float]:
     return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
 
 
+def grid_table(t: pd.DataFrame, index: str, columns: str, values: str, corner: str) -> list[str]:
+    """A fitting grid's ``values`` as a Markdown table, ``index`` down and ``columns``
+    across (two decimals), headed ``corner`` in its top-left cell."""
+    wide = t.pivot(index=index, columns=columns, values=values)
+    lines = [f"| {corner} | " + " | ".join(f"{c:g}" for c in wide.columns) + " |"]
+    lines.append("|---" * (len(wide.columns) + 1) + "|")
+    for value, row in wide.iterrows():
+        lines.append(f"| {value:g} | " + " | ".join(f"{v:.2f}" for v in row) + " |")
+    return lines
+
+
 def write(name: str, table: pd.DataFrame, markdown: str) -> None:
     """``experiments/results/<name>.csv`` and ``docs/<name>.md``, and the page on stdout."""
     out = ROOT / "experiments" / "results"

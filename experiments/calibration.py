@@ -6,8 +6,8 @@ five seeds; each row is the model's mean over seeds [range over seeds], the real
 the range counted as matching, its source, and whether the model is inside. Four rows are
 calibration targets (``CALIBRATED``: experiments/cost_gaps.py fits the spread of cost gaps
 and acute trusts' extra gap to two, experiments/control_totals.py the control totals' slack
-and spread to two, on these seeds), so inside by construction; nothing else is tuned to this table: it says where
-the mechanics land.
+and spread to two, on these seeds), so inside by construction; nothing else is tuned to
+this table: it says where the mechanics land.
 
     python experiments/calibration.py      # writes experiments/results/calibration.csv, docs/calibration.md
 
@@ -23,6 +23,7 @@ import pandas as pd
 from _results import write  # experiments/_results.py: the script's folder
 
 from stpgame import STPModel
+from stpgame.core.economy import Round
 from stpgame.core.network import TRUST_LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,31 +169,37 @@ def measure(seed: int, years: int = YEARS, **overrides: object) -> dict[tuple[st
     acute, provider = s.is_acute, s.is_provider
     provider_total = provider[e.is_nhs]  # the NHS rows' control totals that are providers'
     out: dict[tuple[str, int], float] = {}
+
+    def trusts(r: Round, year: int) -> None:
+        """The rows read the same way in 2015/16 and in the years of the game."""
+        out["Provider deficit", year] = r.balance[provider].sum() / 1e3
+        for name, rows in (
+            ("Trusts in deficit", provider),
+            ("Acute trusts in deficit", acute),
+            ("Other trusts in deficit (not acute)", provider & ~acute),
+        ):
+            out[name, year] = float((r.balance[rows] < 0).mean())
+        out["Better Care Fund pooled above the minimum", year] = r.contribution.sum() / 1e3
+
     if m.history:  # 2015/16, played before year 1 (history_years)
         before = m.history[-1]
+        trusts(before, 0)
         money = e.growth(0)[0]
         pooled = before.contribution.sum() + e.bcf_minimum.sum() * money
         out["Better Care Fund pool", 0] = pooled / 1e3
-        out["Better Care Fund pooled above the minimum", 0] = before.contribution.sum() / 1e3
         out["provider income", 0] = before.income[provider].sum() / 1e3
-        out["Provider deficit", 0] = before.balance[provider].sum() / 1e3
-        out["Trusts in deficit", 0] = float((before.balance[provider] < 0).mean())
-        other = provider & ~acute
-        out["Other trusts in deficit (not acute)", 0] = float((before.balance[other] < 0).mean())
-        out["Acute trusts in deficit", 0] = float((before.balance[acute] < 0).mean())
     for year in range(1, years + 1):
         m.step()
         r = m.last_round
         latest = m.latest
-        out["Provider deficit after support", year] = r.balance[provider].sum() / 1e3
+        trusts(r, year)
+        out["Provider deficit after support", year] = out["Provider deficit", year]
         before = (r.balance - r.central)[provider].sum() / 1e3
         out["Provider deficit before STF", year] = before
         out["Provider underlying deficit (NHS Providers' measure)", year] = before
-        out["Trusts in deficit", year] = float((r.balance[provider] < 0).mean())
-        out["Acute trusts in deficit", year] = float((r.balance[acute] < 0).mean())
-        missed = ~r.totals_met[provider_total]  # individual totals: one per NHS row
-        out["Providers missing their control total", year] = float(missed.mean())
-        out["Control totals met (providers)", year] = 1.0 - float(missed.mean())
+        missed = float((~r.totals_met[provider_total]).mean())  # one total per NHS row
+        out["Providers missing their control total", year] = missed
+        out["Control totals met (providers)", year] = 1.0 - missed
         fund = m.params.sustainability_fund * r.income[provider].sum()
         paid = r.central.sum() / fund
         out["Sustainability and Transformation Fund paid, share of the fund", year] = paid
@@ -202,7 +209,6 @@ def measure(seed: int, years: int = YEARS, **overrides: object) -> dict[tuple[st
             near[e.is_nhs].mean()
         )
         out["Better Care Fund pool", year] = latest["bcf_pool"] / 1e3
-        out["Better Care Fund pooled above the minimum", year] = r.contribution.sum() / 1e3
         out["Delayed-transfer bed days", year] = latest["delayed_bed_days"] / 1e6
         out["Council adult social care, gross", year] = r.income[e.is_council].sum() / 1e3
         out["Councils cutting services", year] = latest["councils_cutting"]

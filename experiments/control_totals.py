@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from _results import write  # experiments/_results.py: the script's folder
+from _results import grid_table, write  # experiments/_results.py: the script's folder
 from calibration import SEEDS, measure
 
 from stpgame.core.params import SLACK_CALIBRATED, SPREAD_CALIBRATED
@@ -108,11 +108,7 @@ def markdown(t: pd.DataFrame) -> str:
     for value in ("met", "near"):
         if value == "near":
             lines += ["", "Share within one pooling decision of their total:", ""]
-        wide = t.pivot(index="slack", columns="spread", values=value)
-        lines.append("| slack \\ spread | " + " | ".join(f"{c:g}" for c in wide.columns) + " |")
-        lines.append("|---" * (len(wide.columns) + 1) + "|")
-        for slack_value, row in wide.iterrows():
-            lines.append(f"| {slack_value:g} | " + " | ".join(f"{v:.2f}" for v in row) + " |")
+        lines += grid_table(t, "slack", "spread", value, "slack \\ spread")
     return "\n".join(lines) + "\n"
 
 

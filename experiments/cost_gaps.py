@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from _results import write  # experiments/_results.py: the script's folder
+from _results import grid_table, write  # experiments/_results.py: the script's folder
 from calibration import SEEDS, YEAR_NAMES, measure
 
 from stpgame.core.params import ACUTE_GAP_CALIBRATED, COST_SPREAD_CALIBRATED
@@ -88,12 +88,8 @@ def markdown(t: pd.DataFrame) -> str:
     ]
     for name in (ACUTE_ROW, OTHERS_ROW, *SHOWN):
         lines += [f"{column(name)} (rows: cost_spread; columns: acute_cost_gap):", ""]
-        wide = t.pivot(index="cost_spread", columns="acute_cost_gap", values=column(name))
-        lines.append("| spread \\ acute gap | " + " | ".join(f"{c:g}" for c in wide.columns) + " |")
-        lines.append("|---" * (len(wide.columns) + 1) + "|")
-        for value, row in wide.iterrows():
-            lines.append(f"| {value:g} | " + " | ".join(f"{v:.2f}" for v in row) + " |")
-        lines.append("")
+        corner = "spread \\ acute gap"
+        lines += [*grid_table(t, "cost_spread", "acute_cost_gap", column(name), corner), ""]
     return "\n".join(lines)
 
 
